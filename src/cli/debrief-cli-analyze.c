@@ -1,0 +1,16 @@
+/* debrief-cli-analyze.c: `debrief-cli analyze`
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "debrief-cli-commands.h"
+
+/* Placeholder until the analyze feature lands; replaced by its owner. */
+int
+debrief_cli_analyze (int argc, char **argv)
+{
+  g_printerr (_("debrief-cli: “%s” is not available in this build yet\n"), "analyze");
+  return DEBRIEF_CLI_EXIT_FAILED;
+}

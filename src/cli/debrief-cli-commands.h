@@ -1,0 +1,29 @@
+/* debrief-cli-commands.h: one function per debrief-cli subcommand
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each takes the arguments after the subcommand name (argv[0] is the
+ * subcommand) and returns the process exit status: 0 success, 1 a run could
+ * not be loaded / the operation failed, 2 usage error.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define DEBRIEF_CLI_EXIT_OK     0
+#define DEBRIEF_CLI_EXIT_FAILED 1
+#define DEBRIEF_CLI_EXIT_USAGE  2
+
+int debrief_cli_analyze  (int argc, char **argv);
+int debrief_cli_capacity (int argc, char **argv);
+int debrief_cli_sample   (int argc, char **argv);
+int debrief_cli_judge    (int argc, char **argv);
+int debrief_cli_plot     (int argc, char **argv);
+
+/* Parses @context over @argv; on failure prints the error and the usage to stderr. */
+gboolean debrief_cli_parse (GOptionContext *context,
+                            int            *argc,
+                            char         ***argv);
+
+G_END_DECLS

@@ -1,0 +1,91 @@
+/* debrief-cli.c: the headless front end
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "debrief-cli-commands.h"
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "analyze", debrief_cli_analyze, N_("Diagnose runs, print findings, write analysis.md") },
+  { "capacity", debrief_cli_capacity, N_("Check whether a LoRA rank can hold a dataset") },
+  { "plot", debrief_cli_plot, N_("Draw the loss chart into a PNG, SVG or PDF file") },
+  { "sample", debrief_cli_sample, N_("Sample the fine-tuned and base model side by side") },
+  { "judge", debrief_cli_judge, N_("Compare the samples with an LLM judge, report the win rate") },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n", _("Usage: debrief-cli COMMAND [OPTION…] [DIR…]"));
+  fprintf (out, "\n%s\n", _("Tells whether a fine-tuning run worked and what to do next."));
+  fprintf (out, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Options:"));
+  fprintf (out, "  %-10s %s\n", "--help", _("Show this help; COMMAND --help shows a command's options"));
+  fprintf (out, "  %-10s %s\n", "--version", _("Show the version"));
+}
+
+gboolean
+debrief_cli_parse (GOptionContext *context,
+                   int            *argc,
+                   char         ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_printerr ("debrief-cli: %s\n\n%s", error->message, help);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("debrief-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return DEBRIEF_CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("debrief-cli %s\n", PACKAGE_VERSION);
+      return DEBRIEF_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_printerr (_("debrief-cli: unknown command “%s”\n\n"), argv[1]);
+  print_usage (stderr);
+  return DEBRIEF_CLI_EXIT_USAGE;
+}

@@ -1,0 +1,41 @@
+/* debrief-loader.h: one entry point to read a run folder in any supported format
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "debrief-run.h"
+
+G_BEGIN_DECLS
+
+/* Called on the thread-default main context of the caller of the _async function. */
+typedef void (*DebriefProgressFunc) (double   fraction,
+                                     gpointer user_data);
+
+/* Synchronous load, for debrief-cli, tests and the loader's own thread. */
+DebriefRun *debrief_run_load              (GFile               *folder,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
+
+void        debrief_run_load_async        (GFile               *folder,
+                                           DebriefProgressFunc  progress,
+                                           gpointer             progress_data,
+                                           GDestroyNotify       progress_notify,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+DebriefRun *debrief_run_load_finish       (GAsyncResult        *result,
+                                           GError             **error);
+
+/* Whether @folder itself holds files Debrief can read (cheap: names and a peek). */
+gboolean    debrief_folder_is_run         (GFile               *folder);
+
+/* The runs under @folder: @folder itself when it is a run, else its direct
+ * children (and grandchildren) that are runs, sorted by name. Returns an array of
+ * GFile; an error (DEBRIEF_ERROR_NOT_A_RUN) naming the folder when there are none. */
+GPtrArray  *debrief_discover_runs         (GFile               *folder,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,443 @@
+/* debrief-run.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "debrief-run.h"
+
+struct _DebriefRun
+{
+  GObject parent_instance;
+
+  GFile *folder;
+  char *path;
+  char *name;
+  char *format;
+
+  GPtrArray *source_files;  /* char*, NULL-terminated */
+  GPtrArray *series;        /* DebriefSeries */
+  GPtrArray *warnings;      /* char*, NULL-terminated */
+  GArray *checkpoints;      /* DebriefCheckpoint */
+
+  DebriefRunConfig config;
+};
+
+enum {
+  PROP_0,
+  PROP_FOLDER,
+  PROP_NAME,
+  PROP_FORMAT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (DebriefRun, debrief_run, G_TYPE_OBJECT)
+
+/* g_set_str() is GLib 2.76; Debian 12 has 2.74. */
+static gboolean
+replace_str (char       **slot,
+             const char  *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+void
+debrief_run_config_init (DebriefRunConfig *config)
+{
+  memset (config, 0, sizeof *config);
+  config->lora_alpha = NAN;
+  config->learning_rate = NAN;
+  config->num_epochs = NAN;
+  config->train_attn = DEBRIEF_TRISTATE_UNKNOWN;
+  config->train_mlp = DEBRIEF_TRISTATE_UNKNOWN;
+  config->train_unembed = DEBRIEF_TRISTATE_UNKNOWN;
+  config->use_rslora = DEBRIEF_TRISTATE_UNKNOWN;
+  config->use_dora = DEBRIEF_TRISTATE_UNKNOWN;
+}
+
+void
+debrief_run_config_clear (DebriefRunConfig *config)
+{
+  g_clear_pointer (&config->target_modules, g_strfreev);
+  g_clear_pointer (&config->base_model, g_free);
+  g_clear_pointer (&config->dims_source, g_free);
+  g_clear_pointer (&config->dataset_tokens_source, g_free);
+  g_clear_pointer (&config->lr_schedule, g_free);
+}
+
+void
+debrief_checkpoint_clear (DebriefCheckpoint *checkpoint)
+{
+  g_clear_pointer (&checkpoint->name, g_free);
+  g_clear_pointer (&checkpoint->path, g_free);
+  g_clear_pointer (&checkpoint->sampler_path, g_free);
+}
+
+static void
+debrief_run_dispose (GObject *object)
+{
+  DebriefRun *self = (DebriefRun *)object;
+
+  g_clear_object (&self->folder);
+  if (self->series)
+    g_ptr_array_set_size (self->series, 0);
+
+  G_OBJECT_CLASS (debrief_run_parent_class)->dispose (object);
+}
+
+static void
+debrief_run_finalize (GObject *object)
+{
+  DebriefRun *self = (DebriefRun *)object;
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->format, g_free);
+  g_clear_pointer (&self->source_files, g_ptr_array_unref);
+  g_clear_pointer (&self->series, g_ptr_array_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->checkpoints, g_array_unref);
+  debrief_run_config_clear (&self->config);
+
+  G_OBJECT_CLASS (debrief_run_parent_class)->finalize (object);
+}
+
+static void
+debrief_run_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  DebriefRun *self = DEBRIEF_RUN (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDER:
+      g_value_set_object (value, self->folder);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_FORMAT:
+      g_value_set_string (value, self->format);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+debrief_run_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  DebriefRun *self = DEBRIEF_RUN (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDER:
+      self->folder = g_value_dup_object (value);
+      break;
+    case PROP_NAME:
+      debrief_run_set_name (self, g_value_get_string (value));
+      break;
+    case PROP_FORMAT:
+      debrief_run_set_format (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+debrief_run_constructed (GObject *object)
+{
+  DebriefRun *self = DEBRIEF_RUN (object);
+
+  G_OBJECT_CLASS (debrief_run_parent_class)->constructed (object);
+
+  if (self->folder != NULL)
+    {
+      self->path = g_file_get_path (self->folder);
+      if (self->path == NULL)
+        self->path = g_file_get_uri (self->folder);
+      if (self->name == NULL)
+        self->name = g_file_get_basename (self->folder);
+    }
+}
+
+static void
+debrief_run_class_init (DebriefRunClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = debrief_run_dispose;
+  object_class->finalize = debrief_run_finalize;
+  object_class->get_property = debrief_run_get_property;
+  object_class->set_property = debrief_run_set_property;
+  object_class->constructed = debrief_run_constructed;
+
+  properties[PROP_FOLDER] =
+    g_param_spec_object ("folder", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FORMAT] =
+    g_param_spec_string ("format", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+debrief_run_init (DebriefRun *self)
+{
+  self->source_files = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  self->series = g_ptr_array_new_with_free_func (g_object_unref);
+  self->warnings = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->checkpoints = g_array_new (FALSE, TRUE, sizeof (DebriefCheckpoint));
+  g_array_set_clear_func (self->checkpoints, (GDestroyNotify) debrief_checkpoint_clear);
+  debrief_run_config_init (&self->config);
+}
+
+DebriefRun *
+debrief_run_new (GFile *folder)
+{
+  g_return_val_if_fail (G_IS_FILE (folder), NULL);
+  return g_object_new (DEBRIEF_TYPE_RUN, "folder", folder, NULL);
+}
+
+GFile *
+debrief_run_get_folder (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->folder;
+}
+
+const char *
+debrief_run_get_path (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->path;
+}
+
+const char *
+debrief_run_get_name (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->name;
+}
+
+void
+debrief_run_set_name (DebriefRun *self,
+                      const char *name)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+  if (replace_str (&self->name, name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+const char *
+debrief_run_get_format (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->format;
+}
+
+void
+debrief_run_set_format (DebriefRun *self,
+                        const char *format)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+  if (replace_str (&self->format, format))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORMAT]);
+}
+
+void
+debrief_run_add_source_file (DebriefRun *self,
+                             const char *relative_path)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+  g_return_if_fail (relative_path != NULL);
+
+  for (guint i = 0; i < self->source_files->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->source_files, i), relative_path) == 0)
+      return;
+  g_ptr_array_add (self->source_files, g_strdup (relative_path));
+}
+
+const char *const *
+debrief_run_get_source_files (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return (const char *const *) self->source_files->pdata;
+}
+
+void
+debrief_run_add_series (DebriefRun    *self,
+                        DebriefSeries *series)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+  g_return_if_fail (DEBRIEF_IS_SERIES (series));
+  g_ptr_array_add (self->series, g_object_ref (series));
+}
+
+GPtrArray *
+debrief_run_get_series (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->series;
+}
+
+DebriefSeries *
+debrief_run_get_series_by_kind (DebriefRun        *self,
+                                DebriefSeriesKind  kind)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      DebriefSeries *series = g_ptr_array_index (self->series, i);
+      if (debrief_series_get_kind (series) == kind)
+        return series;
+    }
+  return NULL;
+}
+
+DebriefSeries *
+debrief_run_get_series_by_name (DebriefRun *self,
+                                const char *name)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      DebriefSeries *series = g_ptr_array_index (self->series, i);
+      if (g_strcmp0 (debrief_series_get_name (series), name) == 0)
+        return series;
+    }
+  return NULL;
+}
+
+DebriefSeries *
+debrief_run_get_train_loss (DebriefRun *self)
+{
+  return debrief_run_get_series_by_kind (self, DEBRIEF_SERIES_TRAIN_LOSS);
+}
+
+DebriefSeries *
+debrief_run_get_val_loss (DebriefRun *self)
+{
+  return debrief_run_get_series_by_kind (self, DEBRIEF_SERIES_VAL_LOSS);
+}
+
+void
+debrief_run_add_warning (DebriefRun *self,
+                         const char *format,
+                         ...)
+{
+  va_list args;
+
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+
+  va_start (args, format);
+  g_ptr_array_add (self->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+const char *const *
+debrief_run_get_warnings (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return (const char *const *) self->warnings->pdata;
+}
+
+DebriefRunConfig *
+debrief_run_get_config (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return &self->config;
+}
+
+void
+debrief_run_add_checkpoint (DebriefRun              *self,
+                            const DebriefCheckpoint *checkpoint)
+{
+  DebriefCheckpoint copy;
+
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+  g_return_if_fail (checkpoint != NULL);
+
+  copy = *checkpoint;
+  copy.name = g_strdup (checkpoint->name);
+  copy.path = g_strdup (checkpoint->path);
+  copy.sampler_path = g_strdup (checkpoint->sampler_path);
+  g_array_append_val (self->checkpoints, copy);
+}
+
+guint
+debrief_run_get_n_checkpoints (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), 0);
+  return self->checkpoints->len;
+}
+
+const DebriefCheckpoint *
+debrief_run_get_checkpoint (DebriefRun *self,
+                            guint       i)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  g_return_val_if_fail (i < self->checkpoints->len, NULL);
+  return &g_array_index (self->checkpoints, DebriefCheckpoint, i);
+}
+
+const DebriefCheckpoint *
+debrief_run_get_best_checkpoint (DebriefRun *self)
+{
+  const DebriefCheckpoint *best = NULL;
+  const DebriefCheckpoint *final = NULL;
+
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+
+  if (self->checkpoints->len == 0)
+    return NULL;
+
+  for (guint i = 0; i < self->checkpoints->len; i++)
+    {
+      const DebriefCheckpoint *c = &g_array_index (self->checkpoints, DebriefCheckpoint, i);
+
+      if (c->is_best)
+        return c;
+      if (c->is_final)
+        final = c;
+      if (!isnan (c->val_loss) && (best == NULL || c->val_loss < best->val_loss))
+        best = c;
+    }
+  if (best != NULL)
+    return best;
+  if (final != NULL)
+    return final;
+  return &g_array_index (self->checkpoints, DebriefCheckpoint, self->checkpoints->len - 1);
+}
+
+gsize
+debrief_run_get_n_points (DebriefRun *self)
+{
+  gsize n = 0;
+
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), 0);
+
+  for (guint i = 0; i < self->series->len; i++)
+    n += debrief_series_get_length (g_ptr_array_index (self->series, i));
+  return n;
+}

@@ -1,0 +1,123 @@
+/* debrief-run.h: a training run loaded from its folder
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "debrief-series.h"
+
+G_BEGIN_DECLS
+
+/* Base model dimensions; 0 means unknown. */
+typedef struct
+{
+  gint64 hidden_size;
+  gint64 intermediate_size;
+  gint64 num_layers;
+  gint64 num_attention_heads;
+  gint64 num_key_value_heads;
+  gint64 head_dim;
+  gint64 vocab_size;
+} DebriefModelDims;
+
+typedef enum
+{
+  DEBRIEF_TRISTATE_UNKNOWN = -1,
+  DEBRIEF_TRISTATE_NO = 0,
+  DEBRIEF_TRISTATE_YES = 1,
+} DebriefTristate;
+
+/* What the run says about itself. Unknown numbers are 0 (integers) or NAN
+ * (doubles), unknown strings NULL. Readers fill it; the analysis and the
+ * capacity card read it; the user may fill gaps (the app remembers them). */
+typedef struct
+{
+  gint64 lora_rank;
+  double lora_alpha;
+  char **target_modules;          /* NULL unknown; {"all-linear"} allowed */
+  DebriefTristate train_attn;     /* Tinker booleans, or derived from target_modules */
+  DebriefTristate train_mlp;
+  DebriefTristate train_unembed;
+  DebriefTristate use_rslora;
+  DebriefTristate use_dora;
+
+  char *base_model;               /* base_model_name_or_path / model_name */
+  DebriefModelDims dims;
+  char *dims_source;              /* "config.json", "built-in table: ...", "user" */
+
+  gint64 dataset_tokens;          /* one epoch */
+  char *dataset_tokens_source;
+  double learning_rate;           /* peak / configured */
+  char *lr_schedule;
+  double num_epochs;
+  gint64 max_steps;
+  gint64 steps_per_epoch;
+  gint64 batch_size;
+} DebriefRunConfig;
+
+typedef struct
+{
+  char *name;             /* "checkpoint-480", "000300", "final" */
+  gint64 step;            /* -1 unknown */
+  char *path;             /* folder or state_path, as written (data, never followed) */
+  char *sampler_path;     /* tinker://... for sampling */
+  double val_loss;        /* NAN unknown */
+  gboolean is_final;
+  gboolean is_best;
+} DebriefCheckpoint;
+
+#define DEBRIEF_TYPE_RUN (debrief_run_get_type ())
+G_DECLARE_FINAL_TYPE (DebriefRun, debrief_run, DEBRIEF, RUN, GObject)
+
+DebriefRun       *debrief_run_new                 (GFile          *folder);
+GFile            *debrief_run_get_folder          (DebriefRun     *self);
+const char       *debrief_run_get_path            (DebriefRun     *self);
+const char       *debrief_run_get_name            (DebriefRun     *self);
+void              debrief_run_set_name            (DebriefRun     *self,
+                                                   const char     *name);
+/* "seed", "hf_trainer", "tinker", "llamafactory", "lightning_csv", "tensorboard", "generic" */
+const char       *debrief_run_get_format          (DebriefRun     *self);
+void              debrief_run_set_format          (DebriefRun     *self,
+                                                   const char     *format);
+
+/* Files the reader used, relative to the folder (for the UI: "what was recognised"). */
+void              debrief_run_add_source_file     (DebriefRun     *self,
+                                                   const char     *relative_path);
+const char *const *debrief_run_get_source_files   (DebriefRun     *self);
+
+/* Series: owned by the run, in insertion order. Finish each before adding. */
+void              debrief_run_add_series          (DebriefRun     *self,
+                                                   DebriefSeries  *series);
+GPtrArray        *debrief_run_get_series          (DebriefRun     *self);
+DebriefSeries    *debrief_run_get_series_by_kind  (DebriefRun     *self,
+                                                   DebriefSeriesKind kind);
+DebriefSeries    *debrief_run_get_series_by_name  (DebriefRun     *self,
+                                                   const char     *name);
+DebriefSeries    *debrief_run_get_train_loss      (DebriefRun     *self);
+DebriefSeries    *debrief_run_get_val_loss        (DebriefRun     *self);
+
+/* Non-fatal problems, each "file:line: what happened". */
+void              debrief_run_add_warning         (DebriefRun     *self,
+                                                   const char     *format,
+                                                   ...) G_GNUC_PRINTF (2, 3);
+const char *const *debrief_run_get_warnings       (DebriefRun     *self);
+
+DebriefRunConfig *debrief_run_get_config          (DebriefRun     *self);
+
+void              debrief_run_add_checkpoint      (DebriefRun     *self,
+                                                   const DebriefCheckpoint *checkpoint);
+guint             debrief_run_get_n_checkpoints   (DebriefRun     *self);
+const DebriefCheckpoint *debrief_run_get_checkpoint (DebriefRun   *self,
+                                                   guint           i);
+/* The checkpoint with the lowest validation loss, else the final one, else the last; NULL if none. */
+const DebriefCheckpoint *debrief_run_get_best_checkpoint (DebriefRun *self);
+
+/* Total number of points over all series (for the UI's "n points"). */
+gsize             debrief_run_get_n_points        (DebriefRun     *self);
+
+void              debrief_run_config_clear        (DebriefRunConfig *config);
+void              debrief_run_config_init         (DebriefRunConfig *config);
+void              debrief_checkpoint_clear        (DebriefCheckpoint *checkpoint);
+
+G_END_DECLS
