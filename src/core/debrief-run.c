@@ -23,6 +23,7 @@ struct _DebriefRun
   GArray *checkpoints;      /* DebriefCheckpoint */
 
   DebriefRunConfig config;
+  GObject *analysis;
 };
 
 enum {
@@ -30,6 +31,7 @@ enum {
   PROP_FOLDER,
   PROP_NAME,
   PROP_FORMAT,
+  PROP_ANALYSIS,
   N_PROPS
 };
 
@@ -87,6 +89,7 @@ debrief_run_dispose (GObject *object)
   DebriefRun *self = (DebriefRun *)object;
 
   g_clear_object (&self->folder);
+  g_clear_object (&self->analysis);
   if (self->series)
     g_ptr_array_set_size (self->series, 0);
 
@@ -129,6 +132,9 @@ debrief_run_get_property (GObject    *object,
     case PROP_FORMAT:
       g_value_set_string (value, self->format);
       break;
+    case PROP_ANALYSIS:
+      g_value_set_object (value, self->analysis);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -152,6 +158,9 @@ debrief_run_set_property (GObject      *object,
       break;
     case PROP_FORMAT:
       debrief_run_set_format (self, g_value_get_string (value));
+      break;
+    case PROP_ANALYSIS:
+      debrief_run_set_analysis (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -194,6 +203,10 @@ debrief_run_class_init (DebriefRunClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FORMAT] =
     g_param_spec_string ("format", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_ANALYSIS] =
+    g_param_spec_object ("analysis", NULL, NULL, G_TYPE_OBJECT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -428,6 +441,24 @@ debrief_run_get_best_checkpoint (DebriefRun *self)
   if (final != NULL)
     return final;
   return &g_array_index (self->checkpoints, DebriefCheckpoint, self->checkpoints->len - 1);
+}
+
+GObject *
+debrief_run_get_analysis (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->analysis;
+}
+
+void
+debrief_run_set_analysis (DebriefRun *self,
+                          GObject    *analysis)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+  g_return_if_fail (analysis == NULL || G_IS_OBJECT (analysis));
+
+  if (g_set_object (&self->analysis, analysis))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANALYSIS]);
 }
 
 gsize

@@ -113,6 +113,12 @@ const DebriefCheckpoint *debrief_run_get_checkpoint (DebriefRun   *self,
 /* The checkpoint with the lowest validation loss, else the final one, else the last; NULL if none. */
 const DebriefCheckpoint *debrief_run_get_best_checkpoint (DebriefRun *self);
 
+/* The latest analysis of this run (a DebriefAnalysis, see debrief-analysis.h), or NULL.
+ * Set on the main thread only; widgets watch notify::analysis. */
+GObject          *debrief_run_get_analysis        (DebriefRun     *self);
+void              debrief_run_set_analysis        (DebriefRun     *self,
+                                                   GObject        *analysis);
+
 /* Total number of points over all series (for the UI's "n points"). */
 gsize             debrief_run_get_n_points        (DebriefRun     *self);
 
