@@ -136,7 +136,8 @@ DebriefRun *
 debrief_run_load_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == debrief_run_load_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs what is missing, builds, and runs every test under Xvfb.
+#   build-aux/test.sh            the whole suite (build dir: build/)
+#   build-aux/test.sh --asan     the whole suite under AddressSanitizer +
+#                                UndefinedBehaviorSanitizer (build dir: build-asan/)
+#   build-aux/test.sh --suite unit   one suite (unit, ui, integration, fuzz-corpus, data)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. build-aux/setup.sh
+
+builddir=build
+meson_args=()
+test_args=()
+sanitize=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --asan) sanitize=1; builddir=build-asan
+            meson_args+=(-Db_sanitize=address,undefined -Dbuildtype=debug) ;;
+    --suite) test_args+=(--suite "$2"); shift ;;
+    *) test_args+=("$1") ;;
+  esac
+  shift
+done
+
+debrief_install_packages "${DEBRIEF_PACKAGES[@]}" clang libclang-rt-14-dev \
+  cmake git python3 python3-numpy npm valgrind
+debrief_build "$builddir" "${meson_args[@]}"
+
+# A real OpenAI-compatible server for the integration suite: llama.cpp's
+# llama-server, built from source once and cached (see build-aux/llama-server.sh).
+if [ -x build-aux/llama-server.sh ]; then
+  if server_env=$(build-aux/llama-server.sh); then
+    eval "$server_env"
+  else
+    echo "debrief: WARNING: llama-server could not be built; the integration tests against it will SKIP" >&2
+  fi
+fi
+
+if [ -n "$sanitize" ]; then
+  export ASAN_OPTIONS="fast_unwind_on_malloc=0:detect_leaks=1:abort_on_error=1"
+  export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+  export G_SLICE=always-malloc
+fi
+
+# GTK needs an X server; no D-Bus session is needed (GTK_A11Y=none, ADW_DISABLE_PORTAL=1
+# are set by the test environment in tests/meson.build).
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  meson test -C "$builddir" --print-errorlogs --num-processes 2 "${test_args[@]}"

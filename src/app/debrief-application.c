@@ -1,0 +1,202 @@
+/* debrief-application.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One primary instance: a second `debrief DIR...` sends its folders here
+ * (G_APPLICATION_HANDLES_OPEN) and they open in the active window.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "debrief-application.h"
+#include "debrief-resources.h"
+#include "debrief-preferences-window.h"
+#include "debrief-window.h"
+
+struct _DebriefApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (DebriefApplication, debrief_application, ADW_TYPE_APPLICATION)
+
+void
+debrief_ensure_resources (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      debrief_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+}
+
+DebriefApplication *
+debrief_application_new (void)
+{
+  return g_object_new (DEBRIEF_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/debrief/Debrief",
+                       NULL);
+}
+
+GSettings *
+debrief_application_get_settings (DebriefApplication *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+static DebriefWindow *
+get_or_create_window (DebriefApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (DEBRIEF_IS_WINDOW (window))
+    return DEBRIEF_WINDOW (window);
+  return debrief_window_new (self);
+}
+
+static void
+debrief_application_activate (GApplication *app)
+{
+  DebriefWindow *window = get_or_create_window (DEBRIEF_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+debrief_application_open (GApplication  *app,
+                          GFile        **files,
+                          int            n_files,
+                          const char    *hint)
+{
+  DebriefWindow *window = get_or_create_window (DEBRIEF_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  debrief_window_open_files (window, files, (guint) n_files);
+}
+
+static void
+debrief_application_dispose (GObject *object)
+{
+  DebriefApplication *self = (DebriefApplication *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (debrief_application_parent_class)->dispose (object);
+}
+
+static void
+debrief_application_startup (GApplication *app)
+{
+  DebriefApplication *self = DEBRIEF_APPLICATION (app);
+
+  G_APPLICATION_CLASS (debrief_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+}
+
+static void
+debrief_application_class_init (DebriefApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  debrief_ensure_resources ();
+
+  object_class->dispose = debrief_application_dispose;
+  app_class->activate = debrief_application_activate;
+  app_class->open = debrief_application_open;
+  app_class->startup = debrief_application_startup;
+}
+
+static void
+debrief_application_about_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  static const char *developers[] = { "The Debrief developers", NULL };
+  DebriefApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", window,
+                        "application-name", _("Debrief"),
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("The Debrief developers"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Tells whether a fine-tuning run worked and what to do next."),
+                        "website", "https://github.com/debrief/debrief",
+                        "issue-url", "https://github.com/debrief/debrief/issues",
+                        "developers", developers,
+                        "copyright", "© 2026 The Debrief developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: your names, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+debrief_application_preferences_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  DebriefApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  DebriefPreferencesWindow *prefs = debrief_preferences_window_new (window, self->settings);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+debrief_application_new_window_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  DebriefApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (debrief_window_new (self)));
+}
+
+static void
+debrief_application_quit_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  DebriefApplication *self = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Close each window through close-request so unsaved reports are asked about. */
+  for (GList *iter = windows; iter != NULL; iter = iter->next)
+    gtk_window_close (iter->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", debrief_application_quit_action },
+  { "about", debrief_application_about_action },
+  { "preferences", debrief_application_preferences_action },
+  { "new-window", debrief_application_new_window_action },
+};
+
+static void
+debrief_application_init (DebriefApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", (const char *[]) { "<primary>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", (const char *[]) { "<primary>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window", (const char *[]) { "<primary><shift>n", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", (const char *[]) { "<primary>o", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close", (const char *[]) { "<primary>w", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.reanalyze", (const char *[]) { "<primary>r", "F5", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-page('overview')", (const char *[]) { "<alt>1", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-page('samples')", (const char *[]) { "<alt>2", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-page('report')", (const char *[]) { "<alt>3", NULL });
+}

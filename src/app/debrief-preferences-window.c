@@ -1,0 +1,98 @@
+/* debrief-preferences-window.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "debrief-application.h"
+#include "debrief-preferences-window.h"
+
+struct _DebriefPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  GtkScale *smoothing_scale;
+  AdwComboRow *method_row;
+  GtkSwitch *log_switch;
+
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (DebriefPreferencesWindow, debrief_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static gboolean
+method_get_mapping (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  g_value_set_uint (value, g_strcmp0 (g_variant_get_string (variant, NULL), "median") == 0 ? 1 : 0);
+  return TRUE;
+}
+
+static GVariant *
+method_set_mapping (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  return g_variant_new_string (g_value_get_uint (value) == 1 ? "median" : "ema");
+}
+
+DebriefPreferencesWindow *
+debrief_preferences_window_new (GtkWindow *parent,
+                                GSettings *settings)
+{
+  DebriefPreferencesWindow *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (DEBRIEF_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", parent,
+                       "modal", parent != NULL,
+                       NULL);
+  self->settings = g_object_ref (settings);
+
+  g_settings_bind (settings, "smoothing",
+                   gtk_range_get_adjustment (GTK_RANGE (self->smoothing_scale)), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "smoothing-method", self->method_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, method_get_mapping, method_set_mapping,
+                                NULL, NULL);
+  g_settings_bind (settings, "log-scale", self->log_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  return self;
+}
+
+static void
+debrief_preferences_window_dispose (GObject *object)
+{
+  DebriefPreferencesWindow *self = (DebriefPreferencesWindow *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (debrief_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+debrief_preferences_window_class_init (DebriefPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = debrief_preferences_window_dispose;
+
+  debrief_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/debrief/Debrief/debrief-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, smoothing_scale);
+  gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, method_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, log_switch);
+}
+
+static void
+debrief_preferences_window_init (DebriefPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Further pages (endpoints for sampling) are added here, one line each. */
+}

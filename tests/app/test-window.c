@@ -1,0 +1,174 @@
+/* test-window.c: the main window opens runs the way a drop does
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "debrief-core.h"
+#include "debrief-window.h"
+
+/* Long enough for a slow sanitizer build, short enough to fail a hung test. */
+#define WAIT_TIMEOUT_SECONDS 30
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until_idle (DebriefWindow *window)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
+
+  while (debrief_window_get_busy (window) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  /* Let idle handlers (list rows, state) settle. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static GFile *
+test_run (const char *name)
+{
+  return g_file_new_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", name, NULL);
+}
+
+static DebriefWindow *
+new_window (void)
+{
+  DebriefWindow *window = g_object_new (DEBRIEF_TYPE_WINDOW, NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+test_window_empty_state (void)
+{
+  DebriefWindow *window = new_window ();
+
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "empty");
+  g_assert_cmpuint (g_list_model_get_n_items (debrief_window_get_runs (window)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_open_folder (void)
+{
+  DebriefWindow *window = new_window ();
+  g_autoptr(GFile) folder = test_run ("overfit");
+  g_autoptr(DebriefRun) run = NULL;
+
+  /* The same entry point the drop target, the file chooser and the command line use. */
+  debrief_window_open_files (window, &folder, 1);
+  g_assert_true (debrief_window_get_busy (window));
+  wait_until_idle (window);
+
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "runs");
+  g_assert_cmpuint (g_list_model_get_n_items (debrief_window_get_runs (window)), ==, 1);
+  run = g_list_model_get_item (debrief_window_get_runs (window), 0);
+  g_assert_cmpstr (debrief_run_get_name (run), ==, "overfit");
+  g_assert_cmpstr (debrief_run_get_format (run), ==, "seed");
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "overfit"));
+
+  /* Opening it again reloads in place rather than adding a second copy. */
+  debrief_window_open_files (window, &folder, 1);
+  wait_until_idle (window);
+  g_assert_cmpuint (g_list_model_get_n_items (debrief_window_get_runs (window)), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_open_parent_folder (void)
+{
+  DebriefWindow *window = new_window ();
+  g_autoptr(GFile) parent = g_file_new_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", NULL);
+  GListModel *runs;
+
+  debrief_window_open_files (window, &parent, 1);
+  wait_until_idle (window);
+
+  runs = debrief_window_get_runs (window);
+  /* tests/data/runs holds the six labelled runs. */
+  g_assert_cmpuint (g_list_model_get_n_items (runs), ==, 6);
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "runs");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_open_unreadable_folder (void)
+{
+  DebriefWindow *window = new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("debrief-empty-XXXXXX", &error);
+  g_autoptr(GFile) folder = NULL;
+
+  g_assert_no_error (error);
+  folder = g_file_new_for_path (tmp);
+  debrief_window_open_files (window, &folder, 1);
+  wait_until_idle (window);
+
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "error");
+  g_assert_nonnull (debrief_window_get_error_text (window));
+  /* The message names the folder so the user knows which one failed. */
+  g_assert_nonnull (strstr (debrief_window_get_error_text (window), tmp));
+
+  /* The window stays usable: a good folder opens after a bad one. */
+  {
+    g_autoptr(GFile) good = test_run ("healthy");
+    debrief_window_open_files (window, &good, 1);
+    wait_until_idle (window);
+    g_assert_cmpstr (debrief_window_get_state (window), ==, "runs");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (tmp);
+}
+
+static void
+test_window_close_runs (void)
+{
+  DebriefWindow *window = new_window ();
+  g_autoptr(GFile) folder = test_run ("healthy");
+
+  debrief_window_open_files (window, &folder, 1);
+  wait_until_idle (window);
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "runs");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-runs", NULL);
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "empty");
+  g_assert_cmpuint (g_list_model_get_n_items (debrief_window_get_runs (window)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+
+  g_test_add_func ("/window/empty-state", test_window_empty_state);
+  g_test_add_func ("/window/open-folder", test_window_open_folder);
+  g_test_add_func ("/window/open-parent-folder", test_window_open_parent_folder);
+  g_test_add_func ("/window/open-unreadable-folder", test_window_open_unreadable_folder);
+  g_test_add_func ("/window/close-runs", test_window_close_runs);
+
+  return g_test_run ();
+}
