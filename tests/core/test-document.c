@@ -461,7 +461,23 @@ test_document_finalizes (Fixture       *fx,
   g_autoptr(GError) error = NULL;
 
   g_assert_true (save (doc, "bye\n", 0, &error));
-  g_assert_finalize_object (doc);
+
+  /* A GTask run in a thread drops its reference to the source object on the
+   * worker thread, possibly just after the callback ran here: wait for it
+   * (bounded) rather than race it, then require the document to be gone. */
+  {
+    gpointer weak = doc;
+    gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+    g_object_add_weak_pointer (G_OBJECT (doc), &weak);
+    g_object_unref (doc);
+    while (weak != NULL && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_assert_null (weak);
+  }
 }
 
 int
