@@ -1,47 +1,536 @@
 /* debrief-loader.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Minimal detection; the format readers replace the body of load_folder().
+ * Finds the logs in a run folder by content, reads each candidate with its
+ * reader, keeps the richest (a LLaMA-Factory folder holds the same points in
+ * trainer_log.jsonl and trainer_state.json: they are loaded once), then fills
+ * what the files leave open (model dimensions from the built-in table, what
+ * the adapter covers).
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "debrief-error.h"
 #include "debrief-loader.h"
+#include "debrief-model-table.h"
+#include "debrief-reader-common.h"
+#include "debrief-reader-csv.h"
+#include "debrief-reader-hf.h"
+#include "debrief-reader-jsonl.h"
+#include "debrief-reader-seed.h"
+#include "debrief-reader-tinker.h"
+
+/* How much of a file detection reads. */
+#define PEEK_SIZE (64 * 1024)
+/* Progress is sent to the main context at most this often (fraction steps). */
+#define PROGRESS_GRANULARITY 0.01
+
+typedef enum
+{
+  CANDIDATE_HF,
+  CANDIDATE_LLAMAFACTORY,
+  CANDIDATE_TINKER,
+  CANDIDATE_SEED,
+  CANDIDATE_LIGHTNING_CSV,
+  CANDIDATE_TENSORBOARD,
+  CANDIDATE_GENERIC_JSONL,
+  CANDIDATE_GENERIC_CSV,
+} CandidateKind;
 
 typedef struct
 {
-  const char *format;
-  const char *file;
-} KnownFile;
+  CandidateKind kind;
+  char *rel;        /* the main file, relative to the folder; NULL for hf / tensorboard */
+} Candidate;
 
-/* Richest first: when several are present the first one wins. */
-static const KnownFile known_files[] = {
-  { "hf_trainer", "trainer_state.json" },
-  { "llamafactory", "trainer_log.jsonl" },
-  { "tinker", "metrics.jsonl" },
-  { "seed", "metrics.json" },
-  { "lightning_csv", "metrics.csv" },
-};
+static void
+candidate_free (Candidate *candidate)
+{
+  g_free (candidate->rel);
+  g_free (candidate);
+}
 
 static const char *
-detect_format (GFile *folder)
+candidate_format (CandidateKind kind)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (known_files); i++)
+  switch (kind)
     {
-      g_autoptr(GFile) child = g_file_get_child (folder, known_files[i].file);
-      if (g_file_query_file_type (child, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) == G_FILE_TYPE_REGULAR)
-        return known_files[i].format;
+    case CANDIDATE_HF: return "hf_trainer";
+    case CANDIDATE_LLAMAFACTORY: return "llamafactory";
+    case CANDIDATE_TINKER: return "tinker";
+    case CANDIDATE_SEED: return "seed";
+    case CANDIDATE_LIGHTNING_CSV: return "lightning_csv";
+    case CANDIDATE_TENSORBOARD: return "tensorboard";
+    case CANDIDATE_GENERIC_JSONL:
+    case CANDIDATE_GENERIC_CSV:
+    default:
+      return "generic";
     }
-  return NULL;
+}
+
+static void
+add_candidate (GPtrArray     *candidates,
+               CandidateKind  kind,
+               const char    *rel)
+{
+  Candidate *c = g_new0 (Candidate, 1);
+
+  c->kind = kind;
+  c->rel = g_strdup (rel);
+  g_ptr_array_add (candidates, c);
+}
+
+/* The first bytes of a file (never more than PEEK_SIZE); NULL when unreadable. */
+static char *
+peek_file (DebriefLoadJob *job,
+           const char     *rel,
+           gsize          *length)
+{
+  g_autofree char *path = g_build_filename (job->folder_path, rel, NULL);
+  g_autofree char *buf = NULL;
+  ssize_t n;
+  int fd;
+
+  if (!debrief_load_job_has_file (job, rel))
+    return NULL;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return NULL;
+  buf = g_malloc (PEEK_SIZE + 1);
+  do
+    n = read (fd, buf, PEEK_SIZE);
+  while (n < 0 && errno == EINTR);
+  close (fd);
+  if (n < 0)
+    return NULL;
+  buf[n] = '\0';
+  *length = n;
+  return g_steal_pointer (&buf);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+/* Files of other tools that happen to be JSON lines or CSV. */
+static gboolean
+is_excluded_log (const char *name)
+{
+  static const char *const excluded[] = {
+    "checkpoints.jsonl", "samples.jsonl", "judgements.jsonl", "trainer_log.jsonl", NULL
+  };
+
+  for (guint i = 0; excluded[i]; i++)
+    if (strcmp (name, excluded[i]) == 0)
+      return TRUE;
+  return g_str_has_suffix (name, "_checkpoints.jsonl");
+}
+
+static GPtrArray *
+find_candidates (DebriefLoadJob *job)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = g_dir_open (job->folder_path, 0, NULL);
+  const char *name;
+  gboolean have_tinker = FALSE;
+
+  if (dir == NULL)
+    return g_steal_pointer (&candidates);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_strings);
+
+  if (debrief_reader_hf_folder_has_state (job))
+    add_candidate (candidates, CANDIDATE_HF, NULL);
+  if (debrief_load_job_has_file (job, "trainer_log.jsonl"))
+    add_candidate (candidates, CANDIDATE_LLAMAFACTORY, "trainer_log.jsonl");
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = g_ptr_array_index (names, i);
+      g_autofree char *peek = NULL;
+      gsize length = 0;
+
+      if (!g_str_has_suffix (n, ".jsonl") || is_excluded_log (n))
+        continue;
+      if (strcmp (n, "metrics.jsonl") != 0 && !g_str_has_suffix (n, "_metrics.jsonl") &&
+          g_str_has_prefix (n, "."))
+        continue;
+      peek = peek_file (job, n, &length);
+      if (peek == NULL)
+        continue;
+      if ((strcmp (n, "metrics.jsonl") == 0 || g_str_has_suffix (n, "_metrics.jsonl")) &&
+          !have_tinker && debrief_reader_jsonl_is_tinker (peek, length))
+        {
+          add_candidate (candidates, CANDIDATE_TINKER, n);
+          have_tinker = TRUE;
+        }
+      else if (debrief_reader_jsonl_detect (peek, length) ||
+               (strcmp (n, "metrics.jsonl") == 0 && length > 0))
+        add_candidate (candidates, CANDIDATE_GENERIC_JSONL, n);
+    }
+
+  if (debrief_load_job_has_file (job, "metrics.json"))
+    {
+      g_autofree char *peek = NULL;
+      gsize length = 0;
+
+      /* metrics.json is the checklist's own name: try it even when its keys are
+       * not in the first bytes, so that a broken file gets a real error. */
+      peek = peek_file (job, "metrics.json", &length);
+      if (peek != NULL)
+        add_candidate (candidates, CANDIDATE_SEED, "metrics.json");
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = g_ptr_array_index (names, i);
+      g_autofree char *peek = NULL;
+      gsize length = 0;
+
+      if (!g_str_has_suffix (n, ".csv") || g_str_has_prefix (n, "."))
+        continue;
+      peek = peek_file (job, n, &length);
+      if (peek == NULL)
+        continue;
+      if (strcmp (n, "metrics.csv") == 0)
+        add_candidate (candidates, CANDIDATE_LIGHTNING_CSV, n);
+      else if (debrief_reader_csv_detect (peek, length))
+        add_candidate (candidates, CANDIDATE_GENERIC_CSV, n);
+    }
+
+
+  return g_steal_pointer (&candidates);
+}
+
+static gboolean
+load_candidate (DebriefLoadJob  *job,
+                DebriefRun      *run,
+                Candidate       *candidate,
+                GError         **error)
+{
+  DebriefReadContext ctx;
+  g_autofree char *path = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  const char *data;
+  gsize length;
+  gboolean ok = FALSE;
+
+  if (candidate->kind == CANDIDATE_HF)
+    return debrief_reader_hf_load (job, run, error);
+  if (candidate->kind == CANDIDATE_TINKER)
+    return debrief_reader_tinker_load (job, run, candidate->rel, error);
+
+  mapped = debrief_load_job_map (job, run, candidate->rel, &path, &ctx, error);
+  if (mapped == NULL)
+    return FALSE;
+  data = g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+
+  switch (candidate->kind)
+    {
+    case CANDIDATE_SEED:
+      ok = debrief_reader_seed_parse (&ctx, data, length, error);
+      break;
+    case CANDIDATE_LLAMAFACTORY:
+      {
+        DebriefJsonlOptions options = { debrief_key_map_llamafactory, "current_steps" };
+        ok = debrief_reader_jsonl_parse (&ctx, data, length, &options, error);
+      }
+      break;
+    case CANDIDATE_GENERIC_JSONL:
+      ok = debrief_reader_jsonl_parse (&ctx, data, length, NULL, error);
+      break;
+    case CANDIDATE_LIGHTNING_CSV:
+    case CANDIDATE_GENERIC_CSV:
+      ok = debrief_reader_csv_parse (&ctx, data, length, error);
+      break;
+    case CANDIDATE_HF:
+    case CANDIDATE_TINKER:
+    case CANDIDATE_TENSORBOARD:
+    default:
+      g_assert_not_reached ();
+    }
+  debrief_load_job_file_done (job, &ctx, length);
+  if (ok)
+    debrief_run_add_source_file (run, candidate->rel);
+  return ok;
+}
+
+static gsize
+loss_points (DebriefRun *run)
+{
+  gsize n = 0;
+  DebriefSeries *train = debrief_run_get_train_loss (run);
+  DebriefSeries *val = debrief_run_get_val_loss (run);
+
+  if (train)
+    n += debrief_series_get_length (train);
+  if (val)
+    n += debrief_series_get_length (val);
+  return n;
+}
+
+static gboolean
+richer (DebriefRun *a,
+        DebriefRun *b)
+{
+  gsize la = loss_points (a), lb = loss_points (b);
+
+  if (la != lb)
+    return la > lb;
+  return debrief_run_get_n_points (a) > debrief_run_get_n_points (b);
+}
+
+static gboolean
+has_module (char       **modules,
+            const char *const *names)
+{
+  for (guint i = 0; modules && modules[i]; i++)
+    for (guint j = 0; names[j]; j++)
+      if (g_str_has_suffix (modules[i], names[j]))
+        return TRUE;
+  return FALSE;
+}
+
+/* What the adapter covers, from target_modules when the trainer did not say. */
+static void
+derive_targets (DebriefRunConfig *config)
+{
+  static const char *const attn[] = { "q_proj", "k_proj", "v_proj", "o_proj", "qkv_proj", "c_attn",
+                                      "query_key_value", "Wqkv", "query", "key", "value", "out_proj",
+                                      "dense", NULL };
+  static const char *const mlp[] = { "gate_proj", "up_proj", "down_proj", "gate_up_proj", "fc1", "fc2",
+                                     "c_fc", "w1", "w2", "w3", "dense_h_to_4h", "dense_4h_to_h", NULL };
+  static const char *const unembed[] = { "lm_head", "embed_out", "output", NULL };
+
+  if (config->target_modules == NULL &&
+      (config->train_attn != DEBRIEF_TRISTATE_UNKNOWN || config->train_mlp != DEBRIEF_TRISTATE_UNKNOWN))
+    {
+      /* Tinker's booleans, in the Llama/Qwen module names its models use. */
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      if (config->train_attn == DEBRIEF_TRISTATE_YES)
+        {
+          static const char *const names[] = { "q_proj", "k_proj", "v_proj", "o_proj", NULL };
+          g_strv_builder_addv (builder, (const char **) names);
+        }
+      if (config->train_mlp == DEBRIEF_TRISTATE_YES)
+        {
+          static const char *const names[] = { "gate_proj", "up_proj", "down_proj", NULL };
+          g_strv_builder_addv (builder, (const char **) names);
+        }
+      if (config->train_unembed == DEBRIEF_TRISTATE_YES)
+        g_strv_builder_add (builder, "lm_head");
+      config->target_modules = g_strv_builder_end (builder);
+      return;
+    }
+  if (config->target_modules == NULL || config->target_modules[0] == NULL)
+    return;
+  if (g_strv_length (config->target_modules) == 1 &&
+      g_ascii_strcasecmp (config->target_modules[0], "all-linear") == 0)
+    {
+      /* PEFT's all-linear: every linear layer except the output layer. */
+      if (config->train_attn == DEBRIEF_TRISTATE_UNKNOWN)
+        config->train_attn = DEBRIEF_TRISTATE_YES;
+      if (config->train_mlp == DEBRIEF_TRISTATE_UNKNOWN)
+        config->train_mlp = DEBRIEF_TRISTATE_YES;
+      if (config->train_unembed == DEBRIEF_TRISTATE_UNKNOWN)
+        config->train_unembed = DEBRIEF_TRISTATE_NO;
+      return;
+    }
+  if (config->train_attn == DEBRIEF_TRISTATE_UNKNOWN)
+    config->train_attn = has_module (config->target_modules, attn) ? DEBRIEF_TRISTATE_YES : DEBRIEF_TRISTATE_NO;
+  if (config->train_mlp == DEBRIEF_TRISTATE_UNKNOWN)
+    config->train_mlp = has_module (config->target_modules, mlp) ? DEBRIEF_TRISTATE_YES : DEBRIEF_TRISTATE_NO;
+  if (config->train_unembed == DEBRIEF_TRISTATE_UNKNOWN)
+    config->train_unembed = has_module (config->target_modules, unembed) ? DEBRIEF_TRISTATE_YES
+                                                                         : DEBRIEF_TRISTATE_NO;
+}
+
+static void
+complete_config (DebriefLoadJob *job,
+                 DebriefRun     *run)
+{
+  DebriefRunConfig *config = debrief_run_get_config (run);
+  DebriefSeries *lr = debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_LEARNING_RATE);
+
+  /* A config.json beside the log (scripts write one) fills what the log did not say. */
+  if (config->dims.hidden_size == 0 || config->lora_rank == 0 || config->base_model == NULL)
+    {
+      g_autoptr(DebriefJsonNode) node = NULL;
+      const char *const *sources = debrief_run_get_source_files (run);
+
+      if (!g_strv_contains (sources, "config.json"))
+        {
+          node = debrief_load_job_read_json (job, run, "config.json");
+          if (node != NULL)
+            {
+              debrief_reader_apply_config (run, node, "config.json");
+              debrief_run_add_source_file (run, "config.json");
+            }
+        }
+    }
+
+  if (config->dims.hidden_size == 0 && config->base_model != NULL)
+    {
+      const char *name = debrief_model_table_lookup (config->base_model, &config->dims);
+      if (name != NULL)
+        {
+          g_free (config->dims_source);
+          config->dims_source = g_strdup_printf (_("built-in table: %s"), name);
+        }
+    }
+  derive_targets (config);
+
+  if (isnan (config->learning_rate) && lr != NULL && debrief_series_get_length (lr) > 0)
+    config->learning_rate = debrief_series_get_max (lr);  /* the peak of the schedule */
+  if (config->steps_per_epoch == 0 && config->max_steps > 0 && isfinite (config->num_epochs) &&
+      config->num_epochs >= 1 && fmod ((double) config->max_steps, config->num_epochs) == 0)
+    config->steps_per_epoch = (gint64) ((double) config->max_steps / config->num_epochs);
+  debrief_reader_tinker_fill_dataset_tokens (run, _("logged tokens per step"));
+}
+
+static DebriefRun *
+load_folder (DebriefLoadJob  *job,
+             GFile           *folder,
+             GError         **error)
+{
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(DebriefRun) best = NULL;
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  const char *format = NULL;
+  gboolean llamafactory = FALSE;
+  GStatBuf st;
+
+  if (g_stat (job->folder_path, &st) != 0 || !S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
+                   _("%s: not a folder (a run is the folder its trainer wrote)"), job->folder_path);
+      return NULL;
+    }
+
+  candidates = find_candidates (job);
+  if (candidates->len == 0)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
+                   _("%s: no training log found (expected metrics.json, metrics.jsonl, trainer_state.json, "
+                     "trainer_log.jsonl, metrics.csv, events.out.tfevents.*, or a JSON-lines/CSV log "
+                     "with a step and a loss)"), job->folder_path);
+      return NULL;
+    }
+
+  /* Progress: by bytes of the main files. */
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *c = g_ptr_array_index (candidates, i);
+      g_autofree char *path = c->rel ? g_build_filename (job->folder_path, c->rel, NULL) : NULL;
+      if (path && g_stat (path, &st) == 0)
+        job->bytes_total += st.st_size;
+      if (c->kind == CANDIDATE_LLAMAFACTORY)
+        llamafactory = TRUE;
+    }
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *c = g_ptr_array_index (candidates, i);
+      g_autoptr(DebriefRun) run = debrief_run_new (folder);
+      GError *local = NULL;
+
+      if (!load_candidate (job, run, c, &local))
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_propagate_error (error, local);
+              return NULL;
+            }
+          g_ptr_array_add (failures, local);
+          continue;
+        }
+      if (best == NULL || richer (run, best))
+        {
+          g_set_object (&best, run);
+          format = candidate_format (c->kind);
+        }
+    }
+
+  if (best == NULL)
+    {
+      GError *first = g_ptr_array_steal_index (failures, 0);
+      g_propagate_error (error, first);
+      return NULL;
+    }
+  for (guint i = 0; i < failures->len; i++)
+    debrief_run_add_warning (best, _("%s (another log was used)"),
+                             ((GError *) g_ptr_array_index (failures, i))->message);
+
+  /* The folder is a LLaMA-Factory run even when its trainer_state.json was the richer file. */
+  debrief_run_set_format (best, llamafactory && g_strcmp0 (format, "hf_trainer") == 0 ? "llamafactory" : format);
+  complete_config (job, best);
+
+  if (loss_points (best) == 0)
+    debrief_run_add_warning (best, _("%s: no loss was logged (an RL run logging rewards?); its curves are "
+                                     "shown, the loss-based checks do not apply"),
+                             debrief_run_get_source_files (best)[0] ? debrief_run_get_source_files (best)[0]
+                                                                    : job->folder_path);
+  return g_steal_pointer (&best);
+}
+
+static DebriefRun *
+load_with_progress (GFile          *folder,
+                    GCancellable   *cancellable,
+                    void          (*progress) (gpointer, double),
+                    gpointer        progress_data,
+                    GError        **error)
+{
+  DebriefLoadJob job = { 0 };
+  DebriefRun *run;
+
+  job.folder_path = g_file_get_path (folder);
+  if (job.folder_path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (folder);
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
+                   _("%s: only local folders can be read"), uri);
+      return NULL;
+    }
+  job.cancellable = cancellable;
+  job.progress = progress;
+  job.progress_data = progress_data;
+  run = load_folder (&job, folder, error);
+  g_free (job.folder_path);
+  return run;
 }
 
 gboolean
 debrief_folder_is_run (GFile *folder)
 {
+  DebriefLoadJob job = { 0 };
+  g_autoptr(GPtrArray) candidates = NULL;
+
   g_return_val_if_fail (G_IS_FILE (folder), FALSE);
-  return detect_format (folder) != NULL;
+
+  job.folder_path = g_file_get_path (folder);
+  if (job.folder_path == NULL || !g_file_test (job.folder_path, G_FILE_TEST_IS_DIR))
+    {
+      g_free (job.folder_path);
+      return FALSE;
+    }
+  candidates = find_candidates (&job);
+  g_free (job.folder_path);
+  return candidates->len > 0;
 }
 
 DebriefRun *
@@ -49,31 +538,8 @@ debrief_run_load (GFile         *folder,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  g_autoptr(DebriefRun) run = NULL;
-  g_autofree char *display = NULL;
-  const char *format;
-
   g_return_val_if_fail (G_IS_FILE (folder), NULL);
-
-  display = g_file_get_parse_name (folder);
-  format = detect_format (folder);
-  if (format == NULL)
-    {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
-                   _("%s: no training log found (expected metrics.json, metrics.jsonl, "
-                     "trainer_state.json, trainer_log.jsonl or metrics.csv)"), display);
-      return NULL;
-    }
-
-  run = debrief_run_new (folder);
-  debrief_run_set_format (run, format);
-  for (guint i = 0; i < G_N_ELEMENTS (known_files); i++)
-    {
-      g_autoptr(GFile) child = g_file_get_child (folder, known_files[i].file);
-      if (g_file_query_exists (child, cancellable))
-        debrief_run_add_source_file (run, known_files[i].file);
-    }
-  return g_steal_pointer (&run);
+  return load_with_progress (folder, cancellable, NULL, NULL, error);
 }
 
 typedef struct
@@ -81,6 +547,8 @@ typedef struct
   DebriefProgressFunc progress;
   gpointer progress_data;
   GDestroyNotify progress_notify;
+  GMainContext *context;
+  double last_sent;
 } LoadData;
 
 static void
@@ -88,7 +556,54 @@ load_data_free (LoadData *data)
 {
   if (data->progress_notify)
     data->progress_notify (data->progress_data);
+  g_clear_pointer (&data->context, g_main_context_unref);
   g_free (data);
+}
+
+typedef struct
+{
+  GTask *task;
+  double fraction;
+} ProgressMessage;
+
+static gboolean
+deliver_progress (gpointer user_data)
+{
+  ProgressMessage *message = user_data;
+  LoadData *data = g_task_get_task_data (message->task);
+
+  if (data->progress)
+    data->progress (message->fraction, data->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_message_free (gpointer user_data)
+{
+  ProgressMessage *message = user_data;
+
+  g_object_unref (message->task);
+  g_free (message);
+}
+
+static void
+thread_progress (gpointer user_data,
+                 double   fraction)
+{
+  GTask *task = user_data;
+  LoadData *data = g_task_get_task_data (task);
+  ProgressMessage *message;
+
+  if (data->progress == NULL || (fraction - data->last_sent < PROGRESS_GRANULARITY && fraction < 1.0))
+    return;
+  if (fraction >= 1.0 && data->last_sent >= 1.0)
+    return;
+  data->last_sent = fraction;
+  message = g_new0 (ProgressMessage, 1);
+  message->task = g_object_ref (task);
+  message->fraction = fraction;
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_progress, message,
+                              progress_message_free);
 }
 
 static void
@@ -101,7 +616,7 @@ load_thread (GTask        *task,
   GError *error = NULL;
   DebriefRun *run;
 
-  run = debrief_run_load (folder, cancellable, &error);
+  run = load_with_progress (folder, cancellable, thread_progress, task, &error);
   if (run == NULL)
     g_task_return_error (task, error);
   else
@@ -124,10 +639,12 @@ debrief_run_load_async (GFile               *folder,
 
   task = g_task_new (folder, cancellable, callback, user_data);
   g_task_set_source_tag (task, debrief_run_load_async);
+  g_task_set_return_on_cancel (task, FALSE);
   data = g_new0 (LoadData, 1);
   data->progress = progress;
   data->progress_data = progress_data;
   data->progress_notify = progress_notify;
+  data->context = g_main_context_ref_thread_default ();
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);
 }
@@ -142,12 +659,53 @@ debrief_run_load_finish (GAsyncResult  *result,
 }
 
 static int
-compare_files_by_name (gconstpointer a,
+compare_files_by_path (gconstpointer a,
                        gconstpointer b)
 {
-  g_autofree char *na = g_file_get_basename (*(GFile **) a);
-  g_autofree char *nb = g_file_get_basename (*(GFile **) b);
-  return g_utf8_collate (na, nb);
+  g_autofree char *na = g_file_get_path (*(GFile **) a);
+  g_autofree char *nb = g_file_get_path (*(GFile **) b);
+  return g_strcmp0 (na, nb);
+}
+
+/* Children of @folder that are runs; @recurse looks one level further into the others. */
+static gboolean
+collect_runs (GFile         *folder,
+              gboolean       recurse,
+              GPtrArray     *runs,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+
+  children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                        G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                        cancellable, error);
+  if (children == NULL)
+    return FALSE;
+
+  for (;;)
+    {
+      GFileInfo *info;
+      GFile *child;
+
+      if (!g_file_enumerator_iterate (children, &info, &child, cancellable, error))
+        return FALSE;
+      if (info == NULL)
+        break;
+      /* Symbolic links are not followed: a link loop must not hang discovery. */
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
+        continue;
+      if (debrief_folder_is_run (child))
+        g_ptr_array_add (found, g_object_ref (child));
+      else if (recurse && !collect_runs (child, FALSE, found, cancellable, NULL) &&
+               g_cancellable_is_cancelled (cancellable))
+        return g_cancellable_set_error_if_cancelled (cancellable, error), FALSE;
+    }
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (runs, g_object_ref (g_ptr_array_index (found, i)));
+  return TRUE;
 }
 
 GPtrArray *
@@ -156,7 +714,6 @@ debrief_discover_runs (GFile         *folder,
                        GError       **error)
 {
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GFileEnumerator) children = NULL;
   g_autofree char *display = NULL;
 
   g_return_val_if_fail (G_IS_FILE (folder), NULL);
@@ -167,33 +724,14 @@ debrief_discover_runs (GFile         *folder,
       g_ptr_array_add (runs, g_object_ref (folder));
       return g_steal_pointer (&runs);
     }
-
-  children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                        G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                        cancellable, error);
-  if (children == NULL)
+  if (!collect_runs (folder, TRUE, runs, cancellable, error))
     return NULL;
-
-  for (;;)
-    {
-      GFileInfo *info;
-      GFile *child;
-
-      if (!g_file_enumerator_iterate (children, &info, &child, cancellable, error))
-        return NULL;
-      if (info == NULL)
-        break;
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY && debrief_folder_is_run (child))
-        g_ptr_array_add (runs, g_object_ref (child));
-    }
-
   if (runs->len == 0)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
                    _("%s: no training run found in this folder or its subfolders"), display);
       return NULL;
     }
-  g_ptr_array_sort (runs, compare_files_by_name);
+  g_ptr_array_sort (runs, compare_files_by_path);
   return g_steal_pointer (&runs);
 }

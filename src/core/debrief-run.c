@@ -292,8 +292,10 @@ debrief_run_add_source_file (DebriefRun *self,
 const char *const *
 debrief_run_get_source_files (DebriefRun *self)
 {
+  static const char *const empty[] = { NULL };
+
   g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
-  return (const char *const *) self->source_files->pdata;
+  return self->source_files->pdata ? (const char *const *) self->source_files->pdata : empty;
 }
 
 void
@@ -371,8 +373,11 @@ debrief_run_add_warning (DebriefRun *self,
 const char *const *
 debrief_run_get_warnings (DebriefRun *self)
 {
+  static const char *const empty[] = { NULL };
+
   g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
-  return (const char *const *) self->warnings->pdata;
+  /* A null-terminated GPtrArray created with size 0 has no pdata until the first add. */
+  return self->warnings->pdata ? (const char *const *) self->warnings->pdata : empty;
 }
 
 DebriefRunConfig *

@@ -1,0 +1,932 @@
+/* debrief-json.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "debrief-error.h"
+#include "debrief-json.h"
+
+void
+debrief_json_reader_init (DebriefJsonReader *reader,
+                          const char        *data,
+                          gsize              length,
+                          const char        *file,
+                          guint              first_line)
+{
+  memset (reader, 0, sizeof *reader);
+  reader->start = data;
+  reader->pos = data;
+  reader->end = data + length;
+  reader->file = file ? file : "(memory)";
+  reader->line = first_line ? first_line : 1;
+}
+
+void
+debrief_json_reader_clear (DebriefJsonReader *reader)
+{
+  g_clear_error (&reader->error);
+  if (reader->scratch)
+    g_string_free (reader->scratch, TRUE);
+  reader->scratch = NULL;
+}
+
+GError *
+debrief_json_reader_steal_error (DebriefJsonReader *reader)
+{
+  return g_steal_pointer (&reader->error);
+}
+
+gboolean
+debrief_json_reader_failed (DebriefJsonReader *reader)
+{
+  return reader->error != NULL;
+}
+
+static void
+describe_position (DebriefJsonReader *reader,
+                   char              *buf,
+                   gsize              size)
+{
+  if (reader->pos >= reader->end)
+    g_strlcpy (buf, _("end of file"), size);
+  else
+    {
+      guchar c = (guchar) *reader->pos;
+      if (c >= 0x20 && c < 0x7f)
+        g_snprintf (buf, size, "“%c”", c);
+      else
+        g_snprintf (buf, size, _("byte 0x%02x"), c);
+    }
+}
+
+static gboolean
+fail (DebriefJsonReader *reader,
+      const char        *expected)
+{
+  char found[32];
+
+  if (reader->error != NULL)
+    return FALSE;
+  describe_position (reader, found, sizeof found);
+  reader->at_eof_error = reader->pos >= reader->end;
+  g_set_error (&reader->error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
+               _("%s:%u: expected %s, found %s"), reader->file, reader->line, expected, found);
+  return FALSE;
+}
+
+static gboolean
+fail_depth (DebriefJsonReader *reader)
+{
+  if (reader->error == NULL)
+    g_set_error (&reader->error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
+                 _("%s:%u: nesting deeper than %d levels"), reader->file, reader->line,
+                 DEBRIEF_JSON_MAX_DEPTH);
+  return FALSE;
+}
+
+static inline void
+skip_ws (DebriefJsonReader *reader)
+{
+  const char *p = reader->pos;
+  const char *end = reader->end;
+
+  while (p < end)
+    {
+      char c = *p;
+      if (c == ' ' || c == '\t' || c == '\r')
+        p++;
+      else if (c == '\n')
+        {
+          reader->line++;
+          p++;
+        }
+      else
+        break;
+    }
+  reader->pos = p;
+}
+
+gboolean
+debrief_json_reader_at_end (DebriefJsonReader *reader)
+{
+  skip_ws (reader);
+  return reader->pos >= reader->end;
+}
+
+static inline gboolean
+is_delimiter (char c)
+{
+  return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ':';
+}
+
+/* ---- numbers ---- */
+
+static const double exact_powers_of_ten[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+#if LDBL_MANT_DIG == 64
+/* 10^e is exact in an x87 long double up to 10^27 (5^27 < 2^64). */
+static const long double exact_ld_powers_of_ten[] = {
+  1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
+  1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L,
+  1e26L, 1e27L,
+};
+#endif
+
+static gboolean
+match_word (const char  *p,
+            const char  *end,
+            const char  *word)
+{
+  gsize n = strlen (word);
+  return (gsize) (end - p) >= n && g_ascii_strncasecmp (p, word, n) == 0;
+}
+
+static gboolean
+slow_number (const char *start,
+             const char *stop,
+             double     *value)
+{
+  char buf[80];
+  g_autofree char *heap = NULL;
+  char *text = buf;
+  char *endptr = NULL;
+  gsize n = stop - start;
+
+  if (n >= sizeof buf)
+    text = heap = g_malloc (n + 1);
+  memcpy (text, start, n);
+  text[n] = '\0';
+  *value = g_ascii_strtod (text, &endptr);
+  return endptr == text + n;
+}
+
+gboolean
+debrief_json_parse_number (const char **pp,
+                           const char  *end,
+                           double      *value)
+{
+  const char *p = *pp;
+  const char *start = p;
+  gboolean negative = FALSE;
+  guint64 mantissa = 0;
+  int n_digits = 0;     /* significant digits in mantissa */
+  int exponent = 0;
+  gboolean any_digit = FALSE;
+  gboolean too_many = FALSE;
+
+  if (p < end && (*p == '-' || *p == '+'))
+    {
+      negative = *p == '-';
+      p++;
+    }
+
+  /* Python's json.dump writes NaN, Infinity and -Infinity; other writers use nan/inf. */
+  if (p < end && (*p == 'N' || *p == 'n' || *p == 'I' || *p == 'i'))
+    {
+      if (match_word (p, end, "nan"))
+        {
+          *value = NAN;
+          p += 3;
+        }
+      else if (match_word (p, end, "infinity"))
+        {
+          *value = negative ? -INFINITY : INFINITY;
+          p += 8;
+        }
+      else if (match_word (p, end, "inf"))
+        {
+          *value = negative ? -INFINITY : INFINITY;
+          p += 3;
+        }
+      else
+        return FALSE;
+      *pp = p;
+      return TRUE;
+    }
+
+  while (p < end && g_ascii_isdigit (*p))
+    {
+      any_digit = TRUE;
+      if (n_digits < 19)
+        {
+          mantissa = mantissa * 10 + (guint64) (*p - '0');
+          if (mantissa != 0)
+            n_digits++;
+        }
+      else
+        {
+          too_many = TRUE;
+          exponent++;
+        }
+      p++;
+    }
+  if (p < end && *p == '.')
+    {
+      p++;
+      while (p < end && g_ascii_isdigit (*p))
+        {
+          any_digit = TRUE;
+          if (n_digits < 19)
+            {
+              mantissa = mantissa * 10 + (guint64) (*p - '0');
+              if (mantissa != 0)
+                n_digits++;
+              exponent--;
+            }
+          else
+            too_many = TRUE;
+          p++;
+        }
+    }
+  if (!any_digit)
+    return FALSE;
+  if (p < end && (*p == 'e' || *p == 'E'))
+    {
+      gboolean exp_negative = FALSE;
+      int e = 0;
+      gboolean exp_digit = FALSE;
+
+      p++;
+      if (p < end && (*p == '-' || *p == '+'))
+        {
+          exp_negative = *p == '-';
+          p++;
+        }
+      while (p < end && g_ascii_isdigit (*p))
+        {
+          exp_digit = TRUE;
+          if (e < 100000)
+            e = e * 10 + (*p - '0');
+          p++;
+        }
+      if (!exp_digit)
+        return FALSE;
+      exponent += exp_negative ? -e : e;
+    }
+  *pp = p;
+
+  if (!too_many)
+    {
+      /* Clinger's fast path: both operands exact, one rounding. */
+      if (mantissa <= (G_GUINT64_CONSTANT (1) << 53) && exponent >= -22 && exponent <= 22)
+        {
+          double m = (double) mantissa;
+          double v = exponent >= 0 ? m * exact_powers_of_ten[exponent]
+                                   : m / exact_powers_of_ten[-exponent];
+          *value = negative ? -v : v;
+          return TRUE;
+        }
+#if LDBL_MANT_DIG == 64
+      /* Up to 19 digits (Python writes 17): compute in the 64-bit x87 mantissa
+       * (one rounding), then round to double. That double rounding is only
+       * wrong when the 11 extra bits sit next to the half-way point; those
+       * rare cases go to the slow, correctly rounded path. */
+      if (exponent >= -27 && exponent <= 27)
+        {
+          long double m = (long double) mantissa;
+          long double v = exponent >= 0 ? m * exact_ld_powers_of_ten[exponent]
+                                        : m / exact_ld_powers_of_ten[-exponent];
+          guint64 bits;
+          guint extra;
+
+          memcpy (&bits, &v, sizeof bits);
+          extra = (guint) (bits & 0x7ff);
+          if ((extra < 0x3fe || extra > 0x402) && v >= (long double) DBL_MIN && v <= (long double) DBL_MAX)
+            {
+              *value = negative ? -(double) v : (double) v;
+              return TRUE;
+            }
+        }
+#endif
+    }
+  return slow_number (start, p, value);
+}
+
+gboolean
+debrief_json_string_to_number (const char *text,
+                               gsize       length,
+                               double     *value)
+{
+  const char *p = text;
+  const char *end = text + length;
+
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  while (end > p && g_ascii_isspace (end[-1]))
+    end--;
+  if (p == end)
+    return FALSE;
+  if (!debrief_json_parse_number (&p, end, value))
+    return FALSE;
+  return p == end;
+}
+
+/* ---- strings ---- */
+
+static void
+append_unichar (GString  *out,
+                gunichar  c)
+{
+  char buf[6];
+  int n;
+
+  if (!g_unichar_validate (c))
+    c = 0xfffd;
+  n = g_unichar_to_utf8 (c, buf);
+  g_string_append_len (out, buf, n);
+}
+
+static int
+hex4 (const char *p,
+      const char *end)
+{
+  int v = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* At '"'. Returns the contents (escapes decoded into scratch when present). */
+static gboolean
+scan_string (DebriefJsonReader  *reader,
+             const char        **out,
+             gsize              *out_length)
+{
+  const char *p = reader->pos + 1;
+  const char *end = reader->end;
+  const char *begin = p;
+  GString *buf;
+
+  while (p < end && *p != '"' && *p != '\\')
+    {
+      if (*p == '\n')
+        reader->line++;
+      p++;
+    }
+  if (p < end && *p == '"')
+    {
+      *out = begin;
+      *out_length = p - begin;
+      reader->pos = p + 1;
+      return TRUE;
+    }
+
+  if (reader->scratch == NULL)
+    reader->scratch = g_string_sized_new (64);
+  buf = reader->scratch;
+  g_string_truncate (buf, 0);
+  g_string_append_len (buf, begin, p - begin);
+
+  while (p < end && *p != '"')
+    {
+      if (*p != '\\')
+        {
+          if (*p == '\n')
+            reader->line++;
+          g_string_append_c (buf, *p++);
+          continue;
+        }
+      p++;
+      if (p >= end)
+        break;
+      switch (*p)
+        {
+        case '"': g_string_append_c (buf, '"'); p++; break;
+        case '\\': g_string_append_c (buf, '\\'); p++; break;
+        case '/': g_string_append_c (buf, '/'); p++; break;
+        case 'b': g_string_append_c (buf, '\b'); p++; break;
+        case 'f': g_string_append_c (buf, '\f'); p++; break;
+        case 'n': g_string_append_c (buf, '\n'); p++; break;
+        case 'r': g_string_append_c (buf, '\r'); p++; break;
+        case 't': g_string_append_c (buf, '\t'); p++; break;
+        case 'u':
+          {
+            int u = hex4 (p + 1, end);
+            if (u < 0)
+              {
+                reader->pos = p;
+                return fail (reader, _("four hex digits after \\u"));
+              }
+            p += 5;
+            if (u >= 0xd800 && u < 0xdc00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u')
+              {
+                int low = hex4 (p + 2, end);
+                if (low >= 0xdc00 && low < 0xe000)
+                  {
+                    u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+                    p += 6;
+                  }
+              }
+            append_unichar (buf, (gunichar) u);
+          }
+          break;
+        default:
+          /* Tolerated: keep the character as written. */
+          g_string_append_c (buf, *p++);
+          break;
+        }
+    }
+  if (p >= end)
+    {
+      reader->pos = end;
+      return fail (reader, _("the end of a string (“\"”)"));
+    }
+  reader->pos = p + 1;
+  *out = buf->str;
+  *out_length = buf->len;
+  return TRUE;
+}
+
+/* ---- structure ---- */
+
+DebriefJsonType
+debrief_json_reader_peek (DebriefJsonReader *reader)
+{
+  if (reader->error)
+    return DEBRIEF_JSON_INVALID;
+  skip_ws (reader);
+  if (reader->pos >= reader->end)
+    return DEBRIEF_JSON_INVALID;
+  switch (*reader->pos)
+    {
+    case '{': return DEBRIEF_JSON_OBJECT;
+    case '[': return DEBRIEF_JSON_ARRAY;
+    case '"': return DEBRIEF_JSON_STRING;
+    case 't': return DEBRIEF_JSON_TRUE;
+    case 'f': return DEBRIEF_JSON_FALSE;
+    case 'n':
+      return match_word (reader->pos, reader->end, "null") ? DEBRIEF_JSON_NULL : DEBRIEF_JSON_NUMBER;
+    case '-': case '+': case '.': case 'N': case 'I': case 'i':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+      return DEBRIEF_JSON_NUMBER;
+    default:
+      return DEBRIEF_JSON_INVALID;
+    }
+}
+
+gboolean
+debrief_json_reader_begin_object (DebriefJsonReader *reader)
+{
+  if (reader->error)
+    return FALSE;
+  skip_ws (reader);
+  if (reader->pos >= reader->end || *reader->pos != '{')
+    return fail (reader, _("an object (“{”)"));
+  if (reader->depth >= DEBRIEF_JSON_MAX_DEPTH)
+    return fail_depth (reader);
+  reader->depth++;
+  reader->pos++;
+  reader->first = TRUE;
+  return TRUE;
+}
+
+gboolean
+debrief_json_reader_next_member (DebriefJsonReader  *reader,
+                                 const char        **key,
+                                 gsize              *key_length)
+{
+  gboolean first;
+
+  if (reader->error)
+    return FALSE;
+  first = reader->first;
+  reader->first = FALSE;
+  skip_ws (reader);
+  if (reader->pos >= reader->end)
+    return fail (reader, first ? _("a key or “}”") : _("“,” or “}”"));
+  if (*reader->pos == '}')
+    {
+      reader->pos++;
+      reader->depth--;
+      return FALSE;
+    }
+  if (!first)
+    {
+      if (*reader->pos != ',')
+        return fail (reader, _("“,” or “}”"));
+      reader->pos++;
+      skip_ws (reader);
+      /* A trailing comma before '}' is tolerated. */
+      if (reader->pos < reader->end && *reader->pos == '}')
+        {
+          reader->pos++;
+          reader->depth--;
+          return FALSE;
+        }
+    }
+  if (reader->pos >= reader->end || *reader->pos != '"')
+    return fail (reader, _("a key in double quotes"));
+  if (!scan_string (reader, key, key_length))
+    return FALSE;
+  skip_ws (reader);
+  if (reader->pos >= reader->end || *reader->pos != ':')
+    return fail (reader, _("“:” after a key"));
+  reader->pos++;
+  skip_ws (reader);
+  return TRUE;
+}
+
+gboolean
+debrief_json_reader_begin_array (DebriefJsonReader *reader)
+{
+  if (reader->error)
+    return FALSE;
+  skip_ws (reader);
+  if (reader->pos >= reader->end || *reader->pos != '[')
+    return fail (reader, _("an array (“[”)"));
+  if (reader->depth >= DEBRIEF_JSON_MAX_DEPTH)
+    return fail_depth (reader);
+  reader->depth++;
+  reader->pos++;
+  reader->first = TRUE;
+  return TRUE;
+}
+
+gboolean
+debrief_json_reader_next_element (DebriefJsonReader *reader)
+{
+  gboolean first;
+
+  if (reader->error)
+    return FALSE;
+  first = reader->first;
+  reader->first = FALSE;
+  skip_ws (reader);
+  if (reader->pos >= reader->end)
+    return fail (reader, first ? _("a value or “]”") : _("“,” or “]”"));
+  if (*reader->pos == ']')
+    {
+      reader->pos++;
+      reader->depth--;
+      return FALSE;
+    }
+  if (!first)
+    {
+      if (*reader->pos != ',')
+        return fail (reader, _("“,” or “]”"));
+      reader->pos++;
+      skip_ws (reader);
+      if (reader->pos < reader->end && *reader->pos == ']')
+        {
+          reader->pos++;
+          reader->depth--;
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_delimiter (DebriefJsonReader *reader)
+{
+  if (reader->pos < reader->end && !is_delimiter (*reader->pos))
+    return fail (reader, _("“,” or the end of the value"));
+  return TRUE;
+}
+
+static gboolean
+skip_container (DebriefJsonReader *reader)
+{
+  /* Balanced scan, no recursion: skipped values need not be validated in
+   * detail, only delimited (strings may hold brackets). */
+  const char *p = reader->pos;
+  const char *end = reader->end;
+  guint depth = 0;
+
+  while (p < end)
+    {
+      char c = *p;
+
+      if (c == '"')
+        {
+          p++;
+          while (p < end && *p != '"')
+            {
+              if (*p == '\\' && p + 1 < end)
+                p++;
+              else if (*p == '\n')
+                reader->line++;
+              p++;
+            }
+          if (p >= end)
+            break;
+          p++;
+          continue;
+        }
+      if (c == '{' || c == '[')
+        {
+          depth++;
+          if (reader->depth + depth > DEBRIEF_JSON_MAX_DEPTH)
+            {
+              reader->pos = p;
+              return fail_depth (reader);
+            }
+        }
+      else if (c == '}' || c == ']')
+        {
+          depth--;
+          if (depth == 0)
+            {
+              reader->pos = p + 1;
+              return TRUE;
+            }
+        }
+      else if (c == '\n')
+        reader->line++;
+      p++;
+    }
+  reader->pos = end;
+  return fail (reader, _("the end of an object or array"));
+}
+
+DebriefJsonType
+debrief_json_reader_read_number (DebriefJsonReader *reader,
+                                 double            *value)
+{
+  const char *s;
+  gsize n;
+
+  if (reader->error)
+    return DEBRIEF_JSON_INVALID;
+  skip_ws (reader);
+  if (reader->pos >= reader->end)
+    {
+      fail (reader, _("a value"));
+      return DEBRIEF_JSON_INVALID;
+    }
+  switch (*reader->pos)
+    {
+    case '{':
+      return skip_container (reader) ? DEBRIEF_JSON_OBJECT : DEBRIEF_JSON_INVALID;
+    case '[':
+      return skip_container (reader) ? DEBRIEF_JSON_ARRAY : DEBRIEF_JSON_INVALID;
+    case '"':
+      if (!scan_string (reader, &s, &n))
+        return DEBRIEF_JSON_INVALID;
+      return debrief_json_string_to_number (s, n, value) ? DEBRIEF_JSON_NUMBER : DEBRIEF_JSON_STRING;
+    case 't':
+      if (!match_word (reader->pos, reader->end, "true"))
+        break;
+      reader->pos += 4;
+      *value = 1;
+      return check_delimiter (reader) ? DEBRIEF_JSON_TRUE : DEBRIEF_JSON_INVALID;
+    case 'f':
+      if (!match_word (reader->pos, reader->end, "false"))
+        break;
+      reader->pos += 5;
+      *value = 0;
+      return check_delimiter (reader) ? DEBRIEF_JSON_FALSE : DEBRIEF_JSON_INVALID;
+    case 'n':
+      if (match_word (reader->pos, reader->end, "null"))
+        {
+          reader->pos += 4;
+          return check_delimiter (reader) ? DEBRIEF_JSON_NULL : DEBRIEF_JSON_INVALID;
+        }
+      G_GNUC_FALLTHROUGH;
+    default:
+      {
+        const char *p = reader->pos;
+        if (debrief_json_parse_number (&p, reader->end, value))
+          {
+            reader->pos = p;
+            return check_delimiter (reader) ? DEBRIEF_JSON_NUMBER : DEBRIEF_JSON_INVALID;
+          }
+      }
+      break;
+    }
+  fail (reader, _("a value (number, string, object, array, true, false or null)"));
+  return DEBRIEF_JSON_INVALID;
+}
+
+char *
+debrief_json_reader_read_string (DebriefJsonReader *reader)
+{
+  const char *s;
+  gsize n;
+  double ignored;
+
+  if (reader->error)
+    return NULL;
+  skip_ws (reader);
+  if (reader->pos < reader->end && *reader->pos == '"')
+    {
+      if (!scan_string (reader, &s, &n))
+        return NULL;
+      return g_utf8_make_valid (s, n);
+    }
+  debrief_json_reader_read_number (reader, &ignored);
+  return NULL;
+}
+
+gboolean
+debrief_json_reader_skip (DebriefJsonReader *reader)
+{
+  double ignored;
+  return debrief_json_reader_read_number (reader, &ignored) != DEBRIEF_JSON_INVALID;
+}
+
+/* ---- DOM ---- */
+
+void
+debrief_json_node_free (DebriefJsonNode *node)
+{
+  if (node == NULL)
+    return;
+  g_free (node->string);
+  if (node->keys)
+    g_ptr_array_unref (node->keys);
+  if (node->values)
+    g_ptr_array_unref (node->values);
+  g_free (node);
+}
+
+DebriefJsonNode *
+debrief_json_reader_read_node (DebriefJsonReader *reader)
+{
+  g_autoptr(DebriefJsonNode) node = g_new0 (DebriefJsonNode, 1);
+  const char *s;
+  gsize n;
+
+  if (reader->error)
+    return NULL;
+  skip_ws (reader);
+  node->line = reader->line;
+  if (reader->pos >= reader->end)
+    {
+      fail (reader, _("a value"));
+      return NULL;
+    }
+  switch (*reader->pos)
+    {
+    case '{':
+      node->type = DEBRIEF_JSON_OBJECT;
+      node->keys = g_ptr_array_new_with_free_func (g_free);
+      node->values = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_json_node_free);
+      if (!debrief_json_reader_begin_object (reader))
+        return NULL;
+      while (debrief_json_reader_next_member (reader, &s, &n))
+        {
+          char *key = g_utf8_make_valid (s, n);
+          DebriefJsonNode *child = debrief_json_reader_read_node (reader);
+          if (child == NULL)
+            {
+              g_free (key);
+              return NULL;
+            }
+          g_ptr_array_add (node->keys, key);
+          g_ptr_array_add (node->values, child);
+        }
+      break;
+    case '[':
+      node->type = DEBRIEF_JSON_ARRAY;
+      node->values = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_json_node_free);
+      if (!debrief_json_reader_begin_array (reader))
+        return NULL;
+      while (debrief_json_reader_next_element (reader))
+        {
+          DebriefJsonNode *child = debrief_json_reader_read_node (reader);
+          if (child == NULL)
+            return NULL;
+          g_ptr_array_add (node->values, child);
+        }
+      break;
+    case '"':
+      if (!scan_string (reader, &s, &n))
+        return NULL;
+      node->type = DEBRIEF_JSON_STRING;
+      node->string = g_utf8_make_valid (s, n);
+      if (!check_delimiter (reader))
+        return NULL;
+      break;
+    default:
+      node->type = debrief_json_reader_read_number (reader, &node->number);
+      if (node->type == DEBRIEF_JSON_INVALID)
+        return NULL;
+      break;
+    }
+  if (reader->error)
+    return NULL;
+  return g_steal_pointer (&node);
+}
+
+DebriefJsonNode *
+debrief_json_parse (const char  *data,
+                    gsize        length,
+                    const char  *file,
+                    GError     **error)
+{
+  DebriefJsonReader reader;
+  g_autoptr(DebriefJsonNode) node = NULL;
+
+  debrief_json_reader_init (&reader, data, length, file, 1);
+  node = debrief_json_reader_read_node (&reader);
+  if (node != NULL && !debrief_json_reader_at_end (&reader))
+    {
+      fail (&reader, _("the end of the document"));
+      g_clear_pointer (&node, debrief_json_node_free);
+    }
+  if (node == NULL)
+    {
+      g_propagate_error (error, debrief_json_reader_steal_error (&reader));
+      debrief_json_reader_clear (&reader);
+      return NULL;
+    }
+  debrief_json_reader_clear (&reader);
+  return g_steal_pointer (&node);
+}
+
+DebriefJsonNode *
+debrief_json_node_get (const DebriefJsonNode *object,
+                       const char            *key)
+{
+  if (object == NULL || object->type != DEBRIEF_JSON_OBJECT)
+    return NULL;
+  for (guint i = object->keys->len; i > 0; i--)
+    if (strcmp (g_ptr_array_index (object->keys, i - 1), key) == 0)
+      return g_ptr_array_index (object->values, i - 1);
+  return NULL;
+}
+
+gboolean
+debrief_json_node_as_double (const DebriefJsonNode *node,
+                             double                *value)
+{
+  if (node == NULL)
+    return FALSE;
+  if (node->type == DEBRIEF_JSON_NUMBER)
+    {
+      *value = node->number;
+      return TRUE;
+    }
+  if (node->type == DEBRIEF_JSON_STRING)
+    return debrief_json_string_to_number (node->string, strlen (node->string), value);
+  return FALSE;
+}
+
+gboolean
+debrief_json_node_get_double (const DebriefJsonNode *object,
+                              const char            *key,
+                              double                *value)
+{
+  return debrief_json_node_as_double (debrief_json_node_get (object, key), value);
+}
+
+gboolean
+debrief_json_node_get_int (const DebriefJsonNode *object,
+                           const char            *key,
+                           gint64                *value)
+{
+  double v;
+
+  if (!debrief_json_node_get_double (object, key, &v))
+    return FALSE;
+  /* 2^63 is not representable as gint64; stay strictly inside. */
+  if (!isfinite (v) || v != floor (v) || v >= 9.2e18 || v <= -9.2e18)
+    return FALSE;
+  *value = (gint64) v;
+  return TRUE;
+}
+
+const char *
+debrief_json_node_get_string (const DebriefJsonNode *object,
+                              const char            *key)
+{
+  DebriefJsonNode *node = debrief_json_node_get (object, key);
+
+  if (node == NULL || node->type != DEBRIEF_JSON_STRING)
+    return NULL;
+  return node->string;
+}
+
+int
+debrief_json_node_get_bool (const DebriefJsonNode *object,
+                            const char            *key)
+{
+  DebriefJsonNode *node = debrief_json_node_get (object, key);
+
+  if (node == NULL)
+    return -1;
+  if (node->type == DEBRIEF_JSON_TRUE)
+    return 1;
+  if (node->type == DEBRIEF_JSON_FALSE)
+    return 0;
+  return -1;
+}

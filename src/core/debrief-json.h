@@ -1,0 +1,136 @@
+/* debrief-json.h: a tolerant, streaming JSON tokenizer for training logs
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * json-glib builds a DOM and rejects the bare NaN / Infinity / -Infinity
+ * tokens that Python's json.dump writes for a diverged run. Training logs can
+ * be hundreds of MB, so the readers pull values one at a time from a memory
+ * buffer (usually a mapped file) instead: no allocation per number, line
+ * numbers tracked for error messages, nesting depth bounded, no recursion
+ * when skipping. A small DOM (DebriefJsonNode) is built only for small
+ * objects such as config.json.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DEBRIEF_JSON_INVALID = 0,  /* error, or end of input */
+  DEBRIEF_JSON_NULL,
+  DEBRIEF_JSON_FALSE,
+  DEBRIEF_JSON_TRUE,
+  DEBRIEF_JSON_NUMBER,
+  DEBRIEF_JSON_STRING,
+  DEBRIEF_JSON_OBJECT,
+  DEBRIEF_JSON_ARRAY,
+} DebriefJsonType;
+
+/* Deeper nesting than this is an error: no real log nests more than a few
+ * levels, and the DOM builder recurses. */
+#define DEBRIEF_JSON_MAX_DEPTH 256
+
+typedef struct
+{
+  const char *start;
+  const char *pos;
+  const char *end;
+  const char *file;        /* for messages; not owned */
+  guint line;              /* 1-based line of pos */
+  guint depth;
+  gboolean first;          /* just after '{' or '[' */
+  gboolean at_eof_error;   /* the error is an unexpected end of input */
+  GError *error;           /* first error; the reader stops there */
+  GString *scratch;        /* decoded strings with escapes */
+} DebriefJsonReader;
+
+void             debrief_json_reader_init        (DebriefJsonReader *reader,
+                                                  const char        *data,
+                                                  gsize              length,
+                                                  const char        *file,
+                                                  guint              first_line);
+void             debrief_json_reader_clear       (DebriefJsonReader *reader);
+/* Takes the reader's error (or NULL). */
+GError          *debrief_json_reader_steal_error (DebriefJsonReader *reader);
+gboolean         debrief_json_reader_failed      (DebriefJsonReader *reader);
+
+/* Type of the next value without consuming it (INVALID at end or on bad input). */
+DebriefJsonType  debrief_json_reader_peek        (DebriefJsonReader *reader);
+/* TRUE when only white space is left. */
+gboolean         debrief_json_reader_at_end      (DebriefJsonReader *reader);
+
+gboolean         debrief_json_reader_begin_object (DebriefJsonReader *reader);
+/* Positions the reader on the next member's value and returns its key
+ * (not NUL-terminated, valid until the next call); FALSE after '}' or on error. */
+gboolean         debrief_json_reader_next_member (DebriefJsonReader *reader,
+                                                  const char       **key,
+                                                  gsize             *key_length);
+gboolean         debrief_json_reader_begin_array (DebriefJsonReader *reader);
+/* TRUE when another element follows; FALSE after ']' or on error. */
+gboolean         debrief_json_reader_next_element (DebriefJsonReader *reader);
+
+/* Consumes one value of any type. Numbers (including NaN, Infinity, -Infinity
+ * and numbers written as strings) are stored in *value and NUMBER is returned;
+ * other values are skipped and their type returned (STRING for a string that
+ * is not a number). INVALID on error. */
+DebriefJsonType  debrief_json_reader_read_number (DebriefJsonReader *reader,
+                                                  double            *value);
+/* Consumes a string (NUL-terminated, valid UTF-8); other values are skipped and give NULL. */
+char            *debrief_json_reader_read_string (DebriefJsonReader *reader);
+gboolean         debrief_json_reader_skip        (DebriefJsonReader *reader);
+
+/* Parses a number token at *p (JSON syntax plus NaN, Infinity, -Infinity).
+ * Fast path exact for up to 15 significant digits, otherwise g_ascii_strtod. */
+gboolean         debrief_json_parse_number       (const char       **p,
+                                                  const char        *end,
+                                                  double            *value);
+/* A whole string as a number ("2.5", " nan ", "-inf", "Infinity"); FALSE if it is not one. */
+gboolean         debrief_json_string_to_number   (const char        *text,
+                                                  gsize              length,
+                                                  double            *value);
+
+/* ---- small DOM, for configuration files ---- */
+
+typedef struct _DebriefJsonNode DebriefJsonNode;
+struct _DebriefJsonNode
+{
+  DebriefJsonType type;
+  guint line;
+  double number;        /* NUMBER (TRUE = 1, FALSE = 0) */
+  char *string;         /* STRING */
+  GPtrArray *keys;      /* OBJECT: char* */
+  GPtrArray *values;    /* OBJECT, ARRAY: DebriefJsonNode* */
+};
+
+void             debrief_json_node_free          (DebriefJsonNode   *node);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefJsonNode, debrief_json_node_free)
+
+/* Reads the next value as a tree. */
+DebriefJsonNode *debrief_json_reader_read_node   (DebriefJsonReader *reader);
+/* A whole document; error names @file and the line. */
+DebriefJsonNode *debrief_json_parse              (const char        *data,
+                                                  gsize              length,
+                                                  const char        *file,
+                                                  GError           **error);
+
+/* Member lookup (the last one wins when a key repeats, as in Python). */
+DebriefJsonNode *debrief_json_node_get           (const DebriefJsonNode *object,
+                                                  const char        *key);
+/* Number or numeric string; FALSE when absent or not a number. */
+gboolean         debrief_json_node_get_double    (const DebriefJsonNode *object,
+                                                  const char        *key,
+                                                  double            *value);
+/* A finite number that is a whole number within gint64. */
+gboolean         debrief_json_node_get_int       (const DebriefJsonNode *object,
+                                                  const char        *key,
+                                                  gint64            *value);
+const char      *debrief_json_node_get_string    (const DebriefJsonNode *object,
+                                                  const char        *key);
+/* TRUE/FALSE, or UNKNOWN (-1) when absent or not a boolean. */
+int              debrief_json_node_get_bool      (const DebriefJsonNode *object,
+                                                  const char        *key);
+gboolean         debrief_json_node_as_double     (const DebriefJsonNode *node,
+                                                  double            *value);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* debrief-model-table.h: dimensions of common open base models
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "debrief-run.h"
+
+G_BEGIN_DECLS
+
+/* Looks up a base model by its name as trainers write it
+ * ("meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-8B", "unsloth/mistral-7b-v0.3-bnb-4bit").
+ * Returns the table's canonical name (static) and fills @dims, or NULL. */
+const char *debrief_model_table_lookup (const char       *model_name,
+                                        DebriefModelDims *dims);
+
+G_END_DECLS

@@ -1,0 +1,875 @@
+/* debrief-reader-common.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "debrief-error.h"
+#include "debrief-reader-common.h"
+
+/* Small configuration files larger than this are not configuration files. */
+#define MAX_CONFIG_FILE_SIZE (64 * 1024 * 1024)
+
+void
+debrief_read_context_init (DebriefReadContext *ctx,
+                           DebriefRun         *run,
+                           const char         *file,
+                           const char         *rel)
+{
+  memset (ctx, 0, sizeof *ctx);
+  ctx->run = run;
+  ctx->file = file;
+  ctx->rel = rel ? rel : file;
+}
+
+void
+debrief_read_context_finish (DebriefReadContext *ctx)
+{
+  if (ctx->n_suppressed > 0 && ctx->run != NULL)
+    debrief_run_add_warning (ctx->run,
+                             g_dngettext (GETTEXT_PACKAGE, "%s: %u more warning like the above",
+                                          "%s: %u more warnings like the above", ctx->n_suppressed),
+                             ctx->rel, ctx->n_suppressed);
+  ctx->n_suppressed = 0;
+}
+
+void
+debrief_read_warn (DebriefReadContext *ctx,
+                   guint               line,
+                   const char         *format,
+                   ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (ctx->run == NULL)
+    return;
+  if (ctx->n_warnings >= DEBRIEF_READER_MAX_WARNINGS_PER_FILE)
+    {
+      ctx->n_suppressed++;
+      return;
+    }
+  ctx->n_warnings++;
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (line > 0)
+    debrief_run_add_warning (ctx->run, "%s:%u: %s", ctx->rel, line, message);
+  else
+    debrief_run_add_warning (ctx->run, "%s: %s", ctx->rel, message);
+}
+
+void
+debrief_read_error (GError            **error,
+                    DebriefReadContext *ctx,
+                    int                 code,
+                    guint               line,
+                    const char         *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (line > 0)
+    g_set_error (error, DEBRIEF_ERROR, code, "%s:%u: %s", ctx->file, line, message);
+  else
+    g_set_error (error, DEBRIEF_ERROR, code, "%s: %s", ctx->file, message);
+}
+
+gboolean
+debrief_read_check_cancelled (DebriefReadContext *ctx,
+                              GError            **error)
+{
+  return g_cancellable_set_error_if_cancelled (ctx->cancellable, error);
+}
+
+void
+debrief_read_progress (DebriefReadContext *ctx,
+                       gsize               done,
+                       gsize               total)
+{
+  if (ctx->progress)
+    ctx->progress (ctx->progress_data, done, total);
+}
+
+GMappedFile *
+debrief_reader_map_file (const char  *path,
+                         const char  *display,
+                         GError     **error)
+{
+  GStatBuf st;
+  GError *local = NULL;
+  GMappedFile *mapped;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED, _("%s: cannot read: %s"),
+                   display, g_strerror (saved));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED,
+                   _("%s: cannot read: expected a file, found %s"), display,
+                   S_ISDIR (st.st_mode) ? _("a folder") : _("a special file"));
+      return NULL;
+    }
+  mapped = g_mapped_file_new (path, FALSE, &local);
+  if (mapped == NULL)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED, _("%s: cannot read: %s"),
+                   display, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  return mapped;
+}
+
+DebriefJsonNode *
+debrief_reader_parse_json_file (const char  *path,
+                                const char  *display,
+                                GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = debrief_reader_map_file (path, display, error);
+  gsize length;
+
+  if (mapped == NULL)
+    return NULL;
+  length = g_mapped_file_get_length (mapped);
+  if (length > MAX_CONFIG_FILE_SIZE)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
+                   _("%s: %" G_GSIZE_FORMAT " bytes is too large for a configuration file"),
+                   display, length);
+      return NULL;
+    }
+  if (length == 0)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s: the file is empty"), display);
+      return NULL;
+    }
+  return debrief_json_parse (g_mapped_file_get_contents (mapped), length, display, error);
+}
+
+/* ---- load job ---- */
+
+static void
+job_progress (gpointer data,
+              gsize    done,
+              gsize    total)
+{
+  DebriefLoadJob *job = data;
+  double fraction;
+
+  if (job->progress == NULL || job->bytes_total == 0)
+    return;
+  fraction = (double) (job->bytes_done + done) / (double) job->bytes_total;
+  job->progress (job->progress_data, CLAMP (fraction, 0.0, 1.0));
+}
+
+void
+debrief_load_job_context (DebriefLoadJob     *job,
+                          DebriefRun         *run,
+                          const char         *rel,
+                          char              **out_path,
+                          DebriefReadContext *ctx)
+{
+  *out_path = g_build_filename (job->folder_path, rel, NULL);
+  debrief_read_context_init (ctx, run, *out_path, rel);
+  ctx->cancellable = job->cancellable;
+  ctx->progress = job_progress;
+  ctx->progress_data = job;
+}
+
+GMappedFile *
+debrief_load_job_map (DebriefLoadJob     *job,
+                      DebriefRun         *run,
+                      const char         *rel,
+                      char              **out_path,
+                      DebriefReadContext *ctx,
+                      GError            **error)
+{
+  debrief_load_job_context (job, run, rel, out_path, ctx);
+  if (!debrief_load_job_path_inside (job, *out_path))
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED,
+                   _("%s: a symbolic link that leads outside the run folder, or cannot be resolved"),
+                   *out_path);
+      return NULL;
+    }
+  return debrief_reader_map_file (*out_path, *out_path, error);
+}
+
+void
+debrief_load_job_file_done (DebriefLoadJob     *job,
+                            DebriefReadContext *ctx,
+                            gsize               length)
+{
+  debrief_read_context_finish (ctx);
+  job->bytes_done += length;
+  job_progress (job, 0, 0);
+}
+
+gboolean
+debrief_load_job_path_inside (DebriefLoadJob *job,
+                              const char     *path)
+{
+  g_autofree char *real_folder = realpath (job->folder_path, NULL);
+  g_autofree char *real_path = realpath (path, NULL);
+  gsize n;
+
+  if (real_folder == NULL || real_path == NULL)
+    return FALSE;
+  n = strlen (real_folder);
+  return strncmp (real_path, real_folder, n) == 0 &&
+         (real_path[n] == '/' || real_path[n] == '\0' || (n == 1 && real_folder[0] == '/'));
+}
+
+gboolean
+debrief_load_job_has_file (DebriefLoadJob *job,
+                           const char     *rel)
+{
+  g_autofree char *path = g_build_filename (job->folder_path, rel, NULL);
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return FALSE;
+  if (S_ISLNK (st.st_mode))
+    return debrief_load_job_path_inside (job, path) && g_file_test (path, G_FILE_TEST_IS_REGULAR);
+  return S_ISREG (st.st_mode);
+}
+
+DebriefJsonNode *
+debrief_load_job_read_json (DebriefLoadJob *job,
+                            DebriefRun     *run,
+                            const char     *rel)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  DebriefJsonNode *node;
+
+  if (!debrief_load_job_has_file (job, rel))
+    return NULL;
+  path = g_build_filename (job->folder_path, rel, NULL);
+  node = debrief_reader_parse_json_file (path, rel, &error);
+  if (node == NULL)
+    debrief_run_add_warning (run, _("%s (ignored)"), error->message);
+  else if (node->type != DEBRIEF_JSON_OBJECT)
+    {
+      debrief_run_add_warning (run, _("%s:1: expected a JSON object; ignored"), rel);
+      g_clear_pointer (&node, debrief_json_node_free);
+    }
+  return node;
+}
+
+/* ---- series set ---- */
+
+typedef struct
+{
+  char *key;               /* valid UTF-8, for names */
+  char *raw;               /* as in the file, the hash key */
+  gsize key_length;        /* of raw */
+  DebriefSeries *series;   /* NULL: ignored key */
+  gint64 last_step;
+  gboolean has_last;
+  guint backwards_line;    /* first line where the step went backwards */
+  gint64 backwards_step;
+  gint64 backwards_after;
+} KeySlot;
+
+typedef struct
+{
+  KeySlot *slot;
+  double value;
+} Pending;
+
+struct _DebriefSeriesSet
+{
+  DebriefKeyMapFunc map;
+  GHashTable *slots;        /* key -> KeySlot */
+  GPtrArray *order;         /* KeySlot, first seen */
+  GPtrArray *by_position;   /* KeySlot or NULL */
+  GArray *pending;
+  GString *scratch;
+  gsize reserve;
+};
+
+static void
+key_slot_free (KeySlot *slot)
+{
+  g_free (slot->key);
+  g_free (slot->raw);
+  g_clear_object (&slot->series);
+  g_free (slot);
+}
+
+DebriefSeriesSet *
+debrief_series_set_new (DebriefKeyMapFunc map)
+{
+  DebriefSeriesSet *set = g_new0 (DebriefSeriesSet, 1);
+
+  set->map = map ? map : debrief_key_map_default;
+  set->slots = g_hash_table_new (g_str_hash, g_str_equal);
+  set->order = g_ptr_array_new_with_free_func ((GDestroyNotify) key_slot_free);
+  set->by_position = g_ptr_array_new ();
+  set->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  set->scratch = g_string_new (NULL);
+  return set;
+}
+
+void
+debrief_series_set_free (DebriefSeriesSet *set)
+{
+  if (set == NULL)
+    return;
+  g_hash_table_unref (set->slots);
+  g_ptr_array_unref (set->order);
+  g_ptr_array_unref (set->by_position);
+  g_array_unref (set->pending);
+  g_string_free (set->scratch, TRUE);
+  g_free (set);
+}
+
+void
+debrief_series_set_reserve (DebriefSeriesSet *set,
+                            gsize             n_records)
+{
+  set->reserve = n_records;
+}
+
+static gboolean
+name_taken (DebriefSeriesSet *set,
+            const char       *name)
+{
+  for (guint i = 0; i < set->order->len; i++)
+    {
+      KeySlot *slot = g_ptr_array_index (set->order, i);
+      if (slot->series && strcmp (debrief_series_get_name (slot->series), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static KeySlot *
+create_slot (DebriefSeriesSet *set,
+             const char       *key,
+             gsize             key_length)
+{
+  KeySlot *slot = g_new0 (KeySlot, 1);
+  const char *name = NULL;
+  DebriefSeriesKind kind = DEBRIEF_SERIES_OTHER;
+
+  slot->key = g_utf8_make_valid (key, key_length);
+  slot->raw = g_strndup (key, key_length);
+  slot->key_length = key_length;
+  if (set->map (slot->key, &name, &kind))
+    {
+      if (name_taken (set, name))
+        {
+          /* A second key of the same kind ("loss" and "train_loss"): keep it under its own name. */
+          name = slot->key;
+          kind = DEBRIEF_SERIES_OTHER;
+        }
+      if (!name_taken (set, name))
+        {
+          slot->series = debrief_series_new (name, kind);
+          debrief_series_set_source_key (slot->series, slot->key);
+          if (set->reserve > 0 && (kind == DEBRIEF_SERIES_TRAIN_LOSS || set->order->len < 64))
+            debrief_series_reserve (slot->series, set->reserve);
+        }
+    }
+  g_hash_table_insert (set->slots, slot->raw, slot);
+  g_ptr_array_add (set->order, slot);
+  return slot;
+}
+
+void
+debrief_series_set_add (DebriefSeriesSet *set,
+                        guint             position,
+                        const char       *key,
+                        gsize             key_length,
+                        double            value)
+{
+  KeySlot *slot = NULL;
+  Pending p;
+
+  if (position < set->by_position->len)
+    {
+      KeySlot *candidate = g_ptr_array_index (set->by_position, position);
+      if (candidate && candidate->key_length == key_length &&
+          memcmp (candidate->raw, key, key_length) == 0)
+        slot = candidate;
+    }
+  if (slot == NULL)
+    {
+      if (memchr (key, '\0', key_length) != NULL)
+        return;  /* a key with a NUL byte cannot be named */
+      g_string_truncate (set->scratch, 0);
+      g_string_append_len (set->scratch, key, key_length);
+      slot = g_hash_table_lookup (set->slots, set->scratch->str);
+      if (slot == NULL)
+        slot = create_slot (set, key, key_length);
+      /* Only short records get a position cache: wider ones use the hash. */
+      if (position < 256)
+        {
+          if (position >= set->by_position->len)
+            g_ptr_array_set_size (set->by_position, position + 1);
+          g_ptr_array_index (set->by_position, position) = slot;
+        }
+    }
+  if (slot->series == NULL)
+    return;
+  p.slot = slot;
+  p.value = value;
+  g_array_append_val (set->pending, p);
+}
+
+void
+debrief_series_set_commit (DebriefSeriesSet *set,
+                           gint64            step,
+                           guint             line)
+{
+  for (guint i = 0; i < set->pending->len; i++)
+    {
+      Pending *p = &g_array_index (set->pending, Pending, i);
+      KeySlot *slot = p->slot;
+
+      if (slot->has_last && step < slot->last_step && slot->backwards_line == 0)
+        {
+          slot->backwards_line = line;
+          slot->backwards_step = step;
+          slot->backwards_after = slot->last_step;
+        }
+      slot->last_step = step;
+      slot->has_last = TRUE;
+      debrief_series_append (slot->series, step, p->value);
+    }
+  g_array_set_size (set->pending, 0);
+}
+
+void
+debrief_series_set_discard (DebriefSeriesSet *set)
+{
+  g_array_set_size (set->pending, 0);
+}
+
+guint
+debrief_series_set_n_pending (DebriefSeriesSet *set)
+{
+  return set->pending->len;
+}
+
+DebriefSeries *
+debrief_series_set_lookup (DebriefSeriesSet *set,
+                           const char       *key)
+{
+  KeySlot *slot = g_hash_table_lookup (set->slots, key);
+  return slot ? slot->series : NULL;
+}
+
+static int
+kind_rank (DebriefSeriesKind kind)
+{
+  switch (kind)
+    {
+    case DEBRIEF_SERIES_TRAIN_LOSS: return 0;
+    case DEBRIEF_SERIES_VAL_LOSS: return 1;
+    default: return 2;
+    }
+}
+
+gsize
+debrief_series_set_finish (DebriefSeriesSet   *set,
+                           DebriefReadContext *ctx)
+{
+  gsize n_points = 0;
+
+  for (int rank = 0; rank < 3; rank++)
+    for (guint i = 0; i < set->order->len; i++)
+      {
+        KeySlot *slot = g_ptr_array_index (set->order, i);
+        gboolean backwards = FALSE;
+        guint dropped;
+
+        if (slot->series == NULL || kind_rank (debrief_series_get_kind (slot->series)) != rank)
+          continue;
+        if (debrief_series_get_length (slot->series) == 0)
+          continue;
+        dropped = debrief_series_finish (slot->series, &backwards);
+        /* Say it once per file, on the loss series (the others follow the same steps). */
+        if (rank < 2 && slot->backwards_line > 0)
+          debrief_read_warn (ctx, slot->backwards_line,
+                             _("step %" G_GINT64_FORMAT " of “%s” comes after step %" G_GINT64_FORMAT
+                               " (a resumed run, or two processes writing one file?); "
+                               "the last value logged for each step is kept"),
+                             slot->backwards_step, slot->key, slot->backwards_after);
+        else if (rank < 2 && dropped > 0)
+          debrief_read_warn (ctx, 0,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "“%s”: %u step logged more than once; the last value is kept",
+                                          "“%s”: %u steps logged more than once; the last value is kept",
+                                          dropped),
+                             slot->key, dropped);
+        n_points += debrief_series_get_length (slot->series);
+        debrief_run_add_series (ctx->run, slot->series);
+      }
+  return n_points;
+}
+
+/* ---- key maps ---- */
+
+static const char *const train_loss_keys[] = {
+  "loss", "train_loss", "train/loss", "train_mean_nll", "train/nll", "training_loss",
+  "train_loss_step", "train/loss_step", "loss_step", "trainer/loss", "train/train_loss", NULL
+};
+
+static const char *const val_loss_keys[] = {
+  "eval_loss", "val_loss", "eval/loss", "val/loss", "test/nll", "eval/nll", "test_loss",
+  "test/loss", "valid_loss", "validation_loss", "validation/loss", "val_loss_epoch",
+  "val_loss_step", "eval/eval_loss", NULL
+};
+
+static const char *const lr_keys[] = {
+  "learning_rate", "lr", "train/learning_rate", "learning-rate", "train/lr", NULL
+};
+
+static const char *const grad_norm_keys[] = {
+  "grad_norm", "train/grad_norm", "gradient_norm", "grad-norm", "train/gradient_norm", NULL
+};
+
+static gboolean
+in_list (const char         *key,
+         const char *const  *list)
+{
+  for (guint i = 0; list[i]; i++)
+    if (strcmp (key, list[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+debrief_key_is_loss_like (const char *key)
+{
+  return in_list (key, train_loss_keys) || in_list (key, val_loss_keys);
+}
+
+gboolean
+debrief_key_is_step (const char *key,
+                     gsize       length)
+{
+  static const char *const step_keys[] = {
+    "step", "global_step", "current_steps", "_step", "iteration", "iter",
+    "train/global_step", "trainer/global_step", "Step", NULL
+  };
+
+  for (guint i = 0; step_keys[i]; i++)
+    if (strlen (step_keys[i]) == length && memcmp (key, step_keys[i], length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+debrief_key_map_default (const char         *key,
+                         const char        **name,
+                         DebriefSeriesKind  *kind)
+{
+  if (in_list (key, train_loss_keys))
+    {
+      *name = "train_loss";
+      *kind = DEBRIEF_SERIES_TRAIN_LOSS;
+    }
+  else if (in_list (key, val_loss_keys))
+    {
+      *name = "val_loss";
+      *kind = DEBRIEF_SERIES_VAL_LOSS;
+    }
+  else if (in_list (key, lr_keys) || g_str_has_prefix (key, "lr-"))
+    {
+      /* "lr-AdamW" is Lightning's LearningRateMonitor. */
+      *name = "learning_rate";
+      *kind = DEBRIEF_SERIES_LEARNING_RATE;
+    }
+  else if (in_list (key, grad_norm_keys))
+    {
+      *name = "grad_norm";
+      *kind = DEBRIEF_SERIES_GRAD_NORM;
+    }
+  else if (strcmp (key, "epoch") == 0 || strcmp (key, "train/epoch") == 0)
+    {
+      *name = "epoch";
+      *kind = DEBRIEF_SERIES_EPOCH;
+    }
+  else
+    {
+      *name = key;
+      *kind = DEBRIEF_SERIES_OTHER;
+    }
+  return TRUE;
+}
+
+gboolean
+debrief_key_map_tinker (const char         *key,
+                        const char        **name,
+                        DebriefSeriesKind  *kind)
+{
+  if (strcmp (key, "num_tokens") == 0)
+    {
+      /* tinker-cookbook logs the tokens of each batch, not a running total. */
+      *name = "tokens";
+      *kind = DEBRIEF_SERIES_TOKENS;
+      return TRUE;
+    }
+  return debrief_key_map_default (key, name, kind);
+}
+
+gboolean
+debrief_key_map_hf (const char         *key,
+                    const char        **name,
+                    DebriefSeriesKind  *kind)
+{
+  /* The Trainer's last log_history entry summarises the run: "train_loss" there is
+   * the mean over all steps, not a point of the curve. Runtimes are not curves. */
+  static const char *const summary_keys[] = {
+    "train_loss", "train_runtime", "train_samples_per_second", "train_steps_per_second",
+    "total_flos", "eval_runtime", "eval_samples_per_second", "eval_steps_per_second", NULL
+  };
+
+  if (in_list (key, summary_keys))
+    return FALSE;
+  return debrief_key_map_default (key, name, kind);
+}
+
+gboolean
+debrief_key_map_llamafactory (const char         *key,
+                              const char        **name,
+                              DebriefSeriesKind  *kind)
+{
+  /* Progress bookkeeping, not curves: "total_steps" repeats max_steps on every line. */
+  static const char *const progress_keys[] = {
+    "total_steps", "percentage", "elapsed_time", "remaining_time", NULL
+  };
+
+  if (in_list (key, progress_keys))
+    return FALSE;
+  return debrief_key_map_default (key, name, kind);
+}
+
+gboolean
+debrief_step_from_double (double  value,
+                          gint64 *step)
+{
+  /* Steps beyond 2^53 are not exact in a double; no run is that long. */
+  if (!isfinite (value) || value != floor (value) || fabs (value) > 9007199254740992.0)
+    return FALSE;
+  *step = (gint64) value;
+  return TRUE;
+}
+
+/* ---- configuration ---- */
+
+static void
+fill_int (gint64                *slot,
+          const DebriefJsonNode *object,
+          const char            *key)
+{
+  gint64 v;
+
+  if (*slot == 0 && debrief_json_node_get_int (object, key, &v) && v > 0)
+    *slot = v;
+}
+
+static void
+fill_double (double                *slot,
+             const DebriefJsonNode *object,
+             const char            *key)
+{
+  double v;
+
+  if (isnan (*slot) && debrief_json_node_get_double (object, key, &v) && isfinite (v))
+    *slot = v;
+}
+
+static void
+fill_string (char                 **slot,
+             const DebriefJsonNode *object,
+             const char            *key)
+{
+  const char *v = debrief_json_node_get_string (object, key);
+
+  if (*slot == NULL && v != NULL && *v != '\0')
+    *slot = g_strdup (v);
+}
+
+static void
+fill_tristate (DebriefTristate       *slot,
+               const DebriefJsonNode *object,
+               const char            *key)
+{
+  int v = debrief_json_node_get_bool (object, key);
+
+  if (*slot == DEBRIEF_TRISTATE_UNKNOWN && v >= 0)
+    *slot = v ? DEBRIEF_TRISTATE_YES : DEBRIEF_TRISTATE_NO;
+}
+
+static void
+fill_dim (gint64                *slot,
+          const DebriefJsonNode *object,
+          const char *const     *keys)
+{
+  for (guint i = 0; keys[i] && *slot == 0; i++)
+    fill_int (slot, object, keys[i]);
+}
+
+static gboolean
+read_dims_flat (const DebriefJsonNode *object,
+                DebriefModelDims      *dims)
+{
+  static const char *const hidden[] = { "hidden_size", "d_model", "n_embd", "hidden_dim", "dim", NULL };
+  static const char *const inter[] = { "intermediate_size", "ffn_dim", "n_inner", "d_ff",
+                                       "ffn_hidden_size", NULL };
+  static const char *const layers[] = { "num_hidden_layers", "num_layers", "n_layer", "n_layers", NULL };
+  static const char *const heads[] = { "num_attention_heads", "n_head", "n_heads", "num_heads", NULL };
+  static const char *const kv[] = { "num_key_value_heads", "n_kv_heads", "num_kv_heads", NULL };
+  static const char *const head_dim[] = { "head_dim", NULL };
+  static const char *const vocab[] = { "vocab_size", "n_vocab", NULL };
+  DebriefModelDims found = { 0 };
+
+  fill_dim (&found.hidden_size, object, hidden);
+  if (found.hidden_size == 0)
+    return FALSE;
+  fill_dim (&found.intermediate_size, object, inter);
+  fill_dim (&found.num_layers, object, layers);
+  fill_dim (&found.num_attention_heads, object, heads);
+  fill_dim (&found.num_key_value_heads, object, kv);
+  fill_dim (&found.head_dim, object, head_dim);
+  fill_dim (&found.vocab_size, object, vocab);
+  *dims = found;
+  return TRUE;
+}
+
+gboolean
+debrief_reader_read_dims (const DebriefJsonNode *object,
+                          DebriefModelDims      *dims)
+{
+  static const char *const nested[] = { "text_config", "model", "model_config", "llm_config", NULL };
+
+  if (object == NULL || object->type != DEBRIEF_JSON_OBJECT)
+    return FALSE;
+  if (read_dims_flat (object, dims))
+    return TRUE;
+  for (guint i = 0; nested[i]; i++)
+    {
+      DebriefJsonNode *child = debrief_json_node_get (object, nested[i]);
+      if (child && child->type == DEBRIEF_JSON_OBJECT && read_dims_flat (child, dims))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char **
+read_target_modules (const DebriefJsonNode *node)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  if (node == NULL)
+    return NULL;
+  if (node->type == DEBRIEF_JSON_STRING && node->string[0] != '\0')
+    {
+      /* PEFT also accepts a regex or "all-linear"; keep it as written. */
+      char *one[] = { node->string, NULL };
+      return g_strdupv (one);
+    }
+  if (node->type != DEBRIEF_JSON_ARRAY)
+    return NULL;
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < node->values->len; i++)
+    {
+      DebriefJsonNode *item = g_ptr_array_index (node->values, i);
+      if (item->type == DEBRIEF_JSON_STRING)
+        g_strv_builder_add (builder, item->string);
+    }
+  return g_strv_builder_end (builder);
+}
+
+void
+debrief_reader_apply_config (DebriefRun            *run,
+                             const DebriefJsonNode *object,
+                             const char            *source)
+{
+  DebriefRunConfig *config = debrief_run_get_config (run);
+  DebriefJsonNode *model;
+  double tokens;
+
+  if (object == NULL || object->type != DEBRIEF_JSON_OBJECT)
+    return;
+
+  fill_int (&config->lora_rank, object, "lora_rank");
+  /* PEFT writes "r"; only trust it next to other LoRA keys. */
+  if (debrief_json_node_get (object, "lora_alpha") || debrief_json_node_get (object, "peft_type"))
+    fill_int (&config->lora_rank, object, "r");
+  fill_int (&config->lora_rank, object, "lora_r");
+  fill_int (&config->lora_rank, object, "rank");
+  fill_double (&config->lora_alpha, object, "lora_alpha");
+  if (config->target_modules == NULL)
+    config->target_modules = read_target_modules (debrief_json_node_get (object, "target_modules"));
+  if (config->target_modules == NULL)
+    config->target_modules = read_target_modules (debrief_json_node_get (object, "lora_target"));
+  fill_tristate (&config->train_attn, object, "train_attn");
+  fill_tristate (&config->train_mlp, object, "train_mlp");
+  fill_tristate (&config->train_unembed, object, "train_unembed");
+  fill_tristate (&config->use_rslora, object, "use_rslora");
+  fill_tristate (&config->use_dora, object, "use_dora");
+
+  fill_string (&config->base_model, object, "base_model_name_or_path");
+  fill_string (&config->base_model, object, "model_name");
+  fill_string (&config->base_model, object, "base_model");
+  fill_string (&config->base_model, object, "model_name_or_path");
+  model = debrief_json_node_get (object, "model");
+  if (model && model->type == DEBRIEF_JSON_STRING)
+    fill_string (&config->base_model, object, "model");
+
+  if (config->dims.hidden_size == 0 && debrief_reader_read_dims (object, &config->dims))
+    {
+      g_free (config->dims_source);
+      config->dims_source = g_strdup (source);
+    }
+
+  if (config->dataset_tokens == 0)
+    {
+      static const char *const token_keys[] = { "train_tokens", "dataset_tokens", "num_train_tokens", NULL };
+      for (guint i = 0; token_keys[i]; i++)
+        if (debrief_json_node_get_double (object, token_keys[i], &tokens) && isfinite (tokens) &&
+            tokens >= 1 && tokens < 1e18)
+          {
+            config->dataset_tokens = (gint64) tokens;
+            g_free (config->dataset_tokens_source);
+            config->dataset_tokens_source = g_strdup_printf ("%s: %s", source, token_keys[i]);
+            break;
+          }
+    }
+
+  fill_double (&config->learning_rate, object, "learning_rate");
+  fill_double (&config->learning_rate, object, "lr");
+  fill_string (&config->lr_schedule, object, "lr_schedule");
+  fill_string (&config->lr_schedule, object, "lr_scheduler_type");
+  fill_double (&config->num_epochs, object, "num_epochs");
+  fill_double (&config->num_epochs, object, "num_train_epochs");
+  fill_double (&config->num_epochs, object, "epochs");
+  fill_int (&config->max_steps, object, "max_steps");
+  fill_int (&config->batch_size, object, "batch_size");
+  fill_int (&config->batch_size, object, "per_device_train_batch_size");
+  fill_int (&config->batch_size, object, "train_batch_size");
+  fill_int (&config->steps_per_epoch, object, "steps_per_epoch");
+}

@@ -1,0 +1,172 @@
+/* debrief-reader-common.h: what every format reader shares (private to libdebrief)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "debrief-json.h"
+#include "debrief-run.h"
+
+G_BEGIN_DECLS
+
+/* One reader working on one file. */
+typedef struct
+{
+  DebriefRun *run;
+  const char *file;            /* for errors: the path as the user knows it */
+  const char *rel;             /* for warnings: relative to the run folder */
+  GCancellable *cancellable;
+  /* Bytes of this file consumed so far; called every few MB at most. */
+  void (*progress) (gpointer data, gsize done, gsize total);
+  gpointer progress_data;
+  guint n_warnings;
+  guint n_suppressed;
+} DebriefReadContext;
+
+/* More warnings than this from one file are counted, not listed: a 500 MB log
+ * with a bad value on every line must not produce a million-line warning list. */
+#define DEBRIEF_READER_MAX_WARNINGS_PER_FILE 20
+
+void     debrief_read_context_init     (DebriefReadContext *ctx,
+                                        DebriefRun         *run,
+                                        const char         *file,
+                                        const char         *rel);
+/* Adds the "and N more" summary when warnings were suppressed. */
+void     debrief_read_context_finish   (DebriefReadContext *ctx);
+/* "rel:line: message" (line 0: "rel: message"). */
+void     debrief_read_warn             (DebriefReadContext *ctx,
+                                        guint               line,
+                                        const char         *format,
+                                        ...) G_GNUC_PRINTF (3, 4);
+void     debrief_read_error            (GError            **error,
+                                        DebriefReadContext *ctx,
+                                        int                 code,
+                                        guint               line,
+                                        const char         *format,
+                                        ...) G_GNUC_PRINTF (5, 6);
+gboolean debrief_read_check_cancelled  (DebriefReadContext *ctx,
+                                        GError            **error);
+void     debrief_read_progress         (DebriefReadContext *ctx,
+                                        gsize               done,
+                                        gsize               total);
+
+/* Maps a regular file (symlinks followed only inside the run folder is the
+ * loader's business). Errors name @display. An empty file maps to length 0. */
+GMappedFile *debrief_reader_map_file   (const char         *path,
+                                        const char         *display,
+                                        GError            **error);
+/* Small files (config.json ...): whole file as a DOM; errors name @display. */
+DebriefJsonNode *debrief_reader_parse_json_file (const char *path,
+                                                 const char *display,
+                                                 GError    **error);
+
+/* ---- one folder being loaded ---- */
+
+typedef struct
+{
+  char *folder_path;
+  GCancellable *cancellable;
+  void (*progress) (gpointer data, double fraction);
+  gpointer progress_data;
+  guint64 bytes_total;      /* of the files to read, for progress */
+  guint64 bytes_done;
+} DebriefLoadJob;
+
+/* Sets up @ctx for the file @rel of the folder; *out_path receives its full path. */
+void     debrief_load_job_context      (DebriefLoadJob     *job,
+                                        DebriefRun         *run,
+                                        const char         *rel,
+                                        char              **out_path,
+                                        DebriefReadContext *ctx);
+/* Maps @rel (a regular file inside the folder) and sets up @ctx for it. */
+GMappedFile *debrief_load_job_map      (DebriefLoadJob     *job,
+                                        DebriefRun         *run,
+                                        const char         *rel,
+                                        char              **out_path,
+                                        DebriefReadContext *ctx,
+                                        GError            **error);
+void     debrief_load_job_file_done    (DebriefLoadJob     *job,
+                                        DebriefReadContext *ctx,
+                                        gsize               length);
+/* Whether @rel exists as a regular file inside the folder. Symbolic links are
+ * accepted only when they resolve inside the folder. */
+gboolean debrief_load_job_has_file     (DebriefLoadJob     *job,
+                                        const char         *rel);
+/* Parses a small JSON file of the folder; NULL (and a warning on @run) when
+ * it is absent, unreadable or malformed. */
+DebriefJsonNode *debrief_load_job_read_json (DebriefLoadJob *job,
+                                             DebriefRun     *run,
+                                             const char     *rel);
+/* TRUE when @path (resolving symbolic links) lies inside the folder. */
+gboolean debrief_load_job_path_inside  (DebriefLoadJob     *job,
+                                        const char         *path);
+
+/* ---- collecting series keyed by name, one record (line, log entry, event) at a time ---- */
+
+/* Decides the series name and kind for a key; FALSE to ignore the key. */
+typedef gboolean (*DebriefKeyMapFunc) (const char         *key,
+                                       const char        **name,
+                                       DebriefSeriesKind  *kind);
+
+typedef struct _DebriefSeriesSet DebriefSeriesSet;
+
+DebriefSeriesSet *debrief_series_set_new      (DebriefKeyMapFunc   map);
+void              debrief_series_set_free     (DebriefSeriesSet   *set);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefSeriesSet, debrief_series_set_free)
+
+/* Member @position of the current record (a hint for a fast key lookup). */
+void              debrief_series_set_add      (DebriefSeriesSet   *set,
+                                               guint               position,
+                                               const char         *key,
+                                               gsize               key_length,
+                                               double              value);
+/* Appends the pending values of the record at @step; @line for warnings. */
+void              debrief_series_set_commit   (DebriefSeriesSet   *set,
+                                               gint64              step,
+                                               guint               line);
+void              debrief_series_set_discard  (DebriefSeriesSet   *set);
+guint             debrief_series_set_n_pending (DebriefSeriesSet  *set);
+/* Expected number of records, to size the arrays once. */
+void              debrief_series_set_reserve  (DebriefSeriesSet   *set,
+                                               gsize               n_records);
+/* Finishes every series (keep-last per step, warnings through @ctx) and adds
+ * them to @run: train loss, val loss, then the others in first-seen order.
+ * Returns the number of points added. */
+gsize             debrief_series_set_finish   (DebriefSeriesSet   *set,
+                                               DebriefReadContext *ctx);
+DebriefSeries    *debrief_series_set_lookup   (DebriefSeriesSet   *set,
+                                               const char         *key);
+
+/* Key maps shared by the JSON-lines, trainer_state, CSV and TensorBoard readers. */
+gboolean debrief_key_map_default   (const char *key, const char **name, DebriefSeriesKind *kind);
+/* As default, plus per-batch token counts ("num_tokens") as the tokens series. */
+gboolean debrief_key_map_tinker    (const char *key, const char **name, DebriefSeriesKind *kind);
+/* As default, without the Trainer's end-of-training summary keys. */
+gboolean debrief_key_map_hf        (const char *key, const char **name, DebriefSeriesKind *kind);
+/* As default, without LLaMA-Factory's progress columns. */
+gboolean debrief_key_map_llamafactory (const char *key, const char **name, DebriefSeriesKind *kind);
+/* TRUE for keys that hold a loss (train or validation). */
+gboolean debrief_key_is_loss_like  (const char *key);
+/* TRUE for keys that number the steps ("step", "global_step", "current_steps", ...). */
+gboolean debrief_key_is_step       (const char *key,
+                                    gsize       length);
+
+/* Reads a step value; FALSE (and a warning) when it is not a whole number in range. */
+gboolean debrief_step_from_double  (double      value,
+                                    gint64     *step);
+
+/* ---- configuration ---- */
+
+/* Fills the fields of the run's config that are still unknown from a
+ * configuration object (config.json, adapter_config.json, an embedded
+ * "config"). @source names the file for dims_source / dataset_tokens_source. */
+void     debrief_reader_apply_config   (DebriefRun            *run,
+                                        const DebriefJsonNode *object,
+                                        const char            *source);
+/* Reads model dimensions from @object, its "text_config" or its "model"
+ * object; TRUE if hidden_size was found. */
+gboolean debrief_reader_read_dims      (const DebriefJsonNode *object,
+                                        DebriefModelDims      *dims);
+
+G_END_DECLS

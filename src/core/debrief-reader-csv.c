@@ -1,0 +1,269 @@
+/* debrief-reader-csv.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "debrief-error.h"
+#include "debrief-reader-csv.h"
+
+/* Progress and cancellation checks every this many lines. */
+#define CSV_CHECK_EVERY 65536
+/* More columns than this is not a training log. */
+#define CSV_MAX_COLUMNS 4096
+
+typedef struct
+{
+  const char *start;
+  gsize length;
+} Field;
+
+/* Splits one line into fields (quotes honoured, not unescaped). */
+static guint
+split_fields (const char *line,
+              gsize       length,
+              Field      *fields,
+              guint       max_fields)
+{
+  const char *p = line;
+  const char *end = line + length;
+  guint n = 0;
+
+  if (length > 0 && end[-1] == '\r')
+    end--;
+  for (;;)
+    {
+      const char *start = p;
+      const char *stop;
+
+      if (p < end && *p == '"')
+        {
+          p++;
+          start = p;
+          while (p < end && !(*p == '"' && (p + 1 >= end || p[1] != '"')))
+            p += (*p == '"') ? 2 : 1;
+          stop = MIN (p, end);
+          while (p < end && *p != ',')
+            p++;
+        }
+      else
+        {
+          while (p < end && *p != ',')
+            p++;
+          stop = p;
+        }
+      if (n < max_fields)
+        {
+          fields[n].start = start;
+          fields[n].length = stop - start;
+        }
+      n++;
+      if (p >= end)
+        break;
+      p++;  /* ',' */
+    }
+  return n;
+}
+
+static char *
+field_name (const Field *field)
+{
+  g_autofree char *raw = g_strndup (field->start, field->length);
+  return g_utf8_make_valid (g_strstrip (raw), -1);
+}
+
+static gboolean
+next_line (const char **pos,
+           const char  *end,
+           const char **line,
+           gsize       *length,
+           gboolean    *terminated)
+{
+  const char *p = *pos;
+  const char *nl;
+
+  if (p >= end)
+    return FALSE;
+  nl = memchr (p, '\n', end - p);
+  *line = p;
+  *length = (nl ? nl : end) - p;
+  *terminated = nl != NULL;
+  *pos = nl ? nl + 1 : end;
+  return TRUE;
+}
+
+static gboolean
+blank (const char *line,
+       gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isspace (line[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+debrief_reader_csv_detect (const char *data,
+                           gsize       length)
+{
+  const char *pos = data;
+  const char *line;
+  gsize line_length;
+  gboolean terminated;
+  Field fields[256];
+  gboolean has_step = FALSE, has_loss = FALSE;
+  guint n;
+
+  while (next_line (&pos, data + length, &line, &line_length, &terminated) && blank (line, line_length))
+    ;
+  if (pos == data)
+    return FALSE;
+  n = MIN (split_fields (line, line_length, fields, G_N_ELEMENTS (fields)), G_N_ELEMENTS (fields));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = field_name (&fields[i]);
+      if (debrief_key_is_step (name, strlen (name)))
+        has_step = TRUE;
+      if (debrief_key_is_loss_like (name))
+        has_loss = TRUE;
+    }
+  return has_step && has_loss;
+}
+
+gboolean
+debrief_reader_csv_parse (DebriefReadContext *ctx,
+                          const char         *data,
+                          gsize               length,
+                          GError            **error)
+{
+  g_autoptr(DebriefSeriesSet) set = debrief_series_set_new (debrief_key_map_default);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree Field *fields = NULL;
+  const char *pos = data;
+  const char *end = data + length;
+  const char *line;
+  const char *header = NULL;
+  gsize header_length = 0;
+  gsize line_length;
+  gboolean terminated;
+  guint line_number = 0;
+  guint header_line = 0;
+  guint n_columns = 0;
+  int step_column = -1;
+  guint n_good = 0;
+  gboolean warned_header = FALSE;
+  gsize n_points;
+
+  if (length == 0)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file is empty"));
+      return FALSE;
+    }
+
+  while (next_line (&pos, end, &line, &line_length, &terminated))
+    {
+      line_number++;
+      if (!blank (line, line_length))
+        break;
+    }
+  if (blank (line, line_length))
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file holds only blank lines"));
+      return FALSE;
+    }
+  header = line;
+  header_length = line_length;
+  header_line = line_number;
+  n_columns = split_fields (line, line_length, NULL, 0);
+  if (n_columns > CSV_MAX_COLUMNS || memchr (line, '\0', line_length) != NULL)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, line_number,
+                          _("expected a CSV header line with column names"));
+      return FALSE;
+    }
+  fields = g_new0 (Field, n_columns + 1);
+  split_fields (line, line_length, fields, n_columns);
+  for (guint i = 0; i < n_columns; i++)
+    {
+      char *name = field_name (&fields[i]);
+      if (step_column < 0 && debrief_key_is_step (name, strlen (name)))
+        step_column = i;
+      g_ptr_array_add (names, name);
+    }
+  if (step_column < 0)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, header_line,
+                          _("expected a header with a step column (step, global_step, ...)"));
+      return FALSE;
+    }
+  debrief_series_set_reserve (set, length / MAX (header_length, 16));
+
+  while (next_line (&pos, end, &line, &line_length, &terminated))
+    {
+      guint n;
+      double v;
+      gint64 step;
+      const Field *step_field;
+
+      line_number++;
+      if ((line_number % CSV_CHECK_EVERY) == 0)
+        {
+          debrief_read_progress (ctx, pos - data, length);
+          if (debrief_read_check_cancelled (ctx, error))
+            return FALSE;
+        }
+      if (blank (line, line_length))
+        continue;
+      if (line_length == header_length && memcmp (line, header, line_length) == 0)
+        {
+          if (!warned_header)
+            debrief_read_warn (ctx, line_number, _("the header repeats (a resumed run?); "
+                                                   "the last value logged for each step is kept"));
+          warned_header = TRUE;
+          continue;
+        }
+      n = split_fields (line, line_length, fields, n_columns);
+      if (n != n_columns)
+        {
+          if (!terminated && pos >= end)
+            debrief_read_warn (ctx, line_number, _("the last line is incomplete (is the run still writing?); "
+                                                   "skipped"));
+          else
+            debrief_read_warn (ctx, line_number, _("expected %u columns, found %u; line skipped"),
+                               n_columns, n);
+          continue;
+        }
+      step_field = &fields[step_column];
+      if (!debrief_json_string_to_number (step_field->start, step_field->length, &v) ||
+          !debrief_step_from_double (v, &step))
+        {
+          if (step_field->length > 0)
+            debrief_read_warn (ctx, line_number, _("the step is not a whole number; line skipped"));
+          continue;
+        }
+      for (guint i = 0; i < n_columns; i++)
+        {
+          const char *name = g_ptr_array_index (names, i);
+          if ((int) i == step_column || fields[i].length == 0)
+            continue;
+          if (debrief_json_string_to_number (fields[i].start, fields[i].length, &v))
+            debrief_series_set_add (set, i, name, strlen (name), v);
+        }
+      n_good++;
+      debrief_series_set_commit (set, step, line_number);
+    }
+  debrief_read_progress (ctx, length, length);
+
+  n_points = debrief_series_set_finish (set, ctx);
+  if (n_points == 0)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_NO_DATA, n_good == 0 ? header_line + 1 : 0,
+                          _("expected rows with a step and numeric values; found none"));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,340 @@
+/* debrief-reader-jsonl.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "debrief-error.h"
+#include "debrief-reader-jsonl.h"
+
+/* Progress and cancellation checks every this many lines. */
+#define JSONL_CHECK_EVERY 65536
+/* Detection reads at most this many bytes / lines of a file with a free name. */
+#define JSONL_DETECT_WINDOW (64 * 1024)
+#define JSONL_DETECT_LINES 20
+
+typedef struct
+{
+  const char *start;
+  gsize length;
+  gboolean terminated;  /* ends with '\n' (a last line without it may still be being written) */
+} Line;
+
+static inline gboolean
+next_line (const char **pos,
+           const char  *end,
+           Line        *line)
+{
+  const char *p = *pos;
+  const char *nl;
+
+  if (p >= end)
+    return FALSE;
+  nl = memchr (p, '\n', end - p);
+  line->start = p;
+  line->length = (nl ? nl : end) - p;
+  line->terminated = nl != NULL;
+  *pos = nl ? nl + 1 : end;
+  return TRUE;
+}
+
+static gboolean
+line_is_blank (const Line *line)
+{
+  for (gsize i = 0; i < line->length; i++)
+    if (!g_ascii_isspace (line->start[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
+                            const char                 *data,
+                            gsize                       length,
+                            const DebriefJsonlOptions  *options,
+                            GError                    **error)
+{
+  g_autoptr(DebriefSeriesSet) set = NULL;
+  const char *pos = data;
+  const char *end = data + length;
+  GError *first_error = NULL;
+  guint line_number = 0;
+  guint n_good = 0;
+  guint n_bad = 0;
+  gint64 last_step = -1;
+  gboolean warned_no_step = FALSE;
+  gboolean warned_bad_step = FALSE;
+  guint n_null_loss = 0;
+  gsize n_points;
+  Line line;
+
+  set = debrief_series_set_new (options && options->map ? options->map : debrief_key_map_default);
+  if (length == 0)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file is empty"));
+      return FALSE;
+    }
+
+  /* Size the arrays from the first line's length. */
+  {
+    const char *nl = memchr (data, '\n', MIN (length, 65536));
+    if (nl != NULL && nl > data)
+      debrief_series_set_reserve (set, length / (gsize) (nl - data + 1) + 16);
+  }
+
+  while (next_line (&pos, end, &line))
+    {
+      DebriefJsonReader reader;
+      const char *key;
+      gsize key_length;
+      gboolean have_step = FALSE;
+      gint64 step = 0;
+      guint position = 0;
+      GError *line_error = NULL;
+
+      line_number++;
+      if ((line_number % JSONL_CHECK_EVERY) == 0)
+        {
+          debrief_read_progress (ctx, pos - data, length);
+          if (debrief_read_check_cancelled (ctx, error))
+            {
+              g_clear_error (&first_error);
+              return FALSE;
+            }
+        }
+      if (line_is_blank (&line))
+        continue;
+
+      debrief_json_reader_init (&reader, line.start, line.length, ctx->file, line_number);
+      if (debrief_json_reader_begin_object (&reader))
+        while (debrief_json_reader_next_member (&reader, &key, &key_length))
+          {
+            double v;
+            DebriefJsonType type;
+            gboolean is_step = options && options->step_key
+                               ? (strlen (options->step_key) == key_length &&
+                                  memcmp (options->step_key, key, key_length) == 0)
+                               : debrief_key_is_step (key, key_length);
+
+            if (is_step && !have_step)
+              {
+                type = debrief_json_reader_read_number (&reader, &v);
+                if (type == DEBRIEF_JSON_NUMBER && debrief_step_from_double (v, &step))
+                  have_step = TRUE;
+                else if (type != DEBRIEF_JSON_INVALID && !warned_bad_step)
+                  {
+                    warned_bad_step = TRUE;
+                    debrief_read_warn (ctx, line_number, _("the step is not a whole number; line skipped"));
+                  }
+                continue;
+              }
+            /* A key copied out before reading the value: the value may reuse the scratch buffer. */
+            if (reader.scratch && key == reader.scratch->str)
+              {
+                g_autofree char *copy = g_strndup (key, key_length);
+                type = debrief_json_reader_read_number (&reader, &v);
+                if (type == DEBRIEF_JSON_NUMBER)
+                  debrief_series_set_add (set, position, copy, key_length, v);
+              }
+            else
+              {
+                type = debrief_json_reader_read_number (&reader, &v);
+                if (type == DEBRIEF_JSON_NUMBER)
+                  debrief_series_set_add (set, position, key, key_length, v);
+                else if (type == DEBRIEF_JSON_NULL)
+                  {
+                    g_autofree char *name = g_utf8_make_valid (key, key_length);
+                    if (debrief_key_is_loss_like (name) && n_null_loss++ < 3)
+                      debrief_read_warn (ctx, line_number, _("“%s” is null; skipped"), name);
+                  }
+              }
+            position++;
+          }
+
+      if (!debrief_json_reader_failed (&reader) && !debrief_json_reader_at_end (&reader))
+        {
+          debrief_json_reader_clear (&reader);
+          debrief_json_reader_init (&reader, line.start, line.length, ctx->file, line_number);
+          reader.pos = line.start;
+          g_set_error (&reader.error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
+                       _("%s:%u: expected one JSON object per line, found more text after it"),
+                       ctx->file, line_number);
+        }
+      line_error = debrief_json_reader_steal_error (&reader);
+      debrief_json_reader_clear (&reader);
+
+      if (line_error != NULL)
+        {
+          debrief_series_set_discard (set);
+          n_bad++;
+          if (!line.terminated && pos >= end && n_good > 0)
+            debrief_read_warn (ctx, line_number,
+                               _("the last line is incomplete (is the run still writing?); skipped"));
+          else
+            {
+              g_autofree char *prefix = g_strdup_printf ("%s:%u: ", ctx->file, line_number);
+              const char *what = line_error->message;
+              if (g_str_has_prefix (what, prefix))
+                what += strlen (prefix);
+              debrief_read_warn (ctx, line_number, _("line skipped: %s"), what);
+            }
+          if (first_error == NULL)
+            first_error = line_error;
+          else
+            g_error_free (line_error);
+          continue;
+        }
+
+      n_good++;
+      if (!have_step)
+        {
+          if (debrief_series_set_n_pending (set) == 0)
+            continue;
+          step = last_step + 1;
+          if (!warned_no_step)
+            {
+              warned_no_step = TRUE;
+              debrief_read_warn (ctx, line_number, _("no step number on this line; lines without one are "
+                                                    "numbered after the previous step"));
+            }
+        }
+      last_step = step;
+      debrief_series_set_commit (set, step, line_number);
+    }
+
+  debrief_read_progress (ctx, length, length);
+  if (n_good == 0)
+    {
+      if (first_error != NULL)
+        {
+          /* Nothing readable: the first bad line is the error, not a warning. */
+          g_propagate_error (error, first_error);
+          return FALSE;
+        }
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file holds only blank lines"));
+      return FALSE;
+    }
+  g_clear_error (&first_error);
+  if (n_null_loss > 3)
+    debrief_read_warn (ctx, 0, _("%u null losses skipped in all"), n_null_loss);
+
+  n_points = debrief_series_set_finish (set, ctx);
+  if (n_points == 0)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_NO_DATA, 0,
+                          _("expected numeric values (a loss, a reward ...) on the lines; found none"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* First object line of @data (NULL when none parses). */
+static DebriefJsonNode *
+first_object (const char *data,
+              gsize       length,
+              guint       skip_lines)
+{
+  const char *pos = data;
+  const char *end = data + MIN (length, JSONL_DETECT_WINDOW);
+  Line line;
+  guint n = 0;
+
+  while (next_line (&pos, end, &line) && n < JSONL_DETECT_LINES)
+    {
+      DebriefJsonNode *node;
+
+      if (line_is_blank (&line))
+        continue;
+      if (n++ < skip_lines)
+        continue;
+      node = debrief_json_parse (line.start, line.length, NULL, NULL);
+      if (node && node->type == DEBRIEF_JSON_OBJECT)
+        return node;
+      debrief_json_node_free (node);
+    }
+  return NULL;
+}
+
+gboolean
+debrief_reader_jsonl_detect (const char *data,
+                             gsize       length)
+{
+  const char *pos = data;
+  const char *end = data + MIN (length, JSONL_DETECT_WINDOW);
+  gboolean has_step = FALSE;
+  gboolean has_loss = FALSE;
+  guint n = 0;
+  Line line;
+
+  /* Loss keys may appear only on some lines (evaluations), so look at several. */
+  while (next_line (&pos, end, &line) && n < JSONL_DETECT_LINES && !(has_step && has_loss))
+    {
+      g_autoptr(DebriefJsonNode) node = NULL;
+
+      if (line_is_blank (&line))
+        continue;
+      n++;
+      node = debrief_json_parse (line.start, line.length, NULL, NULL);
+      if (node == NULL || node->type != DEBRIEF_JSON_OBJECT)
+        continue;
+      for (guint i = 0; i < node->keys->len; i++)
+        {
+          const char *key = g_ptr_array_index (node->keys, i);
+          if (debrief_key_is_step (key, strlen (key)))
+            has_step = TRUE;
+          if (debrief_key_is_loss_like (key))
+            has_loss = TRUE;
+        }
+    }
+  return has_step && has_loss;
+}
+
+gboolean
+debrief_reader_jsonl_is_tinker (const char *data,
+                                gsize       length)
+{
+  g_autoptr(DebriefJsonNode) node = first_object (data, length, 0);
+
+  return node != NULL && debrief_json_node_get (node, "step") != NULL &&
+         (debrief_json_node_get (node, "train_mean_nll") != NULL ||
+          debrief_json_node_get (node, "test/nll") != NULL);
+}
+
+gboolean
+debrief_reader_jsonl_foreach_object (DebriefReadContext     *ctx,
+                                     const char             *data,
+                                     gsize                   length,
+                                     DebriefJsonlObjectFunc  func,
+                                     gpointer                user_data,
+                                     GError                **error)
+{
+  const char *pos = data;
+  const char *end = data + length;
+  guint line_number = 0;
+  Line line;
+
+  while (next_line (&pos, end, &line))
+    {
+      g_autoptr(DebriefJsonNode) node = NULL;
+      g_autoptr(GError) line_error = NULL;
+
+      line_number++;
+      if (line_is_blank (&line))
+        continue;
+      node = debrief_json_parse (line.start, line.length, ctx->file, &line_error);
+      if (node == NULL || node->type != DEBRIEF_JSON_OBJECT)
+        {
+          if (!line.terminated && pos >= end)
+            debrief_read_warn (ctx, line_number, _("the last line is incomplete; skipped"));
+          else
+            debrief_read_warn (ctx, line_number, _("expected one JSON object per line; line skipped"));
+          continue;
+        }
+      func (node, line_number, user_data);
+    }
+  return TRUE;
+}

@@ -1,0 +1,186 @@
+/* debrief-reader-tinker.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "debrief-error.h"
+#include "debrief-reader-jsonl.h"
+#include "debrief-reader-tinker.h"
+
+gboolean
+debrief_reader_tinker_parse_metrics (DebriefReadContext *ctx,
+                                     const char         *data,
+                                     gsize               length,
+                                     GError            **error)
+{
+  DebriefJsonlOptions options = { debrief_key_map_tinker, "step" };
+
+  return debrief_reader_jsonl_parse (ctx, data, length, &options, error);
+}
+
+typedef struct
+{
+  DebriefReadContext *ctx;
+  DebriefSeries *val;
+} CheckpointsData;
+
+static void
+add_checkpoint (DebriefJsonNode *object,
+                guint            line,
+                gpointer         user_data)
+{
+  CheckpointsData *data = user_data;
+  DebriefCheckpoint checkpoint = { 0 };
+  const char *name = debrief_json_node_get_string (object, "name");
+
+  checkpoint.step = -1;
+  checkpoint.val_loss = NAN;
+  if (!debrief_json_node_get_int (object, "batch", &checkpoint.step) &&
+      !debrief_json_node_get_int (object, "step", &checkpoint.step))
+    checkpoint.step = -1;
+  /* Paths are kept as written (tinker://...): data, never opened. */
+  checkpoint.path = (char *) debrief_json_node_get_string (object, "state_path");
+  checkpoint.sampler_path = (char *) debrief_json_node_get_string (object, "sampler_path");
+  checkpoint.is_final = debrief_json_node_get_bool (object, "final") == 1 || g_strcmp0 (name, "final") == 0;
+  checkpoint.name = (char *) name;
+  if (name == NULL && checkpoint.path == NULL && checkpoint.sampler_path == NULL)
+    {
+      debrief_read_warn (data->ctx, line, _("expected “name”, “state_path” or “sampler_path”; line skipped"));
+      return;
+    }
+  if (data->val != NULL && checkpoint.step >= 0)
+    {
+      gsize j = debrief_series_lower_bound (data->val, checkpoint.step);
+      if (j < debrief_series_get_length (data->val) && debrief_series_get_step (data->val, j) == checkpoint.step)
+        checkpoint.val_loss = debrief_series_get_value (data->val, j);
+    }
+  debrief_run_add_checkpoint (data->ctx->run, &checkpoint);
+}
+
+gboolean
+debrief_reader_tinker_parse_checkpoints (DebriefReadContext *ctx,
+                                         const char         *data,
+                                         gsize               length,
+                                         GError            **error)
+{
+  CheckpointsData cd = { ctx, debrief_run_get_val_loss (ctx->run) };
+
+  return debrief_reader_jsonl_foreach_object (ctx, data, length, add_checkpoint, &cd, error);
+}
+
+void
+debrief_reader_tinker_fill_dataset_tokens (DebriefRun *run,
+                                           const char *source)
+{
+  DebriefRunConfig *config = debrief_run_get_config (run);
+  DebriefSeries *tokens = debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_TOKENS);
+  DebriefSeries *epoch = debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_EPOCH);
+  double first_epoch = NAN;
+  double sum = 0;
+  gsize n, n_first = 0;
+  gboolean whole_run = FALSE;
+
+  if (config->dataset_tokens > 0 || tokens == NULL || debrief_series_get_length (tokens) == 0)
+    return;
+  n = debrief_series_get_length (tokens);
+  if (epoch != NULL && debrief_series_get_length (epoch) > 0)
+    first_epoch = debrief_series_get_value (epoch, 0);
+  for (gsize i = 0; i < n; i++)
+    {
+      gint64 step = debrief_series_get_step (tokens, i);
+      double v = debrief_series_get_value (tokens, i);
+
+      if (!isfinite (v) || v < 0)
+        continue;
+      if (isfinite (first_epoch))
+        {
+          gsize j = debrief_series_lower_bound (epoch, step);
+          if (j < debrief_series_get_length (epoch) && debrief_series_get_step (epoch, j) == step &&
+              debrief_series_get_value (epoch, j) != first_epoch)
+            break;
+        }
+      sum += v;
+      n_first++;
+    }
+  /* Without an epoch column, a multi-epoch run's sum covers every epoch. */
+  whole_run = n_first == n && !isfinite (first_epoch);
+  /* A run shorter than one epoch has not seen the whole dataset: the sum is a lower bound. */
+  if (whole_run && isfinite (config->num_epochs) && config->num_epochs > 1)
+    sum /= config->num_epochs;
+  if (sum >= 1)
+    {
+      config->dataset_tokens = (gint64) llround (sum);
+      g_free (config->dataset_tokens_source);
+      if (whole_run && isfinite (config->num_epochs) && config->num_epochs > 1)
+        config->dataset_tokens_source = g_strdup_printf (_("%s: sum of num_tokens ÷ %g epochs"),
+                                                         source, config->num_epochs);
+      else
+        config->dataset_tokens_source = g_strdup_printf (_("%s: sum of num_tokens over the first epoch"),
+                                                         source);
+    }
+}
+
+static char *
+checkpoints_name_for (const char *metrics_rel)
+{
+  if (g_str_has_suffix (metrics_rel, "_metrics.jsonl"))
+    {
+      g_autofree char *stem = g_strndup (metrics_rel, strlen (metrics_rel) - strlen ("_metrics.jsonl"));
+      return g_strconcat (stem, "_checkpoints.jsonl", NULL);
+    }
+  return g_strdup ("checkpoints.jsonl");
+}
+
+gboolean
+debrief_reader_tinker_load (DebriefLoadJob  *job,
+                            DebriefRun      *run,
+                            const char      *metrics_rel,
+                            GError         **error)
+{
+  DebriefReadContext ctx;
+  g_autofree char *path = NULL;
+  g_autofree char *checkpoints_rel = checkpoints_name_for (metrics_rel);
+  g_autoptr(GMappedFile) mapped = debrief_load_job_map (job, run, metrics_rel, &path, &ctx, error);
+  g_autoptr(DebriefJsonNode) config = NULL;
+  gboolean ok;
+
+  if (mapped == NULL)
+    return FALSE;
+  ok = debrief_reader_tinker_parse_metrics (&ctx, g_mapped_file_get_contents (mapped),
+                                            g_mapped_file_get_length (mapped), error);
+  debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+  if (!ok)
+    return FALSE;
+  debrief_run_add_source_file (run, metrics_rel);
+
+  config = debrief_load_job_read_json (job, run, "config.json");
+  if (config != NULL)
+    {
+      debrief_reader_apply_config (run, config, "config.json");
+      debrief_run_add_source_file (run, "config.json");
+    }
+  debrief_reader_tinker_fill_dataset_tokens (run, metrics_rel);
+
+  if (debrief_load_job_has_file (job, checkpoints_rel))
+    {
+      g_autofree char *cpath = NULL;
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GMappedFile) cmapped = debrief_load_job_map (job, run, checkpoints_rel, &cpath, &ctx, &local);
+
+      if (cmapped == NULL)
+        debrief_run_add_warning (run, _("%s (ignored)"), local->message);
+      else
+        {
+          debrief_reader_tinker_parse_checkpoints (&ctx, g_mapped_file_get_contents (cmapped),
+                                                   g_mapped_file_get_length (cmapped), NULL);
+          debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (cmapped));
+          debrief_run_add_source_file (run, checkpoints_rel);
+        }
+    }
+  return TRUE;
+}
