@@ -3,14 +3,286 @@
  */
 #include "config.h"
 
+#include <math.h>
+#include <stdio.h>
+
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "debrief-cli-commands.h"
+#include "debrief-client.h"
+#include "debrief-error.h"
+#include "debrief-loader.h"
+#include "debrief-sampler.h"
+#include "debrief-samples.h"
 
-/* Placeholder until the sample feature lands; replaced by its owner. */
+/* The checklist samples at 0.7; the schema allows 0–2 as the OpenAI API does. */
+#define DEFAULT_TEMPERATURE 0.7
+#define DEFAULT_MAX_TOKENS  512
+
+typedef struct
+{
+  GMainLoop *loop;
+  DebriefSampler *sampler;
+  GCancellable *cancellable;
+  gssize n_ok;
+  GError *error;
+  guint total;
+  guint finished;
+  gboolean stream;
+} SampleCtx;
+
+static void
+on_item_changed (DebriefSampler *sampler,
+                 guint           prompt,
+                 guint           role,
+                 SampleCtx      *ctx)
+{
+  DebriefSampleState state = debrief_sampler_get_state (sampler, prompt, role);
+  const char *role_name = debrief_sample_role_to_string (role);
+  g_autofree char *short_prompt = g_utf8_substring (debrief_sampler_get_prompt (sampler, prompt), 0, 40);
+
+  switch (state)
+    {
+    case DEBRIEF_SAMPLE_STATE_DONE:
+      {
+        const DebriefSample *s = debrief_sampler_get_sample (sampler, prompt, role);
+        char latency[32];
+
+        ctx->finished++;
+        g_ascii_formatd (latency, sizeof latency, "%.2f", s->latency);
+        g_printerr (_("[%u/%u] %s “%s”: %" G_GINT64_FORMAT " tokens, %s s, %s\n"), ctx->finished, ctx->total,
+                    role_name, short_prompt, s->completion_tokens, latency,
+                    s->finish_reason != NULL ? s->finish_reason : "?");
+      }
+      break;
+    case DEBRIEF_SAMPLE_STATE_FAILED:
+      ctx->finished++;
+      g_printerr (_("[%u/%u] %s “%s”: failed: %s\n"), ctx->finished, ctx->total, role_name, short_prompt,
+                  debrief_sampler_get_error (sampler, prompt, role));
+      break;
+    case DEBRIEF_SAMPLE_STATE_CANCELLED:
+      ctx->finished++;
+      g_printerr (_("[%u/%u] %s “%s”: cancelled\n"), ctx->finished, ctx->total, role_name, short_prompt);
+      break;
+    case DEBRIEF_SAMPLE_STATE_IDLE:
+    case DEBRIEF_SAMPLE_STATE_WAITING:
+    case DEBRIEF_SAMPLE_STATE_STREAMING:
+    default:
+      break;
+    }
+}
+
+static void
+on_delta (DebriefSampler *sampler,
+          guint           prompt,
+          guint           role,
+          const char     *text,
+          SampleCtx      *ctx)
+{
+  if (ctx->stream)
+    {
+      fputs (text, stdout);
+      fflush (stdout);
+    }
+}
+
+static void
+run_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  SampleCtx *ctx = data;
+
+  ctx->n_ok = debrief_sampler_run_finish (DEBRIEF_SAMPLER (source), result, &ctx->error);
+  g_main_loop_quit (ctx->loop);
+}
+
+static gboolean
+on_sigint (gpointer data)
+{
+  SampleCtx *ctx = data;
+
+  g_printerr ("%s\n", _("Interrupted: cancelling the requests; finished samples are kept."));
+  g_cancellable_cancel (ctx->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The model to sample when --model is not given: the run's best checkpoint's sampler_path. */
+static char *
+model_from_run (const char  *dir,
+                char       **base_model,
+                GError     **error)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(DebriefRun) run = debrief_run_load (folder, NULL, error);
+  const DebriefCheckpoint *best;
+
+  if (run == NULL)
+    return NULL;
+  *base_model = g_strdup (debrief_run_get_config (run)->base_model);
+  best = debrief_run_get_best_checkpoint (run);
+  if (best == NULL || best->sampler_path == NULL || best->sampler_path[0] == '\0')
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO,
+                   _("%s: no checkpoint names a sampler_path; give the model with --model"), dir);
+      return NULL;
+    }
+  g_printerr (_("Sampling checkpoint “%s” (%s)\n"), best->name != NULL ? best->name : "?", best->sampler_path);
+  return g_strdup (best->sampler_path);
+}
+
 int
 debrief_cli_sample (int argc, char **argv)
 {
-  g_printerr (_("debrief-cli: “%s” is not available in this build yet\n"), "sample");
-  return DEBRIEF_CLI_EXIT_FAILED;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *baseline = NULL;
+  g_autofree char *api_key_env = NULL;
+  g_autofree char *prompts_file = NULL;
+  g_autofree char *temperature_s = NULL;
+  g_autofree char *api_key = NULL;
+  g_autofree char *samples_path = NULL;
+  g_autofree char *run_base_model = NULL;
+  g_autofree char *markdown = NULL;
+  g_auto(GStrv) prompts = NULL;
+  g_auto(GStrv) rest = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefClient) client = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  gint max_tokens = DEFAULT_MAX_TOKENS;
+  gint concurrency = DEBRIEF_CLIENT_DEFAULT_CONCURRENCY;
+  gboolean stream = FALSE;
+  double temperature = DEFAULT_TEMPERATURE;
+  SampleCtx ctx = { 0 };
+  guint sigint;
+  const char *dir;
+  GOptionEntry entries[] = {
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint, N_("OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1"), "URL" },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Fine-tuned model name (default: the run's best checkpoint sampler_path)"), "NAME" },
+    { "baseline-model", 0, 0, G_OPTION_ARG_STRING, &baseline, N_("Base model name to compare with (default: the run's base model)"), "NAME" },
+    { "api-key-env", 0, 0, G_OPTION_ARG_STRING, &api_key_env, N_("Environment variable holding the API key (default OPENAI_API_KEY)"), "VAR" },
+    { "prompts", 0, 0, G_OPTION_ARG_FILENAME, &prompts_file, N_("Prompts: one per line, or JSON Lines with \"prompt\""), "FILE" },
+    { "temperature", 0, 0, G_OPTION_ARG_STRING, &temperature_s, N_("Sampling temperature (default 0.7)"), "T" },
+    { "max-tokens", 0, 0, G_OPTION_ARG_INT, &max_tokens, N_("Maximum tokens per answer (default 512)"), "N" },
+    { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, N_("Requests in flight at once (default 4)"), "N" },
+    { "stream", 0, 0, G_OPTION_ARG_NONE, &stream, N_("Print tokens to stdout as they arrive"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, "DIR" },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("DIR — sample the fine-tuned and base model side by side"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Results are appended to DIR/samples.jsonl as each completes; the samples are printed as markdown on stdout.\n"
+      "Exit status: 0 all samples done, 1 some failed or were cancelled, 2 usage error."));
+  if (!debrief_cli_parse (context, &argc, &argv))
+    return DEBRIEF_CLI_EXIT_USAGE;
+
+  if (endpoint == NULL || rest == NULL || g_strv_length (rest) != 1)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      g_printerr ("debrief-cli: %s\n\n%s", endpoint == NULL ? _("--endpoint is required") : _("give exactly one DIR"), help);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  dir = rest[0];
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr (_("debrief-cli: %s: not a folder\n"), dir);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (temperature_s != NULL)
+    {
+      char *end = NULL;
+
+      temperature = g_ascii_strtod (temperature_s, &end);
+      if (end == temperature_s || *end != '\0' || !(temperature >= 0.0 && temperature <= 2.0))
+        {
+          g_printerr (_("debrief-cli: --temperature must be a number from 0 to 2, not “%s”\n"), temperature_s);
+          return DEBRIEF_CLI_EXIT_USAGE;
+        }
+    }
+  if (max_tokens < 1 || max_tokens > 32768 || concurrency < 1 || concurrency > 32)
+    {
+      g_printerr ("%s\n", _("debrief-cli: --max-tokens must be 1–32768 and --concurrency 1–32"));
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (prompts_file != NULL)
+    {
+      prompts = debrief_prompts_load (prompts_file, &error);
+      if (prompts == NULL)
+        {
+          g_printerr ("debrief-cli: %s\n", error->message);
+          return DEBRIEF_CLI_EXIT_FAILED;
+        }
+    }
+  else
+    prompts = g_strdupv ((char **) debrief_default_prompts ());
+
+  if (model == NULL)
+    {
+      model = model_from_run (dir, &run_base_model, &error);
+      if (model == NULL)
+        {
+          g_printerr ("debrief-cli: %s\n", error->message);
+          return DEBRIEF_CLI_EXIT_FAILED;
+        }
+    }
+  if (baseline == NULL && run_base_model != NULL)
+    baseline = g_strdup (run_base_model);
+  if (baseline == NULL || baseline[0] == '\0')
+    g_printerr ("%s\n", _("debrief-cli: no --baseline-model: sampling the fine-tuned model only"));
+
+  api_key = debrief_client_api_key_from_env (api_key_env != NULL ? api_key_env : "OPENAI_API_KEY");
+  if (api_key == NULL && api_key_env != NULL)
+    g_printerr (_("debrief-cli: warning: $%s is not set; sending no API key\n"), api_key_env);
+
+  client = debrief_client_new (endpoint, api_key);
+  debrief_client_set_concurrency (client, concurrency);
+  samples_path = g_build_filename (dir, DEBRIEF_SAMPLES_FILE, NULL);
+  ctx.sampler = debrief_sampler_new (client, samples_path);
+  debrief_sampler_set_prompts (ctx.sampler, (const char *const *) prompts);
+  debrief_sampler_set_models (ctx.sampler, model, baseline);
+  debrief_sampler_set_params (ctx.sampler, DEBRIEF_API_CHAT, temperature, max_tokens);
+  ctx.total = g_strv_length (prompts) * (baseline != NULL && baseline[0] != '\0' ? 2 : 1);
+  ctx.stream = stream;
+  g_signal_connect (ctx.sampler, "item-changed", G_CALLBACK (on_item_changed), &ctx);
+  g_signal_connect (ctx.sampler, "delta", G_CALLBACK (on_delta), &ctx);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  ctx.loop = loop;
+  ctx.cancellable = cancellable;
+  sigint = g_unix_signal_add (SIGINT, on_sigint, &ctx);
+  g_printerr (_("Sampling %u prompts from %s at temperature %.2g, %d at a time\n"),
+              g_strv_length (prompts), debrief_client_get_base_url (client), temperature, concurrency);
+  debrief_sampler_run_async (ctx.sampler, cancellable, run_done, &ctx);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+
+  samples = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_sample_free);
+  for (guint p = 0; p < debrief_sampler_get_n_prompts (ctx.sampler); p++)
+    for (int role = DEBRIEF_ROLE_FINE_TUNED; role <= DEBRIEF_ROLE_BASELINE; role++)
+      if (debrief_sampler_get_sample (ctx.sampler, p, role) != NULL)
+        g_ptr_array_add (samples, debrief_sample_copy (debrief_sampler_get_sample (ctx.sampler, p, role)));
+  g_clear_object (&ctx.sampler);
+
+  if (stream)
+    fputs ("\n", stdout);
+  markdown = debrief_samples_to_markdown (samples);
+  fputs (markdown, stdout);
+
+  if (ctx.error != NULL)
+    {
+      g_printerr ("debrief-cli: %s\n", ctx.error->message);
+      g_clear_error (&ctx.error);
+      return DEBRIEF_CLI_EXIT_FAILED;
+    }
+  g_printerr (_("%zd of %u samples done; appended to %s\n"), ctx.n_ok, ctx.total, samples_path);
+  return (guint) ctx.n_ok == ctx.total ? DEBRIEF_CLI_EXIT_OK : DEBRIEF_CLI_EXIT_FAILED;
 }

@@ -1,0 +1,497 @@
+/* debrief-samples.c: sample records, samples.jsonl, prompt files, markdown
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "debrief-error.h"
+#include "debrief-samples.h"
+
+/* samples.jsonl and prompt files are small; this stops a wrong path (a model file) early. */
+#define MAX_FILE_SIZE (256 * 1024 * 1024)
+
+static const char *const default_prompts[] = {
+  "Explain quantum computing",
+  "Write a Python function to sort a list",
+  "What are the benefits of exercise?",
+  NULL
+};
+
+const char *const *
+debrief_default_prompts (void)
+{
+  return default_prompts;
+}
+
+const char *
+debrief_sample_role_to_string (DebriefSampleRole role)
+{
+  return role == DEBRIEF_ROLE_BASELINE ? "baseline" : "fine-tuned";
+}
+
+gboolean
+debrief_sample_role_from_string (const char        *s,
+                                 DebriefSampleRole *role)
+{
+  if (g_strcmp0 (s, "fine-tuned") == 0)
+    *role = DEBRIEF_ROLE_FINE_TUNED;
+  else if (g_strcmp0 (s, "baseline") == 0)
+    *role = DEBRIEF_ROLE_BASELINE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+G_DEFINE_BOXED_TYPE (DebriefSample, debrief_sample, debrief_sample_copy, debrief_sample_free)
+
+DebriefSample *
+debrief_sample_new (void)
+{
+  DebriefSample *s = g_new0 (DebriefSample, 1);
+
+  s->prompt_tokens = -1;
+  s->completion_tokens = -1;
+  s->latency = NAN;
+  s->first_token = NAN;
+  return s;
+}
+
+DebriefSample *
+debrief_sample_copy (const DebriefSample *sample)
+{
+  DebriefSample *s = g_memdup2 (sample, sizeof *sample);
+
+  s->prompt = g_strdup (sample->prompt);
+  s->model = g_strdup (sample->model);
+  s->text = g_strdup (sample->text);
+  s->finish_reason = g_strdup (sample->finish_reason);
+  s->time = g_strdup (sample->time);
+  return s;
+}
+
+void
+debrief_sample_free (DebriefSample *sample)
+{
+  if (sample == NULL)
+    return;
+  g_free (sample->prompt);
+  g_free (sample->model);
+  g_free (sample->text);
+  g_free (sample->finish_reason);
+  g_free (sample->time);
+  g_free (sample);
+}
+
+char *
+debrief_sample_to_json_line (const DebriefSample *s)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "prompt");
+  json_builder_add_string_value (b, s->prompt != NULL ? s->prompt : "");
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, s->model != NULL ? s->model : "");
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, debrief_sample_role_to_string (s->role));
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, s->text != NULL ? s->text : "");
+  json_builder_set_member_name (b, "finish_reason");
+  if (s->finish_reason != NULL)
+    json_builder_add_string_value (b, s->finish_reason);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "usage");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "prompt_tokens");
+  if (s->prompt_tokens >= 0)
+    json_builder_add_int_value (b, s->prompt_tokens);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "completion_tokens");
+  if (s->completion_tokens >= 0)
+    json_builder_add_int_value (b, s->completion_tokens);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "latency");
+  if (!isnan (s->latency))
+    json_builder_add_double_value (b, round (s->latency * 1000) / 1000);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "first_token");
+  if (!isnan (s->first_token))
+    json_builder_add_double_value (b, round (s->first_token * 1000) / 1000);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "time");
+  json_builder_add_string_value (b, s->time != NULL ? s->time : "");
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json = json_generator_to_data (gen, NULL);
+  return g_strconcat (json, "\n", NULL);
+}
+
+gboolean
+debrief_jsonl_append_line (const char  *path,
+                           const char  *line,
+                           GError     **error)
+{
+  gsize len = strlen (line);
+  gssize written;
+  int fd;
+  int saved;
+
+  g_return_val_if_fail (len > 0 && line[len - 1] == '\n', FALSE);
+
+  fd = g_open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "%s: cannot open for appending: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  /* One write: with O_APPEND the kernel places the whole line at the end at once. */
+  do
+    written = write (fd, line, len);
+  while (written < 0 && errno == EINTR);
+  saved = errno;
+  if (written != (gssize) len)
+    {
+      /* A short write (disk full): cut the partial line away so the file stays valid JSONL. */
+      if (written > 0)
+        {
+          struct stat st;
+
+          if (fstat (fd, &st) == 0 && st.st_size >= written)
+            {
+              if (ftruncate (fd, st.st_size - written) != 0)
+                g_warning ("%s: could not remove a partial line", path);
+            }
+        }
+      close (fd);
+      g_set_error (error, G_IO_ERROR, written < 0 ? g_io_error_from_errno (saved) : G_IO_ERROR_NO_SPACE,
+                   "%s: cannot append a line: %s", path,
+                   written < 0 ? g_strerror (saved) : "short write");
+      return FALSE;
+    }
+  if (close (fd) != 0)
+    {
+      saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "%s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+debrief_samples_append (const char          *path,
+                        const DebriefSample *sample,
+                        GError             **error)
+{
+  g_autofree char *line = debrief_sample_to_json_line (sample);
+
+  return debrief_jsonl_append_line (path, line, error);
+}
+
+static gboolean
+read_small_file (const char  *path,
+                 char       **contents,
+                 gsize       *len,
+                 GError     **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0 && st.st_size > MAX_FILE_SIZE)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
+                   "%s: larger than %d MB", path, MAX_FILE_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+  return g_file_get_contents (path, contents, len, error);
+}
+
+static const char *
+get_string (JsonObject *obj,
+            const char *name)
+{
+  JsonNode *node = json_object_has_member (obj, name) ? json_object_get_member (obj, name) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static double
+get_double (JsonObject *obj,
+            const char *name)
+{
+  JsonNode *node = obj != NULL && json_object_has_member (obj, name) ? json_object_get_member (obj, name) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType t = json_node_get_value_type (node);
+
+      if (t == G_TYPE_DOUBLE || t == G_TYPE_INT64)
+        return json_node_get_double (node);
+    }
+  return NAN;
+}
+
+GPtrArray *
+debrief_samples_load (const char  *path,
+                      guint       *n_skipped,
+                      GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_sample_free);
+  g_autoptr(GError) local = NULL;
+  gsize len;
+  guint skipped = 0;
+  char *line;
+  char *next;
+
+  if (!read_small_file (path, &contents, &len, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          if (n_skipped != NULL)
+            *n_skipped = 0;
+          return g_steal_pointer (&samples);
+        }
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+
+  for (line = contents; line != NULL && *line != '\0'; line = next)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      g_autoptr(DebriefSample) s = NULL;
+      JsonNode *root;
+      JsonObject *obj;
+      JsonObject *usage;
+      const char *role;
+      double v;
+
+      next = strchr (line, '\n');
+      if (next != NULL)
+        *next++ = '\0';
+      g_strstrip (line);
+      if (line[0] == '\0')
+        continue;
+      if (!json_parser_load_from_data (parser, line, -1, NULL) ||
+          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          skipped++;
+          continue;
+        }
+      obj = json_node_get_object (root);
+      s = debrief_sample_new ();
+      role = get_string (obj, "role");
+      if (get_string (obj, "prompt") == NULL || get_string (obj, "text") == NULL ||
+          !debrief_sample_role_from_string (role, &s->role))
+        {
+          skipped++;
+          continue;
+        }
+      s->prompt = g_strdup (get_string (obj, "prompt"));
+      s->text = g_strdup (get_string (obj, "text"));
+      s->model = g_strdup (get_string (obj, "model"));
+      s->finish_reason = g_strdup (get_string (obj, "finish_reason"));
+      s->time = g_strdup (get_string (obj, "time"));
+      usage = json_object_has_member (obj, "usage") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "usage"))
+              ? json_object_get_object_member (obj, "usage") : NULL;
+      v = get_double (usage, "prompt_tokens");
+      s->prompt_tokens = isnan (v) ? -1 : (gint64) v;
+      v = get_double (usage, "completion_tokens");
+      s->completion_tokens = isnan (v) ? -1 : (gint64) v;
+      s->latency = get_double (obj, "latency");
+      s->first_token = get_double (obj, "first_token");
+      g_ptr_array_add (samples, g_steal_pointer (&s));
+    }
+  if (n_skipped != NULL)
+    *n_skipped = skipped;
+  return g_steal_pointer (&samples);
+}
+
+GPtrArray *
+debrief_samples_latest (GPtrArray *samples)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *latest = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_sample_free);
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const DebriefSample *s = g_ptr_array_index (samples, i);
+      g_autofree char *key = g_strdup_printf ("%d\x1f%s", s->role, s->prompt);
+      gpointer slot;
+
+      if (g_hash_table_lookup_extended (index, key, NULL, &slot))
+        {
+          guint at = GPOINTER_TO_UINT (slot);
+
+          debrief_sample_free (g_ptr_array_index (latest, at));
+          g_ptr_array_index (latest, at) = debrief_sample_copy (s);
+        }
+      else
+        {
+          g_hash_table_insert (index, g_steal_pointer (&key), GUINT_TO_POINTER (latest->len));
+          g_ptr_array_add (latest, debrief_sample_copy (s));
+        }
+    }
+  return latest;
+}
+
+GStrv
+debrief_prompts_load (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  gsize len;
+  guint lineno = 0;
+  guint n = 0;
+  char *line;
+  char *next;
+
+  if (!read_small_file (path, &contents, &len, error))
+    return NULL;
+  if (!g_utf8_validate (contents, len, NULL))
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, "%s: not UTF-8 text", path);
+      return NULL;
+    }
+  for (line = contents; line != NULL && *line != '\0'; line = next)
+    {
+      next = strchr (line, '\n');
+      if (next != NULL)
+        *next++ = '\0';
+      lineno++;
+      g_strstrip (line);
+      if (line[0] == '\0' || line[0] == '#')
+        continue;
+      if (line[0] == '{')
+        {
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+          g_autoptr(GError) local = NULL;
+          JsonNode *root;
+          const char *prompt;
+
+          if (!json_parser_load_from_data (parser, line, -1, &local))
+            {
+              g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, "%s:%u: %s", path, lineno, local->message);
+              return NULL;
+            }
+          root = json_parser_get_root (parser);
+          prompt = JSON_NODE_HOLDS_OBJECT (root) ? get_string (json_node_get_object (root), "prompt") : NULL;
+          if (prompt == NULL || prompt[0] == '\0')
+            {
+              g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
+                           "%s:%u: a JSON line needs a non-empty \"prompt\" string", path, lineno);
+              return NULL;
+            }
+          g_strv_builder_add (builder, prompt);
+        }
+      else
+        g_strv_builder_add (builder, line);
+      n++;
+    }
+  if (n == 0)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NO_DATA, "%s: no prompts in the file", path);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* @text's first @max characters, as a markdown block quote. */
+static void
+append_quote (GString    *out,
+              const char *text,
+              guint       max)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  glong n = g_utf8_strlen (valid, -1);
+  const char *end = n > max ? g_utf8_offset_to_pointer (valid, max) : valid + strlen (valid);
+  g_autofree char *head = g_strndup (valid, end - valid);
+  g_auto(GStrv) lines = NULL;
+
+  g_strchomp (head);
+  if (head[0] == '\0')
+    {
+      g_string_append (out, "> *(empty)*\n");
+      return;
+    }
+  lines = g_strsplit (head, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_string_append_printf (out, "> %s\n", lines[i]);
+  if (n > max)
+    g_string_append_printf (out, "> …\n>\n> *(first %u of %ld characters)*\n", max, n);
+}
+
+char *
+debrief_samples_to_markdown (GPtrArray *samples)
+{
+  g_autoptr(GPtrArray) latest = debrief_samples_latest (samples);
+  g_autoptr(GPtrArray) prompts = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GString *out = g_string_new ("## Samples\n\n");
+
+  for (guint i = 0; i < latest->len; i++)
+    {
+      DebriefSample *s = g_ptr_array_index (latest, i);
+
+      if (g_hash_table_add (seen, s->prompt))
+        g_ptr_array_add (prompts, s->prompt);
+    }
+  if (prompts->len == 0)
+    {
+      g_string_append (out, "No samples yet.\n");
+      return g_string_free (out, FALSE);
+    }
+  for (guint p = 0; p < prompts->len; p++)
+    {
+      const char *prompt = g_ptr_array_index (prompts, p);
+      g_autofree char *one_line = g_strdelimit (g_strdup (prompt), "\r\n", ' ');
+
+      g_string_append_printf (out, "### “%s”\n\n", one_line);
+      for (int role = DEBRIEF_ROLE_FINE_TUNED; role <= DEBRIEF_ROLE_BASELINE; role++)
+        for (guint i = 0; i < latest->len; i++)
+          {
+            DebriefSample *s = g_ptr_array_index (latest, i);
+            char latency[32] = "";
+
+            if ((int) s->role != role || strcmp (s->prompt, prompt) != 0)
+              continue;
+            if (!isnan (s->latency))
+              g_ascii_formatd (latency, sizeof latency, "%.1f", s->latency);
+            g_string_append_printf (out, "**%s** (`%s`", role == DEBRIEF_ROLE_FINE_TUNED ? "Fine-tuned" : "Baseline",
+                                    s->model != NULL && s->model[0] != '\0' ? s->model : "?");
+            if (s->completion_tokens >= 0)
+              g_string_append_printf (out, ", %" G_GINT64_FORMAT " tokens", s->completion_tokens);
+            if (latency[0] != '\0')
+              g_string_append_printf (out, ", %s s", latency);
+            if (s->finish_reason != NULL && strcmp (s->finish_reason, "stop") != 0)
+              g_string_append_printf (out, ", stopped: %s", s->finish_reason);
+            g_string_append (out, "):\n\n");
+            append_quote (out, s->text, DEBRIEF_SAMPLES_REPORT_CHARS);
+            g_string_append_c (out, '\n');
+          }
+    }
+  return g_string_free (out, FALSE);
+}

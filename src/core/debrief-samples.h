@@ -1,0 +1,81 @@
+/* debrief-samples.h: sample records, samples.jsonl, prompt files, markdown for the report
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define DEBRIEF_SAMPLES_FILE    "samples.jsonl"
+/* The report quotes this many characters of each response, as the checklist does. */
+#define DEBRIEF_SAMPLES_REPORT_CHARS 500
+
+typedef enum
+{
+  DEBRIEF_ROLE_FINE_TUNED,
+  DEBRIEF_ROLE_BASELINE,
+} DebriefSampleRole;
+
+#define DEBRIEF_N_ROLES 2
+
+const char *debrief_sample_role_to_string   (DebriefSampleRole role);  /* "fine-tuned", "baseline" */
+gboolean    debrief_sample_role_from_string (const char        *s,
+                                             DebriefSampleRole *role);
+
+typedef struct
+{
+  char *prompt;
+  char *model;
+  DebriefSampleRole role;
+  char *text;
+  char *finish_reason;      /* NULL unknown */
+  gint64 prompt_tokens;     /* -1 unknown */
+  gint64 completion_tokens; /* -1 unknown */
+  double latency;           /* seconds, NAN unknown */
+  double first_token;       /* seconds, NAN unknown */
+  char *time;               /* ISO 8601 UTC, when it completed */
+} DebriefSample;
+
+#define DEBRIEF_TYPE_SAMPLE (debrief_sample_get_type ())
+GType          debrief_sample_get_type (void) G_GNUC_CONST;
+DebriefSample *debrief_sample_new      (void);
+DebriefSample *debrief_sample_copy     (const DebriefSample *sample);
+void           debrief_sample_free     (DebriefSample       *sample);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefSample, debrief_sample_free)
+
+/* One JSON object and a final "\n". */
+char      *debrief_sample_to_json_line  (const DebriefSample *sample);
+
+/* Appends @line (one complete line) to @path with a single write() on an
+ * O_APPEND descriptor, so concurrent writers never interleave within a line. */
+gboolean   debrief_jsonl_append_line    (const char          *path,
+                                         const char          *line,
+                                         GError             **error);
+gboolean   debrief_samples_append       (const char          *path,
+                                         const DebriefSample *sample,
+                                         GError             **error);
+
+/* Reads samples.jsonl: an array of DebriefSample in file order. Lines that are
+ * not samples are skipped and counted in @n_skipped (may be NULL). A missing
+ * file is an empty array, not an error. */
+GPtrArray *debrief_samples_load         (const char          *path,
+                                         guint               *n_skipped,
+                                         GError             **error);
+
+/* The newest sample per (prompt, role), prompts in order of first appearance. */
+GPtrArray *debrief_samples_latest       (GPtrArray           *samples);
+
+/* The checklist's three prompts. */
+const char *const *debrief_default_prompts (void);
+
+/* A prompt file: one prompt per line, or JSON Lines with a "prompt" member
+ * (both may be mixed). Blank lines and lines starting with "#" are skipped.
+ * Errors name the file and line. */
+GStrv      debrief_prompts_load         (const char          *path,
+                                         GError             **error);
+
+/* "## Samples" markdown: per prompt, each role's first 500 characters, quoted. */
+char      *debrief_samples_to_markdown  (GPtrArray           *samples);
+
+G_END_DECLS
