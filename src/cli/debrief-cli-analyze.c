@@ -1,16 +1,359 @@
 /* debrief-cli-analyze.c: `debrief-cli analyze`
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The JSON it prints is a contract other programs rely on (DESIGN.md, "The CLI
+ * contract"): keep the keys, types and nulls stable.
  */
 #include "config.h"
 
+#include <math.h>
+#include <stdio.h>
+
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "debrief-cli-commands.h"
+#include "debrief-core.h"
 
-/* Placeholder until the analyze feature lands; replaced by its owner. */
+typedef struct
+{
+  gint64 rank;
+  gint64 tokens;
+  DebriefModelDims dims;
+  char *model_name;       /* preset name or config path, for dims_source */
+  gboolean have_dims;
+} Overrides;
+
+static void
+add_double_or_null (JsonBuilder *b,
+                    const char  *name,
+                    double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_series (JsonBuilder   *b,
+            const char    *name,
+            DebriefSeries *series)
+{
+  json_builder_set_member_name (b, name);
+  if (series == NULL || debrief_series_get_length (series) == 0)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "points");
+  json_builder_add_int_value (b, (gint64) debrief_series_get_length (series));
+  json_builder_set_member_name (b, "first_step");
+  json_builder_add_int_value (b, debrief_series_get_first_step (series));
+  json_builder_set_member_name (b, "last_step");
+  json_builder_add_int_value (b, debrief_series_get_last_step (series));
+  add_double_or_null (b, "last", debrief_series_get_last_value (series));
+  add_double_or_null (b, "min", debrief_series_get_min (series));
+  json_builder_end_object (b);
+}
+
+static void
+add_run_json (JsonBuilder     *b,
+              DebriefRun      *run,
+              DebriefAnalysis *analysis)
+{
+  GListModel *findings = debrief_analysis_get_findings (analysis);
+  const char *const *warnings = debrief_run_get_warnings (run);
+  gint64 best = debrief_analysis_get_best_step (analysis);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, debrief_run_get_path (run));
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, debrief_run_get_name (run));
+  json_builder_set_member_name (b, "format");
+  if (debrief_run_get_format (run))
+    json_builder_add_string_value (b, debrief_run_get_format (run));
+  else
+    json_builder_add_null_value (b);
+
+  json_builder_set_member_name (b, "series");
+  json_builder_begin_object (b);
+  add_series (b, "train_loss", debrief_run_get_train_loss (run));
+  add_series (b, "val_loss", debrief_run_get_val_loss (run));
+  json_builder_end_object (b);
+
+  add_double_or_null (b, "convergence_percent", debrief_analysis_get_convergence_percent (analysis));
+  json_builder_set_member_name (b, "seed_overfitting_warning");
+  json_builder_add_boolean_value (b, debrief_analysis_get_seed_overfitting_warning (analysis));
+  json_builder_set_member_name (b, "best_step");
+  if (best >= 0)
+    json_builder_add_int_value (b, best);
+  else
+    json_builder_add_null_value (b);
+  add_double_or_null (b, "best_val_loss", debrief_analysis_get_best_val_loss (analysis));
+
+  json_builder_set_member_name (b, "capacity");
+  json_builder_add_value (b, debrief_capacity_result_to_json (debrief_analysis_get_capacity (analysis)));
+
+  json_builder_set_member_name (b, "findings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(DebriefFinding) f = g_list_model_get_item (findings, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, debrief_finding_get_id (f));
+      json_builder_set_member_name (b, "severity");
+      json_builder_add_string_value (b, debrief_severity_to_string (debrief_finding_get_severity (f)));
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, debrief_finding_get_title (f));
+      json_builder_set_member_name (b, "evidence");
+      json_builder_add_string_value (b, debrief_finding_get_evidence (f));
+      json_builder_set_member_name (b, "cause");
+      json_builder_add_string_value (b, debrief_finding_get_cause (f));
+      json_builder_set_member_name (b, "fix");
+      json_builder_add_string_value (b, debrief_finding_get_fix (f));
+      json_builder_set_member_name (b, "step");
+      if (debrief_finding_get_step (f) >= 0)
+        json_builder_add_int_value (b, debrief_finding_get_step (f));
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; warnings && warnings[i]; i++)
+    json_builder_add_string_value (b, warnings[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+print_human (DebriefRun      *run,
+             DebriefAnalysis *analysis,
+             const char      *written)
+{
+  GListModel *findings = debrief_analysis_get_findings (analysis);
+  DebriefSeries *train = debrief_run_get_train_loss (run);
+  DebriefSeries *val = debrief_run_get_val_loss (run);
+  const DebriefCapacityResult *cap = debrief_analysis_get_capacity (analysis);
+  double conv = debrief_analysis_get_convergence_percent (analysis);
+
+  printf ("%s (%s, %s)\n", debrief_run_get_name (run),
+          debrief_run_get_format (run) ? debrief_run_get_format (run) : "?", debrief_run_get_path (run));
+  printf ("  %s\n", debrief_analysis_get_verdict (analysis));
+  if (train && debrief_series_get_length (train) > 0)
+    printf (_("  train loss: %" G_GSIZE_FORMAT " points, steps %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
+              ", last %.4f, min %.4f\n"),
+            debrief_series_get_length (train), debrief_series_get_first_step (train),
+            debrief_series_get_last_step (train), debrief_series_get_last_value (train),
+            debrief_series_get_min (train));
+  if (val && debrief_series_get_length (val) > 0)
+    printf (_("  validation loss: %" G_GSIZE_FORMAT " points, last %.4f, best %.4f at step %"
+              G_GINT64_FORMAT "\n"),
+            debrief_series_get_length (val), debrief_series_get_last_value (val),
+            debrief_analysis_get_best_val_loss (analysis), debrief_analysis_get_best_step (analysis));
+  if (isfinite (conv))
+    printf (_("  convergence (checklist): %.1f%%\n"), conv);
+  printf (_("  overfitting warning (checklist): %s\n"),
+          debrief_analysis_get_seed_overfitting_warning (analysis) ? _("yes") : _("no"));
+  printf (_("  capacity: %s — %s\n"), debrief_capacity_status_to_string (cap->status), cap->message);
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(DebriefFinding) f = g_list_model_get_item (findings, i);
+
+      printf ("  [%s] %s (%s)\n", debrief_severity_to_string (debrief_finding_get_severity (f)),
+              debrief_finding_get_title (f), debrief_finding_get_id (f));
+      printf (_("      evidence: %s\n"), debrief_finding_get_evidence (f));
+      printf (_("      cause: %s\n"), debrief_finding_get_cause (f));
+      printf (_("      fix: %s\n"), debrief_finding_get_fix (f));
+    }
+  if (written)
+    printf (_("  wrote %s\n"), written);
+  printf ("\n");
+}
+
+static gboolean
+resolve_model (const char  *text,
+               Overrides   *overrides,
+               GError     **error)
+{
+  if (g_file_test (text, G_FILE_TEST_IS_REGULAR))
+    {
+      if (!debrief_model_dims_from_config_file (text, &overrides->dims, error))
+        return FALSE;
+      if (overrides->dims.hidden_size <= 0 || overrides->dims.num_layers <= 0)
+        {
+          g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
+                       _("%s: no hidden_size / num_hidden_layers in this config"), text);
+          return FALSE;
+        }
+      overrides->have_dims = TRUE;
+      overrides->model_name = g_strdup_printf ("--model %s", text);
+      return TRUE;
+    }
+  g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
+               _("--model: “%s” is neither a config.json file nor a known model"), text);
+  return FALSE;
+}
+
+static void
+apply_overrides (DebriefRun      *run,
+                 const Overrides *overrides)
+{
+  DebriefRunConfig *config = debrief_run_get_config (run);
+
+  if (overrides->rank > 0)
+    config->lora_rank = overrides->rank;
+  if (overrides->tokens > 0)
+    {
+      config->dataset_tokens = overrides->tokens;
+      g_free (config->dataset_tokens_source);
+      config->dataset_tokens_source = g_strdup ("--tokens");
+    }
+  if (overrides->have_dims)
+    {
+      config->dims = overrides->dims;
+      g_free (config->dims_source);
+      config->dims_source = g_strdup (overrides->model_name);
+    }
+}
+
 int
 debrief_cli_analyze (int argc, char **argv)
 {
-  g_printerr (_("debrief-cli: “%s” is not available in this build yet\n"), "analyze");
-  return DEBRIEF_CLI_EXIT_FAILED;
+  gboolean json = FALSE, no_write = FALSE;
+  gint64 rank = 0, tokens = 0;
+  g_autofree char *model = NULL;
+  g_auto(GStrv) dirs = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  Overrides overrides = { 0 };
+  gboolean failed = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object instead of a summary"), NULL },
+    { "no-write", 0, 0, G_OPTION_ARG_NONE, &no_write, N_("Do not write DIR/analysis.md"), NULL },
+    { "rank", 0, 0, G_OPTION_ARG_INT64, &rank, N_("LoRA rank, when the run does not say"), "N" },
+    { "tokens", 0, 0, G_OPTION_ARG_INT64, &tokens, N_("Dataset tokens (one epoch), when the run does not say"), "N" },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Base model: a config.json or a known model name"), "CONFIG_JSON_OR_PRESET" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, N_("DIR…") },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Diagnoses training runs: loss curves, the known failure "
+                                           "modes of LoRA fine-tuning, adapter capacity. Writes "
+                                           "DIR/analysis.md."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!debrief_cli_parse (context, &argc, &argv))
+    return DEBRIEF_CLI_EXIT_USAGE;
+  if (dirs == NULL || dirs[0] == NULL)
+    {
+      g_printerr (_("debrief-cli analyze: no run folder given (DIR…)\n"));
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (rank < 0 || tokens < 0)
+    {
+      g_printerr (_("debrief-cli analyze: --rank and --tokens must be positive\n"));
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  overrides.rank = rank;
+  overrides.tokens = tokens;
+  if (model)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!resolve_model (model, &overrides, &error))
+        {
+          g_printerr ("debrief-cli analyze: %s\n", error->message);
+          return DEBRIEF_CLI_EXIT_USAGE;
+        }
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "runs");
+  json_builder_begin_array (builder);
+
+  for (guint d = 0; dirs[d]; d++)
+    {
+      g_autoptr(GFile) dir = g_file_new_for_commandline_arg (dirs[d]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) folders = debrief_discover_runs (dir, NULL, &error);
+
+      if (folders == NULL)
+        {
+          g_printerr ("debrief-cli analyze: %s\n", error->message);
+          failed = TRUE;
+          continue;
+        }
+      for (guint i = 0; i < folders->len; i++)
+        {
+          g_autoptr(DebriefRun) run = debrief_run_load (folders->pdata[i], NULL, &error);
+          g_autoptr(DebriefAnalysis) analysis = NULL;
+          g_autofree char *written = NULL;
+
+          if (run == NULL)
+            {
+              g_printerr ("debrief-cli analyze: %s\n", error->message);
+              g_clear_error (&error);
+              failed = TRUE;
+              continue;
+            }
+          apply_overrides (run, &overrides);
+          analysis = debrief_analysis_run (run, NULL, &error);
+          if (analysis == NULL)
+            {
+              g_printerr ("debrief-cli analyze: %s: %s\n", debrief_run_get_path (run), error->message);
+              g_clear_error (&error);
+              failed = TRUE;
+              continue;
+            }
+          if (!no_write)
+            {
+              g_autoptr(GFile) edited = NULL;
+
+              if (debrief_report_write (run, analysis, NULL, &edited, NULL, &error))
+                {
+                  g_autoptr(GFile) file = g_file_get_child (debrief_run_get_folder (run),
+                                                            DEBRIEF_REPORT_FILENAME);
+                  written = g_file_get_parse_name (file);
+                  if (edited)
+                    {
+                      g_autofree char *name = g_file_get_parse_name (edited);
+                      g_printerr (_("debrief-cli analyze: the generated part of %s was edited by "
+                                    "hand; that version is kept as %s\n"), written, name);
+                    }
+                }
+              else
+                {
+                  g_printerr ("debrief-cli analyze: %s\n", error->message);
+                  g_clear_error (&error);
+                  failed = TRUE;
+                }
+            }
+          if (json)
+            add_run_json (builder, run, analysis);
+          else
+            print_human (run, analysis, written);
+        }
+    }
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = json_to_string (root, TRUE);
+      printf ("%s\n", text);
+    }
+  g_free (overrides.model_name);
+  return failed ? DEBRIEF_CLI_EXIT_FAILED : DEBRIEF_CLI_EXIT_OK;
 }

@@ -7,3 +7,8 @@
 #include "debrief-series.h"
 #include "debrief-run.h"
 #include "debrief-loader.h"
+#include "debrief-stats.h"
+#include "debrief-finding.h"
+#include "debrief-capacity.h"
+#include "debrief-analysis.h"
+#include "debrief-report.h"

@@ -1,0 +1,70 @@
+/* debrief-analysis.h: the diagnosis of one run (numbers, findings, capacity)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * debrief_analysis_run() reads a loaded DebriefRun (its loss series and its
+ * configuration) and returns an immutable DebriefAnalysis:
+ *  - the checklist's own numbers, computed exactly as its Python does
+ *    (convergence_percent, seed_overfitting_warning), and
+ *  - Debrief's checks, one DebriefFinding per problem (ids in debrief-finding.h),
+ *    judged on smoothed curves with robust statistics scaled by the run's noise,
+ *  - the capacity check (debrief-capacity.h) with the run's first-epoch loss.
+ * Fill gaps in the configuration (rank, tokens, model dimensions) on the run's
+ * DebriefRunConfig before analysing; the async variant copies what it needs, so
+ * the run may be edited while it works.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "debrief-capacity.h"
+#include "debrief-finding.h"
+#include "debrief-run.h"
+
+G_BEGIN_DECLS
+
+#define DEBRIEF_TYPE_ANALYSIS (debrief_analysis_get_type ())
+G_DECLARE_FINAL_TYPE (DebriefAnalysis, debrief_analysis, DEBRIEF, ANALYSIS, GObject)
+
+/* Fails only when cancelled. A run without loss series gives an analysis without
+ * loss-based findings (debrief_analysis_get_notes() says why). Thread-safe as long
+ * as nobody modifies @run meanwhile. */
+DebriefAnalysis *debrief_analysis_run                 (DebriefRun          *run,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
+void             debrief_analysis_run_async           (DebriefRun          *run,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+DebriefAnalysis *debrief_analysis_run_finish          (GAsyncResult        *result,
+                                                       GError             **error);
+
+/* DebriefFinding items, most severe first. */
+GListModel      *debrief_analysis_get_findings        (DebriefAnalysis     *self);
+/* The finding with @id, or NULL. */
+DebriefFinding  *debrief_analysis_get_finding         (DebriefAnalysis     *self,
+                                                       const char          *id);
+gboolean         debrief_analysis_has_finding         (DebriefAnalysis     *self,
+                                                       const char          *id);
+const DebriefCapacityResult *debrief_analysis_get_capacity (DebriefAnalysis *self);
+
+/* Seed-compatible numbers: NaN when the checklist gives None (100 losses or fewer). */
+double           debrief_analysis_get_convergence_percent     (DebriefAnalysis *self);
+gboolean         debrief_analysis_get_seed_overfitting_warning (DebriefAnalysis *self);
+
+/* Where validation loss bottomed out; -1 / NaN without validation loss. */
+gint64           debrief_analysis_get_best_step       (DebriefAnalysis     *self);
+double           debrief_analysis_get_best_val_loss   (DebriefAnalysis     *self);
+/* Step-to-step noise of the train loss (robust sigma), NaN when too short. */
+double           debrief_analysis_get_noise_sigma     (DebriefAnalysis     *self);
+/* Learning-rate rule of thumb for the base model (FORMATS.md 3), NaN when unknown. */
+double           debrief_analysis_get_rule_of_thumb_lr (DebriefAnalysis    *self);
+/* The run's (peak) learning rate as configured or logged, NaN when unknown. */
+double           debrief_analysis_get_learning_rate   (DebriefAnalysis     *self);
+/* One line: "No problems found", "2 warnings: ...". */
+const char      *debrief_analysis_get_verdict         (DebriefAnalysis     *self);
+/* Remarks about what could not be checked (NULL-terminated, may be empty). */
+const char *const *debrief_analysis_get_notes         (DebriefAnalysis     *self);
+/* The worst severity among the findings, or -1 when there are none. */
+int              debrief_analysis_get_worst_severity  (DebriefAnalysis     *self);
+
+G_END_DECLS

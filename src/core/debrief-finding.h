@@ -1,0 +1,53 @@
+/* debrief-finding.h: one diagnosis of a run (symptom, evidence, cause, fix)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DEBRIEF_SEVERITY_INFO,
+  DEBRIEF_SEVERITY_WARNING,
+  DEBRIEF_SEVERITY_ERROR,
+} DebriefSeverity;
+
+#define DEBRIEF_TYPE_SEVERITY (debrief_severity_get_type ())
+GType        debrief_severity_get_type       (void);
+/* "info", "warning", "error" (the CLI's JSON values). */
+const char  *debrief_severity_to_string      (DebriefSeverity severity);
+
+/* The stable finding ids (FORMATS.md section 3). */
+#define DEBRIEF_FINDING_EARLY_PLATEAU       "early_plateau"
+#define DEBRIEF_FINDING_LOSS_SPIKES         "loss_spikes"
+#define DEBRIEF_FINDING_OVERFITTING         "overfitting"
+#define DEBRIEF_FINDING_NO_IMPROVEMENT      "no_improvement"
+#define DEBRIEF_FINDING_SLOW_CONVERGENCE    "slow_convergence"
+#define DEBRIEF_FINDING_DIVERGED            "diverged"
+#define DEBRIEF_FINDING_UNDERCAPACITY       "undercapacity"
+#define DEBRIEF_FINDING_LORA_TARGETS_NO_MLP "lora_targets_no_mlp"
+
+#define DEBRIEF_TYPE_FINDING (debrief_finding_get_type ())
+G_DECLARE_FINAL_TYPE (DebriefFinding, debrief_finding, DEBRIEF, FINDING, GObject)
+
+/* @step is the step the finding points at, -1 when none. Immutable once made. */
+DebriefFinding *debrief_finding_new           (const char      *id,
+                                               DebriefSeverity  severity,
+                                               const char      *title,
+                                               const char      *evidence,
+                                               const char      *cause,
+                                               const char      *fix,
+                                               gint64           step);
+const char     *debrief_finding_get_id        (DebriefFinding  *self);
+DebriefSeverity debrief_finding_get_severity  (DebriefFinding  *self);
+const char     *debrief_finding_get_title     (DebriefFinding  *self);
+const char     *debrief_finding_get_evidence  (DebriefFinding  *self);
+const char     *debrief_finding_get_cause     (DebriefFinding  *self);
+const char     *debrief_finding_get_fix       (DebriefFinding  *self);
+gint64          debrief_finding_get_step      (DebriefFinding  *self);
+/* A self-contained markdown block (heading, evidence, cause, fix) for the report. */
+char           *debrief_finding_to_markdown   (DebriefFinding  *self);
+
+G_END_DECLS

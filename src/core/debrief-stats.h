@@ -1,0 +1,69 @@
+/* debrief-stats.h: robust statistics for the analysis (median, MAD, smoothing, fits)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Plain functions on arrays of doubles; no allocation is kept. Inputs are
+ * expected to be finite unless a function says otherwise.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* 1.4826 × MAD estimates the standard deviation of normally distributed data. */
+#define DEBRIEF_STATS_MAD_TO_SIGMA 1.4826
+
+double   debrief_stats_mean              (const double *values,
+                                          gsize         n);
+/* Median of @values (not modified); NaN when @n is 0. O(n) expected. */
+double   debrief_stats_median            (const double *values,
+                                          gsize         n);
+/* Median absolute deviation from the median (unscaled); NaN when @n is 0. */
+double   debrief_stats_mad               (const double *values,
+                                          gsize         n);
+/* The step-to-step noise of a curve: 1.4826 × MAD of consecutive differences / √2.
+ * Insensitive to the curve's trend and to isolated spikes. NaN when @n < 3. */
+double   debrief_stats_noise_sigma       (const double *values,
+                                          gsize         n);
+/* Centred running median with an odd @window (shrinking at the ends) into @out. */
+void     debrief_stats_running_median    (const double *values,
+                                          gsize         n,
+                                          gsize         window,
+                                          double       *out);
+/* Reduce (@x, @y) to at most @max_bins points: each bin holds consecutive points
+ * and gives the mean of its x and the median of its y (a robust smoother that
+ * keeps long runs cheap). Returns the number of bins written to @out_x/@out_y,
+ * which must hold MIN (@n, @max_bins) values. */
+gsize    debrief_stats_bin_medians       (const double *x,
+                                          const double *y,
+                                          gsize         n,
+                                          gsize         max_bins,
+                                          double       *out_x,
+                                          double       *out_y);
+/* Least-squares slope of y over x; NaN when x does not vary. */
+double   debrief_stats_slope             (const double *x,
+                                          const double *y,
+                                          gsize         n);
+
+/* y ≈ asymptote + amplitude × exp(-(x - x0) / tau), fitted by least squares
+ * over a log-spaced grid of tau (1% to 10× the span of x), with asymptote and
+ * amplitude solved exactly for each tau. */
+typedef struct
+{
+  double x0;
+  double span;          /* x[n-1] - x0 */
+  double tau;
+  double asymptote;
+  double amplitude;
+  double rms;           /* root mean square residual */
+} DebriefExpFit;
+
+gboolean debrief_stats_fit_exp_decay     (const double  *x,
+                                          const double  *y,
+                                          gsize          n,
+                                          DebriefExpFit *fit);
+/* The fitted curve's value at @x. */
+double   debrief_exp_fit_eval            (const DebriefExpFit *fit,
+                                          double               x);
+
+G_END_DECLS

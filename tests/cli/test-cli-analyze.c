@@ -1,0 +1,432 @@
+/* test-cli-analyze.c: `debrief-cli analyze` and `debrief-cli capacity` against the CLI contract
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs the built binary ($DEBRIEF_CLI) on tests/data/runs and checks exit codes,
+ * the JSON keys, their types and nulls (DESIGN.md, "The CLI contract").
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+static const char *const run_names[] = {
+  "attention_only", "healthy", "lr_too_high", "lr_too_low", "overfit", "undercapacity",
+};
+
+static const char *const finding_ids[] = {
+  "early_plateau", "loss_spikes", "overfitting", "no_improvement", "slow_convergence",
+  "diverged", "undercapacity", "lora_targets_no_mlp",
+};
+
+static int
+run_cli (const char *const *args,
+         char              **out_stdout,
+         char              **out_stderr)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("DEBRIEF_CLI");
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, out_stdout, out_stderr, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+static char *
+data_path (const char *name)
+{
+  return g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", name, NULL);
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+assert_member_type (JsonObject *o,
+                    const char *name,
+                    GType       type,
+                    gboolean    nullable)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL)
+    g_error ("missing key “%s”", name);
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!nullable)
+        g_error ("key “%s” is null", name);
+      return;
+    }
+  if (type == JSON_TYPE_OBJECT)
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  else if (type == JSON_TYPE_ARRAY)
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  else
+    {
+      GType value_type;
+      g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+      value_type = json_node_get_value_type (node);
+      /* JSON has one number type: an integral double prints as an integer. */
+      if (type == G_TYPE_DOUBLE)
+        g_assert_true (value_type == G_TYPE_DOUBLE || value_type == G_TYPE_INT64);
+      else if (value_type != type)
+        g_error ("key “%s” has type %s, expected %s", name, g_type_name (value_type), g_type_name (type));
+    }
+}
+
+static void
+validate_capacity (JsonObject *cap)
+{
+  const char *status;
+
+  assert_member_type (cap, "status", G_TYPE_STRING, FALSE);
+  status = json_object_get_string_member (cap, "status");
+  g_assert_true (g_str_equal (status, "OK") || g_str_equal (status, "UNDERCAPACITY")
+                 || g_str_equal (status, "UNKNOWN"));
+  assert_member_type (cap, "lora_params", G_TYPE_INT64, TRUE);
+  assert_member_type (cap, "capacity_bits", G_TYPE_INT64, TRUE);
+  assert_member_type (cap, "required_bits", G_TYPE_INT64, TRUE);
+  assert_member_type (cap, "headroom_percent", G_TYPE_DOUBLE, TRUE);
+  assert_member_type (cap, "suggested_rank", G_TYPE_INT64, TRUE);
+  assert_member_type (cap, "message", G_TYPE_STRING, FALSE);
+  if (g_str_equal (status, "OK"))
+    g_assert_false (json_object_get_null_member (cap, "headroom_percent"));
+  else
+    g_assert_true (json_object_get_null_member (cap, "headroom_percent"));
+  if (g_str_equal (status, "UNDERCAPACITY"))
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (cap, "message"),
+                                     "Insufficient capacity. Increase rank from "));
+}
+
+static void
+validate_series (JsonObject *series,
+                 const char *name)
+{
+  JsonObject *s;
+
+  assert_member_type (series, name, JSON_TYPE_OBJECT, TRUE);
+  if (json_object_get_null_member (series, name))
+    return;
+  s = json_object_get_object_member (series, name);
+  assert_member_type (s, "points", G_TYPE_INT64, FALSE);
+  assert_member_type (s, "first_step", G_TYPE_INT64, FALSE);
+  assert_member_type (s, "last_step", G_TYPE_INT64, FALSE);
+  assert_member_type (s, "last", G_TYPE_DOUBLE, TRUE);
+  assert_member_type (s, "min", G_TYPE_DOUBLE, TRUE);
+  g_assert_cmpint (json_object_get_int_member (s, "points"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (s, "first_step"), <=, json_object_get_int_member (s, "last_step"));
+}
+
+static void
+validate_run (JsonObject *run)
+{
+  JsonArray *findings, *warnings;
+  const char *format;
+
+  assert_member_type (run, "path", G_TYPE_STRING, FALSE);
+  assert_member_type (run, "name", G_TYPE_STRING, FALSE);
+  assert_member_type (run, "format", G_TYPE_STRING, FALSE);
+  format = json_object_get_string_member (run, "format");
+  g_assert_true (g_strv_contains ((const char *const[]) { "seed", "hf_trainer", "tinker", "llamafactory",
+                                                          "lightning_csv", "tensorboard", "generic", NULL },
+                                  format));
+  assert_member_type (run, "series", JSON_TYPE_OBJECT, FALSE);
+  validate_series (json_object_get_object_member (run, "series"), "train_loss");
+  validate_series (json_object_get_object_member (run, "series"), "val_loss");
+  assert_member_type (run, "convergence_percent", G_TYPE_DOUBLE, TRUE);
+  assert_member_type (run, "seed_overfitting_warning", G_TYPE_BOOLEAN, FALSE);
+  assert_member_type (run, "best_step", G_TYPE_INT64, TRUE);
+  assert_member_type (run, "best_val_loss", G_TYPE_DOUBLE, TRUE);
+  g_assert_cmpint (json_object_get_null_member (run, "best_step"), ==,
+                   json_object_get_null_member (run, "best_val_loss"));
+  assert_member_type (run, "capacity", JSON_TYPE_OBJECT, FALSE);
+  validate_capacity (json_object_get_object_member (run, "capacity"));
+  assert_member_type (run, "findings", JSON_TYPE_ARRAY, FALSE);
+  findings = json_object_get_array_member (run, "findings");
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *f = json_array_get_object_element (findings, i);
+      const char *severity;
+
+      assert_member_type (f, "id", G_TYPE_STRING, FALSE);
+      g_assert_true (g_strv_contains (finding_ids, json_object_get_string_member (f, "id")));
+      assert_member_type (f, "severity", G_TYPE_STRING, FALSE);
+      severity = json_object_get_string_member (f, "severity");
+      g_assert_true (g_str_equal (severity, "info") || g_str_equal (severity, "warning")
+                     || g_str_equal (severity, "error"));
+      assert_member_type (f, "title", G_TYPE_STRING, FALSE);
+      assert_member_type (f, "evidence", G_TYPE_STRING, FALSE);
+      assert_member_type (f, "cause", G_TYPE_STRING, FALSE);
+      assert_member_type (f, "fix", G_TYPE_STRING, FALSE);
+      assert_member_type (f, "step", G_TYPE_INT64, TRUE);
+    }
+  assert_member_type (run, "warnings", JSON_TYPE_ARRAY, FALSE);
+  warnings = json_object_get_array_member (run, "warnings");
+  for (guint i = 0; i < json_array_get_length (warnings); i++)
+    g_assert_cmpint (json_node_get_value_type (json_array_get_element (warnings, i)), ==, G_TYPE_STRING);
+}
+
+static void
+test_analyze_json_contract (void)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray *runs;
+
+  g_ptr_array_add (args, g_strdup ("analyze"));
+  g_ptr_array_add (args, g_strdup ("--json"));
+  g_ptr_array_add (args, g_strdup ("--no-write"));
+  for (guint i = 0; i < G_N_ELEMENTS (run_names); i++)
+    g_ptr_array_add (args, data_path (run_names[i]));
+  g_ptr_array_add (args, NULL);
+  g_assert_cmpint (run_cli ((const char *const *) args->pdata, &out, &err), ==, 0);
+
+  root = parse (out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  o = json_node_get_object (root);
+  assert_member_type (o, "version", G_TYPE_STRING, FALSE);
+  assert_member_type (o, "runs", JSON_TYPE_ARRAY, FALSE);
+  runs = json_object_get_array_member (o, "runs");
+  g_assert_cmpuint (json_array_get_length (runs), ==, G_N_ELEMENTS (run_names));
+  for (guint i = 0; i < json_array_get_length (runs); i++)
+    {
+      JsonObject *run = json_array_get_object_element (runs, i);
+      validate_run (run);
+      g_assert_cmpstr (json_object_get_string_member (run, "name"), ==, run_names[i]);
+    }
+}
+
+static void
+test_analyze_parent_folder (void)
+{
+  g_autofree char *runs = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", NULL);
+  const char *args[] = { "analyze", "--json", "--no-write", runs, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  /* A parent folder opens as all the runs under it. */
+  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
+  root = parse (out);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "runs")),
+                    ==, G_N_ELEMENTS (run_names));
+}
+
+static void
+test_analyze_exit_codes (void)
+{
+  g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "debrief-no-such-run-folder", NULL);
+  g_autofree char *healthy = data_path ("healthy");
+  g_autofree char *empty = g_dir_make_tmp ("debrief-cli-empty-XXXXXX", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *none[] = { "analyze", NULL };
+  const char *bad_option[] = { "analyze", "--frobnicate", healthy, NULL };
+  const char *bad_rank[] = { "analyze", "--rank", "many", healthy, NULL };
+  const char *bad_model[] = { "analyze", "--no-write", "--model", "no-such-model-or-file", healthy, NULL };
+  const char *not_found[] = { "analyze", "--no-write", missing, NULL };
+  const char *not_run[] = { "analyze", "--no-write", "--json", empty, healthy, NULL };
+
+  g_assert_cmpint (run_cli (none, NULL, NULL), ==, 2);
+  g_assert_cmpint (run_cli (bad_option, NULL, NULL), ==, 2);
+  g_assert_cmpint (run_cli (bad_rank, NULL, NULL), ==, 2);
+  g_assert_cmpint (run_cli (bad_model, NULL, NULL), ==, 2);
+  g_assert_cmpint (run_cli (not_found, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "debrief-no-such-run-folder"));
+  g_clear_pointer (&err, g_free);
+  /* One folder fails, the other is still analysed and printed. */
+  g_assert_cmpint (run_cli (not_run, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, empty));
+  {
+    g_autoptr(JsonNode) root = parse (out);
+    JsonArray *runs = json_object_get_array_member (json_node_get_object (root), "runs");
+    g_assert_cmpuint (json_array_get_length (runs), ==, 1);
+    validate_run (json_array_get_object_element (runs, 0));
+  }
+  g_rmdir (empty);
+}
+
+static void
+test_capacity_json (void)
+{
+  const char *args[] = { "capacity", "--rank", "16", "--hidden", "4096", "--layers", "32",
+                         "--tokens", "100000000", "--intermediate", "14336", "--kv-heads", "8",
+                         "--head-dim", "128", "--vocab", "128256",
+                         "--targets", "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj,lm_head",
+                         "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (run_cli (args, &out, NULL), ==, 0);
+  root = parse (out);
+  o = json_node_get_object (root);
+  validate_capacity (o);
+  /* Llama-3.1-8B per unit of rank: 851,968 + 1,769,472 + 132,352. */
+  g_assert_cmpint (json_object_get_int_member (o, "lora_params"), ==, 16 * (851968 + 1769472 + 132352));
+  g_assert_cmpint (json_object_get_int_member (o, "required_bits"), ==, 100000000);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "UNDERCAPACITY");
+  g_assert_cmpint (json_object_get_int_member (o, "suggested_rank"), ==, 19);
+  g_assert_cmpstr (json_object_get_string_member (o, "message"), ==,
+                   "Insufficient capacity. Increase rank from 16 to 19+");
+}
+
+static void
+test_capacity_checklist_example (void)
+{
+  const char *args[] = { "capacity", "--rank", "64", "--hidden", "4096", "--layers", "32",
+                         "--tokens", "1000000", "--json", NULL };
+  const char *human[] = { "capacity", "--rank", "64", "--hidden", "4096", "--layers", "32",
+                          "--tokens", "1000000", NULL };
+  g_autofree char *out = NULL, *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (run_cli (args, &out, NULL), ==, 0);
+  root = parse (out);
+  o = json_node_get_object (root);
+  validate_capacity (o);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "OK");
+  g_assert_cmpint (json_object_get_int_member (o, "lora_params"), ==, (gint64) 64 * 32 * (32768 + 61440));
+  g_assert_cmpint (json_object_get_int_member (o, "suggested_rank"), ==, 64);
+  g_assert_cmpint (run_cli (human, &text, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (text, "OK: "));
+  g_assert_nonnull (strstr (text, "assumed 4 × hidden"));
+}
+
+static void
+test_capacity_usage (void)
+{
+  const char *missing[] = { "capacity", "--rank", "16", "--hidden", "4096", NULL };
+  const char *zero[] = { "capacity", "--rank", "0", "--hidden", "4096", "--layers", "32", "--tokens", "10", NULL };
+  const char *targets[] = { "capacity", "--rank", "1", "--hidden", "8", "--layers", "1", "--tokens", "10",
+                            "--targets", "q_proj,bogus", NULL };
+  const char *vocab[] = { "capacity", "--rank", "1", "--hidden", "8", "--layers", "1", "--tokens", "10",
+                          "--targets", "lm_head", NULL };
+  const char *extra[] = { "capacity", "--rank", "1", "--hidden", "8", "--layers", "1", "--tokens", "10",
+                          "stray", NULL };
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (missing, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--layers"));
+  g_assert_cmpint (run_cli (zero, NULL, NULL), ==, 2);
+  g_assert_cmpint (run_cli (targets, NULL, NULL), ==, 2);
+  g_assert_cmpint (run_cli (vocab, NULL, NULL), ==, 2);
+  g_assert_cmpint (run_cli (extra, NULL, NULL), ==, 2);
+}
+
+static void
+copy_dir (GFile *from,
+          GFile *to)
+{
+  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (from, G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  g_assert_nonnull (e);
+  g_file_make_directory_with_parents (to, NULL, NULL);
+  while ((info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFileInfo) owned = info;
+      g_autoptr(GFile) src = g_file_get_child (from, g_file_info_get_name (info));
+      g_autoptr(GFile) dst = g_file_get_child (to, g_file_info_get_name (info));
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        copy_dir (src, dst);
+      else
+        g_assert_true (g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+    }
+}
+
+static void
+remove_tree (GFile *dir)
+{
+  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (e && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFileInfo) owned = info;
+      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        remove_tree (child);
+      else
+        g_file_delete (child, NULL, NULL);
+    }
+  g_file_delete (dir, NULL, NULL);
+}
+
+static void
+test_analyze_writes_report (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("debrief-cli-write-XXXXXX", NULL);
+  g_autofree char *src_path = data_path ("overfit");
+  g_autoptr(GFile) src = g_file_new_for_path (src_path);
+  g_autofree char *run_path = g_build_filename (tmp, "overfit", NULL);
+  g_autoptr(GFile) run = g_file_new_for_path (run_path);
+  g_autofree char *report_path = g_build_filename (run_path, "analysis.md", NULL);
+  g_autofree char *backup_path = g_build_filename (run_path, "analysis.md~", NULL);
+  g_autofree char *text = NULL, *again = NULL;
+  g_autofree char *with_notes = NULL, *head = NULL;
+  const char *args[] = { "analyze", run_path, NULL };
+  const char *notes = "## Notes\n\nMy own words | with a pipe\n\n- and a list\n";
+  g_autoptr(GFile) tmp_dir = g_file_new_for_path (tmp);
+
+  copy_dir (src, run);
+  g_assert_cmpint (run_cli (args, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (report_path, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "# "));
+  g_assert_nonnull (strstr (text, "\n## Notes\n"));
+
+  /* The user writes notes; regenerating keeps them verbatim and keeps a backup. */
+  head = g_strndup (text, strstr (text, "## Notes") - text);
+  with_notes = g_strconcat (head, notes, NULL);
+  g_assert_true (g_file_set_contents (report_path, with_notes, -1, NULL));
+  g_assert_cmpint (run_cli (args, NULL, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (report_path, &again, NULL, NULL));
+  g_assert_true (g_str_has_suffix (again, notes));
+  g_assert_true (g_file_test (backup_path, G_FILE_TEST_IS_REGULAR));
+
+  remove_tree (tmp_dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/analyze/json-contract", test_analyze_json_contract);
+  g_test_add_func ("/cli/analyze/parent-folder", test_analyze_parent_folder);
+  g_test_add_func ("/cli/analyze/exit-codes", test_analyze_exit_codes);
+  g_test_add_func ("/cli/analyze/writes-report", test_analyze_writes_report);
+  g_test_add_func ("/cli/capacity/json", test_capacity_json);
+  g_test_add_func ("/cli/capacity/checklist-example", test_capacity_checklist_example);
+  g_test_add_func ("/cli/capacity/usage", test_capacity_usage);
+
+  return g_test_run ();
+}
