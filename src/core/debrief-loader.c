@@ -27,6 +27,7 @@
 #include "debrief-reader-hf.h"
 #include "debrief-reader-jsonl.h"
 #include "debrief-reader-seed.h"
+#include "debrief-reader-tensorboard.h"
 #include "debrief-reader-tinker.h"
 
 /* How much of a file detection reads. */
@@ -213,6 +214,29 @@ find_candidates (DebriefLoadJob *job)
     }
 
 
+  if (debrief_reader_tensorboard_folder_has_events (job))
+    add_candidate (candidates, CANDIDATE_TENSORBOARD, NULL);
+
+  /* A log under its well-known name that is a folder, a dangling link or a
+   * link leading elsewhere: reading it gives an error that names it, instead
+   * of "no training log found". */
+  if (candidates->len == 0)
+    {
+      static const struct { const char *name; CandidateKind kind; } known[] = {
+        { "metrics.json", CANDIDATE_SEED },
+        { "metrics.jsonl", CANDIDATE_GENERIC_JSONL },
+        { "trainer_log.jsonl", CANDIDATE_LLAMAFACTORY },
+        { "metrics.csv", CANDIDATE_LIGHTNING_CSV },
+      };
+      for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+        {
+          g_autofree char *path = g_build_filename (job->folder_path, known[i].name, NULL);
+          GStatBuf st;
+          if (g_lstat (path, &st) == 0 && !debrief_load_job_has_file (job, known[i].name))
+            add_candidate (candidates, known[i].kind, known[i].name);
+        }
+    }
+
   return g_steal_pointer (&candidates);
 }
 
@@ -233,6 +257,8 @@ load_candidate (DebriefLoadJob  *job,
     return debrief_reader_hf_load (job, run, error);
   if (candidate->kind == CANDIDATE_TINKER)
     return debrief_reader_tinker_load (job, run, candidate->rel, error);
+  if (candidate->kind == CANDIDATE_TENSORBOARD)
+    return debrief_reader_tensorboard_load (job, run, error);
 
   mapped = debrief_load_job_map (job, run, candidate->rel, &path, &ctx, error);
   if (mapped == NULL)

@@ -92,6 +92,7 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
       const char *key;
       gsize key_length;
       gboolean have_step = FALSE;
+      gboolean bad_step = FALSE;
       gint64 step = 0;
       guint position = 0;
       GError *line_error = NULL;
@@ -125,10 +126,12 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
                 type = debrief_json_reader_read_number (&reader, &v);
                 if (type == DEBRIEF_JSON_NUMBER && debrief_step_from_double (v, &step))
                   have_step = TRUE;
-                else if (type != DEBRIEF_JSON_INVALID && !warned_bad_step)
+                else if (type != DEBRIEF_JSON_INVALID)
                   {
+                    bad_step = TRUE;
+                    if (!warned_bad_step)
+                      debrief_read_warn (ctx, line_number, _("the step is not a whole number; line skipped"));
                     warned_bad_step = TRUE;
-                    debrief_read_warn (ctx, line_number, _("the step is not a whole number; line skipped"));
                   }
                 continue;
               }
@@ -190,6 +193,11 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
         }
 
       n_good++;
+      if (bad_step)
+        {
+          debrief_series_set_discard (set);
+          continue;
+        }
       if (!have_step)
         {
           if (debrief_series_set_n_pending (set) == 0)

@@ -290,6 +290,20 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
       return FALSE;
     }
 
+  if (debrief_series_get_length (train) == 0 && (val == NULL || val->values->len == 0 ||
+                                                  !g_array_index (val->valid, gboolean, 0)))
+    {
+      gboolean any_val = FALSE;
+      for (guint j = 0; val != NULL && j < val->valid->len; j++)
+        any_val |= g_array_index (val->valid, gboolean, j);
+      if (!any_val)
+        {
+          debrief_read_error (error, ctx, DEBRIEF_ERROR_NO_DATA, 0,
+                              _("expected numbers in “train_losses” or “val_losses”; found none"));
+          return FALSE;
+        }
+    }
+
   if (config != NULL)
     {
       g_autofree char *source = g_strdup_printf ("%s (config)", ctx->rel);

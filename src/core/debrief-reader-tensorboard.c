@@ -1,0 +1,693 @@
+/* debrief-reader-tensorboard.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "debrief-error.h"
+#include "debrief-reader-tensorboard.h"
+
+/* Event files are searched this many folder levels down. */
+#define TB_MAX_DEPTH 2
+/* Progress and cancellation checks every this many records. */
+#define TB_CHECK_EVERY 65536
+
+/* TensorFlow DataType values used by scalar summaries. */
+enum
+{
+  DT_FLOAT = 1,
+  DT_DOUBLE = 2,
+  DT_INT32 = 3,
+  DT_INT64 = 9,
+  DT_BFLOAT16 = 14,
+  DT_HALF = 19,
+};
+
+static guint32 crc_table[256];
+
+static gpointer
+init_crc_table (gpointer data)
+{
+  for (guint32 i = 0; i < 256; i++)
+    {
+      guint32 c = i;
+      for (int k = 0; k < 8; k++)
+        c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+      crc_table[i] = c;
+    }
+  return NULL;
+}
+
+guint32
+debrief_crc32c (const guint8 *data,
+                gsize         length)
+{
+  static GOnce once = G_ONCE_INIT;
+  guint32 crc = 0xffffffffu;
+
+  g_once (&once, init_crc_table, NULL);
+  for (gsize i = 0; i < length; i++)
+    crc = crc_table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
+  return crc ^ 0xffffffffu;
+}
+
+guint32
+debrief_tfrecord_mask_crc (guint32 crc)
+{
+  return ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
+}
+
+static guint32
+read_le32 (const guint8 *p)
+{
+  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
+}
+
+static guint64
+read_le64 (const guint8 *p)
+{
+  return (guint64) read_le32 (p) | ((guint64) read_le32 (p + 4) << 32);
+}
+
+/* ---- protocol buffers, just enough ---- */
+
+typedef struct
+{
+  const guint8 *p;
+  const guint8 *end;
+  gboolean bad;
+} Pb;
+
+static guint64
+pb_varint (Pb *pb)
+{
+  guint64 v = 0;
+
+  for (int shift = 0; shift < 64; shift += 7)
+    {
+      guint8 b;
+      if (pb->p >= pb->end)
+        {
+          pb->bad = TRUE;
+          return 0;
+        }
+      b = *pb->p++;
+      v |= (guint64) (b & 0x7f) << shift;
+      if (!(b & 0x80))
+        return v;
+    }
+  pb->bad = TRUE;
+  return 0;
+}
+
+/* Reads a field header; FALSE at the end or when malformed. */
+static gboolean
+pb_field (Pb    *pb,
+          guint *field,
+          guint *wire)
+{
+  guint64 key;
+
+  if (pb->bad || pb->p >= pb->end)
+    return FALSE;
+  key = pb_varint (pb);
+  if (pb->bad)
+    return FALSE;
+  *field = (guint) (key >> 3);
+  *wire = (guint) (key & 7);
+  return TRUE;
+}
+
+/* A length-delimited payload as a sub-reader. */
+static Pb
+pb_bytes (Pb *pb)
+{
+  Pb sub = { NULL, NULL, TRUE };
+  guint64 n = pb_varint (pb);
+
+  if (pb->bad || n > (guint64) (pb->end - pb->p))
+    {
+      pb->bad = TRUE;
+      return sub;
+    }
+  sub.p = pb->p;
+  sub.end = pb->p + n;
+  sub.bad = FALSE;
+  pb->p += n;
+  return sub;
+}
+
+static void
+pb_skip (Pb   *pb,
+         guint wire)
+{
+  switch (wire)
+    {
+    case 0:
+      pb_varint (pb);
+      break;
+    case 1:
+      if (pb->end - pb->p < 8)
+        pb->bad = TRUE;
+      else
+        pb->p += 8;
+      break;
+    case 2:
+      pb_bytes (pb);
+      break;
+    case 5:
+      if (pb->end - pb->p < 4)
+        pb->bad = TRUE;
+      else
+        pb->p += 4;
+      break;
+    default:
+      /* Groups (3, 4) are not used by event files. */
+      pb->bad = TRUE;
+      break;
+    }
+}
+
+static float
+le_float (const guint8 *p)
+{
+  guint32 bits = read_le32 (p);
+  float f;
+  memcpy (&f, &bits, sizeof f);
+  return f;
+}
+
+static double
+le_double (const guint8 *p)
+{
+  guint64 bits = read_le64 (p);
+  double d;
+  memcpy (&d, &bits, sizeof d);
+  return d;
+}
+
+static double
+half_to_double (guint16 h)
+{
+  int exponent = (h >> 10) & 0x1f;
+  int mantissa = h & 0x3ff;
+  double sign = (h & 0x8000) ? -1.0 : 1.0;
+
+  if (exponent == 0)
+    return sign * ldexp (mantissa, -24);
+  if (exponent == 31)
+    return mantissa ? NAN : sign * INFINITY;
+  return sign * ldexp (mantissa + 1024, exponent - 25);
+}
+
+static double
+bfloat16_to_double (guint16 b)
+{
+  guint32 bits = (guint32) b << 16;
+  float f;
+  memcpy (&f, &bits, sizeof f);
+  return f;
+}
+
+/* A TensorProto holding exactly one number. */
+static gboolean
+tensor_scalar (Pb      tensor,
+               double *value)
+{
+  guint field, wire;
+  guint64 dtype = 0;
+  const guint8 *content = NULL;
+  gsize content_length = 0;
+  guint n_values = 0;
+  double v = NAN;
+
+  while (pb_field (&tensor, &field, &wire))
+    {
+      if (field == 1 && wire == 0)
+        dtype = pb_varint (&tensor);
+      else if (field == 4 && wire == 2)
+        {
+          Pb bytes = pb_bytes (&tensor);
+          content = bytes.p;
+          content_length = bytes.end - bytes.p;
+        }
+      else if (field == 5 && wire == 5 && tensor.end - tensor.p >= 4)
+        {
+          v = le_float (tensor.p);
+          tensor.p += 4;
+          n_values++;
+        }
+      else if (field == 5 && wire == 2)
+        {
+          Pb packed = pb_bytes (&tensor);
+          gsize n = packed.bad ? 0 : (gsize) (packed.end - packed.p);
+          if (n >= 4)
+            v = le_float (packed.p);
+          n_values += n / 4;
+        }
+      else if (field == 6 && wire == 1 && tensor.end - tensor.p >= 8)
+        {
+          v = le_double (tensor.p);
+          tensor.p += 8;
+          n_values++;
+        }
+      else if (field == 6 && wire == 2)
+        {
+          Pb packed = pb_bytes (&tensor);
+          gsize n = packed.bad ? 0 : (gsize) (packed.end - packed.p);
+          if (n >= 8)
+            v = le_double (packed.p);
+          n_values += n / 8;
+        }
+      else
+        pb_skip (&tensor, wire);
+    }
+  if (tensor.bad)
+    return FALSE;
+  if (content != NULL)
+    {
+      switch (dtype)
+        {
+        case DT_FLOAT:
+          if (content_length != 4)
+            return FALSE;
+          *value = le_float (content);
+          return TRUE;
+        case DT_DOUBLE:
+          if (content_length != 8)
+            return FALSE;
+          *value = le_double (content);
+          return TRUE;
+        case DT_HALF:
+          if (content_length != 2)
+            return FALSE;
+          *value = half_to_double ((guint16) (content[0] | (content[1] << 8)));
+          return TRUE;
+        case DT_BFLOAT16:
+          if (content_length != 2)
+            return FALSE;
+          *value = bfloat16_to_double ((guint16) (content[0] | (content[1] << 8)));
+          return TRUE;
+        case DT_INT32:
+          if (content_length != 4)
+            return FALSE;
+          *value = (gint32) read_le32 (content);
+          return TRUE;
+        case DT_INT64:
+          if (content_length != 8)
+            return FALSE;
+          *value = (double) (gint64) read_le64 (content);
+          return TRUE;
+        default:
+          return FALSE;
+        }
+    }
+  if (n_values == 1)
+    {
+      *value = v;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* One Summary.Value: its tag and scalar, if it has one. */
+static gboolean
+summary_value (Pb           value,
+               const char **tag,
+               gsize       *tag_length,
+               double      *scalar)
+{
+  guint field, wire;
+  gboolean have_value = FALSE;
+
+  *tag = NULL;
+  while (pb_field (&value, &field, &wire))
+    {
+      if (field == 1 && wire == 2)
+        {
+          Pb s = pb_bytes (&value);
+          if (!s.bad)
+            {
+              *tag = (const char *) s.p;
+              *tag_length = s.end - s.p;
+            }
+        }
+      else if (field == 2 && wire == 5 && value.end - value.p >= 4)
+        {
+          *scalar = le_float (value.p);
+          value.p += 4;
+          have_value = TRUE;
+        }
+      else if (field == 8 && wire == 2)
+        {
+          Pb tensor = pb_bytes (&value);
+          if (!tensor.bad && tensor_scalar (tensor, scalar))
+            have_value = TRUE;
+        }
+      else
+        pb_skip (&value, wire);
+    }
+  return !value.bad && have_value && *tag != NULL && *tag_length > 0;
+}
+
+/* Parses one Event; adds its scalars to @set. FALSE when malformed. */
+static gboolean
+parse_event (DebriefSeriesSet *set,
+             const guint8     *data,
+             gsize             length,
+             const char       *tag_prefix,
+             GString          *scratch,
+             guint             record)
+{
+  Pb event = { data, data + length, FALSE };
+  guint field, wire;
+  gint64 step = 0;
+  guint position = 0;
+
+  while (pb_field (&event, &field, &wire))
+    {
+      if (field == 2 && wire == 0)
+        step = (gint64) pb_varint (&event);
+      else if (field == 5 && wire == 2)
+        {
+          Pb summary = pb_bytes (&event);
+          guint sfield, swire;
+
+          while (!summary.bad && pb_field (&summary, &sfield, &swire))
+            {
+              if (sfield == 1 && swire == 2)
+                {
+                  Pb value = pb_bytes (&summary);
+                  const char *tag;
+                  gsize tag_length;
+                  double scalar;
+
+                  if (!value.bad && summary_value (value, &tag, &tag_length, &scalar))
+                    {
+                      g_string_truncate (scratch, 0);
+                      if (tag_prefix)
+                        g_string_append (scratch, tag_prefix);
+                      g_string_append_len (scratch, tag, tag_length);
+                      debrief_series_set_add (set, position++, scratch->str, scratch->len, scalar);
+                    }
+                }
+              else
+                pb_skip (&summary, swire);
+            }
+          if (summary.bad)
+            event.bad = TRUE;
+        }
+      else
+        pb_skip (&event, wire);
+    }
+  if (event.bad)
+    {
+      debrief_series_set_discard (set);
+      return FALSE;
+    }
+  if (debrief_series_set_n_pending (set) > 0)
+    debrief_series_set_commit (set, step, record);
+  return TRUE;
+}
+
+gboolean
+debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
+                                       DebriefSeriesSet   *set,
+                                       const char         *data,
+                                       gsize               length,
+                                       const char         *tag_prefix,
+                                       GError            **error)
+{
+  const guint8 *p = (const guint8 *) data;
+  const guint8 *end = p + length;
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  guint record = 0;
+  guint n_bad_data = 0;
+
+  if (length == 0)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file is empty"));
+      return FALSE;
+    }
+
+  while (p < end)
+    {
+      guint64 n;
+      gsize offset = p - (const guint8 *) data;
+
+      record++;
+      if ((record % TB_CHECK_EVERY) == 0)
+        {
+          debrief_read_progress (ctx, offset, length);
+          if (debrief_read_check_cancelled (ctx, error))
+            return FALSE;
+        }
+      if (end - p < 12)
+        {
+          if (record == 1)
+            {
+              debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0,
+                                  _("expected a TensorBoard event file; it is too short (%" G_GSIZE_FORMAT " bytes)"),
+                                  length);
+              return FALSE;
+            }
+          debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): incomplete (is the run still "
+                                       "writing?); the records before it are kept"), record, offset);
+          break;
+        }
+      n = read_le64 (p);
+      if (debrief_tfrecord_mask_crc (debrief_crc32c (p, 8)) != read_le32 (p + 8))
+        {
+          if (record == 1)
+            {
+              debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0,
+                                  _("expected a TensorBoard event file (TFRecord); the checksum of the "
+                                    "first record's length does not match"));
+              return FALSE;
+            }
+          debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): the length checksum does not "
+                                       "match; the rest of the file is skipped"), record, offset);
+          break;
+        }
+      if (n > (guint64) (end - p) - 12 || (guint64) (end - p) - 12 - n < 4)
+        {
+          debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): incomplete (is the run still "
+                                       "writing?); the records before it are kept"), record, offset);
+          break;
+        }
+      if (debrief_tfrecord_mask_crc (debrief_crc32c (p + 12, n)) != read_le32 (p + 12 + n))
+        {
+          if (n_bad_data++ == 0)
+            debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): the data checksum does not "
+                                         "match; record skipped"), record, offset);
+        }
+      else if (!parse_event (set, p + 12, n, tag_prefix, scratch, record))
+        debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): not a valid Event; skipped"),
+                           record, offset);
+      p += 12 + n + 4;
+    }
+  if (n_bad_data > 1)
+    debrief_read_warn (ctx, 0, _("%u records with a bad data checksum skipped"), n_bad_data);
+  return TRUE;
+}
+
+gboolean
+debrief_key_map_tensorboard (const char         *key,
+                             const char        **name,
+                             DebriefSeriesKind  *kind)
+{
+  debrief_key_map_default (key, name, kind);
+  /* Keras writes "epoch_loss" into train/ and validation/ subfolders. */
+  if (*kind == DEBRIEF_SERIES_OTHER && g_str_has_suffix (key, "loss"))
+    {
+      if (g_str_has_prefix (key, "eval/") || g_str_has_prefix (key, "val") || g_str_has_prefix (key, "test"))
+        {
+          *name = "val_loss";
+          *kind = DEBRIEF_SERIES_VAL_LOSS;
+        }
+      else if (strcmp (key, "epoch_loss") == 0 || strcmp (key, "train/epoch_loss") == 0)
+        {
+          *name = "train_loss";
+          *kind = DEBRIEF_SERIES_TRAIN_LOSS;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+debrief_reader_tensorboard_parse (DebriefReadContext *ctx,
+                                  const char         *data,
+                                  gsize               length,
+                                  GError            **error)
+{
+  g_autoptr(DebriefSeriesSet) set = debrief_series_set_new (debrief_key_map_tensorboard);
+
+  if (!debrief_reader_tensorboard_parse_into (ctx, set, data, length, NULL, error))
+    return FALSE;
+  if (debrief_series_set_finish (set, ctx) == 0)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_NO_DATA, 0, _("expected scalar summaries; found none"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Only the subfolders trainers write events into: a parent folder of several
+ * runs must not be taken for one run. */
+static gboolean
+is_log_subfolder (const char *name,
+                  int         depth)
+{
+  static const char *const containers[] = { "runs", "logs", "tensorboard", "tb", "tb_logs",
+                                            "lightning_logs", NULL };
+  static const char *const splits[] = { "train", "validation", "val", "eval", "test", NULL };
+
+  if (depth == 0)
+    return g_strv_contains (containers, name) || g_strv_contains (splits, name);
+  /* One level into a container: runs/<date_host>/, lightning_logs/version_0/. */
+  return name[0] != '.';
+}
+
+static void
+find_event_files (const char *folder,
+                  const char *rel,
+                  int         depth,
+                  GPtrArray  *found)
+{
+  g_autofree char *path = rel ? g_build_filename (folder, rel, NULL) : g_strdup (folder);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = g_ptr_array_index (names, i);
+      g_autofree char *child_rel = rel ? g_build_filename (rel, n, NULL) : g_strdup (n);
+      g_autofree char *child = g_build_filename (folder, child_rel, NULL);
+      GStatBuf st;
+
+      /* lstat: symbolic links are not followed (no loops, nothing outside the run). */
+      if (g_lstat (child, &st) != 0)
+        continue;
+      if (S_ISREG (st.st_mode) && g_str_has_prefix (n, "events.out.tfevents."))
+        g_ptr_array_add (found, g_steal_pointer (&child_rel));
+      else if (S_ISDIR (st.st_mode) && depth < TB_MAX_DEPTH && is_log_subfolder (n, depth))
+        find_event_files (folder, child_rel, depth + 1, found);
+    }
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static GPtrArray *
+event_files (DebriefLoadJob *job)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+
+  find_event_files (job->folder_path, NULL, 0, found);
+  g_ptr_array_sort (found, compare_strings);
+  return found;
+}
+
+gboolean
+debrief_reader_tensorboard_folder_has_events (DebriefLoadJob *job)
+{
+  g_autoptr(GPtrArray) files = event_files (job);
+  return files->len > 0;
+}
+
+/* Files in a validation subfolder hold validation values under the same tags. */
+static const char *
+prefix_for (const char *rel)
+{
+  g_autofree char *dir = g_path_get_dirname (rel);
+  g_autofree char *base = g_path_get_basename (dir);
+
+  if (strcmp (base, "validation") == 0 || strcmp (base, "val") == 0 || strcmp (base, "eval") == 0 ||
+      strcmp (base, "test") == 0)
+    return "eval/";
+  return NULL;
+}
+
+gboolean
+debrief_reader_tensorboard_load (DebriefLoadJob  *job,
+                                 DebriefRun      *run,
+                                 GError         **error)
+{
+  g_autoptr(GPtrArray) files = event_files (job);
+  g_autoptr(DebriefSeriesSet) set = debrief_series_set_new (debrief_key_map_tensorboard);
+  GError *first_error = NULL;
+  guint n_read = 0;
+  DebriefReadContext ctx;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *rel = g_ptr_array_index (files, i);
+      g_autofree char *path = NULL;
+      g_autoptr(GMappedFile) mapped = NULL;
+      GError *local = NULL;
+
+      mapped = debrief_load_job_map (job, run, rel, &path, &ctx, &local);
+      if (mapped != NULL &&
+          debrief_reader_tensorboard_parse_into (&ctx, set, g_mapped_file_get_contents (mapped),
+                                                 g_mapped_file_get_length (mapped), prefix_for (rel), &local))
+        {
+          n_read++;
+          debrief_run_add_source_file (run, rel);
+        }
+      if (mapped != NULL)
+        debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+      if (local != NULL)
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_clear_error (&first_error);
+              g_propagate_error (error, local);
+              return FALSE;
+            }
+          if (first_error == NULL)
+            first_error = local;
+          else
+            {
+              debrief_run_add_warning (run, _("%s (file skipped)"), local->message);
+              g_error_free (local);
+            }
+        }
+    }
+  if (n_read == 0)
+    {
+      if (first_error == NULL)
+        g_set_error (&first_error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
+                     _("%s: no TensorBoard event files"), job->folder_path);
+      g_propagate_error (error, first_error);
+      return FALSE;
+    }
+  if (first_error != NULL)
+    {
+      debrief_run_add_warning (run, _("%s (file skipped)"), first_error->message);
+      g_error_free (first_error);
+    }
+  debrief_read_context_init (&ctx, run, job->folder_path, g_ptr_array_index (files, 0));
+  if (debrief_series_set_finish (set, &ctx) == 0)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NO_DATA,
+                   _("%s: the event files hold no scalar summaries"), job->folder_path);
+      return FALSE;
+    }
+  debrief_read_context_finish (&ctx);
+  return TRUE;
+}
