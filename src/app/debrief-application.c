@@ -22,6 +22,10 @@ struct _DebriefApplication
 
 G_DEFINE_FINAL_TYPE (DebriefApplication, debrief_application, ADW_TYPE_APPLICATION)
 
+/* DEBRIEF_PROFILE_STARTUP=1 (tests/bench/bench-startup.sh): print the time from
+ * application creation to the first painted frame of the first window, then quit. */
+static gint64 process_start_us;
+
 void
 debrief_ensure_resources (void)
 {
@@ -37,6 +41,9 @@ debrief_ensure_resources (void)
 DebriefApplication *
 debrief_application_new (void)
 {
+  if (process_start_us == 0)
+    process_start_us = g_get_monotonic_time ();
+
   return g_object_new (DEBRIEF_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,
@@ -51,14 +58,50 @@ debrief_application_get_settings (DebriefApplication *self)
   return self->settings;
 }
 
+
+static void
+first_frame_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  GtkWindow *window = user_data;
+  GApplication *app = G_APPLICATION (gtk_window_get_application (window));
+
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, user_data);
+  g_printerr ("first-frame-ms %.1f\n", (g_get_monotonic_time () - process_start_us) / 1000.0);
+  if (app != NULL)
+    g_application_quit (app);
+}
+
+static void
+window_realized_cb (GtkWidget *widget,
+                    gpointer   user_data)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  if (clock != NULL)
+    g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_cb), widget);
+}
+
+static void
+watch_first_frame (DebriefWindow *window)
+{
+  if (process_start_us == 0 || g_getenv ("DEBRIEF_PROFILE_STARTUP") == NULL)
+    return;
+  g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), NULL);
+}
+
 static DebriefWindow *
 get_or_create_window (DebriefApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  DebriefWindow *created;
+
   if (DEBRIEF_IS_WINDOW (window))
     return DEBRIEF_WINDOW (window);
-  return debrief_window_new (self);
+  created = debrief_window_new (self);
+  watch_first_frame (created);
+  return created;
 }
 
 static void
