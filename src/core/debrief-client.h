@@ -17,6 +17,8 @@
  */
 #pragma once
 
+#include <math.h>
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS

@@ -439,7 +439,7 @@ append_quote (GString    *out,
     }
   lines = g_strsplit (head, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
-    g_string_append_printf (out, "> %s\n", lines[i]);
+    g_string_append_printf (out, lines[i][0] != '\0' ? "> %s\n" : ">\n", lines[i]);
   if (n > max)
     g_string_append_printf (out, "> …\n>\n> *(first %u of %ld characters)*\n", max, n);
 }
