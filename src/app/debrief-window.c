@@ -6,12 +6,11 @@
 #include <glib/gi18n.h>
 
 #include "debrief-core.h"
+#include "debrief-run-row.h"
 #include "debrief-window.h"
 
 /* Recent runs kept in GSettings: enough to find last week's runs, short enough to scan. */
 #define RECENT_RUNS_MAX 8
-/* Warnings listed per run in the runs list; the rest are counted. */
-#define WARNINGS_SHOWN_MAX 5
 
 struct _DebriefWindow
 {
@@ -110,141 +109,11 @@ debrief_window_add_toast (DebriefWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-static const char *
-format_display_name (const char *format)
-{
-  static const struct { const char *id; const char *name; } names[] = {
-    { "seed", N_("metrics.json") },
-    { "hf_trainer", N_("Hugging Face Trainer") },
-    { "tinker", N_("Tinker") },
-    { "llamafactory", N_("LLaMA-Factory") },
-    { "lightning_csv", N_("Lightning CSV") },
-    { "tensorboard", N_("TensorBoard") },
-    { "generic", N_("Generic log") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (format, names[i].id) == 0)
-      return _(names[i].name);
-  return format ? format : _("Unknown format");
-}
-
-static char *
-describe_series (DebriefRun *run)
-{
-  DebriefSeries *train = debrief_run_get_train_loss (run);
-  DebriefSeries *val = debrief_run_get_val_loss (run);
-  g_autoptr(GString) text = g_string_new (format_display_name (debrief_run_get_format (run)));
-
-  if (train != NULL)
-    {
-      gsize n = debrief_series_get_length (train);
-      g_string_append (text, " · ");
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu train point", "%zu train points", n), n);
-    }
-  if (val != NULL)
-    {
-      gsize n = debrief_series_get_length (val);
-      g_string_append (text, " · ");
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu evaluation", "%zu evaluations", n), n);
-    }
-  if (train == NULL && val == NULL)
-    {
-      g_string_append (text, " · ");
-      g_string_append (text, _("no loss logged"));
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static void
-set_subtitle_selectable (AdwActionRow *row)
-{
-#if ADW_CHECK_VERSION (1, 3, 0)
-  adw_action_row_set_subtitle_selectable (row, TRUE);
-#endif
-}
-
-static void
-close_run_clicked_cb (GtkButton     *button,
-                      DebriefWindow *self)
-{
-  DebriefRun *run = g_object_get_data (G_OBJECT (button), "run");
-  guint position;
-
-  if (run != NULL && g_list_store_find (self->runs, run, &position))
-    g_list_store_remove (self->runs, position);
-}
-
 static GtkWidget *
 create_run_row (gpointer item,
                 gpointer user_data)
 {
-  DebriefWindow *self = user_data;
-  DebriefRun *run = item;
-  const char *const *files = debrief_run_get_source_files (run);
-  const char *const *warnings = debrief_run_get_warnings (run);
-  g_autofree char *subtitle = describe_series (run);
-  g_autofree char *files_text = NULL;
-  GtkWidget *row = adw_expander_row_new ();
-  GtkWidget *files_row;
-  GtkWidget *close_button;
-  guint n_warnings = warnings ? g_strv_length ((char **) warnings) : 0;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), debrief_run_get_name (run));
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  gtk_widget_set_tooltip_text (row, debrief_run_get_path (run));
-
-  if (n_warnings > 0)
-    {
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      g_autofree char *tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning while reading",
-                                                           "%u warnings while reading", n_warnings),
-                                              n_warnings);
-      gtk_widget_add_css_class (icon, "warning");
-      gtk_widget_set_tooltip_text (icon, tip);
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), icon);
-    }
-
-  close_button = gtk_button_new_from_icon_name ("window-close-symbolic");
-  gtk_widget_set_valign (close_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (close_button, "flat");
-  gtk_widget_set_tooltip_text (close_button, _("Close This Run"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (close_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Close this run"), -1);
-  g_object_set_data_full (G_OBJECT (close_button), "run", g_object_ref (run), g_object_unref);
-  g_signal_connect (close_button, "clicked", G_CALLBACK (close_run_clicked_cb), self);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), close_button);
-
-  files_text = files && files[0] ? g_strjoinv (", ", (char **) files) : g_strdup (_("none"));
-  files_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (files_row), _("Files read"));
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (files_row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (files_row), files_text);
-  set_subtitle_selectable (ADW_ACTION_ROW (files_row));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), files_row);
-
-  for (guint i = 0; i < n_warnings && i < WARNINGS_SHOWN_MAX; i++)
-    {
-      GtkWidget *warning_row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (warning_row), _("Warning"));
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (warning_row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (warning_row), warnings[i]);
-      set_subtitle_selectable (ADW_ACTION_ROW (warning_row));
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), warning_row);
-    }
-  if (n_warnings > WARNINGS_SHOWN_MAX)
-    {
-      GtkWidget *more_row = adw_action_row_new ();
-      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "…and %u more warning",
-                                                            "…and %u more warnings",
-                                                            n_warnings - WARNINGS_SHOWN_MAX),
-                                               n_warnings - WARNINGS_SHOWN_MAX);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more_row), more);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), more_row);
-    }
-
-  return row;
+  return debrief_run_row_new (DEBRIEF_RUN (item));
 }
 
 /* Recent runs */
@@ -443,6 +312,14 @@ find_run_by_path (DebriefWindow *self,
   return FALSE;
 }
 
+static int
+compare_runs_by_name (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  return g_utf8_collate (debrief_run_get_name ((DebriefRun *) a), debrief_run_get_name ((DebriefRun *) b));
+}
+
 static void
 finish_batch_if_done (DebriefWindow *self)
 {
@@ -490,7 +367,7 @@ run_loaded_cb (GObject      *object,
       if (find_run_by_path (self, debrief_run_get_path (run), &position))
         g_list_store_splice (self->runs, position, 1, (gpointer *) &run, 1);
       else
-        g_list_store_append (self->runs, run);
+        g_list_store_insert_sorted (self->runs, run, compare_runs_by_name, NULL);
       remember_recent (self, run);
       self->batch_loaded++;
     }
@@ -701,6 +578,18 @@ close_runs_action (GtkWidget  *widget,
 }
 
 static void
+close_run_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  DebriefWindow *self = DEBRIEF_WINDOW (widget);
+  guint position;
+
+  if (find_run_by_path (self, g_variant_get_string (parameter, NULL), &position))
+    g_list_store_remove (self->runs, position);
+}
+
+static void
 cancel_load_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -881,6 +770,7 @@ debrief_window_class_init (DebriefWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.reanalyze", NULL, reanalyze_action);
   gtk_widget_class_install_action (widget_class, "win.close-runs", NULL, close_runs_action);
+  gtk_widget_class_install_action (widget_class, "win.close-run", "s", close_run_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
 }

@@ -1,0 +1,263 @@
+/* debrief-run-row.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Title: the run's name. Subtitle: its format and point counts, then, once the
+ * analysis arrives, the key numbers a researcher compares across runs (final
+ * train loss, best validation loss and its step) and the verdict. Expanded: the
+ * files read and the reader's warnings. The close button activates
+ * win.close-run with the run's path.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "debrief-analysis.h"
+#include "debrief-run-row.h"
+
+/* Warnings listed per run; the rest are counted. */
+#define WARNINGS_SHOWN_MAX 5
+
+struct _DebriefRunRow
+{
+  AdwExpanderRow parent_instance;
+
+  DebriefRun *run;
+  GtkWidget *status_icon;
+};
+
+G_DEFINE_FINAL_TYPE (DebriefRunRow, debrief_run_row, ADW_TYPE_EXPANDER_ROW)
+
+static const char *
+format_display_name (const char *format)
+{
+  static const struct { const char *id; const char *name; } names[] = {
+    { "seed", N_("metrics.json") },
+    { "hf_trainer", N_("Hugging Face Trainer") },
+    { "tinker", N_("Tinker") },
+    { "llamafactory", N_("LLaMA-Factory") },
+    { "lightning_csv", N_("Lightning CSV") },
+    { "tensorboard", N_("TensorBoard") },
+    { "generic", N_("Generic log") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (format, names[i].id) == 0)
+      return _(names[i].name);
+  return format ? format : _("Unknown format");
+}
+
+static void
+set_subtitle_selectable (AdwActionRow *row)
+{
+#if ADW_CHECK_VERSION (1, 3, 0)
+  adw_action_row_set_subtitle_selectable (row, TRUE);
+#endif
+}
+
+static char *
+describe_run (DebriefRun *run)
+{
+  DebriefSeries *train = debrief_run_get_train_loss (run);
+  DebriefSeries *val = debrief_run_get_val_loss (run);
+  DebriefAnalysis *analysis = (DebriefAnalysis *) debrief_run_get_analysis (run);
+  g_autoptr(GString) text = g_string_new (format_display_name (debrief_run_get_format (run)));
+
+  if (train != NULL)
+    {
+      gsize n = debrief_series_get_length (train);
+      g_string_append (text, " · ");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu train point", "%zu train points", n), n);
+    }
+  if (val != NULL)
+    {
+      gsize n = debrief_series_get_length (val);
+      g_string_append (text, " · ");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu evaluation", "%zu evaluations", n), n);
+    }
+  if (train == NULL && val == NULL)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, _("no loss logged"));
+    }
+
+  if (analysis != NULL)
+    {
+      if (train != NULL && isfinite (debrief_series_get_last_value (train)))
+        {
+          g_string_append (text, "\n");
+          /* Translators: the train loss at the last logged step */
+          g_string_append_printf (text, _("final train %.3f"), debrief_series_get_last_value (train));
+        }
+      if (debrief_analysis_get_best_step (analysis) >= 0 && isfinite (debrief_analysis_get_best_val_loss (analysis)))
+        {
+          g_string_append (text, train != NULL ? " · " : "\n");
+          /* Translators: lowest validation loss and the step where it was reached */
+          g_string_append_printf (text, _("best val %.3f at step %" G_GINT64_FORMAT),
+                                  debrief_analysis_get_best_val_loss (analysis),
+                                  debrief_analysis_get_best_step (analysis));
+        }
+      g_string_append (text, "\n");
+      g_string_append (text, debrief_analysis_get_verdict (analysis));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_status (DebriefRunRow *self)
+{
+  DebriefAnalysis *analysis = (DebriefAnalysis *) debrief_run_get_analysis (self->run);
+  g_autofree char *subtitle = describe_run (self->run);
+  int worst = analysis ? debrief_analysis_get_worst_severity (analysis) : -2;
+  const char *icon = NULL;
+  const char *css = NULL;
+  const char *label = NULL;
+
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
+
+  gtk_widget_remove_css_class (self->status_icon, "success");
+  gtk_widget_remove_css_class (self->status_icon, "warning");
+  gtk_widget_remove_css_class (self->status_icon, "error");
+  switch (worst)
+    {
+    case -2:
+      break;
+    case -1:
+    case DEBRIEF_SEVERITY_INFO:
+      icon = "emblem-ok-symbolic", css = "success", label = _("No problems found");
+      break;
+    case DEBRIEF_SEVERITY_WARNING:
+      icon = "dialog-warning-symbolic", css = "warning", label = _("Warnings found");
+      break;
+    default:
+      icon = "dialog-error-symbolic", css = "error", label = _("Errors found");
+      break;
+    }
+  gtk_widget_set_visible (self->status_icon, icon != NULL);
+  if (icon != NULL)
+    {
+      gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
+      gtk_widget_add_css_class (self->status_icon, css);
+      gtk_widget_set_tooltip_text (self->status_icon, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
+}
+
+static void
+add_detail_row (DebriefRunRow *self,
+                const char    *title,
+                const char    *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (subtitle != NULL)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      set_subtitle_selectable (ADW_ACTION_ROW (row));
+    }
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
+}
+
+static void
+debrief_run_row_dispose (GObject *object)
+{
+  DebriefRunRow *self = (DebriefRunRow *)object;
+
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_clear_object (&self->run);
+
+  G_OBJECT_CLASS (debrief_run_row_parent_class)->dispose (object);
+}
+
+static void
+debrief_run_row_class_init (DebriefRunRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = debrief_run_row_dispose;
+}
+
+static void
+debrief_run_row_init (DebriefRunRow *self)
+{
+  self->status_icon = gtk_image_new ();
+  gtk_widget_set_visible (self->status_icon, FALSE);
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), self->status_icon);
+}
+
+GtkWidget *
+debrief_run_row_new (DebriefRun *run)
+{
+  DebriefRunRow *self;
+  const char *const *files;
+  const char *const *warnings;
+  g_autofree char *files_text = NULL;
+  GtkWidget *close_button;
+  guint n_warnings;
+
+  g_return_val_if_fail (DEBRIEF_IS_RUN (run), NULL);
+
+  self = g_object_new (DEBRIEF_TYPE_RUN_ROW, NULL);
+  self->run = g_object_ref (run);
+  files = debrief_run_get_source_files (run);
+  warnings = debrief_run_get_warnings (run);
+  n_warnings = warnings ? g_strv_length ((char **) warnings) : 0;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), debrief_run_get_name (run));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+#if ADW_CHECK_VERSION (1, 3, 0)
+  adw_expander_row_set_subtitle_lines (ADW_EXPANDER_ROW (self), 3);
+#endif
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), debrief_run_get_path (run));
+
+  if (n_warnings > 0)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+      g_autofree char *tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note while reading",
+                                                           "%u notes while reading", n_warnings),
+                                              n_warnings);
+      gtk_widget_set_tooltip_text (icon, tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (self), icon);
+    }
+
+  close_button = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gtk_widget_set_valign (close_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (close_button, "flat");
+  gtk_widget_add_css_class (close_button, "circular");
+  gtk_widget_set_tooltip_text (close_button, _("Close This Run"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (close_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Close this run"), -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (close_button), "win.close-run");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (close_button), "s", debrief_run_get_path (run));
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (self), close_button);
+
+  files_text = files && files[0] ? g_strjoinv (", ", (char **) files) : g_strdup (_("none"));
+  add_detail_row (self, _("Files read"), files_text);
+  add_detail_row (self, _("Folder"), debrief_run_get_path (run));
+  for (guint i = 0; i < n_warnings && i < WARNINGS_SHOWN_MAX; i++)
+    add_detail_row (self, _("Note"), warnings[i]);
+  if (n_warnings > WARNINGS_SHOWN_MAX)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "…and %u more note",
+                                                            "…and %u more notes",
+                                                            n_warnings - WARNINGS_SHOWN_MAX),
+                                               n_warnings - WARNINGS_SHOWN_MAX);
+      add_detail_row (self, more, NULL);
+    }
+
+  g_signal_connect_swapped (run, "notify::analysis", G_CALLBACK (update_status), self);
+  update_status (self);
+
+  return GTK_WIDGET (self);
+}
+
+DebriefRun *
+debrief_run_row_get_run (DebriefRunRow *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN_ROW (self), NULL);
+  return self->run;
+}

@@ -1,0 +1,18 @@
+/* debrief-run-row.h: one open run in the window's runs list
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "debrief-run.h"
+
+G_BEGIN_DECLS
+
+#define DEBRIEF_TYPE_RUN_ROW (debrief_run_row_get_type ())
+G_DECLARE_FINAL_TYPE (DebriefRunRow, debrief_run_row, DEBRIEF, RUN_ROW, AdwExpanderRow)
+
+GtkWidget  *debrief_run_row_new     (DebriefRun    *run);
+DebriefRun *debrief_run_row_get_run (DebriefRunRow *self);
+
+G_END_DECLS
