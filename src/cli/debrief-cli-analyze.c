@@ -14,6 +14,7 @@
 
 #include "debrief-cli-commands.h"
 #include "debrief-core.h"
+#include "debrief-model-table.h"
 
 typedef struct
 {
@@ -198,6 +199,16 @@ resolve_model (const char  *text,
       overrides->model_name = g_strdup_printf ("--model %s", text);
       return TRUE;
     }
+  {
+    const char *preset = debrief_model_table_lookup (text, &overrides->dims);
+
+    if (preset != NULL)
+      {
+        overrides->have_dims = TRUE;
+        overrides->model_name = g_strdup_printf ("built-in table: %s", preset);
+        return TRUE;
+      }
+  }
   g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
                _("--model: “%s” is neither a config.json file nor a known model"), text);
   return FALSE;

@@ -58,7 +58,7 @@ add_series (DebriefRun        *run,
             const double      *values,
             gsize              n)
 {
-  DebriefSeries *s = debrief_series_new (kind == DEBRIEF_SERIES_TRAIN_LOSS ? "train_loss" : "val_loss", kind);
+  g_autoptr(DebriefSeries) s = debrief_series_new (kind == DEBRIEF_SERIES_TRAIN_LOSS ? "train_loss" : "val_loss", kind);
 
   for (gsize i = 0; i < n; i++)
     debrief_series_append (s, steps[i], values[i]);
