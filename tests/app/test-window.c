@@ -151,6 +151,38 @@ test_window_close_runs (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_window_keyboard_focus_chain (void)
+{
+  DebriefWindow *window = new_window ();
+  g_autoptr(GFile) folder = test_run ("overfit");
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  gboolean reached_open_button = FALSE;
+
+  debrief_window_open_files (window, &folder, 1);
+  wait_until_idle (window);
+
+  /* Tab through the window as a keyboard user would: focus must move through
+   * many distinct controls, including the header bar's, without getting stuck. */
+  for (guint i = 0; i < 80; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
+        gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (focus == NULL)
+        continue;
+      g_hash_table_add (seen, focus);
+      if (GTK_IS_ACTIONABLE (focus) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)), "win.open") == 0)
+        reached_open_button = TRUE;
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), >=, 6);
+  g_assert_true (reached_open_button);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -169,6 +201,7 @@ main (int   argc,
   g_test_add_func ("/window/open-parent-folder", test_window_open_parent_folder);
   g_test_add_func ("/window/open-unreadable-folder", test_window_open_unreadable_folder);
   g_test_add_func ("/window/close-runs", test_window_close_runs);
+  g_test_add_func ("/window/keyboard-focus-chain", test_window_keyboard_focus_chain);
 
   return g_test_run ();
 }
