@@ -8,6 +8,7 @@
 #include "debrief-core.h"
 #include "debrief-run-row.h"
 #include "debrief-window.h"
+#include "debrief-report-view.h"
 
 /* Recent runs kept in GSettings: enough to find last week's runs, short enough to scan. */
 #define RECENT_RUNS_MAX 8
@@ -807,6 +808,7 @@ debrief_window_init (DebriefWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   /* Feature widgets go into their slots here, one line each. */
+  adw_bin_set_child (self->report_slot, g_object_new (DEBRIEF_TYPE_REPORT_VIEW, "runs", self->runs, NULL));
 
   update_state (self);
 }

@@ -1,0 +1,1697 @@
+/* debrief-markdown-view.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <cmark.h>
+#include <glib/gi18n.h>
+
+#include "debrief-error.h"
+#include "debrief-markdown-view.h"
+
+/* Indentation per list / quote level, in pixels. */
+#define INDENT_STEP 22
+/* A bullet or "1." plus its space, so wrapped item lines align with the text. */
+#define HANGING_INDENT 16
+#define MAX_INDENT_LEVEL 8
+/* Re-lay out tables and images only when the width changed this much. */
+#define RELAYOUT_WIDTH_DELTA 24
+/* Before the first allocation, assume a narrow pane (it only grows). */
+#define FALLBACK_WIDTH 400
+/* Narrowest a table column gets, in characters. */
+#define MIN_COLUMN_CHARS 8
+/* An image larger than this is not a report's plot (and could be a
+ * decompression bomb): not loaded. */
+#define MAX_IMAGE_PIXELS (12000 * 12000)
+
+/* ---------------------------------------------------------------- tables */
+
+void
+debrief_markdown_table_free (DebriefMarkdownTable *table)
+{
+  if (table == NULL)
+    return;
+  g_ptr_array_unref (table->rows);
+  g_free (table->align);
+  g_free (table);
+}
+
+/* Splits one table row on unescaped pipes outside code spans. */
+static GPtrArray *
+split_row (const char *line)
+{
+  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *trimmed = g_strstrip (g_strdup (line));
+  GString *cell = g_string_new (NULL);
+  const char *p = trimmed;
+  gsize len = strlen (trimmed);
+  gboolean trailing_pipe = FALSE;
+  guint in_code = 0;
+
+  if (*p == '|')
+    p++;
+  if (len > 1 && trimmed[len - 1] == '|' && trimmed[len - 2] != '\\')
+    {
+      trimmed[len - 1] = '\0';
+      trailing_pipe = TRUE;
+    }
+  (void) trailing_pipe;
+
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        {
+          g_string_append_c (cell, *p++);
+          g_string_append_c (cell, *p);
+          continue;
+        }
+      if (*p == '`')
+        {
+          guint run = 0;
+          while (p[run] == '`')
+            run++;
+          if (in_code == 0)
+            in_code = run;
+          else if (in_code == run)
+            in_code = 0;
+          g_string_append_len (cell, p, run);
+          p += run - 1;
+          continue;
+        }
+      if (*p == '|' && in_code == 0)
+        {
+          g_ptr_array_add (cells, g_strstrip (g_string_free (cell, FALSE)));
+          cell = g_string_new (NULL);
+          continue;
+        }
+      g_string_append_c (cell, *p);
+    }
+  g_ptr_array_add (cells, g_strstrip (g_string_free (cell, FALSE)));
+  return cells;
+}
+
+static gboolean
+parse_delimiter (const char           *cell,
+                 DebriefMarkdownAlign *align)
+{
+  gsize len = strlen (cell);
+  gboolean left, right;
+
+  if (len == 0)
+    return FALSE;
+  left = cell[0] == ':';
+  right = len > 1 && cell[len - 1] == ':';
+  for (gsize i = left ? 1 : 0; i < (right ? len - 1 : len); i++)
+    if (cell[i] != '-')
+      return FALSE;
+  if (len - left - right < 1)
+    return FALSE;
+  *align = left && right ? DEBRIEF_MARKDOWN_ALIGN_CENTER
+         : right ? DEBRIEF_MARKDOWN_ALIGN_RIGHT
+         : left ? DEBRIEF_MARKDOWN_ALIGN_LEFT
+         : DEBRIEF_MARKDOWN_ALIGN_NONE;
+  return TRUE;
+}
+
+DebriefMarkdownTable *
+debrief_markdown_table_parse (const char *const *lines)
+{
+  g_autoptr(GPtrArray) header = NULL;
+  g_autoptr(GPtrArray) delimiter = NULL;
+  DebriefMarkdownTable *table;
+
+  if (lines == NULL || lines[0] == NULL || lines[1] == NULL)
+    return NULL;
+  if (strchr (lines[0], '|') == NULL || strchr (lines[1], '-') == NULL)
+    return NULL;
+
+  header = split_row (lines[0]);
+  delimiter = split_row (lines[1]);
+  /* GFM: the delimiter row must match the header cell for cell. */
+  if (header->len != delimiter->len || header->len == 0)
+    return NULL;
+
+  table = g_new0 (DebriefMarkdownTable, 1);
+  table->n_columns = header->len;
+  table->align = g_new0 (DebriefMarkdownAlign, table->n_columns);
+  for (guint c = 0; c < table->n_columns; c++)
+    if (!parse_delimiter (g_ptr_array_index (delimiter, c), &table->align[c]))
+      {
+        g_free (table->align);
+        g_free (table);
+        return NULL;
+      }
+
+  table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) cells = NULL;
+      char **row;
+
+      if (i == 1)
+        continue;
+      cells = split_row (lines[i]);
+      row = g_new0 (char *, table->n_columns + 1);
+      /* Short rows are padded, long ones cut, as GFM does. */
+      for (guint c = 0; c < table->n_columns; c++)
+        row[c] = g_strdup (c < cells->len ? (const char *) g_ptr_array_index (cells, c) : "");
+      g_ptr_array_add (table->rows, row);
+    }
+  return table;
+}
+
+/* ---------------------------------------------------------- inline pango */
+
+static void
+append_pango (GString    *out,
+              cmark_node *node)
+{
+  for (cmark_node *child = cmark_node_first_child (node); child != NULL; child = cmark_node_next (child))
+    {
+      const char *literal = cmark_node_get_literal (child);
+      g_autofree char *escaped = NULL;
+
+      switch (cmark_node_get_type (child))
+        {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_HTML_INLINE:
+          escaped = g_markup_escape_text (literal ? literal : "", -1);
+          g_string_append (out, escaped);
+          break;
+        case CMARK_NODE_CODE:
+          escaped = g_markup_escape_text (literal ? literal : "", -1);
+          g_string_append_printf (out, "<tt>%s</tt>", escaped);
+          break;
+        case CMARK_NODE_SOFTBREAK:
+          g_string_append_c (out, ' ');
+          break;
+        case CMARK_NODE_LINEBREAK:
+          g_string_append_c (out, '\n');
+          break;
+        case CMARK_NODE_EMPH:
+          g_string_append (out, "<i>");
+          append_pango (out, child);
+          g_string_append (out, "</i>");
+          break;
+        case CMARK_NODE_STRONG:
+          g_string_append (out, "<b>");
+          append_pango (out, child);
+          g_string_append (out, "</b>");
+          break;
+        case CMARK_NODE_LINK:
+          escaped = g_markup_escape_text (cmark_node_get_url (child) ? cmark_node_get_url (child) : "", -1);
+          g_string_append_printf (out, "<a href=\"%s\">", escaped);
+          append_pango (out, child);
+          g_string_append (out, "</a>");
+          break;
+        case CMARK_NODE_IMAGE:
+        default:
+          append_pango (out, child);
+          break;
+        }
+    }
+}
+
+char *
+debrief_markdown_inline_to_pango (const char *markdown)
+{
+  cmark_node *doc;
+  cmark_node *first;
+  GString *out;
+
+  g_return_val_if_fail (markdown != NULL, NULL);
+
+  doc = cmark_parse_document (markdown, strlen (markdown), CMARK_OPT_DEFAULT);
+  first = cmark_node_first_child (doc);
+  /* A cell is inline content; "- x" or "# x" would parse as blocks: keep
+   * such a cell as the plain text it is. */
+  if (first == NULL || cmark_node_get_type (first) != CMARK_NODE_PARAGRAPH || cmark_node_next (first) != NULL)
+    {
+      cmark_node_free (doc);
+      return g_markup_escape_text (markdown, -1);
+    }
+  out = g_string_new (NULL);
+  append_pango (out, first);
+  cmark_node_free (doc);
+  return g_string_free (out, FALSE);
+}
+
+/* ---------------------------------------------------------------- render */
+
+typedef struct
+{
+  GtkTextBuffer *buffer;
+  char **lines;                /* source lines, for tables */
+  guint n_lines;
+  guint line_offset;           /* source line of a fragment's line 1, minus one */
+  DebriefMarkdownLayout *layout;
+  GPtrArray *inline_tags;      /* GtkTextTag*, the emphasis/strong/code/link in force */
+  int list_depth;
+  int quote_depth;
+  gboolean tight;
+  char *pending_marker;        /* the bullet of a list item not yet written */
+} Renderer;
+
+static void render_blocks (Renderer *r, cmark_node *parent);
+
+static void
+ensure_tags (GtkTextBuffer *buffer)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (buffer);
+  static const double heading_scale[] = { 1.8, 1.45, 1.2, 1.1, 1.0, 0.9 };
+
+  if (gtk_text_tag_table_lookup (table, "strong") != NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (heading_scale); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("h%u", i + 1);
+      gtk_text_buffer_create_tag (buffer, name,
+                                  "weight", i < 4 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_SEMIBOLD,
+                                  "scale", heading_scale[i],
+                                  "pixels-above-lines", i == 0 ? 6 : 14,
+                                  "pixels-below-lines", 8,
+                                  NULL);
+    }
+  gtk_text_buffer_create_tag (buffer, "paragraph", "pixels-below-lines", 10, NULL);
+  gtk_text_buffer_create_tag (buffer, "tight", "pixels-below-lines", 3, NULL);
+  gtk_text_buffer_create_tag (buffer, "emphasis", "style", PANGO_STYLE_ITALIC, NULL);
+  gtk_text_buffer_create_tag (buffer, "strong", "weight", PANGO_WEIGHT_BOLD, NULL);
+  gtk_text_buffer_create_tag (buffer, "code",
+                              "family", "monospace",
+                              "background-rgba", &(GdkRGBA) { 0.5, 0.5, 0.5, 0.18 },
+                              NULL);
+  gtk_text_buffer_create_tag (buffer, "code-block",
+                              "family", "monospace",
+                              "wrap-mode", GTK_WRAP_CHAR,
+                              "paragraph-background-rgba", &(GdkRGBA) { 0.5, 0.5, 0.5, 0.14 },
+                              "left-margin", 12,
+                              "right-margin", 12,
+                              NULL);
+  gtk_text_buffer_create_tag (buffer, "code-block-end", "pixels-below-lines", 10, NULL);
+  gtk_text_buffer_create_tag (buffer, "quote", "style", PANGO_STYLE_ITALIC, NULL);
+  gtk_text_buffer_create_tag (buffer, "link",
+                              "underline", PANGO_UNDERLINE_SINGLE,
+                              "foreground", "#1c71d8",
+                              NULL);
+  gtk_text_buffer_create_tag (buffer, "table", "pixels-below-lines", 12, "pixels-above-lines", 2, NULL);
+  gtk_text_buffer_create_tag (buffer, "image", "pixels-below-lines", 12, NULL);
+  gtk_text_buffer_create_tag (buffer, "rule",
+                              "justification", GTK_JUSTIFY_CENTER,
+                              "foreground-rgba", &(GdkRGBA) { 0.5, 0.5, 0.5, 1.0 },
+                              "pixels-below-lines", 10,
+                              NULL);
+  for (int level = 1; level <= MAX_INDENT_LEVEL; level++)
+    {
+      g_autofree char *item = g_strdup_printf ("item-%d", level);
+      g_autofree char *indent = g_strdup_printf ("indent-%d", level);
+
+      gtk_text_buffer_create_tag (buffer, indent, "left-margin", level * INDENT_STEP, NULL);
+      gtk_text_buffer_create_tag (buffer, item,
+                                  "left-margin", (level - 1) * INDENT_STEP + HANGING_INDENT + 4,
+                                  "indent", -HANGING_INDENT,
+                                  NULL);
+    }
+}
+
+static int
+end_offset (Renderer *r)
+{
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (r->buffer, &end);
+  return gtk_text_iter_get_offset (&end);
+}
+
+static void
+apply_tag_by_name (Renderer   *r,
+                   const char *name,
+                   int         start,
+                   int         end)
+{
+  GtkTextIter a, b;
+
+  gtk_text_buffer_get_iter_at_offset (r->buffer, &a, start);
+  gtk_text_buffer_get_iter_at_offset (r->buffer, &b, end);
+  gtk_text_buffer_apply_tag_by_name (r->buffer, name, &a, &b);
+}
+
+static void
+insert_text (Renderer   *r,
+             const char *text,
+             int         len)
+{
+  GtkTextIter end;
+  int start;
+
+  if (text == NULL || *text == '\0')
+    return;
+  start = end_offset (r);
+  gtk_text_buffer_get_end_iter (r->buffer, &end);
+  gtk_text_buffer_insert (r->buffer, &end, text, len);
+  if (r->inline_tags->len > 0)
+    {
+      GtkTextIter a, b;
+
+      gtk_text_buffer_get_iter_at_offset (r->buffer, &a, start);
+      gtk_text_buffer_get_end_iter (r->buffer, &b);
+      for (guint i = 0; i < r->inline_tags->len; i++)
+        gtk_text_buffer_apply_tag (r->buffer, g_ptr_array_index (r->inline_tags, i), &a, &b);
+    }
+}
+
+static void
+push_tag (Renderer   *r,
+          const char *name)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (r->buffer);
+
+  g_ptr_array_add (r->inline_tags, gtk_text_tag_table_lookup (table, name));
+}
+
+static void
+pop_tag (Renderer *r)
+{
+  g_ptr_array_set_size (r->inline_tags, r->inline_tags->len - 1);
+}
+
+static void
+add_block (Renderer   *r,
+           cmark_node *node,
+           int         offset)
+{
+  DebriefMarkdownBlock block;
+  guint line = cmark_node_get_start_line (node);
+
+  if (line == 0)
+    return;
+  block.source_line = line + r->line_offset;
+  block.offset = offset;
+  /* Keep the array monotonic in both fields: nested blocks come in order. */
+  if (r->layout->blocks->len > 0)
+    {
+      DebriefMarkdownBlock *last = &g_array_index (r->layout->blocks, DebriefMarkdownBlock,
+                                                   r->layout->blocks->len - 1);
+      if (last->source_line >= block.source_line)
+        return;
+    }
+  g_array_append_val (r->layout->blocks, block);
+}
+
+/* Starts a block: returns its first offset, after the list bullet. */
+static int
+begin_block (Renderer   *r,
+             cmark_node *node)
+{
+  int start = end_offset (r);
+
+  add_block (r, node, start);
+  if (r->pending_marker != NULL)
+    {
+      g_autofree char *marker = g_steal_pointer (&r->pending_marker);
+      g_autofree char *with_space = g_strconcat (marker, " ", NULL);
+      GPtrArray *saved = r->inline_tags;
+
+      r->inline_tags = g_ptr_array_new ();
+      insert_text (r, with_space, -1);
+      g_ptr_array_unref (r->inline_tags);
+      r->inline_tags = saved;
+    }
+  return start;
+}
+
+/* Ends a block: a newline, then the block's paragraph tags over it. */
+static void
+end_block (Renderer   *r,
+           int         start,
+           const char *spacing_tag)
+{
+  GtkTextIter end;
+  int level = MIN (r->list_depth + r->quote_depth, MAX_INDENT_LEVEL);
+
+  gtk_text_buffer_get_end_iter (r->buffer, &end);
+  gtk_text_buffer_insert (r->buffer, &end, "\n", 1);
+  if (spacing_tag != NULL)
+    apply_tag_by_name (r, spacing_tag, start, end_offset (r));
+  if (r->quote_depth > 0)
+    apply_tag_by_name (r, "quote", start, end_offset (r));
+  if (level > 0)
+    {
+      g_autofree char *name = g_strdup_printf (r->list_depth > 0 ? "item-%d" : "indent-%d", level);
+      apply_tag_by_name (r, name, start, end_offset (r));
+    }
+}
+
+static void
+collect_text (GString    *out,
+              cmark_node *node)
+{
+  for (cmark_node *child = cmark_node_first_child (node); child != NULL; child = cmark_node_next (child))
+    {
+      const char *literal = cmark_node_get_literal (child);
+
+      if (literal != NULL)
+        g_string_append (out, literal);
+      else if (cmark_node_get_type (child) == CMARK_NODE_SOFTBREAK)
+        g_string_append_c (out, ' ');
+      collect_text (out, child);
+    }
+}
+
+static GtkTextChildAnchor *
+insert_anchor (Renderer *r)
+{
+  GtkTextIter end;
+  GtkTextChildAnchor *anchor;
+
+  gtk_text_buffer_get_end_iter (r->buffer, &end);
+  anchor = gtk_text_buffer_create_child_anchor (r->buffer, &end);
+  g_ptr_array_add (r->layout->anchors, g_object_ref (anchor));
+  return anchor;
+}
+
+static void
+render_inlines (Renderer   *r,
+                cmark_node *parent)
+{
+  for (cmark_node *node = cmark_node_first_child (parent); node != NULL; node = cmark_node_next (node))
+    {
+      switch (cmark_node_get_type (node))
+        {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_HTML_INLINE:
+          insert_text (r, cmark_node_get_literal (node), -1);
+          break;
+        case CMARK_NODE_SOFTBREAK:
+          insert_text (r, " ", 1);
+          break;
+        case CMARK_NODE_LINEBREAK:
+          insert_text (r, "\n", 1);
+          break;
+        case CMARK_NODE_CODE:
+          push_tag (r, "code");
+          insert_text (r, cmark_node_get_literal (node), -1);
+          pop_tag (r);
+          break;
+        case CMARK_NODE_EMPH:
+          push_tag (r, "emphasis");
+          render_inlines (r, node);
+          pop_tag (r);
+          break;
+        case CMARK_NODE_STRONG:
+          push_tag (r, "strong");
+          render_inlines (r, node);
+          pop_tag (r);
+          break;
+        case CMARK_NODE_LINK:
+          {
+            DebriefMarkdownLink link;
+
+            link.start = end_offset (r);
+            push_tag (r, "link");
+            render_inlines (r, node);
+            pop_tag (r);
+            link.end = end_offset (r);
+            link.url = g_strdup (cmark_node_get_url (node) ? cmark_node_get_url (node) : "");
+            if (link.end > link.start)
+              g_array_append_val (r->layout->links, link);
+            else
+              g_free (link.url);
+          }
+          break;
+        case CMARK_NODE_IMAGE:
+          {
+            g_autoptr(GString) alt = g_string_new (NULL);
+            GtkTextChildAnchor *anchor = insert_anchor (r);
+
+            collect_text (alt, node);
+            g_object_set_data_full (G_OBJECT (anchor), DEBRIEF_MARKDOWN_ANCHOR_IMAGE,
+                                    g_strdup (cmark_node_get_url (node) ? cmark_node_get_url (node) : ""),
+                                    g_free);
+            g_object_set_data_full (G_OBJECT (anchor), DEBRIEF_MARKDOWN_ANCHOR_ALT,
+                                    g_string_free (g_steal_pointer (&alt), FALSE), g_free);
+          }
+          break;
+        default:
+          render_inlines (r, node);
+          break;
+        }
+    }
+}
+
+static gboolean
+is_delimiter_row (const char *line)
+{
+  g_autoptr(GPtrArray) cells = NULL;
+  DebriefMarkdownAlign align;
+
+  if (strchr (line, '-') == NULL)
+    return FALSE;
+  cells = split_row (line);
+  for (guint i = 0; i < cells->len; i++)
+    if (!parse_delimiter (g_ptr_array_index (cells, i), &align))
+      return FALSE;
+  return TRUE;
+}
+
+/* Renders a piece of markdown (text before a table inside one paragraph)
+ * as if it stood alone, keeping source lines right. */
+static void
+render_fragment (Renderer   *r,
+                 const char *text,
+                 guint       first_line)
+{
+  cmark_node *doc = cmark_parse_document (text, strlen (text), CMARK_OPT_SOURCEPOS);
+  guint saved = r->line_offset;
+
+  r->line_offset = first_line - 1;
+  render_blocks (r, doc);
+  r->line_offset = saved;
+  cmark_node_free (doc);
+}
+
+/* The paragraph's source lines without their container prefix ("> ", list
+ * indentation): the part from the paragraph's start column on. */
+static char **
+paragraph_lines (Renderer   *r,
+                 cmark_node *node)
+{
+  guint first = cmark_node_get_start_line (node);
+  guint last = cmark_node_get_end_line (node);
+  int column = cmark_node_get_start_column (node);
+  GPtrArray *lines;
+
+  if (r->lines == NULL || first == 0 || last < first || last > r->n_lines)
+    return NULL;
+  lines = g_ptr_array_new ();
+  for (guint i = first; i <= last; i++)
+    {
+      const char *line = r->lines[i - 1];
+      int skip = 0;
+
+      while (skip < column - 1 && (line[skip] == ' ' || line[skip] == '>' || line[skip] == '\t'))
+        skip++;
+      g_ptr_array_add (lines, g_strdup (line + skip));
+    }
+  g_ptr_array_add (lines, NULL);
+  return (char **) g_ptr_array_free (lines, FALSE);
+}
+
+/* A paragraph that holds a pipe table (cmark core has no GFM tables):
+ * renders it and returns TRUE. */
+static gboolean
+try_render_table (Renderer   *r,
+                  cmark_node *node)
+{
+  g_auto(GStrv) lines = NULL;
+  DebriefMarkdownTable *table = NULL;
+  GtkTextChildAnchor *anchor;
+  guint header = 0;
+  guint n;
+  int start;
+
+  /* Only top-level paragraphs: positions of nested ones are unreliable. */
+  if (r->lines == NULL || r->line_offset != 0)
+    return FALSE;
+  lines = paragraph_lines (r, node);
+  if (lines == NULL)
+    return FALSE;
+  n = g_strv_length (lines);
+  for (header = 0; header + 1 < n; header++)
+    if (strchr (lines[header], '|') != NULL && is_delimiter_row (lines[header + 1]))
+      {
+        table = debrief_markdown_table_parse ((const char *const *) lines + header);
+        if (table != NULL)
+          break;
+      }
+  if (table == NULL)
+    return FALSE;
+
+  if (header > 0)
+    {
+      g_autofree char *before = NULL;
+      char *saved = lines[header];
+
+      lines[header] = NULL;
+      before = g_strjoinv ("\n", lines);
+      lines[header] = saved;
+      render_fragment (r, before, cmark_node_get_start_line (node));
+    }
+
+  start = end_offset (r);
+  {
+    DebriefMarkdownBlock block = { cmark_node_get_start_line (node) + header, start };
+    if (r->layout->blocks->len == 0
+        || g_array_index (r->layout->blocks, DebriefMarkdownBlock, r->layout->blocks->len - 1).source_line < block.source_line)
+      g_array_append_val (r->layout->blocks, block);
+  }
+  anchor = insert_anchor (r);
+  g_object_set_data_full (G_OBJECT (anchor), DEBRIEF_MARKDOWN_ANCHOR_TABLE, table,
+                          (GDestroyNotify) debrief_markdown_table_free);
+  end_block (r, start, "table");
+  return TRUE;
+}
+
+static void
+render_list (Renderer   *r,
+             cmark_node *list)
+{
+  gboolean saved_tight = r->tight;
+  gboolean ordered = cmark_node_get_list_type (list) == CMARK_ORDERED_LIST;
+  int number = cmark_node_get_list_start (list);
+  const char *delim = cmark_node_get_list_delim (list) == CMARK_PAREN_DELIM ? ")" : ".";
+  /* Nested bullets alternate like most renderers do. */
+  static const char *bullets[] = { "\u2022", "\u25e6", "\u25aa" };
+
+  r->tight = cmark_node_get_list_tight (list);
+  r->list_depth++;
+  for (cmark_node *item = cmark_node_first_child (list); item != NULL; item = cmark_node_next (item))
+    {
+      g_free (r->pending_marker);
+      if (ordered)
+        r->pending_marker = g_strdup_printf ("%d%s", number++, delim);
+      else
+        r->pending_marker = g_strdup (bullets[(r->list_depth - 1) % G_N_ELEMENTS (bullets)]);
+      render_blocks (r, item);
+      if (r->pending_marker != NULL)
+        {
+          /* An empty item still shows its bullet. */
+          int start = begin_block (r, item);
+          end_block (r, start, r->tight ? "tight" : "paragraph");
+        }
+    }
+  r->list_depth--;
+  r->tight = saved_tight;
+  /* The list's last item keeps the spacing of a paragraph. */
+  if (r->list_depth == 0)
+    {
+      int end = end_offset (r);
+      if (end > 0)
+        apply_tag_by_name (r, "paragraph", end - 1, end);
+    }
+}
+
+static void
+render_code_block (Renderer   *r,
+                   cmark_node *node)
+{
+  const char *literal = cmark_node_get_literal (node);
+  gsize len = literal ? strlen (literal) : 0;
+  int start;
+
+  /* A code block inside a list item gets its bullet on a line of its own. */
+  if (r->pending_marker != NULL)
+    {
+      int marker_start = begin_block (r, node);
+      end_block (r, marker_start, "tight");
+    }
+  start = end_offset (r);
+  add_block (r, node, start);
+  /* cmark keeps the final newline; the block's own newline replaces it. */
+  if (len > 0 && literal[len - 1] == '\n')
+    len--;
+  push_tag (r, "code-block");
+  insert_text (r, literal, len);
+  pop_tag (r);
+  end_block (r, start, NULL);
+  apply_tag_by_name (r, "code-block", start, end_offset (r));
+  apply_tag_by_name (r, "code-block-end", end_offset (r) - 1, end_offset (r));
+}
+
+static void
+render_blocks (Renderer   *r,
+               cmark_node *parent)
+{
+  for (cmark_node *node = cmark_node_first_child (parent); node != NULL; node = cmark_node_next (node))
+    {
+      int start;
+
+      switch (cmark_node_get_type (node))
+        {
+        case CMARK_NODE_PARAGRAPH:
+          if (try_render_table (r, node))
+            break;
+          start = begin_block (r, node);
+          render_inlines (r, node);
+          end_block (r, start, r->list_depth > 0 && r->tight ? "tight" : "paragraph");
+          break;
+        case CMARK_NODE_HEADING:
+          {
+            g_autofree char *tag = g_strdup_printf ("h%d", CLAMP (cmark_node_get_heading_level (node), 1, 6));
+            start = begin_block (r, node);
+            render_inlines (r, node);
+            end_block (r, start, tag);
+          }
+          break;
+        case CMARK_NODE_CODE_BLOCK:
+        case CMARK_NODE_HTML_BLOCK:
+          render_code_block (r, node);
+          break;
+        case CMARK_NODE_THEMATIC_BREAK:
+          start = begin_block (r, node);
+          insert_text (r, "\u2015\u2015\u2015\u2015\u2015\u2015\u2015\u2015\u2015\u2015\u2015\u2015", -1);
+          end_block (r, start, "rule");
+          break;
+        case CMARK_NODE_BLOCK_QUOTE:
+          r->quote_depth++;
+          render_blocks (r, node);
+          r->quote_depth--;
+          break;
+        case CMARK_NODE_LIST:
+          render_list (r, node);
+          break;
+        default:
+          render_blocks (r, node);
+          break;
+        }
+    }
+}
+
+void
+debrief_markdown_layout_free (DebriefMarkdownLayout *layout)
+{
+  if (layout == NULL)
+    return;
+  for (guint i = 0; i < layout->links->len; i++)
+    g_free (g_array_index (layout->links, DebriefMarkdownLink, i).url);
+  g_array_unref (layout->links);
+  g_array_unref (layout->blocks);
+  g_ptr_array_unref (layout->anchors);
+  g_free (layout);
+}
+
+DebriefMarkdownLayout *
+debrief_markdown_render (GtkTextBuffer *buffer,
+                         const char    *markdown)
+{
+  DebriefMarkdownLayout *layout;
+  Renderer r = { 0 };
+  cmark_node *doc;
+  GtkTextIter start, end;
+  gsize len;
+
+  g_return_val_if_fail (GTK_IS_TEXT_BUFFER (buffer), NULL);
+
+  if (markdown == NULL)
+    markdown = "";
+  len = strlen (markdown);
+
+  layout = g_new0 (DebriefMarkdownLayout, 1);
+  layout->blocks = g_array_new (FALSE, FALSE, sizeof (DebriefMarkdownBlock));
+  layout->links = g_array_new (FALSE, FALSE, sizeof (DebriefMarkdownLink));
+  layout->anchors = g_ptr_array_new_with_free_func (g_object_unref);
+
+  ensure_tags (buffer);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_delete (buffer, &start, &end);
+
+  r.buffer = buffer;
+  r.layout = layout;
+  r.inline_tags = g_ptr_array_new ();
+  r.lines = g_strsplit (markdown, "\n", -1);
+  r.n_lines = g_strv_length (r.lines);
+  for (guint i = 0; i < r.n_lines; i++)
+    {
+      gsize l = strlen (r.lines[i]);
+      if (l > 0 && r.lines[i][l - 1] == '\r')
+        r.lines[i][l - 1] = '\0';
+    }
+
+  doc = cmark_parse_document (markdown, len, CMARK_OPT_SOURCEPOS);
+  render_blocks (&r, doc);
+  cmark_node_free (doc);
+
+  /* No trailing empty line under the last block. */
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  start = end;
+  if (gtk_text_iter_backward_char (&start) && gtk_text_iter_get_char (&start) == '\n')
+    gtk_text_buffer_delete (buffer, &start, &end);
+
+  g_free (r.pending_marker);
+  g_strfreev (r.lines);
+  g_ptr_array_unref (r.inline_tags);
+  return layout;
+}
+
+/* ------------------------------------------------------------------ view */
+
+typedef struct
+{
+  GdkPixbuf *pixbuf;
+  char *error;
+  GdkTexture *scaled;
+  int scaled_width;
+  gboolean loading;
+} ImageEntry;
+
+static void
+image_entry_free (ImageEntry *entry)
+{
+  g_clear_object (&entry->pixbuf);
+  g_clear_object (&entry->scaled);
+  g_free (entry->error);
+  g_free (entry);
+}
+
+struct _DebriefMarkdownView
+{
+  GtkTextView parent_instance;
+
+  GFile *base_folder;
+  char *markdown;
+  DebriefMarkdownLayout *layout;
+  GHashTable *images;          /* canonical path → ImageEntry */
+  GHashTable *allowed;         /* canonical paths outside the folder the user chose to show */
+  GCancellable *cancellable;
+  int rendered_width;
+  guint relayout_source;
+  gboolean hovering_link;
+};
+
+enum {
+  PROP_0,
+  PROP_BASE_FOLDER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (DebriefMarkdownView, debrief_markdown_view, GTK_TYPE_TEXT_VIEW)
+
+static void rerender (DebriefMarkdownView *self);
+
+static void
+open_uri (DebriefMarkdownView *self,
+          const char          *url)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *scheme = g_uri_peek_scheme (url);
+  g_autofree char *uri = NULL;
+
+  if (url == NULL || *url == '\0' || url[0] == '#')
+    return;
+  if (scheme == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GFile) file = debrief_markdown_view_resolve_local (self, url, &error);
+
+      if (file == NULL)
+        {
+          g_debug ("Not opening link %s: %s", url, error->message);
+          return;
+        }
+      uri = g_file_get_uri (file);
+    }
+  else if (g_str_equal (scheme, "http") || g_str_equal (scheme, "https") || g_str_equal (scheme, "mailto"))
+    uri = g_strdup (url);
+  else
+    {
+      /* file:, javascript:, smb: ... from a report are not followed. */
+      g_debug ("Not opening link %s: scheme %s is not allowed", url, scheme);
+      return;
+    }
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  {
+    g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
+    gtk_uri_launcher_launch (launcher, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL, NULL, NULL);
+  }
+#else
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+#endif
+}
+
+static gboolean
+on_label_activate_link (GtkLabel            *label,
+                        const char          *uri,
+                        DebriefMarkdownView *self)
+{
+  open_uri (self, uri);
+  return TRUE;
+}
+
+GFile *
+debrief_markdown_view_resolve_local (DebriefMarkdownView  *self,
+                                     const char           *url,
+                                     GError              **error)
+{
+  const char *scheme;
+  g_autofree char *path = NULL;
+  g_autofree char *base_path = NULL;
+  g_autofree char *real_base = NULL;
+  g_autofree char *real = NULL;
+  g_autofree char *candidate = NULL;
+  g_autofree char *prefix = NULL;
+
+  g_return_val_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self), NULL);
+
+  if (self->base_folder == NULL || (base_path = g_file_get_path (self->base_folder)) == NULL)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO,
+                   _("%s: no run folder to look in"), url);
+      return NULL;
+    }
+  scheme = g_uri_peek_scheme (url);
+  if (scheme != NULL && !g_str_equal (scheme, "file"))
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
+                   _("%s: remote files are not loaded"), url);
+      return NULL;
+    }
+  if (scheme != NULL)
+    path = g_filename_from_uri (url, NULL, NULL);
+  else
+    {
+      g_autofree char *no_fragment = g_strndup (url, strcspn (url, "#?"));
+      path = g_uri_unescape_string (no_fragment, NULL);
+    }
+  if (path == NULL || *path == '\0')
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT, _("%s: not a file name"), url);
+      return NULL;
+    }
+
+  candidate = g_path_is_absolute (path) ? g_strdup (path) : g_build_filename (base_path, path, NULL);
+  real_base = realpath (base_path, NULL);
+  real = realpath (candidate, NULL);
+  if (real == NULL || real_base == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: not found"), url);
+      return NULL;
+    }
+  /* Symlinks count where they point: a link to /etc is outside the folder. */
+  prefix = g_str_has_suffix (real_base, "/") ? g_strdup (real_base) : g_strconcat (real_base, "/", NULL);
+  if (!g_str_has_prefix (real, prefix) && !g_hash_table_contains (self->allowed, real))
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
+                   _("%s is outside the run folder"), url);
+      return NULL;
+    }
+  return g_file_new_for_path (real);
+}
+
+static void
+load_image_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GError) error = NULL;
+  GdkPixbuf *pixbuf;
+  int width = 0, height = 0;
+
+  if (gdk_pixbuf_get_file_info (path, &width, &height) == NULL)
+    {
+      g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
+                               _("%s: not an image this system can read"), path);
+      return;
+    }
+  if ((gint64) width * height > MAX_IMAGE_PIXELS)
+    {
+      g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
+                               _("%s: %d×%d pixels is too large to show"), path, width, height);
+      return;
+    }
+  pixbuf = gdk_pixbuf_new_from_file (path, &error);
+  if (pixbuf == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, pixbuf, g_object_unref);
+}
+
+static void
+load_image_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree char *path = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
+  DebriefMarkdownView *self;
+  ImageEntry *entry;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = DEBRIEF_MARKDOWN_VIEW (object);
+  entry = g_hash_table_lookup (self->images, path);
+  if (entry == NULL)
+    return;
+  entry->loading = FALSE;
+  if (pixbuf == NULL)
+    entry->error = g_strdup (error->message);
+  else
+    entry->pixbuf = g_steal_pointer (&pixbuf);
+  rerender (self);
+}
+
+/* The width tables and images are laid out for. Taken from the scrolled
+ * window around the view when there is one: the view itself is at least as
+ * wide as its widest table, so its own width would never let a table shrink
+ * (the scrolled window's is the pane's, whatever the children ask). */
+static int
+content_width (DebriefMarkdownView *self)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  int width = gtk_widget_get_width (scroller != NULL ? scroller : GTK_WIDGET (self));
+
+  if (width <= 1)
+    width = FALLBACK_WIDTH;
+  /* Margins, and room for an overlay scrollbar. */
+  width -= gtk_text_view_get_left_margin (GTK_TEXT_VIEW (self))
+           + gtk_text_view_get_right_margin (GTK_TEXT_VIEW (self)) + 16;
+  return MAX (width, 120);
+}
+
+static GtkWidget *
+placeholder (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
+static void
+on_show_outside_clicked (GtkButton           *button,
+                         DebriefMarkdownView *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (button), "path");
+
+  g_hash_table_add (self->allowed, g_strdup (path));
+  rerender (self);
+}
+
+static GtkWidget *
+build_image_widget (DebriefMarkdownView *self,
+                    const char          *url,
+                    const char          *alt)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = debrief_markdown_view_resolve_local (self, url, &error);
+  g_autofree char *path = NULL;
+  ImageEntry *entry;
+  int width;
+
+  if (file == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Image not shown: %s"), error->message);
+      GtkWidget *label = placeholder (text);
+
+      /* Outside the folder: shown only when the user says so. */
+      if (g_error_matches (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT) && self->base_folder != NULL
+          && g_uri_peek_scheme (url) == NULL)
+        {
+          g_autofree char *base = g_file_get_path (self->base_folder);
+          g_autofree char *candidate = g_path_is_absolute (url) ? g_strdup (url) : g_build_filename (base, url, NULL);
+          g_autofree char *real = realpath (candidate, NULL);
+
+          if (real != NULL)
+            {
+              GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+              GtkWidget *button = gtk_button_new_with_label (_("Show Image"));
+
+              g_object_set_data_full (G_OBJECT (button), "path", g_steal_pointer (&real), g_free);
+              g_signal_connect (button, "clicked", G_CALLBACK (on_show_outside_clicked), self);
+              gtk_box_append (GTK_BOX (box), label);
+              gtk_box_append (GTK_BOX (box), button);
+              return box;
+            }
+        }
+      return label;
+    }
+
+  path = g_file_get_path (file);
+  entry = g_hash_table_lookup (self->images, path);
+  if (entry == NULL)
+    {
+      g_autoptr(GTask) task = NULL;
+
+      entry = g_new0 (ImageEntry, 1);
+      entry->loading = TRUE;
+      g_hash_table_insert (self->images, g_strdup (path), entry);
+      task = g_task_new (self, self->cancellable, load_image_done, g_strdup (path));
+      g_task_set_source_tag (task, build_image_widget);
+      g_task_set_task_data (task, g_strdup (path), g_free);
+      g_task_run_in_thread (task, load_image_thread);
+    }
+  if (entry->loading)
+    return placeholder (_("Loading image…"));
+  if (entry->error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Image not shown: %s"), entry->error);
+      return placeholder (text);
+    }
+
+  width = MIN (gdk_pixbuf_get_width (entry->pixbuf), content_width (self));
+  if (entry->scaled == NULL || entry->scaled_width != width)
+    {
+      int height = MAX (1, (int) ((double) gdk_pixbuf_get_height (entry->pixbuf) * width
+                                  / gdk_pixbuf_get_width (entry->pixbuf) + 0.5));
+      g_autoptr(GdkPixbuf) scaled = width == gdk_pixbuf_get_width (entry->pixbuf)
+                                    ? g_object_ref (entry->pixbuf)
+                                    : gdk_pixbuf_scale_simple (entry->pixbuf, width, height, GDK_INTERP_BILINEAR);
+
+      g_clear_object (&entry->scaled);
+      entry->scaled = gdk_texture_new_for_pixbuf (scaled);
+      entry->scaled_width = width;
+    }
+  {
+    GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (entry->scaled));
+
+    gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
+    if (alt != NULL && *alt != '\0')
+      {
+        gtk_picture_set_alternative_text (GTK_PICTURE (picture), alt);
+        gtk_widget_set_tooltip_text (picture, alt);
+      }
+    return picture;
+  }
+}
+
+static float
+align_to_xalign (DebriefMarkdownAlign align)
+{
+  switch (align)
+    {
+    case DEBRIEF_MARKDOWN_ALIGN_CENTER:
+      return 0.5f;
+    case DEBRIEF_MARKDOWN_ALIGN_RIGHT:
+      return 1.0f;
+    case DEBRIEF_MARKDOWN_ALIGN_LEFT:
+    case DEBRIEF_MARKDOWN_ALIGN_NONE:
+    default:
+      return 0.0f;
+    }
+}
+
+/* Shares the width among columns: narrow ones get what they need, wide ones
+ * split the rest (water filling), so a findings table wraps its long "fix"
+ * column instead of running off the pane. */
+static void
+column_widths (const DebriefMarkdownTable *table,
+               int                         budget_chars,
+               int                        *widths)
+{
+  g_autofree int *need = g_new0 (int, table->n_columns);
+  g_autofree gboolean *done = g_new0 (gboolean, table->n_columns);
+  int remaining = budget_chars;
+  guint open = table->n_columns;
+
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      char **row = g_ptr_array_index (table->rows, r);
+      for (guint c = 0; c < table->n_columns; c++)
+        need[c] = MAX (need[c], (int) g_utf8_strlen (row[c], -1));
+    }
+  for (guint c = 0; c < table->n_columns; c++)
+    widths[c] = 0;
+
+  while (open > 0)
+    {
+      int share = MAX (MIN_COLUMN_CHARS, remaining / (int) open);
+      gboolean progress = FALSE;
+
+      for (guint c = 0; c < table->n_columns; c++)
+        if (!done[c] && need[c] <= share)
+          {
+            widths[c] = MAX (need[c], 1);
+            remaining -= widths[c];
+            done[c] = TRUE;
+            open--;
+            progress = TRUE;
+          }
+      if (!progress)
+        {
+          for (guint c = 0; c < table->n_columns; c++)
+            if (!done[c])
+              widths[c] = share;
+          break;
+        }
+    }
+}
+
+static GtkWidget *
+build_table_widget (DebriefMarkdownView        *self,
+                    const DebriefMarkdownTable *table)
+{
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *frame = gtk_frame_new (NULL);
+  g_autofree int *widths = g_new0 (int, table->n_columns);
+  PangoFontMetrics *metrics;
+  int char_width;
+  int budget;
+
+  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (self)), NULL, NULL);
+  /* GtkLabel turns width-chars into pixels with the larger of these two. */
+  char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                    pango_font_metrics_get_approximate_digit_width (metrics));
+  char_width = MAX (1, PANGO_PIXELS_CEIL (char_width));
+  pango_font_metrics_unref (metrics);
+  /* Each cell has 16 px of padding. */
+  budget = (content_width (self) - 16 * (int) table->n_columns - 4) / char_width;
+  column_widths (table, MAX (budget, MIN_COLUMN_CHARS * (int) table->n_columns), widths);
+
+  gtk_widget_add_css_class (frame, "debrief-markdown-table");
+  gtk_frame_set_child (GTK_FRAME (frame), grid);
+  gtk_widget_set_halign (frame, GTK_ALIGN_START);
+
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      char **row = g_ptr_array_index (table->rows, r);
+
+      for (guint c = 0; c < table->n_columns; c++)
+        {
+          g_autofree char *markup = debrief_markdown_inline_to_pango (row[c]);
+          GtkWidget *label = gtk_label_new (NULL);
+
+          if (r == 0)
+            {
+              g_autofree char *bold = g_strconcat ("<b>", markup, "</b>", NULL);
+              gtk_label_set_markup (GTK_LABEL (label), bold);
+              gtk_widget_add_css_class (label, "header");
+            }
+          else
+            gtk_label_set_markup (GTK_LABEL (label), markup);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+          /* A text view gives its children their minimum size, and a wrapping
+           * label's minimum is one character: ask for the column's width. */
+          gtk_label_set_width_chars (GTK_LABEL (label), widths[c]);
+          gtk_label_set_max_width_chars (GTK_LABEL (label), widths[c]);
+          gtk_label_set_xalign (GTK_LABEL (label), align_to_xalign (table->align[c]));
+          gtk_label_set_yalign (GTK_LABEL (label), 0);
+          gtk_widget_set_hexpand (label, TRUE);
+          gtk_widget_add_css_class (label, "cell");
+          if (r % 2 == 0 && r > 0)
+            gtk_widget_add_css_class (label, "even");
+          g_signal_connect (label, "activate-link", G_CALLBACK (on_label_activate_link), self);
+          gtk_grid_attach (GTK_GRID (grid), label, c, r, 1, 1);
+        }
+    }
+  return frame;
+}
+
+static void
+attach_widgets (DebriefMarkdownView *self)
+{
+  for (guint i = 0; i < self->layout->anchors->len; i++)
+    {
+      GtkTextChildAnchor *anchor = g_ptr_array_index (self->layout->anchors, i);
+      DebriefMarkdownTable *table = g_object_get_data (G_OBJECT (anchor), DEBRIEF_MARKDOWN_ANCHOR_TABLE);
+      const char *url = g_object_get_data (G_OBJECT (anchor), DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
+      GtkWidget *child = NULL;
+
+      if (table != NULL)
+        child = build_table_widget (self, table);
+      else if (url != NULL)
+        child = build_image_widget (self, url, g_object_get_data (G_OBJECT (anchor), DEBRIEF_MARKDOWN_ANCHOR_ALT));
+      if (child != NULL)
+        gtk_text_view_add_child_at_anchor (GTK_TEXT_VIEW (self), child, anchor);
+    }
+}
+
+static void
+rerender (DebriefMarkdownView *self)
+{
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self));
+  double value = vadj != NULL ? gtk_adjustment_get_value (vadj) : 0;
+
+  g_clear_pointer (&self->layout, debrief_markdown_layout_free);
+  self->layout = debrief_markdown_render (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)),
+                                          self->markdown ? self->markdown : "");
+  self->rendered_width = content_width (self);
+  attach_widgets (self);
+  if (vadj != NULL)
+    gtk_adjustment_set_value (vadj, value);
+}
+
+void
+debrief_markdown_view_set_markdown (DebriefMarkdownView *self,
+                                    const char          *markdown)
+{
+  g_return_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self));
+
+  g_free (self->markdown);
+  self->markdown = g_strdup (markdown ? markdown : "");
+  rerender (self);
+}
+
+const DebriefMarkdownLayout *
+debrief_markdown_view_get_layout (DebriefMarkdownView *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self), NULL);
+  return self->layout;
+}
+
+void
+debrief_markdown_view_reload_images (DebriefMarkdownView *self)
+{
+  g_return_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_hash_table_remove_all (self->images);
+  rerender (self);
+}
+
+static int
+block_y (DebriefMarkdownView *self,
+         int                  offset)
+{
+  GtkTextIter iter;
+  int y = 0, height = 0;
+
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), &iter, offset);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self), &iter, &y, &height);
+  return y;
+}
+
+void
+debrief_markdown_view_scroll_to_source_line (DebriefMarkdownView *self,
+                                             double               line)
+{
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self));
+  GArray *blocks;
+  guint lo = 0, hi;
+  double y, y0, y1, line0, line1;
+
+  g_return_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self));
+
+  if (vadj == NULL || self->layout == NULL || self->layout->blocks->len == 0)
+    return;
+  blocks = self->layout->blocks;
+  if (line <= g_array_index (blocks, DebriefMarkdownBlock, 0).source_line)
+    {
+      gtk_adjustment_set_value (vadj, gtk_adjustment_get_lower (vadj));
+      return;
+    }
+  /* The last block starting at or before @line. */
+  hi = blocks->len;
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+      if (g_array_index (blocks, DebriefMarkdownBlock, mid).source_line <= line)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  line0 = g_array_index (blocks, DebriefMarkdownBlock, lo).source_line;
+  y0 = block_y (self, g_array_index (blocks, DebriefMarkdownBlock, lo).offset);
+  if (lo + 1 < blocks->len)
+    {
+      line1 = g_array_index (blocks, DebriefMarkdownBlock, lo + 1).source_line;
+      y1 = block_y (self, g_array_index (blocks, DebriefMarkdownBlock, lo + 1).offset);
+    }
+  else
+    {
+      GtkTextIter end;
+      int h = 0;
+
+      line1 = line0 + 1;
+      gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), &end);
+      gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self), &end, &h, NULL);
+      y1 = MAX (y0, h);
+    }
+  /* Part-way through a long block (a table, a code listing): part-way
+   * through what it became. */
+  y = y0 + CLAMP ((line - line0) / MAX (1.0, line1 - line0), 0.0, 1.0) * (y1 - y0);
+  gtk_adjustment_set_value (vadj, CLAMP (y, gtk_adjustment_get_lower (vadj),
+                                         gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj)));
+}
+
+const char *
+debrief_markdown_view_get_link_at_offset (DebriefMarkdownView *self,
+                                          int                  offset)
+{
+  g_return_val_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self), NULL);
+
+  if (self->layout == NULL)
+    return NULL;
+  for (guint i = 0; i < self->layout->links->len; i++)
+    {
+      const DebriefMarkdownLink *link = &g_array_index (self->layout->links, DebriefMarkdownLink, i);
+      if (offset >= link->start && offset < link->end)
+        return link->url;
+    }
+  return NULL;
+}
+
+static const char *
+link_at_position (DebriefMarkdownView *self,
+                  double               x,
+                  double               y)
+{
+  GtkTextIter iter;
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (GTK_TEXT_VIEW (self), GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (GTK_TEXT_VIEW (self), &iter, bx, by))
+    return NULL;
+  return debrief_markdown_view_get_link_at_offset (self, gtk_text_iter_get_offset (&iter));
+}
+
+static void
+on_click_released (GtkGestureClick     *gesture,
+                   int                  n_press,
+                   double               x,
+                   double               y,
+                   DebriefMarkdownView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  const char *url;
+
+  /* Selecting text across a link is not clicking it. */
+  if (gtk_text_buffer_get_has_selection (buffer))
+    return;
+  url = link_at_position (self, x, y);
+  if (url != NULL)
+    open_uri (self, url);
+}
+
+static void
+on_motion (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           DebriefMarkdownView      *self)
+{
+  gboolean over = link_at_position (self, x, y) != NULL;
+
+  if (over == self->hovering_link)
+    return;
+  self->hovering_link = over;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), over ? "pointer" : "text");
+}
+
+static void
+update_link_color (DebriefMarkdownView *self)
+{
+  GtkTextTagTable *table = gtk_text_buffer_get_tag_table (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (table, "link");
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  /* libadwaita's link colours (accent blue, lighter on dark). */
+  if (tag != NULL)
+    g_object_set (tag, "foreground", dark ? "#78aeed" : "#1c71d8", NULL);
+}
+
+static gboolean
+relayout_idle (gpointer user_data)
+{
+  DebriefMarkdownView *self = user_data;
+
+  self->relayout_source = 0;
+  rerender (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+debrief_markdown_view_size_allocate (GtkWidget *widget,
+                                     int        width,
+                                     int        height,
+                                     int        baseline)
+{
+  DebriefMarkdownView *self = DEBRIEF_MARKDOWN_VIEW (widget);
+
+  GTK_WIDGET_CLASS (debrief_markdown_view_parent_class)->size_allocate (widget, width, height, baseline);
+
+  /* Tables and images were sized for the old width. */
+  if (self->layout != NULL && self->layout->anchors->len > 0
+      && ABS (content_width (self) - self->rendered_width) >= RELAYOUT_WIDTH_DELTA
+      && self->relayout_source == 0)
+    self->relayout_source = g_idle_add (relayout_idle, self);
+}
+
+void
+debrief_markdown_view_set_base_folder (DebriefMarkdownView *self,
+                                       GFile               *folder)
+{
+  g_return_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self));
+
+  if (folder == self->base_folder || (folder != NULL && self->base_folder != NULL
+                                      && g_file_equal (folder, self->base_folder)))
+    return;
+  g_set_object (&self->base_folder, folder);
+  g_hash_table_remove_all (self->allowed);
+  debrief_markdown_view_reload_images (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_FOLDER]);
+}
+
+GFile *
+debrief_markdown_view_get_base_folder (DebriefMarkdownView *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self), NULL);
+  return self->base_folder;
+}
+
+GtkWidget *
+debrief_markdown_view_new (void)
+{
+  return g_object_new (DEBRIEF_TYPE_MARKDOWN_VIEW, NULL);
+}
+
+static void
+debrief_markdown_view_dispose (GObject *object)
+{
+  DebriefMarkdownView *self = DEBRIEF_MARKDOWN_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->relayout_source, g_source_remove);
+  g_clear_pointer (&self->layout, debrief_markdown_layout_free);
+
+  G_OBJECT_CLASS (debrief_markdown_view_parent_class)->dispose (object);
+}
+
+static void
+debrief_markdown_view_finalize (GObject *object)
+{
+  DebriefMarkdownView *self = DEBRIEF_MARKDOWN_VIEW (object);
+
+  g_clear_object (&self->base_folder);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->images, g_hash_table_unref);
+  g_clear_pointer (&self->allowed, g_hash_table_unref);
+  g_free (self->markdown);
+
+  G_OBJECT_CLASS (debrief_markdown_view_parent_class)->finalize (object);
+}
+
+static void
+debrief_markdown_view_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  DebriefMarkdownView *self = DEBRIEF_MARKDOWN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_FOLDER:
+      g_value_set_object (value, self->base_folder);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+debrief_markdown_view_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  DebriefMarkdownView *self = DEBRIEF_MARKDOWN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_FOLDER:
+      debrief_markdown_view_set_base_folder (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+debrief_markdown_view_class_init (DebriefMarkdownViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = debrief_markdown_view_dispose;
+  object_class->finalize = debrief_markdown_view_finalize;
+  object_class->get_property = debrief_markdown_view_get_property;
+  object_class->set_property = debrief_markdown_view_set_property;
+  widget_class->size_allocate = debrief_markdown_view_size_allocate;
+
+  properties[PROP_BASE_FOLDER] =
+    g_param_spec_object ("base-folder", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ensure_css (void)
+{
+  static gboolean done;
+  g_autoptr(GtkCssProvider) provider = NULL;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (done || display == NULL)
+    return;
+  done = TRUE;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider,
+    ".debrief-markdown-table { border-radius: 6px; }\n"
+    ".debrief-markdown-table label.cell { padding: 5px 8px; }\n"
+    ".debrief-markdown-table label.header { border-bottom: 1px solid alpha(currentColor, 0.2); }\n"
+    ".debrief-markdown-table label.even { background-color: alpha(currentColor, 0.04); }\n",
+    -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+debrief_markdown_view_init (DebriefMarkdownView *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  self->images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) image_entry_free);
+  self->allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+
+  gtk_text_view_set_editable (view, FALSE);
+  gtk_text_view_set_cursor_visible (view, FALSE);
+  gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (view, 18);
+  gtk_text_view_set_right_margin (view, 18);
+  gtk_text_view_set_top_margin (view, 12);
+  gtk_text_view_set_bottom_margin (view, 24);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "debrief-markdown-view");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Report preview"),
+                                  -1);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (on_click_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  ensure_css ();
+  /* Tags exist from the start, so the link colour can follow dark mode. */
+  self->layout = debrief_markdown_render (gtk_text_view_get_buffer (view), "");
+  update_link_color (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_link_color), self, G_CONNECT_SWAPPED);
+}

@@ -1,0 +1,956 @@
+/* test-report-view.c: the markdown preview and the report editor
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "debrief-core.h"
+#include "debrief-document.h"
+#include "debrief-markdown-view.h"
+#include "debrief-report-view.h"
+
+/* Long enough for a sanitizer build, short enough to fail a hung test. The
+ * draft is written DRAFT_DELAY_S (3 s) after typing, so this is well above. */
+#define WAIT_TIMEOUT_SECONDS 20
+
+/* The constructs the generated report uses (FORMATS.md section 7). */
+static const char report_md[] =
+  "# Debrief: overfit\n"                                   /* 1 */
+  "\n"
+  "**Verdict:** the model *overfits* after `step 4500`.\n" /* 3 */
+  "\n"
+  "## Key numbers\n"                                       /* 5 */
+  "\n"
+  "| Metric | Value |\n"                                   /* 7 */
+  "|---|---:|\n"
+  "| Steps | 9000 |\n"
+  "| Best step | **4500** |\n"
+  "\n"
+  "## Findings\n"                                          /* 12 */
+  "\n"
+  "1. Stop at the best step.\n"                            /* 14 */
+  "2. Review the data.\n"
+  "   - nested point\n"
+  "- See [the checklist](https://example.com/checklist).\n" /* 17 */
+  "\n"
+  "![Loss plot](loss.png)\n"                               /* 19 */
+  "\n"
+  "> A quoted remark.\n"                                   /* 21 */
+  "\n"
+  "```\n"                                                  /* 23 */
+  "debrief-cli analyze runs/overfit\n"
+  "```\n"
+  "\n"
+  "## Notes\n"                                             /* 27 */
+  "\n"
+  "Mine.\n";
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* ------------------------------------------------------------ the render */
+
+static int
+find_offset (GtkTextBuffer *buffer,
+             const char    *needle)
+{
+  GtkTextIter start, match_start;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  if (!gtk_text_iter_forward_search (&start, needle, GTK_TEXT_SEARCH_TEXT_ONLY, &match_start, NULL, NULL))
+    return -1;
+  return gtk_text_iter_get_offset (&match_start);
+}
+
+static gboolean
+has_tag_at (GtkTextBuffer *buffer,
+            const char    *needle,
+            const char    *tag_name)
+{
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  int offset = find_offset (buffer, needle);
+  GtkTextIter iter;
+
+  g_assert_nonnull (tag);
+  g_assert_cmpint (offset, >=, 0);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
+  return gtk_text_iter_has_tag (&iter, tag);
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static guint
+block_line_at (const DebriefMarkdownLayout *layout,
+               int                          offset)
+{
+  for (guint i = 0; i < layout->blocks->len; i++)
+    if (g_array_index (layout->blocks, DebriefMarkdownBlock, i).offset == offset)
+      return g_array_index (layout->blocks, DebriefMarkdownBlock, i).source_line;
+  return 0;
+}
+
+static void
+test_markdown_constructs (void)
+{
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+  g_autoptr(DebriefMarkdownLayout) layout = debrief_markdown_render (buffer, report_md);
+  g_autofree char *text = buffer_text (buffer);
+  DebriefMarkdownTable *table = NULL;
+  const char *image = NULL;
+  const char *alt = NULL;
+  char **row;
+
+  /* No markdown syntax left over. */
+  g_assert_null (strstr (text, "**"));
+  g_assert_null (strstr (text, "##"));
+  g_assert_null (strstr (text, "```"));
+  g_assert_null (strstr (text, "](http"));
+
+  g_assert_true (has_tag_at (buffer, "Debrief: overfit", "h1"));
+  g_assert_true (has_tag_at (buffer, "Key numbers", "h2"));
+  g_assert_false (has_tag_at (buffer, "the model", "h1"));
+  g_assert_true (has_tag_at (buffer, "Verdict:", "strong"));
+  g_assert_true (has_tag_at (buffer, "overfits", "emphasis"));
+  g_assert_false (has_tag_at (buffer, "the model", "emphasis"));
+  g_assert_true (has_tag_at (buffer, "step 4500", "code"));
+  g_assert_true (has_tag_at (buffer, "debrief-cli analyze", "code-block"));
+  g_assert_true (has_tag_at (buffer, "A quoted remark.", "quote"));
+  g_assert_true (has_tag_at (buffer, "the checklist", "link"));
+
+  /* Lists: numbers, bullets, nesting (deeper margin). */
+  g_assert_nonnull (strstr (text, "1. Stop at the best step."));
+  g_assert_nonnull (strstr (text, "2. Review the data."));
+  g_assert_nonnull (strstr (text, "\u25e6 nested point"));
+  g_assert_nonnull (strstr (text, "\u2022 See the checklist."));
+  g_assert_true (has_tag_at (buffer, "1. Stop", "item-1"));
+  g_assert_true (has_tag_at (buffer, "\u25e6 nested", "item-2"));
+
+  /* Links: the visible text, the URL behind it. */
+  g_assert_cmpuint (layout->links->len, ==, 1);
+  {
+    const DebriefMarkdownLink *link = &g_array_index (layout->links, DebriefMarkdownLink, 0);
+    g_assert_cmpstr (link->url, ==, "https://example.com/checklist");
+    g_assert_cmpint (link->start, ==, find_offset (buffer, "the checklist"));
+    g_assert_cmpint (link->end - link->start, ==, strlen ("the checklist"));
+  }
+
+  /* The pipe table and the image are anchors carrying their content. */
+  g_assert_cmpuint (layout->anchors->len, ==, 2);
+  for (guint i = 0; i < layout->anchors->len; i++)
+    {
+      GObject *anchor = g_ptr_array_index (layout->anchors, i);
+      table = table ? table : g_object_get_data (anchor, DEBRIEF_MARKDOWN_ANCHOR_TABLE);
+      image = image ? image : g_object_get_data (anchor, DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
+      alt = alt ? alt : g_object_get_data (anchor, DEBRIEF_MARKDOWN_ANCHOR_ALT);
+    }
+  g_assert_nonnull (table);
+  g_assert_cmpuint (table->n_columns, ==, 2);
+  g_assert_cmpuint (table->rows->len, ==, 3);
+  g_assert_cmpint (table->align[1], ==, DEBRIEF_MARKDOWN_ALIGN_RIGHT);
+  row = g_ptr_array_index (table->rows, 0);
+  g_assert_cmpstr (row[0], ==, "Metric");
+  row = g_ptr_array_index (table->rows, 2);
+  g_assert_cmpstr (row[0], ==, "Best step");
+  g_assert_cmpstr (row[1], ==, "**4500**");
+  g_assert_null (strstr (text, "|---"));
+  g_assert_cmpstr (image, ==, "loss.png");
+  g_assert_cmpstr (alt, ==, "Loss plot");
+
+  /* Source positions: each block knows its line. */
+  g_assert_cmpuint (block_line_at (layout, find_offset (buffer, "Debrief: overfit")), ==, 1);
+  g_assert_cmpuint (block_line_at (layout, find_offset (buffer, "Findings")), ==, 12);
+  g_assert_cmpuint (block_line_at (layout, find_offset (buffer, "Notes")), ==, 27);
+  g_assert_cmpuint (block_line_at (layout, find_offset (buffer, "debrief-cli")), ==, 23);
+  for (guint i = 1; i < layout->blocks->len; i++)
+    {
+      g_assert_cmpuint (g_array_index (layout->blocks, DebriefMarkdownBlock, i).source_line, >,
+                        g_array_index (layout->blocks, DebriefMarkdownBlock, i - 1).source_line);
+      g_assert_cmpint (g_array_index (layout->blocks, DebriefMarkdownBlock, i).offset, >,
+                       g_array_index (layout->blocks, DebriefMarkdownBlock, i - 1).offset);
+    }
+
+  /* Rendering again replaces, it does not append. */
+  {
+    g_autoptr(DebriefMarkdownLayout) again = debrief_markdown_render (buffer, "plain *words*");
+    g_autofree char *text2 = buffer_text (buffer);
+    g_assert_cmpstr (text2, ==, "plain words");
+    g_assert_cmpuint (again->anchors->len, ==, 0);
+  }
+}
+
+static void
+test_markdown_table_parse (void)
+{
+  const char *ok[] = { "a | b | c", ":-- | :-: | --:", "`x|y` | \\| | short", NULL };
+  const char *not_table[] = { "| a | b |", "| just text |", NULL };
+  const char *mismatch[] = { "| a | b |", "|---|", NULL };
+  DebriefMarkdownTable *table;
+  char **row;
+
+  table = debrief_markdown_table_parse (ok);
+  g_assert_nonnull (table);
+  g_assert_cmpuint (table->n_columns, ==, 3);
+  g_assert_cmpint (table->align[0], ==, DEBRIEF_MARKDOWN_ALIGN_LEFT);
+  g_assert_cmpint (table->align[1], ==, DEBRIEF_MARKDOWN_ALIGN_CENTER);
+  g_assert_cmpint (table->align[2], ==, DEBRIEF_MARKDOWN_ALIGN_RIGHT);
+  row = g_ptr_array_index (table->rows, 1);
+  /* A pipe inside a code span or escaped does not split. */
+  g_assert_cmpstr (row[0], ==, "`x|y`");
+  g_assert_cmpstr (row[1], ==, "\\|");
+  g_assert_cmpstr (row[2], ==, "short");
+  debrief_markdown_table_free (table);
+
+  g_assert_null (debrief_markdown_table_parse (not_table));
+  g_assert_null (debrief_markdown_table_parse (mismatch));
+
+  /* A paragraph of text followed by a table in the same paragraph. */
+  {
+    g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+    g_autoptr(DebriefMarkdownLayout) layout =
+      debrief_markdown_render (buffer, "Numbers below:\n| k | v |\n|---|---|\n| a | 1 |\n");
+    g_autofree char *text = buffer_text (buffer);
+
+    g_assert_true (g_str_has_prefix (text, "Numbers below:"));
+    g_assert_cmpuint (layout->anchors->len, ==, 1);
+    g_assert_nonnull (g_object_get_data (g_ptr_array_index (layout->anchors, 0), DEBRIEF_MARKDOWN_ANCHOR_TABLE));
+  }
+}
+
+static void
+test_markdown_inline_pango (void)
+{
+  g_autofree char *a = debrief_markdown_inline_to_pango ("**a** `b|c` *d* [l](https://x.org/?q=1&r=2)");
+  g_autofree char *b = debrief_markdown_inline_to_pango ("<script> & \"x\"");
+  g_autofree char *c = debrief_markdown_inline_to_pango ("- not a list");
+
+  g_assert_cmpstr (a, ==, "<b>a</b> <tt>b|c</tt> <i>d</i> <a href=\"https://x.org/?q=1&amp;r=2\">l</a>");
+  g_assert_cmpstr (b, ==, "&lt;script&gt; &amp; &quot;x&quot;");
+  g_assert_cmpstr (c, ==, "- not a list");
+  {
+    /* Valid markup for a label (<a> is GtkLabel's own). */
+    GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+    gtk_label_set_markup (GTK_LABEL (label), a);
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "a b|c d l");
+    g_object_unref (label);
+  }
+}
+
+/* ------------------------------------------------------------- the view */
+
+typedef struct
+{
+  char *dir;
+  char *run_dir;
+  char *path;
+} Folder;
+
+static void
+remove_tree (const char *path)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+static void
+folder_setup (Folder *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("debrief-report-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->run_dir = g_build_filename (f->dir, "run", NULL);
+  g_assert_cmpint (g_mkdir (f->run_dir, 0755), ==, 0);
+  f->path = g_build_filename (f->run_dir, "analysis.md", NULL);
+}
+
+static void
+folder_teardown (Folder *f)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->run_dir);
+  g_free (f->path);
+}
+
+static void
+write_png (const char *path,
+           int         width,
+           int         height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+}
+
+static GtkWidget *
+anchor_widget (DebriefMarkdownView *view,
+               const char           *key)
+{
+  const DebriefMarkdownLayout *layout = debrief_markdown_view_get_layout (view);
+
+  for (guint i = 0; i < layout->anchors->len; i++)
+    {
+      GtkTextChildAnchor *anchor = g_ptr_array_index (layout->anchors, i);
+      guint n = 0;
+      GtkWidget **widgets;
+      GtkWidget *widget;
+
+      if (g_object_get_data (G_OBJECT (anchor), key) == NULL)
+        continue;
+      widgets = gtk_text_child_anchor_get_widgets (anchor, &n);
+      widget = n > 0 ? widgets[0] : NULL;
+      g_free (widgets);
+      return widget;
+    }
+  return NULL;
+}
+
+static gboolean
+picture_shown (gpointer data)
+{
+  GtkWidget *widget = anchor_widget (data, DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
+  return widget != NULL && GTK_IS_PICTURE (widget);
+}
+
+static gboolean
+label_in_tree_has (GtkWidget  *widget,
+                   const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (label_in_tree_has (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_markdown_view_widgets (void)
+{
+  Folder f;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  DebriefMarkdownView *view = DEBRIEF_MARKDOWN_VIEW (debrief_markdown_view_new ());
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) resolved = NULL;
+  GtkWidget *table_widget;
+  GtkWidget *grid;
+  GtkWidget *picture;
+  GdkPaintable *paintable;
+
+  folder_setup (&f);
+  folder = g_file_new_for_path (f.run_dir);
+  png = g_build_filename (f.run_dir, "loss.png", NULL);
+  secret = g_build_filename (f.dir, "secret.png", NULL);
+  write_png (png, 1600, 900);
+  write_png (secret, 10, 10);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 400);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+  debrief_markdown_view_set_base_folder (view, folder);
+  debrief_markdown_view_set_markdown (view, report_md);
+
+  /* The table is a grid of labels with the cells' inline markup. */
+  table_widget = anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_TABLE);
+  g_assert_true (GTK_IS_FRAME (table_widget));
+  grid = gtk_frame_get_child (GTK_FRAME (table_widget));
+  g_assert_true (GTK_IS_GRID (grid));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 0, 1))), ==, "Steps");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 1, 2))), ==, "<b>4500</b>");
+  g_assert_cmpfloat (gtk_label_get_xalign (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 1, 1))), ==, 1.0);
+
+  /* The image beside the report is loaded (off the main thread) and fitted
+   * to the pane. */
+  wait_for (picture_shown, view);
+  picture = anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
+  paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), <, 1600);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), >, 100);
+
+  /* Outside the run folder: not shown unless the user chooses. */
+  debrief_markdown_view_set_markdown (view, "![x](../secret.png)\n\n![y](/etc/hostname)\n\n![z](https://example.com/a.png)\n");
+  g_assert_false (picture_shown (view));
+  g_assert_true (label_in_tree_has (anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_IMAGE), "outside the run folder"));
+  resolved = debrief_markdown_view_resolve_local (view, "../secret.png", &error);
+  g_assert_null (resolved);
+  g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  resolved = debrief_markdown_view_resolve_local (view, "https://example.com/a.png", &error);
+  g_assert_null (resolved);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  resolved = debrief_markdown_view_resolve_local (view, "loss.png", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (resolved);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  folder_teardown (&f);
+}
+
+static gboolean
+has_allocation (gpointer data)
+{
+  return gtk_widget_get_height (data) > 0;
+}
+
+static void
+test_markdown_view_scroll_sync (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  DebriefMarkdownView *view = DEBRIEF_MARKDOWN_VIEW (debrief_markdown_view_new ());
+  g_autoptr(GString) md = g_string_new (NULL);
+  GtkAdjustment *vadj;
+  GtkTextIter top;
+  g_autofree char *top_line = NULL;
+  GtkTextIter line_end;
+
+  /* Paragraph N on source line 2N - 1. */
+  for (int i = 1; i <= 120; i++)
+    g_string_append_printf (md, "Paragraph %d.\n\n", i);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 300);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+  debrief_markdown_view_set_markdown (view, md->str);
+  wait_for (has_allocation, view);
+  drain ();
+
+  debrief_markdown_view_scroll_to_source_line (view, 2 * 60 - 1);
+  vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, 0);
+  gtk_text_view_get_line_at_y (GTK_TEXT_VIEW (view), &top, (int) gtk_adjustment_get_value (vadj) + 1, NULL);
+  line_end = top;
+  gtk_text_iter_forward_to_line_end (&line_end);
+  top_line = gtk_text_iter_get_text (&top, &line_end);
+  g_assert_cmpstr (top_line, ==, "Paragraph 60.");
+
+  debrief_markdown_view_scroll_to_source_line (view, 1);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+}
+
+/* ------------------------------------------------------ the report view */
+
+typedef struct
+{
+  Folder folder;
+  GtkWidget *window;
+  DebriefReportView *view;
+  DebriefRun *run;
+} ReportFixture;
+
+static gboolean
+view_idle (gpointer data)
+{
+  return !debrief_report_view_get_busy (data);
+}
+
+static void
+report_setup (ReportFixture *fx,
+              gconstpointer  data)
+{
+  const char *initial = data;
+  g_autoptr(GFile) run_folder = NULL;
+
+  folder_setup (&fx->folder);
+  if (initial != NULL)
+    g_assert_true (g_file_set_contents (fx->folder.path, initial, -1, NULL));
+  run_folder = g_file_new_for_path (fx->folder.run_dir);
+  fx->run = debrief_run_new (run_folder);
+  fx->window = GTK_WIDGET (adw_application_window_new (NULL));
+  fx->view = DEBRIEF_REPORT_VIEW (debrief_report_view_new ());
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1200, 700);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (fx->window), GTK_WIDGET (fx->view));
+  gtk_window_present (GTK_WINDOW (fx->window));
+  debrief_report_view_set_run (fx->view, fx->run);
+  wait_for (view_idle, fx->view);
+  drain ();
+}
+
+static void
+report_teardown (ReportFixture *fx,
+                 gconstpointer  data)
+{
+  if (fx->view != NULL && debrief_report_view_get_document (fx->view) != NULL)
+    debrief_document_discard_draft (debrief_report_view_get_document (fx->view));
+  if (fx->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fx->window));
+  drain ();
+  g_clear_object (&fx->run);
+  folder_teardown (&fx->folder);
+}
+
+static void
+type_at_end (DebriefReportView *view,
+             const char        *text)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (debrief_report_view_get_buffer (view));
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert (buffer, &end, text, -1);
+  gtk_text_buffer_end_user_action (buffer);
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static gboolean
+save_view (DebriefReportView  *view,
+           GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  debrief_report_view_save_async (view, NULL, store_result, &result);
+  wait_for (result_arrived, &result);
+  return debrief_report_view_save_finish (view, result, error);
+}
+
+static char *
+read_file (const char *path)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static void
+on_notify_modified (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  (*(int *) user_data)++;
+}
+
+static void
+test_report_open_edit_save (ReportFixture *fx,
+                            gconstpointer  data)
+{
+  g_autofree char *text = debrief_report_view_dup_text (fx->view);
+  g_autofree char *saved = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *backup_path = g_strconcat (fx->folder.path, "~", NULL);
+  g_autoptr(GError) error = NULL;
+  int notified = 0;
+
+  g_assert_cmpstr (text, ==, report_md);
+  g_assert_false (debrief_report_view_get_modified (fx->view));
+  g_signal_connect (fx->view, "notify::modified", G_CALLBACK (on_notify_modified), &notified);
+
+  type_at_end (fx->view, "More of mine.\n");
+  g_assert_true (debrief_report_view_get_modified (fx->view));
+  g_assert_cmpint (notified, ==, 1);
+
+  /* The preview follows within the debounce. */
+  {
+    gboolean timed_out = FALSE;
+    guint id = g_timeout_add (600, timed_out_cb, &timed_out);
+    while (!timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    (void) id;
+  }
+  {
+    GtkTextBuffer *preview = gtk_text_view_get_buffer (GTK_TEXT_VIEW (debrief_report_view_get_preview (fx->view)));
+    g_autofree char *preview_text = buffer_text (preview);
+    g_assert_nonnull (strstr (preview_text, "More of mine."));
+  }
+
+  g_assert_true (save_view (fx->view, &error));
+  g_assert_no_error (error);
+  g_assert_false (debrief_report_view_get_modified (fx->view));
+  g_assert_cmpint (notified, ==, 2);
+  saved = read_file (fx->folder.path);
+  backup = read_file (backup_path);
+  g_assert_true (g_str_has_suffix (saved, "Mine.\nMore of mine.\n"));
+  g_assert_cmpstr (backup, ==, report_md);
+}
+
+static gboolean
+disk_change_seen (gpointer data)
+{
+  return debrief_report_view_get_disk_message (data) != NULL;
+}
+
+static void
+test_report_external_change (ReportFixture *fx,
+                             gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  type_at_end (fx->view, "Edited here.\n");
+  g_assert_true (g_file_set_contents (fx->folder.path, "# Written elsewhere\n", -1, NULL));
+
+  /* Noticed without anyone asking (file monitor). */
+  wait_for (disk_change_seen, fx->view);
+  g_assert_nonnull (strstr (debrief_report_view_get_disk_message (fx->view), "unsaved edits"));
+
+  /* A save now would overwrite their version: refused, theirs intact. */
+  g_assert_false (save_view (fx->view, &error));
+  g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_CONFLICT);
+  on_disk = read_file (fx->folder.path);
+  g_assert_cmpstr (on_disk, ==, "# Written elsewhere\n");
+  g_assert_true (debrief_report_view_get_modified (fx->view));
+
+  /* Reload takes theirs; Undo brings mine back. */
+  gtk_widget_activate_action (GTK_WIDGET (fx->view), "report.reload", NULL);
+  wait_for (view_idle, fx->view);
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_cmpstr (text, ==, "# Written elsewhere\n");
+  g_assert_false (debrief_report_view_get_modified (fx->view));
+  g_assert_null (debrief_report_view_get_disk_message (fx->view));
+  gtk_text_buffer_undo (GTK_TEXT_BUFFER (debrief_report_view_get_buffer (fx->view)));
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_true (g_str_has_suffix (text, "Mine.\nEdited here.\n"));
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return find_dialog () == NULL;
+}
+
+/* Asks to close, answers the dialog with @response; returns may-close. */
+static gboolean
+close_with (ReportFixture *fx,
+            const char    *response)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean may_close;
+
+  debrief_report_view_confirm_close_async (fx->view, GTK_WINDOW (fx->window), NULL, store_result, &result);
+  if (response != NULL)
+    {
+      AdwMessageDialog *dialog;
+
+      wait_for (dialog_shown, NULL);
+      dialog = find_dialog ();
+      g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Report?");
+      /* What a click on the button does: respond, then close. */
+      adw_message_dialog_response (dialog, response);
+      gtk_window_close (GTK_WINDOW (dialog));
+      wait_for (dialog_gone, NULL);
+    }
+  wait_for (result_arrived, &result);
+  may_close = debrief_report_view_confirm_close_finish (fx->view, result, &error);
+  g_assert_no_error (error);
+  return may_close;
+}
+
+static void
+test_report_close_asks (ReportFixture *fx,
+                        gconstpointer  data)
+{
+  g_autofree char *on_disk = NULL;
+
+  /* Nothing unsaved: no question. */
+  g_assert_true (close_with (fx, NULL));
+  g_assert_null (find_dialog ());
+
+  type_at_end (fx->view, "Unsaved.\n");
+  g_assert_false (close_with (fx, "cancel"));
+  g_assert_true (debrief_report_view_get_modified (fx->view));
+
+  g_assert_true (close_with (fx, "save"));
+  g_assert_false (debrief_report_view_get_modified (fx->view));
+  on_disk = read_file (fx->folder.path);
+  g_assert_true (g_str_has_suffix (on_disk, "Unsaved.\n"));
+
+  type_at_end (fx->view, "Thrown away.\n");
+  g_assert_true (close_with (fx, "discard"));
+  g_clear_pointer (&on_disk, g_free);
+  on_disk = read_file (fx->folder.path);
+  g_assert_null (strstr (on_disk, "Thrown away."));
+}
+
+static gboolean
+draft_exists (gpointer data)
+{
+  return g_file_query_exists (debrief_document_get_draft_file (data), NULL);
+}
+
+static gboolean
+draft_offered (gpointer data)
+{
+  return view_idle (data) && debrief_report_view_get_draft_offered (data);
+}
+
+static void
+test_report_draft_after_crash (ReportFixture *fx,
+                               gconstpointer  data)
+{
+  DebriefDocument *document = debrief_report_view_get_document (fx->view);
+  g_autoptr(GFile) draft = g_object_ref (debrief_document_get_draft_file (document));
+  g_autofree char *text = NULL;
+  g_autofree char *on_disk = NULL;
+  DebriefReportView *second;
+  GtkWidget *window2;
+
+  type_at_end (fx->view, "Typed before the crash.\n");
+  wait_for (draft_exists, document);
+
+  /* "Crash": the window goes away without saving or asking. */
+  gtk_window_destroy (GTK_WINDOW (fx->window));
+  fx->window = NULL;
+  fx->view = NULL;
+  drain ();
+  g_assert_true (g_file_query_exists (draft, NULL));
+  on_disk = read_file (fx->folder.path);
+  g_assert_cmpstr (on_disk, ==, report_md);
+
+  /* Next time: the file as it was, and the draft offered back. */
+  window2 = GTK_WIDGET (adw_application_window_new (NULL));
+  second = DEBRIEF_REPORT_VIEW (debrief_report_view_new ());
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window2), GTK_WIDGET (second));
+  gtk_window_present (GTK_WINDOW (window2));
+  debrief_report_view_set_run (second, fx->run);
+  wait_for (view_idle, second);
+  wait_for (draft_offered, second);
+  text = debrief_report_view_dup_text (second);
+  g_assert_cmpstr (text, ==, report_md);
+  gtk_widget_activate_action (GTK_WIDGET (second), "report.restore-draft", NULL);
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (second);
+  g_assert_true (g_str_has_suffix (text, "Typed before the crash.\n"));
+  g_assert_true (debrief_report_view_get_modified (second));
+
+  fx->window = window2;
+  fx->view = second;
+}
+
+static void
+test_report_add_to_report (ReportFixture *fx,
+                           gconstpointer  data)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (debrief_report_view_get_buffer (fx->view));
+  GtkTextIter iter;
+  g_autofree char *text = NULL;
+
+  /* Cursor in the middle of the verdict line. */
+  gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, 2, 5);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+
+  /* The window action other widgets (the findings list) use. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->view), "win.add-to-report", "s",
+                                             "### Overfitting\n\nStop at step 4500."));
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_nonnull (strstr (text, "after `step 4500`.\n\n### Overfitting\n\nStop at step 4500.\n\n## Key numbers\n"));
+  g_assert_true (debrief_report_view_get_modified (fx->view));
+
+  /* At the start of a line: before it, still a block of its own. */
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 0);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+  debrief_report_view_insert_markdown (fx->view, "First.");
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_true (g_str_has_prefix (text, "First.\n\n# Debrief: overfit\n"));
+  gtk_text_buffer_undo (buffer);
+
+  /* One undo step takes it out again. */
+  gtk_text_buffer_undo (buffer);
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_cmpstr (text, ==, report_md);
+}
+
+static void
+test_report_failed_save_keeps_file (ReportFixture *fx,
+                                    gconstpointer  data)
+{
+  g_autofree char *backup_dir = g_strconcat (fx->folder.path, "~", NULL);
+  g_autofree char *inside = g_build_filename (backup_dir, "x", NULL);
+  g_autofree char *on_disk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The backup cannot be made (a non-empty folder sits on its name). */
+  g_assert_cmpint (g_mkdir (backup_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (inside, "x", -1, NULL));
+  type_at_end (fx->view, "Not saved.\n");
+  g_assert_false (save_view (fx->view, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANT_CREATE_BACKUP);
+  g_assert_true (debrief_report_view_get_modified (fx->view));
+  on_disk = read_file (fx->folder.path);
+  g_assert_cmpstr (on_disk, ==, report_md);
+}
+
+static void
+test_report_search (ReportFixture *fx,
+                    gconstpointer  data)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (debrief_report_view_get_buffer (fx->view));
+  GtkTextIter start, end;
+  g_autofree char *selected = NULL;
+  GtkWidget *entry;
+
+  gtk_widget_activate_action (GTK_WIDGET (fx->view), "report.search", NULL);
+  entry = gtk_window_get_focus (GTK_WINDOW (fx->window));
+  g_assert_nonnull (entry);
+  g_assert_nonnull (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY));
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY)), "Notes");
+  g_signal_emit_by_name (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY), "search-changed");
+  drain ();
+  g_signal_emit_by_name (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY), "activate");
+  drain ();
+  g_assert_true (gtk_text_buffer_get_selection_bounds (buffer, &start, &end));
+  selected = gtk_text_iter_get_text (&start, &end);
+  g_assert_cmpstr (selected, ==, "Notes");
+  g_assert_cmpint (gtk_text_iter_get_line (&start), ==, 26);
+}
+
+static void
+test_report_missing_file (ReportFixture *fx,
+                          gconstpointer  data)
+{
+  g_autofree char *text = debrief_report_view_dup_text (fx->view);
+
+  /* No analysis.md and no analysis yet: an empty editor, nothing written. */
+  g_assert_cmpstr (text, ==, "");
+  g_assert_false (debrief_report_view_get_modified (fx->view));
+  g_assert_false (g_file_test (fx->folder.path, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *state = NULL;
+
+  /* Drafts go to $XDG_STATE_HOME; keep them out of the real one. (Not
+   * G_TEST_OPTION_ISOLATE_DIRS: it hides GtkSourceView's language files.) */
+  state = g_dir_make_tmp ("debrief-state-XXXXXX", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+
+  g_test_add_func ("/markdown/constructs", test_markdown_constructs);
+  g_test_add_func ("/markdown/table-parse", test_markdown_table_parse);
+  g_test_add_func ("/markdown/inline-pango", test_markdown_inline_pango);
+  g_test_add_func ("/markdown/view-widgets", test_markdown_view_widgets);
+  g_test_add_func ("/markdown/scroll-sync", test_markdown_view_scroll_sync);
+
+#define ADD(name, data, func) \
+  g_test_add (name, ReportFixture, data, report_setup, func, report_teardown)
+  ADD ("/report-view/open-edit-save", report_md, test_report_open_edit_save);
+  ADD ("/report-view/external-change", report_md, test_report_external_change);
+  ADD ("/report-view/close-asks", report_md, test_report_close_asks);
+  ADD ("/report-view/draft-after-crash", report_md, test_report_draft_after_crash);
+  ADD ("/report-view/add-to-report", report_md, test_report_add_to_report);
+  ADD ("/report-view/failed-save-keeps-file", report_md, test_report_failed_save_keeps_file);
+  ADD ("/report-view/search", report_md, test_report_search);
+  ADD ("/report-view/missing-file", NULL, test_report_missing_file);
+#undef ADD
+
+  {
+    int status = g_test_run ();
+    remove_tree (state);
+    return status;
+  }
+}
