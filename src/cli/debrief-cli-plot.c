@@ -1,4 +1,4 @@
-/* debrief-cli-plot.c: `debrief-cli plot`
+/* debrief-cli-plot.c: `debrief-cli plot`, the window's chart drawn into a file
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -6,11 +6,120 @@
 #include <glib/gi18n.h>
 
 #include "debrief-cli-commands.h"
+#include "debrief-core.h"
+#include "debrief-plot-renderer.h"
 
-/* Placeholder until the plot feature lands; replaced by its owner. */
+/* Image sides accepted on the command line, in pixels (PDF/SVG: points). */
+#define MIN_SIDE 64
+#define MAX_SIDE 16384
+
 int
-debrief_cli_plot (int argc, char **argv)
+debrief_cli_plot (int    argc,
+                  char **argv)
 {
-  g_printerr (_("debrief-cli: “%s” is not available in this build yet\n"), "plot");
-  return DEBRIEF_CLI_EXIT_FAILED;
+  g_autofree char *output = NULL;
+  g_autofree char *method = NULL;
+  g_auto(GStrv) dirs = NULL;
+  int width = 1600, height = 900;
+  double smoothing = 0.6;
+  gboolean log_y = FALSE;
+  gboolean dark = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the plot to FILE (.png, .svg or .pdf)"), N_("FILE") },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width in pixels (default 1600)"), N_("N") },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Height in pixels (default 900)"), N_("N") },
+    { "smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &smoothing, N_("Smoothing weight, 0 to 0.999 (default 0.6)"), N_("W") },
+    { "smoothing-method", 0, 0, G_OPTION_ARG_STRING, &method, N_("ema (default) or median"), N_("METHOD") },
+    { "log-y", 0, 0, G_OPTION_ARG_NONE, &log_y, N_("Logarithmic loss axis"), NULL },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Dark colours"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, N_("DIR…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("DIR… — draw the loss chart of one or more runs"));
+  g_autoptr(GPtrArray) data = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_plot_data_unref);
+  g_autoptr(GArray) annotations = g_array_new (FALSE, TRUE, sizeof (DebriefPlotAnnotation));
+  g_autoptr(DebriefPlotRenderer) renderer = NULL;
+  g_autoptr(GError) error = NULL;
+  DebriefPlotSmoothMethod smooth_method = DEBRIEF_PLOT_SMOOTH_EMA;
+  DebriefPlotPalette palette;
+  gboolean failed = FALSE;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!debrief_cli_parse (context, &argc, &argv))
+    return DEBRIEF_CLI_EXIT_USAGE;
+
+  if (output == NULL || dirs == NULL || dirs[0] == NULL)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_printerr ("debrief-cli plot: %s\n\n%s",
+                  output == NULL ? _("--output FILE is required") : _("give at least one run folder"), help);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (width < MIN_SIDE || width > MAX_SIDE || height < MIN_SIDE || height > MAX_SIDE)
+    {
+      g_printerr (_("debrief-cli plot: --width and --height must be between %d and %d\n"), MIN_SIDE, MAX_SIDE);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (!(smoothing >= 0.0 && smoothing <= DEBRIEF_PLOT_SMOOTH_MAX))
+    {
+      g_printerr (_("debrief-cli plot: --smoothing must be between 0 and %g\n"), DEBRIEF_PLOT_SMOOTH_MAX);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (method != NULL && g_strcmp0 (method, "median") == 0)
+    smooth_method = DEBRIEF_PLOT_SMOOTH_MEDIAN;
+  else if (method != NULL && g_strcmp0 (method, "ema") != 0)
+    {
+      g_printerr (_("debrief-cli plot: --smoothing-method must be ema or median, not “%s”\n"), method);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  {
+    g_autofree char *lower = g_ascii_strdown (output, -1);
+    if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") && !g_str_has_suffix (lower, ".pdf"))
+      {
+        g_printerr (_("debrief-cli plot: %s: the output must end in .png, .svg or .pdf\n"), output);
+        return DEBRIEF_CLI_EXIT_USAGE;
+      }
+  }
+
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autoptr(GFile) folder = g_file_new_for_commandline_arg (dirs[i]);
+      g_autoptr(GError) load_error = NULL;
+      g_autoptr(DebriefRun) run = debrief_run_load (folder, NULL, &load_error);
+      DebriefPlotAnnotation basic[DEBRIEF_PLOT_DATA_MAX_BASIC];
+      DebriefPlotData *d;
+      guint n;
+
+      if (run == NULL)
+        {
+          g_printerr ("debrief-cli plot: %s\n", load_error->message);
+          failed = TRUE;
+          continue;
+        }
+      for (const char *const *w = debrief_run_get_warnings (run); w != NULL && *w != NULL; w++)
+        g_printerr (_("debrief-cli plot: warning: %s\n"), *w);
+      d = debrief_plot_data_new (run, smooth_method, smoothing);
+      if (debrief_plot_data_get_train (d) == NULL && debrief_plot_data_get_validation (d) == NULL)
+        g_printerr (_("debrief-cli plot: %s: no loss series to draw\n"), debrief_run_get_path (run));
+      n = debrief_plot_data_basic_annotations (d, data->len, basic);
+      g_array_append_vals (annotations, basic, n);
+      g_ptr_array_add (data, d);
+    }
+  if (failed)
+    return DEBRIEF_CLI_EXIT_FAILED;
+
+  renderer = debrief_plot_renderer_new ();
+  debrief_plot_palette_init (&palette, dark);
+  debrief_plot_renderer_set_palette (renderer, &palette);
+  debrief_plot_renderer_set_font (renderer, "Sans", 10.0);
+  debrief_plot_renderer_set_data (renderer, data);
+  debrief_plot_renderer_set_log_y (renderer, log_y);
+  debrief_plot_renderer_set_annotations (renderer, (DebriefPlotAnnotation *) annotations->data, annotations->len);
+  if (!debrief_plot_renderer_export (renderer, output, width, height, &error))
+    {
+      g_printerr ("debrief-cli plot: %s\n", error->message);
+      return DEBRIEF_CLI_EXIT_FAILED;
+    }
+  return DEBRIEF_CLI_EXIT_OK;
 }

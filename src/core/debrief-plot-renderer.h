@@ -1,0 +1,193 @@
+/* debrief-plot-renderer.h: the loss chart, drawn with cairo (no GTK)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Holds what to draw (runs as DebriefPlotData, annotations, options, the view)
+ * and draws it into any cairo context: the widget's snapshot, an image for the
+ * benchmark, or PNG/SVG/PDF files for debrief-cli plot and the report.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib-object.h>
+
+#include "debrief-plot-data.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double red, green, blue, alpha;
+} DebriefPlotRGBA;
+
+#define DEBRIEF_PLOT_N_COLORS 6
+
+typedef struct
+{
+  DebriefPlotRGBA background;
+  DebriefPlotRGBA foreground;   /* labels, legend */
+  DebriefPlotRGBA dim;          /* axis, tick labels, crosshair */
+  DebriefPlotRGBA grid;
+  DebriefPlotRGBA accent;       /* best step */
+  DebriefPlotRGBA danger;       /* spikes, divergence, non-finite values */
+  DebriefPlotRGBA warning;      /* overfitting region */
+  DebriefPlotRGBA series[DEBRIEF_PLOT_N_COLORS];
+} DebriefPlotPalette;
+
+/* GNOME palette colours that read well on a light (or dark) background. */
+void debrief_plot_palette_init (DebriefPlotPalette *palette,
+                                gboolean            dark);
+
+typedef enum
+{
+  DEBRIEF_PLOT_ANNOTATION_SPIKE,
+  DEBRIEF_PLOT_ANNOTATION_BEST_STEP,
+  DEBRIEF_PLOT_ANNOTATION_OVERFIT_REGION,
+  DEBRIEF_PLOT_ANNOTATION_DIVERGENCE,
+} DebriefPlotAnnotationKind;
+
+/* The renderer's input for findings; it does not know the analysis types. */
+typedef struct _DebriefPlotAnnotation
+{
+  DebriefPlotAnnotationKind kind;
+  guint        run;        /* index of the run it belongs to */
+  gint64       step;
+  gint64       step_end;   /* end of an overfitting region; == step otherwise */
+  const char  *label;      /* may be NULL; copied by the renderer */
+} DebriefPlotAnnotation;
+
+typedef enum
+{
+  DEBRIEF_PLOT_LAYER_RAW        = 1 << 0,
+  DEBRIEF_PLOT_LAYER_SMOOTHED   = 1 << 1,
+  DEBRIEF_PLOT_LAYER_VALIDATION = 1 << 2,
+  DEBRIEF_PLOT_LAYER_ALL        = 0x7,
+} DebriefPlotLayers;
+
+typedef struct
+{
+  double x, y, width, height;
+} DebriefPlotRect;
+
+#define DEBRIEF_TYPE_PLOT_RENDERER (debrief_plot_renderer_get_type ())
+G_DECLARE_FINAL_TYPE (DebriefPlotRenderer, debrief_plot_renderer, DEBRIEF, PLOT_RENDERER, GObject)
+
+DebriefPlotRenderer *debrief_plot_renderer_new              (void);
+
+/* @data: DebriefPlotData, in run order (colours follow it). Keeps the view
+ * when the runs stay the same (resmoothed), else resets it. */
+void      debrief_plot_renderer_set_data          (DebriefPlotRenderer       *self,
+                                                   GPtrArray                 *data);
+guint     debrief_plot_renderer_get_n_runs        (DebriefPlotRenderer       *self);
+DebriefPlotData *debrief_plot_renderer_get_run    (DebriefPlotRenderer       *self,
+                                                   guint                      i);
+
+void      debrief_plot_renderer_set_palette       (DebriefPlotRenderer       *self,
+                                                   const DebriefPlotPalette  *palette);
+void      debrief_plot_renderer_set_font          (DebriefPlotRenderer       *self,
+                                                   const char                *family,
+                                                   double                     size_pt);
+void      debrief_plot_renderer_set_log_y         (DebriefPlotRenderer       *self,
+                                                   gboolean                   log_y);
+gboolean  debrief_plot_renderer_get_log_y         (DebriefPlotRenderer       *self);
+void      debrief_plot_renderer_set_x_unit        (DebriefPlotRenderer       *self,
+                                                   DebriefPlotXUnit           unit);
+/* The unit in use: the one asked for if the first run has it, else steps. */
+DebriefPlotXUnit debrief_plot_renderer_get_x_unit (DebriefPlotRenderer       *self);
+void      debrief_plot_renderer_set_layers       (DebriefPlotRenderer       *self,
+                                                   DebriefPlotLayers          layers);
+DebriefPlotLayers debrief_plot_renderer_get_layers (DebriefPlotRenderer      *self);
+void      debrief_plot_renderer_set_run_visible   (DebriefPlotRenderer       *self,
+                                                   guint                      run,
+                                                   gboolean                   visible);
+gboolean  debrief_plot_renderer_get_run_visible   (DebriefPlotRenderer       *self,
+                                                   guint                      run);
+void      debrief_plot_renderer_set_annotations   (DebriefPlotRenderer       *self,
+                                                   const DebriefPlotAnnotation *annotations,
+                                                   guint                      n_annotations);
+guint     debrief_plot_renderer_get_n_annotations (DebriefPlotRenderer       *self);
+
+/* The view, in steps (x) and loss (y). Auto axes follow the data: x its
+ * whole extent, y the extremes of what is visible inside the x range. */
+void      debrief_plot_renderer_reset_view        (DebriefPlotRenderer       *self);
+void      debrief_plot_renderer_set_view_x        (DebriefPlotRenderer       *self,
+                                                   double                     x0,
+                                                   double                     x1);
+void      debrief_plot_renderer_set_view          (DebriefPlotRenderer       *self,
+                                                   double                     x0,
+                                                   double                     x1,
+                                                   double                     y0,
+                                                   double                     y1);
+void      debrief_plot_renderer_get_view          (DebriefPlotRenderer       *self,
+                                                   double                    *x0,
+                                                   double                    *x1,
+                                                   double                    *y0,
+                                                   double                    *y1);
+gboolean  debrief_plot_renderer_get_data_bounds   (DebriefPlotRenderer       *self,
+                                                   double                    *x0,
+                                                   double                    *x1);
+gboolean  debrief_plot_renderer_is_zoomed         (DebriefPlotRenderer       *self);
+/* Zoom by @factor (< 1 zooms in) about the point (@px, @py) of the last drawn
+ * frame; y only when @zoom_y (else y stays as it is, auto or not). */
+void      debrief_plot_renderer_zoom_at           (DebriefPlotRenderer       *self,
+                                                   double                     factor,
+                                                   double                     px,
+                                                   double                     py,
+                                                   gboolean                   zoom_y);
+/* Move the view by pixels of the last drawn frame. */
+void      debrief_plot_renderer_pan               (DebriefPlotRenderer       *self,
+                                                   double                     dx,
+                                                   double                     dy);
+/* Zoom to the rectangle between two points of the last drawn frame. */
+void      debrief_plot_renderer_zoom_to_rect      (DebriefPlotRenderer       *self,
+                                                   double                     px0,
+                                                   double                     py0,
+                                                   double                     px1,
+                                                   double                     py1);
+/* Centre @step (to @step_end) with some context around it, y automatic. */
+void      debrief_plot_renderer_show_step         (DebriefPlotRenderer       *self,
+                                                   gint64                     step,
+                                                   gint64                     step_end);
+
+/* Geometry of the last drawn frame. */
+gboolean  debrief_plot_renderer_get_plot_area     (DebriefPlotRenderer       *self,
+                                                   DebriefPlotRect           *area);
+double    debrief_plot_renderer_x_to_step         (DebriefPlotRenderer       *self,
+                                                   double                     px);
+double    debrief_plot_renderer_step_to_x         (DebriefPlotRenderer       *self,
+                                                   double                     step);
+double    debrief_plot_renderer_value_to_y        (DebriefPlotRenderer       *self,
+                                                   double                     value);
+double    debrief_plot_renderer_y_to_value        (DebriefPlotRenderer       *self,
+                                                   double                     py);
+/* Index of the legend entry under (x, y), or -1. */
+int       debrief_plot_renderer_legend_hit        (DebriefPlotRenderer       *self,
+                                                   double                     x,
+                                                   double                     y);
+void      debrief_plot_renderer_toggle_legend     (DebriefPlotRenderer       *self,
+                                                   int                        entry);
+
+/* Crosshair at a pixel of the last frame; FALSE hides it. */
+void      debrief_plot_renderer_set_hover         (DebriefPlotRenderer       *self,
+                                                   gboolean                   hover,
+                                                   double                     px,
+                                                   double                     py);
+/* Step, raw, smoothed and validation values of every visible run near @step;
+ * Pango markup when @markup. NULL when there is nothing there. */
+char     *debrief_plot_renderer_describe_step     (DebriefPlotRenderer       *self,
+                                                   double                     step,
+                                                   gboolean                   markup);
+/* A sentence or two summarising the curves (accessible description). */
+char     *debrief_plot_renderer_describe          (DebriefPlotRenderer       *self);
+
+void      debrief_plot_renderer_draw              (DebriefPlotRenderer       *self,
+                                                   cairo_t                   *cr,
+                                                   int                        width,
+                                                   int                        height);
+/* PNG, SVG or PDF by the extension of @path. */
+gboolean  debrief_plot_renderer_export            (DebriefPlotRenderer       *self,
+                                                   const char                *path,
+                                                   int                        width,
+                                                   int                        height,
+                                                   GError                   **error);
+
+G_END_DECLS
