@@ -40,7 +40,8 @@ on_item_changed (DebriefSampler *sampler,
 {
   DebriefSampleState state = debrief_sampler_get_state (sampler, prompt, role);
   const char *role_name = debrief_sample_role_to_string (role);
-  g_autofree char *short_prompt = g_utf8_substring (debrief_sampler_get_prompt (sampler, prompt), 0, 40);
+  const char *full = debrief_sampler_get_prompt (sampler, prompt);
+  g_autofree char *short_prompt = g_utf8_substring (full, 0, MIN (g_utf8_strlen (full, -1), 40));
 
   switch (state)
     {
