@@ -565,7 +565,8 @@ test_slow_timeout (Fixture *fx, gconstpointer data)
   run_call (client, &call, DEBRIEF_API_CHAT);
   g_assert_error (call.error, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK);
   g_assert_nonnull (strstr (call.error->message, "timed out"));
-  g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
+  /* Only an upper bound: libsoup's timeouts are whole-second sources that GLib
+   * may fire early to coalesce wake-ups, so a 1 s timeout can end after ~0.7 s. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
   call_clear (&call);
 }
