@@ -482,8 +482,12 @@ render_inlines (Renderer   *r,
     {
       switch (cmark_node_get_type (node))
         {
-        case CMARK_NODE_TEXT:
         case CMARK_NODE_HTML_INLINE:
+          if (g_str_has_prefix (cmark_node_get_literal (node) ? cmark_node_get_literal (node) : "", "<!--"))
+            break;
+          insert_text (r, cmark_node_get_literal (node), -1);
+          break;
+        case CMARK_NODE_TEXT:
           insert_text (r, cmark_node_get_literal (node), -1);
           break;
         case CMARK_NODE_SOFTBREAK:
@@ -747,8 +751,14 @@ render_blocks (Renderer   *r,
             end_block (r, start, tag);
           }
           break;
-        case CMARK_NODE_CODE_BLOCK:
         case CMARK_NODE_HTML_BLOCK:
+          /* Comments (the report's generated-part marker, the hint under
+           * Notes) are invisible, as on a forge. */
+          if (g_str_has_prefix (cmark_node_get_literal (node) ? cmark_node_get_literal (node) : "", "<!--"))
+            break;
+          render_code_block (r, node);
+          break;
+        case CMARK_NODE_CODE_BLOCK:
           render_code_block (r, node);
           break;
         case CMARK_NODE_THEMATIC_BREAK:
@@ -1267,6 +1277,15 @@ build_table_widget (DebriefMarkdownView        *self,
     {
       char **row = g_ptr_array_index (table->rows, r);
 
+      /* "| | |" headers (key/value tables): no empty header band. */
+      if (r == 0)
+        {
+          gboolean empty = TRUE;
+          for (guint c = 0; c < table->n_columns && empty; c++)
+            empty = row[c][0] == '\0';
+          if (empty)
+            continue;
+        }
       for (guint c = 0; c < table->n_columns; c++)
         {
           g_autofree char *markup = debrief_markdown_inline_to_pango (row[c]);

@@ -8,8 +8,13 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "debrief-analysis.h"
 #include "debrief-application.h"
 #include "debrief-error.h"
+#include "debrief-finding.h"
+#include "debrief-plot-data.h"
+#include "debrief-plot-renderer.h"
+#include "debrief-report.h"
 #include "debrief-report-view.h"
 
 /* Typing stays smooth: the preview re-renders this long after the last key. */
@@ -19,6 +24,8 @@
 /* Below this the view is still being laid out (or squeezed): panes are
  * placed once it is at least this wide. */
 #define MIN_WIDTH_FOR_LAYOUT 700
+/* The loss plot exported beside the report (linked from it when present). */
+#define PLOT_FILENAME "loss.png"
 /* How long "Saved" and similar notes stay up. */
 #define MESSAGE_TIMEOUT_S 6
 
@@ -814,12 +821,22 @@ debrief_report_view_confirm_close_finish (DebriefReportView  *self,
 
 /* ------------------------------------------------------------ generation */
 
+static DebriefAnalysis *
+current_analysis (DebriefReportView *self)
+{
+  GObject *analysis = self->run != NULL ? debrief_run_get_analysis (self->run) : NULL;
+
+  return DEBRIEF_IS_ANALYSIS (analysis) ? DEBRIEF_ANALYSIS (analysis) : NULL;
+}
+
 static gboolean
 generate_markdown (DebriefReportView  *self,
                    char              **markdown,
                    GError            **error)
 {
-  GObject *analysis = self->run != NULL ? debrief_run_get_analysis (self->run) : NULL;
+  DebriefAnalysis *analysis = current_analysis (self);
+  DebriefReportExtras extras = { 0 };
+  g_autoptr(GFile) plot = NULL;
 
   *markdown = NULL;
   if (analysis == NULL)
@@ -828,9 +845,12 @@ generate_markdown (DebriefReportView  *self,
                    _("The run has not been analysed yet"));
       return FALSE;
     }
-  g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO,
-               _("Report generation is not available in this build"));
-  return FALSE;
+  /* A plot exported beside the report is linked (and shown in the preview). */
+  plot = g_file_get_child (debrief_run_get_folder (self->run), PLOT_FILENAME);
+  if (g_file_query_exists (plot, NULL))
+    extras.plot_image = PLOT_FILENAME;
+  *markdown = debrief_report_generate (self->run, analysis, &extras);
+  return TRUE;
 }
 
 /* No analysis.md yet: show one generated from the analysis (now, or when it
@@ -858,18 +878,75 @@ write_generated_report (DebriefReportView *self)
   update_status (self);
 }
 
+static void
+edited_copy_written (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(DebriefReportView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      g_autofree char *path = g_file_get_parse_name (G_FILE (object));
+      message = g_strdup_printf (_("Could not keep a copy of your edited report in %s: %s. "
+                                   "Undo (Ctrl+Z) still brings it back."), path, error->message);
+      show_note (self, message, TRUE);
+      return;
+    }
+  name = g_file_get_basename (G_FILE (object));
+  message = g_strdup_printf (_("You had edited the generated part of the report: that version is kept "
+                               "in %s (and Undo brings it back). Your Notes are unchanged."), name);
+  show_note (self, message, TRUE);
+}
+
+/* The report as it was, before a regeneration replaced hand edits outside
+ * Notes: written beside it under the name debrief_report_write() uses. */
+static void
+keep_edited_copy (DebriefReportView *self,
+                  const char        *text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *name = g_strdup_printf ("analysis-edited-%s.md", stamp);
+  g_autoptr(GFile) copy = g_file_get_child (debrief_run_get_folder (self->run), name);
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+  g_file_replace_contents_bytes_async (copy, bytes, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                       edited_copy_written, g_object_ref (self));
+}
+
 gboolean
 debrief_report_view_regenerate (DebriefReportView  *self,
                                 GError            **error)
 {
-  g_autofree char *markdown = NULL;
+  g_autofree char *generated = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *merged = NULL;
+  gboolean edited = FALSE;
 
   g_return_val_if_fail (DEBRIEF_IS_REPORT_VIEW (self), FALSE);
 
-  if (!generate_markdown (self, &markdown, error))
+  if (self->document == NULL || self->load_failed)
+    {
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO, _("No report is open"));
+      return FALSE;
+    }
+  if (!generate_markdown (self, &generated, error))
     return FALSE;
-  replace_text (self, markdown, TRUE);
-  render_now (self);
+  current = debrief_report_view_dup_text (self);
+  /* An empty editor has nothing of the user's to keep. */
+  merged = debrief_report_merge (generated, *current != '\0' ? current : NULL, &edited);
+  if (edited && *current != '\0')
+    keep_edited_copy (self, current);
+  if (g_strcmp0 (merged, current) != 0)
+    {
+      /* One undoable step: Ctrl+Z brings back the text as it was. */
+      replace_text (self, merged, TRUE);
+      render_now (self);
+    }
   return TRUE;
 }
 
@@ -1060,17 +1137,25 @@ search_action (GtkWidget  *widget,
 
 /* ----------------------------------------------------------------- export */
 
+/* The exported plot: the size debrief-cli plot draws by default. */
+#define PLOT_EXPORT_WIDTH 1600
+#define PLOT_EXPORT_HEIGHT 900
+
 typedef struct
 {
   GFile *folder;
   char *text;
   GPtrArray *images;   /* GFile pairs: source, destination */
+  DebriefRun *run;     /* for the plot; its series do not change once loaded */
+  DebriefPlotSmoothMethod smooth_method;
+  double smoothing;
 } ExportData;
 
 static void
 export_data_free (ExportData *data)
 {
   g_clear_object (&data->folder);
+  g_clear_object (&data->run);
   g_free (data->text);
   g_ptr_array_unref (data->images);
   g_free (data);
@@ -1118,6 +1203,47 @@ export_thread (GTask        *task,
         }
     }
 
+  /* The loss plot, drawn fresh, as the report's PNG. */
+  if (data->run != NULL && (debrief_run_get_train_loss (data->run) != NULL
+                            || debrief_run_get_val_loss (data->run) != NULL))
+    {
+      g_autoptr(GPtrArray) plot_data = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_plot_data_unref);
+      g_autoptr(DebriefPlotRenderer) renderer = debrief_plot_renderer_new ();
+      g_autoptr(GFile) png = g_file_get_child (data->folder, PLOT_FILENAME);
+      g_autofree char *png_path = g_file_get_path (png);
+      DebriefPlotAnnotation annotations[DEBRIEF_PLOT_DATA_MAX_BASIC];
+      DebriefPlotPalette palette;
+      DebriefPlotData *d = debrief_plot_data_new (data->run, data->smooth_method, data->smoothing);
+      guint n = debrief_plot_data_basic_annotations (d, 0, annotations);
+
+      g_ptr_array_add (plot_data, d);
+      debrief_plot_palette_init (&palette, FALSE);
+      debrief_plot_renderer_set_palette (renderer, &palette);
+      debrief_plot_renderer_set_font (renderer, "Sans", 10.0);
+      debrief_plot_renderer_set_data (renderer, plot_data);
+      debrief_plot_renderer_set_annotations (renderer, annotations, n);
+      if (png_path == NULL
+          || !debrief_plot_renderer_export (renderer, png_path, PLOT_EXPORT_WIDTH, PLOT_EXPORT_HEIGHT, &error))
+        {
+          if (error == NULL)
+            g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED, _("%s: not a local folder"), png_path);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* Linked from the exported copy if the report does not show it yet. */
+      if (strstr (data->text, "](" PLOT_FILENAME ")") == NULL)
+        {
+          const char *title_end = g_str_has_prefix (data->text, "# ") ? strchr (data->text, '\n') : NULL;
+          g_autofree char *link = g_strdup_printf ("![%s](%s)\n\n", _("Loss curves"), PLOT_FILENAME);
+          char *with_plot = title_end != NULL
+                            ? g_strdup_printf ("%.*s\n%s%s", (int) (title_end - data->text + 1), data->text,
+                                               link, title_end + 1)
+                            : g_strconcat (link, data->text, NULL);
+          g_free (data->text);
+          data->text = with_plot;
+        }
+    }
+
   /* The markdown last, atomically, keeping any file it replaces as "~". */
   if (!g_file_replace_contents (target, data->text, strlen (data->text), NULL, TRUE,
                                 G_FILE_CREATE_NONE, NULL, cancellable, &error))
@@ -1150,6 +1276,14 @@ debrief_report_view_export_async (DebriefReportView   *self,
   data->folder = g_object_ref (folder);
   data->text = debrief_report_view_dup_text (self);
   data->images = g_ptr_array_new_with_free_func (g_object_unref);
+  data->run = self->run != NULL ? g_object_ref (self->run) : NULL;
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+    g_autofree char *method = g_settings_get_string (settings, "smoothing-method");
+
+    data->smoothing = CLAMP (g_settings_get_double (settings, "smoothing"), 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
+    data->smooth_method = g_strcmp0 (method, "median") == 0 ? DEBRIEF_PLOT_SMOOTH_MEDIAN : DEBRIEF_PLOT_SMOOTH_EMA;
+  }
 
   layout = debrief_markdown_view_get_layout (self->preview);
   base = debrief_markdown_view_get_base_folder (self->preview);
@@ -1249,13 +1383,109 @@ export_action (GtkWidget  *widget,
 
 /* --------------------------------------------------------- recommendations */
 
+static GtkWidget *
+recommendation_row (DebriefFinding *finding)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon;
+  GtkWidget *title = gtk_label_new (debrief_finding_get_title (finding));
+  GtkWidget *fix;
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Add to Report"));
+  g_autofree char *markdown = debrief_finding_to_markdown (finding);
+  g_autofree char *fix_text = NULL;
+  DebriefSeverity severity = debrief_finding_get_severity (finding);
+
+  icon = gtk_image_new_from_icon_name (severity == DEBRIEF_SEVERITY_ERROR ? "dialog-error-symbolic"
+                                       : severity == DEBRIEF_SEVERITY_WARNING ? "dialog-warning-symbolic"
+                                       : "dialog-information-symbolic");
+  gtk_widget_add_css_class (icon, severity == DEBRIEF_SEVERITY_ERROR ? "error"
+                            : severity == DEBRIEF_SEVERITY_WARNING ? "warning" : "accent");
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (header), icon);
+  gtk_box_append (GTK_BOX (header), title);
+  gtk_box_append (GTK_BOX (box), header);
+
+  fix_text = g_strdup_printf (_("Fix: %s"), debrief_finding_get_fix (finding) ? debrief_finding_get_fix (finding) : "");
+  fix = gtk_label_new (fix_text);
+  gtk_label_set_wrap (GTK_LABEL (fix), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (fix), 0);
+  gtk_label_set_selectable (GTK_LABEL (fix), TRUE);
+  gtk_box_append (GTK_BOX (box), fix);
+
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.add-to-report");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", markdown);
+  gtk_widget_set_tooltip_text (button, _("Insert this finding and its fix at the cursor"));
+  gtk_box_append (GTK_BOX (box), button);
+
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, debrief_finding_get_title (finding),
+                                  -1);
+  return row;
+}
+
+static GtkWidget *
+message_row (const char *text)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
+}
+
+/* Each finding with its fix, from the run's analysis, most severe first. */
 static void
 populate_recommendations (DebriefReportView *self)
 {
+  DebriefAnalysis *analysis = current_analysis (self);
+  GListModel *findings;
   GtkWidget *child;
+  guint n;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recommendations_list))) != NULL)
     gtk_list_box_remove (self->recommendations_list, child);
+
+  if (self->run == NULL)
+    return;
+  if (analysis == NULL)
+    {
+      gtk_list_box_append (self->recommendations_list, message_row (_("Waiting for the analysis…")));
+      return;
+    }
+  findings = debrief_analysis_get_findings (analysis);
+  n = g_list_model_get_n_items (findings);
+  if (n == 0)
+    {
+      gtk_list_box_append (self->recommendations_list,
+                           message_row (debrief_analysis_get_verdict (analysis)));
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, i);
+      gtk_list_box_append (self->recommendations_list, recommendation_row (finding));
+    }
 }
 
 /* ------------------------------------------------------------------- runs */
@@ -1399,7 +1629,7 @@ static void
 update_actions (DebriefReportView *self)
 {
   gboolean open = self->document != NULL && !self->load_failed;
-  gboolean analysed = self->run != NULL && debrief_run_get_analysis (self->run) != NULL;
+  gboolean analysed = current_analysis (self) != NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.save", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.regenerate", open && analysed);

@@ -8,8 +8,11 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "debrief-analysis.h"
 #include "debrief-core.h"
 #include "debrief-document.h"
+#include "debrief-finding.h"
+#include "debrief-report.h"
 #include "debrief-markdown-view.h"
 #include "debrief-report-view.h"
 
@@ -911,6 +914,207 @@ test_report_missing_file (ReportFixture *fx,
   g_assert_false (g_file_test (fx->folder.path, G_FILE_TEST_EXISTS));
 }
 
+/* A real run (the shared "overfit" run) in a folder of its own. */
+static void
+analysed_setup (ReportFixture *fx,
+                gconstpointer  data)
+{
+  g_autofree char *source = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", "overfit", "metrics.json", NULL);
+  g_autofree char *target = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) run_folder = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  folder_setup (&fx->folder);
+  target = g_build_filename (fx->folder.run_dir, "metrics.json", NULL);
+  g_assert_true (g_file_get_contents (source, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (target, contents, length, NULL));
+  run_folder = g_file_new_for_path (fx->folder.run_dir);
+  fx->run = debrief_run_load (run_folder, NULL, &error);
+  g_assert_no_error (error);
+
+  fx->window = GTK_WIDGET (adw_application_window_new (NULL));
+  fx->view = DEBRIEF_REPORT_VIEW (debrief_report_view_new ());
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1200, 700);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (fx->window), GTK_WIDGET (fx->view));
+  gtk_window_present (GTK_WINDOW (fx->window));
+  debrief_report_view_set_run (fx->view, fx->run);
+  wait_for (view_idle, fx->view);
+  drain ();
+}
+
+static void
+analyse (ReportFixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefAnalysis) analysis = debrief_analysis_run (fx->run, NULL, &error);
+
+  g_assert_no_error (error);
+  debrief_run_set_analysis (fx->run, G_OBJECT (analysis));
+}
+
+static guint
+count_edited_copies (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "analysis-edited-"))
+      n++;
+  return n;
+}
+
+static char *
+first_edited_copy (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "analysis-edited-"))
+      {
+        g_autofree char *path = g_build_filename (dir_path, name, NULL);
+        return read_file (path);
+      }
+  return NULL;
+}
+
+/* Complete: written to the end (the Notes come last). */
+static gboolean
+edited_copy_written (gpointer data)
+{
+  g_autofree char *copy = count_edited_copies (data) > 0 ? first_edited_copy (data) : NULL;
+  return copy != NULL && strstr (copy, "Tuesday") != NULL;
+}
+
+static void
+replace_in_buffer (DebriefReportView *view,
+                   const char        *needle,
+                   const char        *replacement)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (debrief_report_view_get_buffer (view));
+  GtkTextIter start, match_start, match_end;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, needle, 0, &match_start, &match_end, NULL));
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_delete (buffer, &match_start, &match_end);
+  gtk_text_buffer_insert (buffer, &match_start, replacement, -1);
+  gtk_text_buffer_end_user_action (buffer);
+}
+
+static void
+test_report_regenerate_keeps_notes (ReportFixture *fx,
+                                    gconstpointer  data)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (debrief_report_view_get_buffer (fx->view));
+  g_autofree char *text = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *copy = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *my_notes = "## Notes\n\nTried rank 64 on Tuesday: *worse*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+
+  /* No analysis.md and no analysis: nothing to regenerate from yet. */
+  g_assert_false (debrief_report_view_regenerate (fx->view, &error));
+  g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO);
+  g_clear_error (&error);
+
+  /* The analysis arrives: the report appears, generated, not yet on disk. */
+  analyse (fx);
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_true (g_str_has_prefix (text, "# Debrief: run"));
+  g_assert_nonnull (strstr (text, "## Notes"));
+  g_assert_false (debrief_report_view_get_modified (fx->view));
+  g_assert_false (g_file_test (fx->folder.path, G_FILE_TEST_EXISTS));
+
+  /* The recommendations panel lists the findings with their fixes. */
+  {
+    GListModel *findings = debrief_analysis_get_findings (DEBRIEF_ANALYSIS (debrief_run_get_analysis (fx->run)));
+    g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (findings), >, 0);
+    g_assert_true (label_in_tree_has (GTK_WIDGET (fx->view), debrief_finding_get_fix (finding)));
+  }
+
+  /* The user writes notes (everything from "## Notes" on) and saves. */
+  notes = debrief_report_extract_notes (text);
+  replace_in_buffer (fx->view, notes, my_notes);
+  g_assert_true (save_view (fx->view, &error));
+  g_assert_no_error (error);
+
+  /* Regenerating keeps the notes byte for byte; with no hand edits above
+   * them, no copy is made. */
+  g_assert_true (debrief_report_view_regenerate (fx->view, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_true (g_str_has_suffix (text, my_notes));
+  {
+    /* Give a (wrong) copy time to appear. */
+    gboolean timed_out = FALSE;
+    g_timeout_add (500, timed_out_cb, &timed_out);
+    while (!timed_out)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpuint (count_edited_copies (fx->folder.run_dir), ==, 0);
+
+  /* Now a hand edit in the generated part: regenerating replaces it, but
+   * keeps it — in a copy beside the report, and in Undo. */
+  replace_in_buffer (fx->view, "## Findings", "## Findings (checked by hand: agreed)");
+  g_assert_true (debrief_report_view_regenerate (fx->view, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_null (strstr (text, "checked by hand"));
+  g_assert_true (g_str_has_suffix (text, my_notes));
+  wait_for (edited_copy_written, fx->folder.run_dir);
+  copy = first_edited_copy (fx->folder.run_dir);
+  g_assert_nonnull (strstr (copy, "## Findings (checked by hand: agreed)"));
+  g_assert_true (g_str_has_suffix (copy, my_notes));
+  gtk_text_buffer_undo (buffer);
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (fx->view);
+  g_assert_nonnull (strstr (text, "checked by hand"));
+}
+
+static void
+test_report_export (ReportFixture *fx,
+                    gconstpointer  data)
+{
+  g_autofree char *out_dir = g_build_filename (fx->folder.dir, "export", "nested", NULL);
+  g_autofree char *md_path = g_build_filename (out_dir, "analysis.md", NULL);
+  g_autofree char *png_path = g_build_filename (out_dir, "loss.png", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (out_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) plot = NULL;
+  g_autofree char *exported = NULL;
+  g_autofree char *text = NULL;
+
+  analyse (fx);
+  text = debrief_report_view_dup_text (fx->view);
+  debrief_report_view_export_async (fx->view, out, NULL, store_result, &result);
+  wait_for (result_arrived, &result);
+  g_assert_true (debrief_report_view_export_finish (fx->view, result, &error));
+  g_assert_no_error (error);
+
+  /* The markdown, with the plot linked, and the plot itself. */
+  exported = read_file (md_path);
+  g_assert_nonnull (strstr (exported, "](loss.png)"));
+  g_assert_true (g_str_has_prefix (exported, "# Debrief: run\n"));
+  g_assert_true (g_str_has_suffix (exported, strchr (text, '\n') + 1));
+  plot = gdk_pixbuf_new_from_file (png_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (plot), ==, 1600);
+  g_assert_cmpint (gdk_pixbuf_get_height (plot), ==, 900);
+  /* The editor's text is untouched by the export. */
+  g_clear_pointer (&exported, g_free);
+  exported = debrief_report_view_dup_text (fx->view);
+  g_assert_cmpstr (exported, ==, text);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -946,6 +1150,10 @@ main (int   argc,
   ADD ("/report-view/failed-save-keeps-file", report_md, test_report_failed_save_keeps_file);
   ADD ("/report-view/search", report_md, test_report_search);
   ADD ("/report-view/missing-file", NULL, test_report_missing_file);
+  g_test_add ("/report-view/regenerate-keeps-notes", ReportFixture, NULL, analysed_setup,
+              test_report_regenerate_keeps_notes, report_teardown);
+  g_test_add ("/report-view/export", ReportFixture, NULL, analysed_setup,
+              test_report_export, report_teardown);
 #undef ADD
 
   {
