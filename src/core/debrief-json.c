@@ -169,6 +169,35 @@ slow_number (const char *start,
   return endptr == text + n;
 }
 
+/* Eight ASCII digits at once (the SWAR trick of fast_float / simdjson). */
+static inline gboolean
+eight_digits (const char *p,
+              guint64    *out)
+{
+  guint64 v;
+
+  memcpy (&v, p, sizeof v);
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
+  v = GUINT64_SWAP_LE_BE (v);
+#endif
+  {
+    guint64 high = v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0);
+    guint64 carry = (v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0);
+    if ((high | (carry >> 4)) != G_GUINT64_CONSTANT (0x3333333333333333))
+      return FALSE;
+  }
+  v -= G_GUINT64_CONSTANT (0x3030303030303030);
+  v = (v * 10) + (v >> 8);
+  v = (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x000F424000000064)) +
+       (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x0000271000000001))) >> 32;
+  *out = v;
+  return TRUE;
+}
+
+/* The mantissa is kept exact below these: ×10 + 9, or ×10^8 + 99999999, stays under 2^64. */
+#define MANTISSA_DIGIT_LIMIT G_GUINT64_CONSTANT (1000000000000000000)
+#define MANTISSA_CHUNK_LIMIT G_GUINT64_CONSTANT (100000000000)
+
 gboolean
 debrief_json_parse_number (const char **pp,
                            const char  *end,
@@ -178,10 +207,10 @@ debrief_json_parse_number (const char **pp,
   const char *start = p;
   gboolean negative = FALSE;
   guint64 mantissa = 0;
-  int n_digits = 0;     /* significant digits in mantissa */
   int exponent = 0;
   gboolean any_digit = FALSE;
   gboolean too_many = FALSE;
+  guint64 chunk;
 
   if (p < end && (*p == '-' || *p == '+'))
     {
@@ -216,12 +245,8 @@ debrief_json_parse_number (const char **pp,
   while (p < end && g_ascii_isdigit (*p))
     {
       any_digit = TRUE;
-      if (n_digits < 19)
-        {
-          mantissa = mantissa * 10 + (guint64) (*p - '0');
-          if (mantissa != 0)
-            n_digits++;
-        }
+      if (mantissa < MANTISSA_DIGIT_LIMIT)
+        mantissa = mantissa * 10 + (guint64) (*p - '0');
       else
         {
           too_many = TRUE;
@@ -232,14 +257,19 @@ debrief_json_parse_number (const char **pp,
   if (p < end && *p == '.')
     {
       p++;
+      while (end - p >= 8 && mantissa < MANTISSA_CHUNK_LIMIT && eight_digits (p, &chunk))
+        {
+          any_digit = TRUE;
+          mantissa = mantissa * 100000000 + chunk;
+          exponent -= 8;
+          p += 8;
+        }
       while (p < end && g_ascii_isdigit (*p))
         {
           any_digit = TRUE;
-          if (n_digits < 19)
+          if (mantissa < MANTISSA_DIGIT_LIMIT)
             {
               mantissa = mantissa * 10 + (guint64) (*p - '0');
-              if (mantissa != 0)
-                n_digits++;
               exponent--;
             }
           else

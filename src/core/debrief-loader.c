@@ -506,6 +506,9 @@ load_folder (DebriefLoadJob  *job,
   debrief_run_set_format (best, llamafactory && g_strcmp0 (format, "hf_trainer") == 0 ? "llamafactory" : format);
   complete_config (job, best);
 
+  if (job->progress != NULL)
+    job->progress (job->progress_data, 1.0);
+
   if (loss_points (best) == 0)
     debrief_run_add_warning (best, _("%s: no loss was logged (an RL run logging rewards?); its curves are "
                                      "shown, the loss-based checks do not apply"),

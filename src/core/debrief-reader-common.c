@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -99,6 +101,18 @@ debrief_read_progress (DebriefReadContext *ctx,
                        gsize               done,
                        gsize               total)
 {
+  if (ctx->mapped_data != NULL && done > ctx->mapped_released)
+    {
+      gsize page = (gsize) sysconf (_SC_PAGESIZE);
+      /* The mapping starts on a page boundary; release whole pages behind the reader. */
+      gsize upto = (done / page) * page;
+      if (upto > ctx->mapped_released)
+        {
+          madvise ((void *) (ctx->mapped_data + ctx->mapped_released), upto - ctx->mapped_released,
+                   MADV_DONTNEED);
+          ctx->mapped_released = upto;
+        }
+    }
   if (ctx->progress)
     ctx->progress (ctx->progress_data, done, total);
 }
@@ -209,7 +223,13 @@ debrief_load_job_map (DebriefLoadJob     *job,
                    *out_path);
       return NULL;
     }
-  return debrief_reader_map_file (*out_path, *out_path, error);
+  {
+    GMappedFile *mapped = debrief_reader_map_file (*out_path, *out_path, error);
+    /* GMappedFile maps read-only and private: see DebriefReadContext.mapped_data. */
+    if (mapped != NULL && g_mapped_file_get_length (mapped) > 0)
+      ctx->mapped_data = g_mapped_file_get_contents (mapped);
+    return mapped;
+  }
 }
 
 void

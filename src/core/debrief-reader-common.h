@@ -22,6 +22,12 @@ typedef struct
   gpointer progress_data;
   guint n_warnings;
   guint n_suppressed;
+  /* Set when the data is a read-only private file mapping: pages already
+   * parsed are given back at each progress report, so that a 500 MB log does
+   * not stay resident while its points are read (they reload from the page
+   * cache if touched again). */
+  const char *mapped_data;
+  gsize mapped_released;
 } DebriefReadContext;
 
 /* More warnings than this from one file are counted, not listed: a 500 MB log

@@ -111,8 +111,8 @@ debrief_reader_csv_detect (const char *data,
                            gsize       length)
 {
   const char *pos = data;
-  const char *line;
-  gsize line_length;
+  const char *line = NULL;
+  gsize line_length = 0;
   gboolean terminated;
   Field fields[256];
   gboolean has_step = FALSE, has_loss = FALSE;
@@ -145,11 +145,11 @@ debrief_reader_csv_parse (DebriefReadContext *ctx,
   g_autofree Field *fields = NULL;
   const char *pos = data;
   const char *end = data + length;
-  const char *line;
+  const char *line = NULL;
   const char *header = NULL;
   gsize header_length = 0;
-  gsize line_length;
-  gboolean terminated;
+  gsize line_length = 0;
+  gboolean terminated = FALSE;
   guint line_number = 0;
   guint header_line = 0;
   guint n_columns = 0;

@@ -79,11 +79,24 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
       return FALSE;
     }
 
-  /* Size the arrays from the first line's length. */
+  /* Size the arrays from the shortest of the first lines (evaluation lines are
+   * longer): too many is untouched address space, too few is a copy of every array. */
   {
-    const char *nl = memchr (data, '\n', MIN (length, 65536));
-    if (nl != NULL && nl > data)
-      debrief_series_set_reserve (set, length / (gsize) (nl - data + 1) + 16);
+    const char *p = data;
+    const char *window_end = data + MIN (length, 65536);
+    gsize shortest = G_MAXSIZE;
+
+    for (int i = 0; i < 16 && p < window_end; i++)
+      {
+        const char *nl = memchr (p, '\n', window_end - p);
+        if (nl == NULL)
+          break;
+        if (nl > p)
+          shortest = MIN (shortest, (gsize) (nl - p + 1));
+        p = nl + 1;
+      }
+    if (shortest != G_MAXSIZE)
+      debrief_series_set_reserve (set, length / shortest + length / shortest / 8 + 16);
   }
 
   while (next_line (&pos, end, &line))

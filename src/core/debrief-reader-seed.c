@@ -92,9 +92,19 @@ read_train_losses (DebriefReadContext *ctx,
                    guint              *n_null)
 {
   gint64 step = 0;
+  const char *close;
 
   if (!debrief_json_reader_begin_array (reader))
     return;
+  /* Size the series once: the elements are numbers, so the array ends at the next ']'. */
+  close = memchr (reader->pos, ']', reader->end - reader->pos);
+  if (close != NULL)
+    {
+      gsize n = 1;
+      for (const char *c = reader->pos; c < close; c++)
+        n += *c == ',';
+      debrief_series_reserve (train, n);
+    }
   while (debrief_json_reader_next_element (reader))
     {
       double v;
@@ -204,6 +214,7 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
   gboolean have_train = FALSE;
   gboolean truncated = FALSE;
   gint64 eval_every = 0;
+  double tokens_per_step = NAN;
   gsize n_train_steps = 0;
   guint n_null = 0;
   const char *key;
@@ -247,6 +258,9 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
             else if (strcmp (name, "val_steps") == 0)
               val_steps = array;
           }
+        else if (key_is (key, key_length, "tokens_per_step") &&
+                 debrief_json_reader_peek (&reader) == DEBRIEF_JSON_NUMBER)
+          debrief_json_reader_read_number (&reader, &tokens_per_step);
         else if (!debrief_json_reader_skip (&reader))
           break;
         if (g_cancellable_is_cancelled (ctx->cancellable))
@@ -317,6 +331,25 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
         }
       debrief_json_node_get_int (config, "eval_every", &eval_every);
     }
+
+  /* Tokens per step × steps per epoch, when the config did not say. */
+  {
+    DebriefRunConfig *run_config = debrief_run_get_config (ctx->run);
+    gint64 steps_per_epoch = run_config->steps_per_epoch;
+
+    if (steps_per_epoch == 0 && run_config->max_steps > 0 && isfinite (run_config->num_epochs) &&
+        run_config->num_epochs >= 1 && fmod ((double) run_config->max_steps, run_config->num_epochs) == 0)
+      steps_per_epoch = (gint64) ((double) run_config->max_steps / run_config->num_epochs);
+    if (run_config->dataset_tokens == 0 && isfinite (tokens_per_step) && tokens_per_step >= 1 &&
+        tokens_per_step < 1e12 && steps_per_epoch > 0)
+      {
+        run_config->dataset_tokens = (gint64) tokens_per_step * steps_per_epoch;
+        g_free (run_config->dataset_tokens_source);
+        run_config->dataset_tokens_source = g_strdup_printf (_("%s: tokens_per_step × %" G_GINT64_FORMAT
+                                                               " steps per epoch"),
+                                                             ctx->rel, steps_per_epoch);
+      }
+  }
 
   if (have_train)
     {

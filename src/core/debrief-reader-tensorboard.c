@@ -384,9 +384,9 @@ parse_event (DebriefSeriesSet *set,
               if (sfield == 1 && swire == 2)
                 {
                   Pb value = pb_bytes (&summary);
-                  const char *tag;
-                  gsize tag_length;
-                  double scalar;
+                  const char *tag = NULL;
+                  gsize tag_length = 0;
+                  double scalar = NAN;
 
                   if (!value.bad && summary_value (value, &tag, &tag_length, &scalar))
                     {

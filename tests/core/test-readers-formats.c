@@ -136,6 +136,18 @@ test_seed_single_point (void)
 }
 
 static void
+test_seed_tokens_per_step (void)
+{
+  g_autoptr(DebriefRun) run = load ("formats/seed/tokens-per-step");
+  DebriefRunConfig *config = debrief_run_get_config (run);
+
+  /* 6 steps over 2 epochs: 3 steps of 2048 tokens per epoch. */
+  g_assert_cmpint (config->dataset_tokens, ==, 3 * 2048);
+  g_assert_nonnull (strstr (config->dataset_tokens_source, "tokens_per_step"));
+  g_assert_cmpint (debrief_series_get_step (debrief_run_get_val_loss (run), 1), ==, 6);
+}
+
+static void
 test_seed_memory_entry_point (void)
 {
   const char *text = "{\"val_losses\": [2.0, 1.5], \"train_losses\": [3, 2, 1, 0.5]}";
@@ -369,7 +381,7 @@ test_discover_formats_tree (void)
 
   g_assert_no_error (error);
   /* Every fixture folder two levels down (formats/<format>/<case>). */
-  g_assert_cmpuint (runs->len, ==, 14);
+  g_assert_cmpuint (runs->len, ==, 15);
   for (guint i = 1; i < runs->len; i++)
     {
       g_autofree char *a = g_file_get_path (g_ptr_array_index (runs, i - 1));
@@ -584,6 +596,7 @@ main (int   argc,
   g_test_add_func ("/readers/seed/truncated", test_seed_truncated);
   g_test_add_func ("/readers/seed/single-point", test_seed_single_point);
   g_test_add_func ("/readers/seed/memory", test_seed_memory_entry_point);
+  g_test_add_func ("/readers/seed/tokens-per-step", test_seed_tokens_per_step);
   g_test_add_func ("/readers/hf/checkpoints-only", test_hf_checkpoints_only);
   g_test_add_func ("/readers/hf/text-config", test_hf_text_config);
   g_test_add_func ("/readers/llamafactory/loaded-once", test_llamafactory_loaded_once);
