@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "debrief-core.h"
+#include "debrief-capacity-card.h"
+#include "debrief-findings-view.h"
 #include "debrief-run-row.h"
 #include "debrief-window.h"
 #include "debrief-report-view.h"
@@ -809,6 +811,8 @@ debrief_window_init (DebriefWindow *self)
 
   /* Feature widgets go into their slots here, one line each. */
   adw_bin_set_child (self->report_slot, g_object_new (DEBRIEF_TYPE_REPORT_VIEW, "runs", self->runs, NULL));
+  adw_bin_set_child (self->findings_slot, debrief_findings_view_new (G_LIST_MODEL (self->runs)));
+  adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (G_LIST_MODEL (self->runs)));
 
   update_state (self);
 }

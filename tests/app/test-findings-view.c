@@ -1,0 +1,267 @@
+/* test-findings-view.c: DebriefFindingsView and DebriefCapacityCard on real runs (under Xvfb)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "debrief-capacity-card.h"
+#include "debrief-core.h"
+#include "debrief-findings-view.h"
+
+typedef gboolean (*WidgetPredicate) (GtkWidget *widget, gconstpointer data);
+
+static GtkWidget *
+find_widget (GtkWidget       *root,
+             WidgetPredicate  predicate,
+             gconstpointer    data)
+{
+  if (predicate (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, predicate, data);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static DebriefRun *
+load_run (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", name, NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  DebriefRun *run = debrief_run_load (folder, NULL, &error);
+
+  g_assert_no_error (error);
+  return run;
+}
+
+static gboolean
+all_analysed (GListModel *runs)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (runs); i++)
+    {
+      g_autoptr(DebriefRun) run = g_list_model_get_item (runs, i);
+      if (debrief_run_get_analysis (run) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_for_analysis (GListModel *runs)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  /* A periodic wake-up so a blocking iteration always returns to re-check. */
+  guint tick = g_timeout_add (20, wake_up, NULL);
+
+  while (!all_analysed (runs))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  /* Let the idle rebuilds run too (bounded: a spinner keeps the frame clock busy). */
+  for (int k = 0; k < 200 && g_main_context_iteration (NULL, FALSE); k++)
+    ;
+  g_source_remove (tick);
+}
+
+typedef struct
+{
+  gint64 step;
+  char *markdown;
+  gint64 signal_step;
+} Received;
+
+static void
+show_step_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  Received *received = user_data;
+  received->step = g_variant_get_int64 (parameter);
+}
+
+static void
+add_to_report_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  Received *received = user_data;
+  g_free (received->markdown);
+  received->markdown = g_variant_dup_string (parameter, NULL);
+}
+
+static void
+show_step_signal (DebriefFindingsView *view,
+                  gint64               step,
+                  Received            *received)
+{
+  received->signal_step = step;
+}
+
+static void
+test_findings_view (void)
+{
+  g_autoptr(GListStore) runs = g_list_store_new (DEBRIEF_TYPE_RUN);
+  g_autoptr(DebriefRun) overfit = load_run ("overfit");
+  g_autoptr(DebriefRun) healthy = load_run ("healthy");
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) show_step = g_simple_action_new ("show-step", G_VARIANT_TYPE_INT64);
+  g_autoptr(GSimpleAction) add_to_report = g_simple_action_new ("add-to-report", G_VARIANT_TYPE_STRING);
+  Received received = { -1, NULL, -1 };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view, *row, *button;
+
+  g_signal_connect (show_step, "activate", G_CALLBACK (show_step_activated), &received);
+  g_signal_connect (add_to_report, "activate", G_CALLBACK (add_to_report_activated), &received);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (show_step));
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (add_to_report));
+  gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (group));
+
+  view = debrief_findings_view_new (G_LIST_MODEL (runs));
+  g_signal_connect (view, "show-step", G_CALLBACK (show_step_signal), &received);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Adding runs starts their analysis in the background. */
+  g_list_store_append (runs, overfit);
+  g_list_store_append (runs, healthy);
+  g_assert_nonnull (find_widget (view, is_row_titled, "Analysing…"));
+  wait_for_analysis (G_LIST_MODEL (runs));
+  g_assert_true (debrief_analysis_has_finding (DEBRIEF_ANALYSIS (debrief_run_get_analysis (overfit)),
+                                               DEBRIEF_FINDING_OVERFITTING));
+  g_assert_null (find_widget (view, is_row_titled, "Analysing…"));
+
+  row = find_widget (view, is_row_titled, "Validation loss increases");
+  g_assert_nonnull (row);
+  g_assert_true (ADW_IS_EXPANDER_ROW (row));
+  g_assert_nonnull (find_widget (row, is_row_titled, "Evidence"));
+  g_assert_nonnull (find_widget (row, is_row_titled, "Likely cause"));
+  g_assert_nonnull (find_widget (row, is_row_titled, "Fix"));
+  /* The healthy run says so. */
+  g_assert_nonnull (find_widget (view, is_row_titled, "No problems found"));
+
+  button = find_widget (row, is_named, "show-step");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpint (received.signal_step, ==, 40);
+  g_assert_cmpint (received.step, ==, 40);
+
+  button = find_widget (row, is_named, "add-to-report");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_nonnull (received.markdown);
+  g_assert_nonnull (strstr (received.markdown, "`overfitting`"));
+  g_assert_nonnull (strstr (received.markdown, "Stop at step 40"));
+
+  /* Closing a run removes its findings. */
+  g_list_store_remove (runs, 0);
+  g_assert_null (find_widget (view, is_row_titled, "Validation loss increases"));
+
+  g_free (received.markdown);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+status_is (GtkWidget  *card,
+           const char *status)
+{
+  GtkWidget *row = find_widget (card, is_named, "status");
+  return row && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), status) == 0;
+}
+
+static void
+test_capacity_card (void)
+{
+  g_autoptr(GListStore) runs = g_list_store_new (DEBRIEF_TYPE_RUN);
+  g_autoptr(DebriefRun) run = load_run ("overfit");
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *card, *view;
+  GObject *first;
+  gint64 deadline;
+
+  view = debrief_findings_view_new (G_LIST_MODEL (runs));   /* starts the analyses */
+  card = debrief_capacity_card_new (G_LIST_MODEL (runs));
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+    gtk_box_append (GTK_BOX (box), view);
+    gtk_box_append (GTK_BOX (box), card);
+    gtk_window_set_child (GTK_WINDOW (window), box);
+  }
+  gtk_window_present (GTK_WINDOW (window));
+  g_list_store_append (runs, run);
+  wait_for_analysis (G_LIST_MODEL (runs));
+  /* 73,984 parameters for 8,192 tokens at ~3.75 bits. */
+  g_assert_true (status_is (card, "OK"));
+  g_assert_nonnull (find_widget (card, is_row_titled, "Headroom"));
+
+  /* An unknown model name is refused and nothing changes. */
+  first = debrief_run_get_analysis (run);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (card, is_named, "model")), "no-such-model-xyz");
+  g_signal_emit_by_name (find_widget (card, is_named, "check"), "clicked");
+  g_assert_true (debrief_run_get_analysis (run) == first);
+  g_assert_cmpint (debrief_run_get_config (run)->dims.hidden_size, ==, 128);
+
+  /* The user says the data is bigger: rank 1, a million tokens; the check runs again. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (card, is_named, "model")),
+                         debrief_run_get_config (run)->base_model ? debrief_run_get_config (run)->base_model : "");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_widget (card, is_named, "rank")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_widget (card, is_named, "tokens")), 1000000);
+  g_signal_emit_by_name (find_widget (card, is_named, "check"), "clicked");
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (debrief_run_get_analysis (run) == first || !status_is (card, "UNDERCAPACITY"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpint (debrief_run_get_config (run)->lora_rank, ==, 1);
+  g_assert_cmpint (debrief_run_get_config (run)->dataset_tokens, ==, 1000000);
+  g_assert_nonnull (find_widget (card, is_row_titled, "Suggested rank"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+
+  g_test_add_func ("/findings-view/overfit-and-healthy", test_findings_view);
+  g_test_add_func ("/capacity-card/recheck", test_capacity_card);
+
+  return g_test_run ();
+}
