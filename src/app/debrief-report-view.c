@@ -12,6 +12,7 @@
 #include "debrief-application.h"
 #include "debrief-error.h"
 #include "debrief-finding.h"
+#include "debrief-judge.h"
 #include "debrief-plot-data.h"
 #include "debrief-plot-renderer.h"
 #include "debrief-report.h"
@@ -837,6 +838,8 @@ generate_markdown (DebriefReportView  *self,
   DebriefAnalysis *analysis = current_analysis (self);
   DebriefReportExtras extras = { 0 };
   g_autoptr(GFile) plot = NULL;
+  g_autofree char *samples_md = NULL;
+  g_autofree char *judge_md = NULL;
 
   *markdown = NULL;
   if (analysis == NULL)
@@ -849,6 +852,10 @@ generate_markdown (DebriefReportView  *self,
   plot = g_file_get_child (debrief_run_get_folder (self->run), PLOT_FILENAME);
   if (g_file_query_exists (plot, NULL))
     extras.plot_image = PLOT_FILENAME;
+  /* The samples and judge results beside the run (small JSONL files). */
+  debrief_judge_report_blocks (debrief_run_get_folder (self->run), &samples_md, &judge_md);
+  extras.samples_markdown = samples_md;
+  extras.judge_markdown = judge_md;
   *markdown = debrief_report_generate (self->run, analysis, &extras);
   return TRUE;
 }

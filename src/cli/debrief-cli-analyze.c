@@ -14,6 +14,7 @@
 
 #include "debrief-cli-commands.h"
 #include "debrief-core.h"
+#include "debrief-judge.h"
 #include "debrief-model-table.h"
 
 typedef struct
@@ -330,8 +331,15 @@ debrief_cli_analyze (int argc, char **argv)
           if (!no_write)
             {
               g_autoptr(GFile) edited = NULL;
+              g_autofree char *samples_md = NULL;
+              g_autofree char *judge_md = NULL;
+              DebriefReportExtras extras = { 0 };
 
-              if (debrief_report_write (run, analysis, NULL, &edited, NULL, &error))
+              /* samples.jsonl and judgements.jsonl, when `sample` / `judge` made them. */
+              debrief_judge_report_blocks (debrief_run_get_folder (run), &samples_md, &judge_md);
+              extras.samples_markdown = samples_md;
+              extras.judge_markdown = judge_md;
+              if (debrief_report_write (run, analysis, &extras, &edited, NULL, &error))
                 {
                   g_autoptr(GFile) file = g_file_get_child (debrief_run_get_folder (run),
                                                             DEBRIEF_REPORT_FILENAME);

@@ -161,7 +161,7 @@ debrief_cli_judge (int argc, char **argv)
       return DEBRIEF_CLI_EXIT_FAILED;
     }
   markdown = debrief_judge_summary_to_markdown (ctx.summary, judge_model);
-  fputs (markdown, stdout);
+  printf ("## %s\n\n%s", _("Judge and next steps"), markdown);
   {
     g_autofree char *sentence = debrief_judge_summary_describe (ctx.summary);
 

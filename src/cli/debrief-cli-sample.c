@@ -276,7 +276,7 @@ debrief_cli_sample (int argc, char **argv)
   if (stream)
     fputs ("\n", stdout);
   markdown = debrief_samples_to_markdown (samples);
-  fputs (markdown, stdout);
+  printf ("## %s\n\n%s", _("Samples"), markdown);
 
   if (ctx.error != NULL)
     {

@@ -411,7 +411,7 @@ debrief_judge_summary_to_markdown (const DebriefJudgeSummary *s,
                                    const char                *judge_model)
 {
   g_autofree char *sentence = debrief_judge_summary_describe (s);
-  GString *out = g_string_new ("## LLM judge\n\n");
+  GString *out = g_string_new (NULL);
 
   if (judge_model != NULL && judge_model[0] != '\0')
     g_string_append_printf (out, "Pairwise comparison by `%s`, the order of the two responses randomised per prompt.\n\n",
@@ -434,6 +434,7 @@ debrief_judge_summary_to_markdown (const DebriefJudgeSummary *s,
 gboolean
 debrief_judge_summary_load (const char          *path,
                             DebriefJudgeSummary *summary,
+                            char               **judge_model,
                             GError             **error)
 {
   g_autofree char *contents = NULL;
@@ -444,6 +445,8 @@ debrief_judge_summary_load (const char          *path,
   char *next;
 
   memset (summary, 0, sizeof *summary);
+  if (judge_model != NULL)
+    *judge_model = NULL;
   if (!g_file_get_contents (path, &contents, NULL, error))
     return FALSE;
   for (line = contents; line != NULL && *line != '\0'; line = next)
@@ -464,6 +467,11 @@ debrief_judge_summary_load (const char          *path,
       prompt = json_object_get_string_member_with_default (obj, "prompt", NULL);
       if (prompt == NULL)
         continue;
+      if (judge_model != NULL && json_object_get_string_member_with_default (obj, "judge_model", NULL) != NULL)
+        {
+          g_free (*judge_model);
+          *judge_model = g_strdup (json_object_get_string_member (obj, "judge_model"));
+        }
       if (json_object_has_member (obj, "error") && !json_object_get_null_member (obj, "error"))
         outcome = "failed";
       else
@@ -490,6 +498,33 @@ debrief_judge_summary_load (const char          *path,
     }
   debrief_judge_summary_compute (summary);
   return TRUE;
+}
+
+void
+debrief_judge_report_blocks (GFile  *folder,
+                             char  **samples_markdown,
+                             char  **judge_markdown)
+{
+  g_autofree char *dir = g_file_get_path (folder);
+  g_autofree char *samples_path = NULL;
+  g_autofree char *judgements_path = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autofree char *judge_model = NULL;
+  DebriefJudgeSummary summary;
+
+  *samples_markdown = NULL;
+  *judge_markdown = NULL;
+  if (dir == NULL)
+    return;
+  samples_path = g_build_filename (dir, DEBRIEF_SAMPLES_FILE, NULL);
+  judgements_path = g_build_filename (dir, DEBRIEF_JUDGEMENTS_FILE, NULL);
+  samples = debrief_samples_load (samples_path, NULL, NULL);
+  if (samples != NULL && samples->len > 0)
+    *samples_markdown = debrief_samples_to_markdown (samples);
+  if (g_file_test (judgements_path, G_FILE_TEST_IS_REGULAR) &&
+      debrief_judge_summary_load (judgements_path, &summary, &judge_model, NULL) &&
+      summary.judged + summary.unparseable + summary.failed > 0)
+    *judge_markdown = debrief_judge_summary_to_markdown (&summary, judge_model);
 }
 
 /* ---- running the judge ---- */

@@ -77,13 +77,20 @@ void   debrief_wilson_interval       (double               successes,
                                       double              *high);
 /* One sentence: "Win rate 62% (95% CI 41–80%) over 8 prompts: ..." */
 char  *debrief_judge_summary_describe (const DebriefJudgeSummary *summary);
-/* "## LLM judge" markdown block for the report. */
+/* The body of the report's "## Judge and next steps" section: counts, win rate, interval, verdict. */
 char  *debrief_judge_summary_to_markdown (const DebriefJudgeSummary *summary,
                                           const char               *judge_model);
-/* Reads judgements.jsonl back into counts (the latest judgement per prompt). */
+/* Reads judgements.jsonl back into counts (the latest judgement per prompt);
+ * @judge_model (may be NULL) gets the judge of the last line. */
 gboolean debrief_judge_summary_load   (const char          *path,
                                        DebriefJudgeSummary *summary,
+                                       char               **judge_model,
                                        GError             **error);
+/* The report's optional blocks from @folder's samples.jsonl and judgements.jsonl:
+ * each is NULL when its file is absent or holds nothing usable. */
+void     debrief_judge_report_blocks  (GFile               *folder,
+                                       char               **samples_markdown,
+                                       char               **judge_markdown);
 
 #define DEBRIEF_TYPE_JUDGE (debrief_judge_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefJudge, debrief_judge, DEBRIEF, JUDGE, GObject)

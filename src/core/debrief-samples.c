@@ -450,7 +450,7 @@ debrief_samples_to_markdown (GPtrArray *samples)
   g_autoptr(GPtrArray) latest = debrief_samples_latest (samples);
   g_autoptr(GPtrArray) prompts = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GString *out = g_string_new ("## Samples\n\n");
+  GString *out = g_string_new (NULL);
 
   for (guint i = 0; i < latest->len; i++)
     {
@@ -461,7 +461,7 @@ debrief_samples_to_markdown (GPtrArray *samples)
     }
   if (prompts->len == 0)
     {
-      g_string_append (out, "No samples yet.\n");
+      g_string_append (out, "_No samples yet._\n");
       return g_string_free (out, FALSE);
     }
   for (guint p = 0; p < prompts->len; p++)

@@ -75,7 +75,8 @@ const char *const *debrief_default_prompts (void);
 GStrv      debrief_prompts_load         (const char          *path,
                                          GError             **error);
 
-/* "## Samples" markdown: per prompt, each role's first 500 characters, quoted. */
+/* The body of the report's "## Samples" section: per prompt ("### “…”"), the
+ * newest answer of each role, its first 500 characters quoted. */
 char      *debrief_samples_to_markdown  (GPtrArray           *samples);
 
 G_END_DECLS

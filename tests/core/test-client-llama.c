@@ -348,8 +348,8 @@ test_cli (void)
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
   g_test_message ("judge stderr:\n%s", err);
-  g_assert_true (g_str_has_prefix (out, "## LLM judge\n"));
-  g_assert_true (debrief_judge_summary_load (judgements_path, &loaded, &error));
+  g_assert_true (g_str_has_prefix (out, "## Judge and next steps\n"));
+  g_assert_true (debrief_judge_summary_load (judgements_path, &loaded, NULL, &error));
   g_assert_cmpuint (loaded.judged + loaded.unparseable, ==, 2);
   /* 0 when something could be judged, 1 when every answer was unparseable. */
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, loaded.judged > 0 ? 0 : 1);

@@ -132,7 +132,7 @@ test_samples_roundtrip (void)
   /* The report quotes at most 500 characters. */
   g_ptr_array_set_size (loaded, 2);
   md = debrief_samples_to_markdown (loaded);
-  g_assert_true (g_str_has_prefix (md, "## Samples\n\n### “Explain quantum computing”\n\n"));
+  g_assert_true (g_str_has_prefix (md, "### “Explain quantum computing”\n\n"));
   g_assert_nonnull (strstr (md, "**Fine-tuned** (`tinker://run/sampler_weights/000300`, 9 tokens, 1.2 s):\n\n> Qubits “superpose”.\n>\n> That's it.\n"));
   g_assert_nonnull (strstr (md, "*(first 500 of 700 characters)*"));
   {

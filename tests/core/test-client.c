@@ -46,6 +46,8 @@ stream_free (Stream *s)
 {
   if (s->source != 0)
     g_source_remove (s->source);
+  g_signal_handlers_disconnect_by_data (s->msg, s);
+  g_object_unref (s->msg);
   g_ptr_array_unref (s->chunks);
   g_free (s);
 }
@@ -56,6 +58,7 @@ stream_finished_cb (SoupServerMessage *msg,
 {
   Fixture *fx = s->fx;
 
+  /* "finished" or "disconnected", whichever comes first: the stream ends here. */
   s->finished = TRUE;
   if (!s->counted_out)
     fx->in_flight--;
@@ -119,7 +122,7 @@ stream_start (Fixture           *fx,
   Stream *s = g_new0 (Stream, 1);
 
   s->fx = fx;
-  s->msg = msg;
+  s->msg = g_object_ref (msg);
   s->chunks = g_ptr_array_new_with_free_func (g_free);
   s->interval_ms = interval_ms;
   soup_server_message_set_status (msg, 200, NULL);
@@ -129,6 +132,7 @@ stream_start (Fixture           *fx,
                                      SOUP_ENCODING_CHUNKED);
   soup_server_message_pause (msg);
   g_signal_connect (msg, "finished", G_CALLBACK (stream_finished_cb), s);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (stream_finished_cb), s);
   g_ptr_array_add (fx->streams, s);
   return s;
 }

@@ -185,7 +185,7 @@ test_verdicts (void)
   g_assert_cmpint (s.verdict, ==, DEBRIEF_VERDICT_NO_DATA);
   g_assert_true (isnan (s.win_rate));
   md = debrief_judge_summary_to_markdown (&s, "judge-x");
-  g_assert_true (g_str_has_prefix (md, "## LLM judge\n"));
+  g_assert_true (g_str_has_prefix (md, "Pairwise comparison by `judge-x`"));
   g_assert_nonnull (strstr (md, "No usable judgement (3 unparseable"));
 }
 
@@ -357,6 +357,7 @@ test_judge_run (void)
   g_autofree char *o2 = NULL;
   g_autofree char *o3 = NULL;
   DebriefJudgeSummary loaded;
+  g_autofree char *model = NULL;
 
   soup_server_add_handler (server, NULL, judge_handler, NULL, NULL);
   g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
@@ -397,11 +398,25 @@ test_judge_run (void)
   g_assert_nonnull (strstr (o1, "=baseline;"));
 
   /* judgements.jsonl reads back to the same counts. */
-  g_assert_true (debrief_judge_summary_load (path, &loaded, &error));
+  g_assert_true (debrief_judge_summary_load (path, &loaded, &model, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (loaded.wins, ==, 5);
+  g_assert_cmpstr (model, ==, "judge-model");
   g_assert_cmpuint (loaded.unparseable, ==, 1);
   g_assert_cmpfloat_with_epsilon (loaded.win_rate, r1.summary->win_rate, 1e-12);
+
+  /* The report's blocks: a judge block from judgements.jsonl, no samples block without samples.jsonl. */
+  {
+    g_autoptr(GFile) folder = g_file_new_for_path (dir);
+    g_autofree char *samples_md = NULL;
+    g_autofree char *judge_md = NULL;
+
+    debrief_judge_report_blocks (folder, &samples_md, &judge_md);
+    g_assert_null (samples_md);
+    g_assert_nonnull (judge_md);
+    g_assert_nonnull (strstr (judge_md, "`judge-model`"));
+    g_assert_nonnull (strstr (judge_md, "| 5 | 1 | 1 | 1 | 79% |"));
+  }
 
   /* The same seed draws the same orders; another seed, other orders. */
   o2 = judge_once (base, samples, path, 7, &r2);
