@@ -519,9 +519,14 @@ on_changed_on_disk (DebriefDocument   *document,
   set_disk_banner (self, message);
 }
 
+static void keep_draft_of_unsaved (DebriefReportView *self);
+
 static void
 close_document (DebriefReportView *self)
 {
+  /* Edits typed since the last draft are not lost when the report closes
+   * without an answer (window destroyed, run closed, run switched). */
+  keep_draft_of_unsaved (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->draft_source, g_source_remove);
@@ -1536,8 +1541,9 @@ keep_draft_of_unsaved (DebriefReportView *self)
 {
   g_autofree char *text = NULL;
 
-  /* Switching runs with unsaved edits: they wait as a draft, offered back
-   * when this run's report is opened again. */
+  /* Unsaved edits wait as a draft, offered back when this run's report is
+   * opened again. No cancellable: the write finishes even if the view is
+   * gone by then. */
   if (self->document == NULL || !debrief_report_view_get_modified (self))
     return;
   text = debrief_report_view_dup_text (self);
@@ -1553,7 +1559,6 @@ debrief_report_view_set_run (DebriefReportView *self,
 
   if (self->run == run)
     return;
-  keep_draft_of_unsaved (self);
   if (self->run != NULL)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_set_object (&self->run, run);
@@ -1908,11 +1913,40 @@ debrief_report_view_class_init (DebriefReportViewClass *klass)
 }
 
 static void
+update_style_scheme (DebriefReportView *self)
+{
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  gtk_source_buffer_set_style_scheme (self->buffer,
+                                      gtk_source_style_scheme_manager_get_scheme (schemes,
+                                                                                  dark ? "Adwaita-dark" : "Adwaita"));
+}
+
+static void
+ensure_css (void)
+{
+  static gboolean done;
+  g_autoptr(GtkCssProvider) provider = NULL;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (done || display == NULL)
+    return;
+  done = TRUE;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider,
+    ".debrief-report-banner { padding: 6px 6px 6px 14px; background-color: alpha(@accent_bg_color, 0.12); }\n"
+    ".debrief-report-banner.warning { background-color: alpha(@warning_bg_color, 0.22); }\n"
+    "debrief-report-view .toolbar { border-bottom: 1px solid alpha(currentColor, 0.12); }\n",
+    -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
 debrief_report_view_init (DebriefReportView *self)
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
-  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
-  AdwStyleManager *style = adw_style_manager_get_default ();
   GtkSourceSearchSettings *search_settings;
   GtkExpression *name_expression;
 
@@ -1920,10 +1954,10 @@ debrief_report_view_init (DebriefReportView *self)
 
   self->buffer = gtk_source_buffer_new (NULL);
   gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "markdown"));
-  gtk_source_buffer_set_style_scheme (self->buffer,
-                                      gtk_source_style_scheme_manager_get_scheme (schemes,
-                                                                                  adw_style_manager_get_dark (style)
-                                                                                  ? "Adwaita-dark" : "Adwaita"));
+  update_style_scheme (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
+  ensure_css ();
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->source_view), GTK_TEXT_BUFFER (self->buffer));
   /* After the default handler, which is what sets "modified". */
   g_signal_connect_after (self->buffer, "changed", G_CALLBACK (on_buffer_changed), self);
