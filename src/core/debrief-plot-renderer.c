@@ -31,6 +31,8 @@
 /* Pixel coordinates are clamped this far outside the plot: cairo's fixed point
  * overflows near ±8 million, and a huge spike only needs to reach the edge. */
 #define FAR_OUTSIDE     1.0e6
+/* A column this tall (px) in more than a quarter of the plot makes a curve "noisy". */
+#define NOISY_COLUMN_PX      3.0
 /* Fraction of the y range left free above and below the data. */
 #define Y_MARGIN            0.05
 /* Zooming in stops at this many steps across the plot: a few points, big. */
@@ -881,6 +883,7 @@ typedef struct
   double width;
   gboolean dashed;
   gboolean markers;
+  gboolean bars;      /* dense data as one filled bar per column (thin raw curves) */
 } Style;
 
 static DebriefPlotBucket *
@@ -926,6 +929,181 @@ add_nonfinite_mark (cairo_t     *cr,
       cairo_line_to (cr, x, bottom - 7);
       cairo_close_path (cr);
     }
+}
+
+/* Whether most columns span several pixels: a thick zig-zag, which strokes
+ * slowly (every turn-back overlaps) and looks the same drawn as bars. */
+static gboolean
+is_noisy (const Frame             *f,
+          const DebriefPlotBucket *columns,
+          guint                    n_columns)
+{
+  guint tall = 0, filled = 0;
+
+  for (guint c = 0; c < n_columns; c++)
+    if (columns[c].n > 0 && !isnan (columns[c].min))
+      {
+        filled++;
+        tall += fabs (frame_y (f, columns[c].max) - frame_y (f, columns[c].min)) > NOISY_COLUMN_PX;
+      }
+  return tall * 4 > filled;
+}
+
+/* Dense data as a polyline: per column its first value, its extremes and its
+ * last value, but a single vertex where the column spans under a pixel. Bevel
+ * joins: at these turn-backs round joins cost an arc each, and show nothing more. */
+static void
+dense_line (cairo_t                 *cr,
+            const Frame             *f,
+            const DebriefPlotBucket *columns,
+            guint                    n_columns,
+            const gint64            *steps,
+            const double            *values,
+            gsize                    n,
+            gsize                    first_index)
+{
+  gboolean connected = FALSE;
+  gssize last_index = -1;
+
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  /* Enter from the point just left of the view. */
+  if (first_index != G_MAXSIZE && first_index > 0 && isfinite (values[first_index - 1]))
+    {
+      cairo_move_to (cr, frame_x (f, steps[first_index - 1]), frame_y (f, values[first_index - 1]));
+      connected = TRUE;
+    }
+  for (guint c = 0; c < n_columns; c++)
+    {
+      const DebriefPlotBucket *b = &columns[c];
+      double x = f->area.x + c + 0.5;
+      double vf, vl, y_min, y_max, y_first, y_last;
+
+      if (b->n == 0)
+        continue;
+      last_index = b->last_index;
+      if (isnan (b->min))
+        {
+          connected = FALSE;
+          continue;
+        }
+      vf = values[b->first_index];
+      vl = values[b->last_index];
+      y_min = frame_y (f, b->min);
+      y_max = frame_y (f, b->max);
+      y_first = isfinite (vf) ? frame_y (f, vf) : y_min;
+      y_last = isfinite (vl) ? frame_y (f, vl) : y_max;
+      if (fabs (y_max - y_min) < 1.0)
+        {
+          if (connected && isfinite (vf))
+            cairo_line_to (cr, x, y_last);
+          else
+            {
+              cairo_move_to (cr, x, y_first);
+              cairo_line_to (cr, x, y_last);
+            }
+        }
+      else
+        {
+          /* Visit the extreme nearer the first value first: fewer turn-backs. */
+          double y_a = fabs (y_first - y_min) < fabs (y_first - y_max) ? y_min : y_max;
+          double y_b = y_a == y_min ? y_max : y_min;
+
+          if (connected && isfinite (vf))
+            cairo_line_to (cr, x, y_first);
+          else
+            cairo_move_to (cr, x, y_first);
+          cairo_line_to (cr, x, y_a);
+          cairo_line_to (cr, x, y_b);
+          cairo_line_to (cr, x, y_last);
+        }
+      connected = isfinite (vl);
+    }
+  /* Leave towards the point just right of it. */
+  if (connected && last_index >= 0 && (gsize) last_index + 1 < n && isfinite (values[last_index + 1]))
+    cairo_line_to (cr, frame_x (f, steps[last_index + 1]), frame_y (f, values[last_index + 1]));
+  cairo_stroke (cr);
+}
+
+/* Dense data as one bar per pixel column, from its minimum to its maximum and
+ * reaching the previous column's last value: exactly the pixels a 1 px polyline
+ * through every point lights, as disjoint rectangles (no stroking). Columns
+ * with empty ones between them are joined by real line segments. */
+static void
+dense_bars (cairo_t                 *cr,
+            const Frame             *f,
+            const DebriefPlotBucket *columns,
+            guint                    n_columns,
+            const gint64            *steps,
+            const double            *values,
+            gsize                    n,
+            gsize                    first_index,
+            const Style             *style)
+{
+  g_autoptr(GArray) links = g_array_new (FALSE, FALSE, sizeof (double));   /* x0 y0 x1 y1 ... */
+  double prev_x = NAN, prev_y = NAN;
+  gssize prev_c = G_MINSSIZE;
+  gssize last_index = -1;
+  double half = style->width / 2;
+
+  if (first_index != G_MAXSIZE && first_index > 0 && isfinite (values[first_index - 1]))
+    {
+      prev_x = frame_x (f, steps[first_index - 1]);
+      prev_y = frame_y (f, values[first_index - 1]);
+    }
+  for (guint c = 0; c < n_columns; c++)
+    {
+      const DebriefPlotBucket *b = &columns[c];
+      double x = f->area.x + c + 0.5;
+      double top, bottom, vf, vl;
+
+      if (b->n == 0)
+        continue;
+      last_index = b->last_index;
+      if (isnan (b->min))
+        {
+          prev_y = NAN;
+          continue;
+        }
+      top = frame_y (f, b->max);
+      bottom = frame_y (f, b->min);
+      vf = values[b->first_index];
+      vl = values[b->last_index];
+      if (isfinite (vf) && !isnan (prev_y))
+        {
+          if (prev_c == (gssize) c - 1)
+            {
+              top = MIN (top, prev_y);
+              bottom = MAX (bottom, prev_y);
+            }
+          else
+            {
+              double link[4] = { prev_x, prev_y, x, frame_y (f, vf) };
+              g_array_append_vals (links, link, 4);
+            }
+        }
+      {
+        /* Whole pixels: cairo fills aligned boxes without rasterising polygons.
+         * Rounding only ever grows a bar, so nothing is lost. */
+        double y0 = floor (top - half + 0.5), y1 = ceil (bottom + half - 0.5);
+        cairo_rectangle (cr, floor (x - half + 0.5), y0, style->width, MAX (y1 - y0, 1.0));
+      }
+      prev_x = x;
+      prev_y = isfinite (vl) ? frame_y (f, vl) : NAN;
+      prev_c = c;
+    }
+  cairo_fill (cr);
+
+  if (!isnan (prev_y) && last_index >= 0 && (gsize) last_index + 1 < n && isfinite (values[last_index + 1]))
+    {
+      double link[4] = { prev_x, prev_y, frame_x (f, steps[last_index + 1]), frame_y (f, values[last_index + 1]) };
+      g_array_append_vals (links, link, 4);
+    }
+  for (guint i = 0; i + 3 < links->len; i += 4)
+    {
+      cairo_move_to (cr, g_array_index (links, double, i), g_array_index (links, double, i + 1));
+      cairo_line_to (cr, g_array_index (links, double, i + 2), g_array_index (links, double, i + 3));
+    }
+  cairo_stroke (cr);
 }
 
 static void
@@ -1015,7 +1193,6 @@ draw_pyramid (DebriefPlotRenderer *self,
   else
     {
       DebriefPlotBucket *columns = columns_for (cache, pyramid, f, n_columns);
-      gssize last_index = -1;
       gsize first_index = G_MAXSIZE;
 
       for (guint c = 0; c < n_columns; c++)
@@ -1024,42 +1201,10 @@ draw_pyramid (DebriefPlotRenderer *self,
             first_index = columns[c].first_index;
             break;
           }
-      /* Enter from the point just left of the view. */
-      if (first_index != G_MAXSIZE && first_index > 0 && isfinite (values[first_index - 1]))
-        {
-          cairo_move_to (cr, frame_x (f, steps[first_index - 1]), frame_y (f, values[first_index - 1]));
-          connected = TRUE;
-        }
-      for (guint c = 0; c < n_columns; c++)
-        {
-          const DebriefPlotBucket *b = &columns[c];
-          double x = f->area.x + c + 0.5;
-          double vf, vl;
-
-          if (b->n == 0)
-            continue;
-          last_index = b->last_index;
-          if (isnan (b->min))
-            {
-              connected = FALSE;
-              continue;
-            }
-          vf = values[b->first_index];
-          vl = values[b->last_index];
-          if (connected && isfinite (vf))
-            cairo_line_to (cr, x, frame_y (f, vf));
-          else
-            cairo_move_to (cr, x, frame_y (f, isfinite (vf) ? vf : b->min));
-          cairo_line_to (cr, x, frame_y (f, b->min));
-          cairo_line_to (cr, x, frame_y (f, b->max));
-          if (isfinite (vl))
-            cairo_line_to (cr, x, frame_y (f, vl));
-          connected = isfinite (vl);
-        }
-      /* Leave towards the point just right of it. */
-      if (connected && last_index >= 0 && (gsize) last_index + 1 < n && isfinite (values[last_index + 1]))
-        cairo_line_to (cr, frame_x (f, steps[last_index + 1]), frame_y (f, values[last_index + 1]));
-      cairo_stroke (cr);
+      if (style->bars || is_noisy (f, columns, n_columns))
+        dense_bars (cr, f, columns, n_columns, steps, values, n, first_index, style);
+      else
+        dense_line (cr, f, columns, n_columns, steps, values, n, first_index);
 
       if (mark_nonfinite)
         {
@@ -1106,6 +1251,7 @@ draw_runs (DebriefPlotRenderer *self,
             /* Faint, thin, so the smoothed trend reads first but every spike stays visible. */
             style.color.alpha = several ? 0.25 : 0.35;
             style.width = 1.0;
+            style.bars = TRUE;
             break;
           case CACHE_SMOOTHED:
             style.width = 2.0;
@@ -1553,8 +1699,8 @@ debrief_plot_renderer_draw (DebriefPlotRenderer *self,
   build_legend (self, layout, PAD, PAD, width - 2 * PAD - 60, &legend_h);
   top = PAD + legend_h + (legend_h > 0 ? 10 : 0);
   bottom = PAD + line_h + 4 + line_h + TICK_GAP;
-  f->area.y = top;
-  f->area.height = MAX (10.0, height - top - bottom);
+  f->area.y = ceil (top);
+  f->area.height = MAX (10.0, floor (height - f->area.y - bottom));
 
   y_ticks = self->log_y ? debrief_plot_ticks_log (f->y0, f->y1, (guint) (f->area.height / Y_TICK_SPACING) + 1)
                         : debrief_plot_ticks_linear (f->y0, f->y1, (guint) (f->area.height / Y_TICK_SPACING) + 1,
@@ -1565,9 +1711,10 @@ debrief_plot_renderer_draw (DebriefPlotRenderer *self,
       text_size (layout, g_array_index (y_ticks, DebriefPlotTick, i).label, &w, NULL);
       label_w = MAX (label_w, w);
     }
-  left = PAD + line_h + 8 + label_w + TICK_GAP;
+  /* Whole pixels, so that column bars fall on the pixel grid. */
+  left = ceil (PAD + line_h + 8 + label_w + TICK_GAP);
   f->area.x = left;
-  f->area.width = MAX (10.0, width - left - PAD - 8);
+  f->area.width = MAX (10.0, floor (width - left - PAD - 8));
 
   /* The legend lines up with the plot. */
   build_legend (self, layout, left, PAD, width - left - PAD, &legend_h);
