@@ -11,6 +11,7 @@
 #include "debrief-run-row.h"
 #include "debrief-window.h"
 #include "debrief-report-view.h"
+#include "debrief-plot.h"
 
 /* Recent runs kept in GSettings: enough to find last week's runs, short enough to scan. */
 #define RECENT_RUNS_MAX 8
@@ -35,6 +36,7 @@ struct _DebriefWindow
   AdwViewStack *view_stack;
   GtkListBox *runs_list;
   AdwBin *plot_slot;
+  DebriefPlot *plot;
   AdwBin *findings_slot;
   AdwBin *capacity_slot;
   AdwBin *samples_slot;
@@ -726,6 +728,28 @@ debrief_window_get_property (GObject    *object,
     }
 }
 
+/* The plot: a finding's step (from the findings list), and the export dialog. */
+static void
+show_step_action (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
+{
+  DebriefWindow *self = DEBRIEF_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "overview");
+  debrief_plot_show_step (self->plot, g_variant_get_int64 (param));
+}
+
+static void
+export_plot_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  DebriefWindow *self = DEBRIEF_WINDOW (widget);
+
+  debrief_plot_export_with_dialog (self->plot, GTK_WINDOW (self));
+}
+
 static void
 debrief_window_class_init (DebriefWindowClass *klass)
 {
@@ -776,6 +800,8 @@ debrief_window_class_init (DebriefWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.close-run", "s", close_run_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-step", "x", show_step_action);
+  gtk_widget_class_install_action (widget_class, "win.export-plot", NULL, export_plot_action);
 }
 
 static void
@@ -810,6 +836,7 @@ debrief_window_init (DebriefWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   /* Feature widgets go into their slots here, one line each. */
+  adw_bin_set_child (self->plot_slot, GTK_WIDGET (self->plot = g_object_new (DEBRIEF_TYPE_PLOT, "runs", self->runs, NULL)));
   adw_bin_set_child (self->report_slot, g_object_new (DEBRIEF_TYPE_REPORT_VIEW, "runs", self->runs, NULL));
   adw_bin_set_child (self->findings_slot, debrief_findings_view_new (G_LIST_MODEL (self->runs)));
   adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (G_LIST_MODEL (self->runs)));

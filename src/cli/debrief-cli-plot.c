@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "debrief-cli-commands.h"
+#include "debrief-analysis.h"
 #include "debrief-core.h"
 #include "debrief-plot-renderer.h"
 
@@ -87,9 +88,8 @@ debrief_cli_plot (int    argc,
       g_autoptr(GFile) folder = g_file_new_for_commandline_arg (dirs[i]);
       g_autoptr(GError) load_error = NULL;
       g_autoptr(DebriefRun) run = debrief_run_load (folder, NULL, &load_error);
-      DebriefPlotAnnotation basic[DEBRIEF_PLOT_DATA_MAX_BASIC];
+      g_autoptr(DebriefAnalysis) analysis = NULL;
       DebriefPlotData *d;
-      guint n;
 
       if (run == NULL)
         {
@@ -102,8 +102,9 @@ debrief_cli_plot (int    argc,
       d = debrief_plot_data_new (run, smooth_method, smoothing);
       if (debrief_plot_data_get_train (d) == NULL && debrief_plot_data_get_validation (d) == NULL)
         g_printerr (_("debrief-cli plot: %s: no loss series to draw\n"), debrief_run_get_path (run));
-      n = debrief_plot_data_basic_annotations (d, data->len, basic);
-      g_array_append_vals (annotations, basic, n);
+      /* The same marks as the window: best step, spike, overfitting, divergence. */
+      analysis = debrief_analysis_run (run, NULL, NULL);
+      debrief_plot_data_analysis_annotations (d, data->len, (GObject *) analysis, annotations);
       g_ptr_array_add (data, d);
     }
   if (failed)

@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "debrief-analysis.h"
 #include "debrief-plot-data.h"
 #include "debrief-plot-renderer.h"
 
@@ -309,4 +310,68 @@ debrief_plot_data_basic_annotations (DebriefPlotData       *self,
           }
     }
   return n;
+}
+
+static gint64
+last_step (DebriefPlotData *self)
+{
+  gint64 last = G_MININT64;
+
+  if (self->train != NULL && debrief_plot_pyramid_get_length (self->train) > 0)
+    last = debrief_plot_pyramid_get_steps (self->train)[debrief_plot_pyramid_get_length (self->train) - 1];
+  if (self->validation != NULL && debrief_plot_pyramid_get_length (self->validation) > 0)
+    last = MAX (last, debrief_plot_pyramid_get_steps (self->validation)[debrief_plot_pyramid_get_length (self->validation) - 1]);
+  return last;
+}
+
+void
+debrief_plot_data_analysis_annotations (DebriefPlotData *self,
+                                        guint            run_index,
+                                        GObject         *analysis,
+                                        GArray          *out)
+{
+  DebriefAnalysis *a;
+  DebriefFinding *finding;
+  gint64 best;
+
+  if (analysis == NULL || !DEBRIEF_IS_ANALYSIS (analysis))
+    {
+      DebriefPlotAnnotation basic[DEBRIEF_PLOT_DATA_MAX_BASIC];
+      guint n = debrief_plot_data_basic_annotations (self, run_index, basic);
+      g_array_append_vals (out, basic, n);
+      return;
+    }
+  a = DEBRIEF_ANALYSIS (analysis);
+
+  best = debrief_analysis_get_best_step (a);
+  finding = debrief_analysis_get_finding (a, DEBRIEF_FINDING_OVERFITTING);
+  if (finding != NULL)
+    {
+      gint64 from = debrief_finding_get_step (finding) >= 0 ? debrief_finding_get_step (finding) : best;
+      gint64 to = last_step (self);
+      if (from >= 0 && to > from)
+        {
+          DebriefPlotAnnotation region = { DEBRIEF_PLOT_ANNOTATION_OVERFIT_REGION, run_index, from, to, NULL };
+          g_array_append_val (out, region);
+        }
+    }
+  if (best >= 0)
+    {
+      DebriefPlotAnnotation mark = { DEBRIEF_PLOT_ANNOTATION_BEST_STEP, run_index, best, best, NULL };
+      g_array_append_val (out, mark);
+    }
+  finding = debrief_analysis_get_finding (a, DEBRIEF_FINDING_LOSS_SPIKES);
+  if (finding != NULL && debrief_finding_get_step (finding) >= 0)
+    {
+      DebriefPlotAnnotation mark = { DEBRIEF_PLOT_ANNOTATION_SPIKE, run_index,
+                                     debrief_finding_get_step (finding), debrief_finding_get_step (finding), NULL };
+      g_array_append_val (out, mark);
+    }
+  finding = debrief_analysis_get_finding (a, DEBRIEF_FINDING_DIVERGED);
+  if (finding != NULL && debrief_finding_get_step (finding) >= 0)
+    {
+      DebriefPlotAnnotation mark = { DEBRIEF_PLOT_ANNOTATION_DIVERGENCE, run_index,
+                                     debrief_finding_get_step (finding), debrief_finding_get_step (finding), NULL };
+      g_array_append_val (out, mark);
+    }
 }

@@ -60,6 +60,13 @@ struct _DebriefPlotAnnotation;
 guint               debrief_plot_data_basic_annotations (DebriefPlotData         *self,
                                                          guint                    run_index,
                                                          struct _DebriefPlotAnnotation *out);
+/* The analysis' marks (a DebriefAnalysis, or NULL for the basic ones above):
+ * best step, the largest spike, the overfitting region up to the end of the
+ * run, divergence. Appends DebriefPlotAnnotation (labels NULL) to @out. */
+void                debrief_plot_data_analysis_annotations (DebriefPlotData      *self,
+                                                            guint                 run_index,
+                                                            GObject              *analysis,
+                                                            GArray               *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefPlotData, debrief_plot_data_unref)
 

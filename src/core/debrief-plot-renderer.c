@@ -209,6 +209,41 @@ debrief_plot_renderer_new (void)
   return g_object_new (DEBRIEF_TYPE_PLOT_RENDERER, NULL);
 }
 
+DebriefPlotRenderer *
+debrief_plot_renderer_copy (DebriefPlotRenderer *self)
+{
+  DebriefPlotRenderer *copy = debrief_plot_renderer_new ();
+  double x0, x1, y0, y1;
+
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      RunEntry entry = { 0, };
+      entry.data = debrief_plot_data_ref (g_array_index (self->runs, RunEntry, i).data);
+      entry.visible = g_array_index (self->runs, RunEntry, i).visible;
+      g_array_append_val (copy->runs, entry);
+    }
+  for (guint i = 0; i < self->annotations->len; i++)
+    {
+      Annotation a = g_array_index (self->annotations, Annotation, i);
+      a.label = g_strdup (a.label);
+      g_array_append_val (copy->annotations, a);
+    }
+  copy->palette = self->palette;
+  debrief_plot_renderer_set_font (copy, self->font_family, self->font_size);
+  copy->log_y = self->log_y;
+  copy->x_unit = self->x_unit;
+  copy->layers = self->layers;
+  /* The view as shown: an automatic y follows the same data, so it matches. */
+  debrief_plot_renderer_get_view (self, &x0, &x1, &y0, &y1);
+  copy->x_auto = self->x_auto;
+  copy->y_auto = self->y_auto;
+  copy->vx0 = x0;
+  copy->vx1 = x1;
+  copy->vy0 = y0;
+  copy->vy1 = y1;
+  return copy;
+}
+
 /* ---- data and options ---- */
 
 void
@@ -592,6 +627,12 @@ gboolean
 debrief_plot_renderer_is_zoomed (DebriefPlotRenderer *self)
 {
   return !self->x_auto || !self->y_auto;
+}
+
+gboolean
+debrief_plot_renderer_get_auto_y (DebriefPlotRenderer *self)
+{
+  return self->y_auto;
 }
 
 static double

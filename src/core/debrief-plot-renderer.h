@@ -72,6 +72,9 @@ typedef struct
 G_DECLARE_FINAL_TYPE (DebriefPlotRenderer, debrief_plot_renderer, DEBRIEF, PLOT_RENDERER, GObject)
 
 DebriefPlotRenderer *debrief_plot_renderer_new              (void);
+/* A renderer with the same data (shared, immutable), options, annotations and
+ * view, to draw in another thread (an export) while this one keeps drawing. */
+DebriefPlotRenderer *debrief_plot_renderer_copy             (DebriefPlotRenderer *self);
 
 /* @data: DebriefPlotData, in run order (colours follow it). Keeps the view
  * when the runs stay the same (resmoothed), else resets it. */
@@ -126,6 +129,8 @@ gboolean  debrief_plot_renderer_get_data_bounds   (DebriefPlotRenderer       *se
                                                    double                    *x0,
                                                    double                    *x1);
 gboolean  debrief_plot_renderer_is_zoomed         (DebriefPlotRenderer       *self);
+/* Whether y follows the data (not set by a rectangle or a y zoom). */
+gboolean  debrief_plot_renderer_get_auto_y        (DebriefPlotRenderer       *self);
 /* Zoom by @factor (< 1 zooms in) about the point (@px, @py) of the last drawn
  * frame; y only when @zoom_y (else y stays as it is, auto or not). */
 void      debrief_plot_renderer_zoom_at           (DebriefPlotRenderer       *self,
