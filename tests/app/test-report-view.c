@@ -1115,6 +1115,127 @@ test_report_export (ReportFixture *fx,
   g_assert_cmpstr (exported, ==, text);
 }
 
+static gboolean
+preview_has (gpointer data)
+{
+  DebriefReportView *view = data;
+  GtkTextBuffer *preview = gtk_text_view_get_buffer (GTK_TEXT_VIEW (debrief_report_view_get_preview (view)));
+  g_autofree char *text = buffer_text (preview);
+
+  return strstr (text, "Paragraph 150.") != NULL;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_report_scroll_follows_editor (ReportFixture *fx,
+                                   gconstpointer  data)
+{
+  GtkTextView *editor = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (fx->view), GTK_SOURCE_TYPE_VIEW));
+  GtkTextView *preview = GTK_TEXT_VIEW (debrief_report_view_get_preview (fx->view));
+  GtkAdjustment *editor_vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (editor));
+  GtkAdjustment *preview_vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (preview));
+  g_autoptr(GString) md = g_string_new ("# Long report\n\n");
+  GtkTextIter iter, end;
+  g_autofree char *top_line = NULL;
+  int y = 0;
+
+  /* Paragraph N on source line 2N + 1 (0-based line 2N). */
+  for (int i = 1; i <= 150; i++)
+    g_string_append_printf (md, "Paragraph %d.\n\n", i);
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (debrief_report_view_get_buffer (fx->view)), md->str, -1);
+  wait_for (preview_has, fx->view);
+  drain ();
+
+  /* Scroll the editor so paragraph 100 is at the top. */
+  gtk_text_buffer_get_iter_at_line (gtk_text_view_get_buffer (editor), &iter, 2 * 100);
+  gtk_text_view_get_line_yrange (editor, &iter, &y, NULL);
+  gtk_adjustment_set_value (editor_vadj, y);
+  drain ();
+
+  /* The preview shows the block that line made at its top. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (preview_vadj), >, 0);
+  gtk_text_view_get_line_at_y (preview, &iter, (int) gtk_adjustment_get_value (preview_vadj) + 1, NULL);
+  end = iter;
+  gtk_text_iter_forward_to_line_end (&end);
+  top_line = gtk_text_iter_get_text (&iter, &end);
+  g_assert_cmpstr (top_line, ==, "Paragraph 100.");
+}
+
+static void
+test_report_runs_selector (void)
+{
+  Folder a, b;
+  g_autoptr(GFile) folder_a = NULL;
+  g_autoptr(GFile) folder_b = NULL;
+  g_autoptr(DebriefRun) run_a = NULL;
+  g_autoptr(DebriefRun) run_b = NULL;
+  g_autoptr(GListStore) runs = g_list_store_new (DEBRIEF_TYPE_RUN);
+  GtkWidget *window = GTK_WIDGET (adw_application_window_new (NULL));
+  DebriefReportView *view = DEBRIEF_REPORT_VIEW (debrief_report_view_new ());
+  GtkDropDown *dropdown;
+  g_autofree char *text = NULL;
+
+  folder_setup (&a);
+  folder_setup (&b);
+  g_assert_true (g_file_set_contents (a.path, "# Report A\n", -1, NULL));
+  g_assert_true (g_file_set_contents (b.path, "# Report B\n", -1, NULL));
+  folder_a = g_file_new_for_path (a.run_dir);
+  folder_b = g_file_new_for_path (b.run_dir);
+  run_a = debrief_run_new (folder_a);
+  run_b = debrief_run_new (folder_b);
+  debrief_run_set_name (run_a, "a");
+  debrief_run_set_name (run_b, "b");
+
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  debrief_report_view_set_runs (view, G_LIST_MODEL (runs));
+  g_assert_null (debrief_report_view_get_run (view));
+
+  /* The first run opened is the one shown; no selector for one run. */
+  g_list_store_append (runs, run_a);
+  wait_for (view_idle, view);
+  text = debrief_report_view_dup_text (view);
+  g_assert_cmpstr (text, ==, "# Report A\n");
+  dropdown = GTK_DROP_DOWN (find_widget (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+
+  /* Two runs: a selector, and choosing switches the report. */
+  g_list_store_append (runs, run_b);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  g_assert_true (debrief_report_view_get_run (view) == run_a);
+  gtk_drop_down_set_selected (dropdown, 1);
+  wait_for (view_idle, view);
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (view);
+  g_assert_cmpstr (text, ==, "# Report B\n");
+
+  /* Its run closed: back to the remaining one. */
+  g_list_store_remove (runs, 1);
+  wait_for (view_idle, view);
+  g_assert_true (debrief_report_view_get_run (view) == run_a);
+
+  g_list_store_remove_all (runs);
+  g_assert_null (debrief_report_view_get_run (view));
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  folder_teardown (&a);
+  folder_teardown (&b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1150,6 +1271,8 @@ main (int   argc,
   ADD ("/report-view/failed-save-keeps-file", report_md, test_report_failed_save_keeps_file);
   ADD ("/report-view/search", report_md, test_report_search);
   ADD ("/report-view/missing-file", NULL, test_report_missing_file);
+  ADD ("/report-view/scroll-follows-editor", report_md, test_report_scroll_follows_editor);
+  g_test_add_func ("/report-view/runs-selector", test_report_runs_selector);
   g_test_add ("/report-view/regenerate-keeps-notes", ReportFixture, NULL, analysed_setup,
               test_report_regenerate_keeps_notes, report_teardown);
   g_test_add ("/report-view/export", ReportFixture, NULL, analysed_setup,
