@@ -1508,6 +1508,13 @@ on_analysis_changed (DebriefRun        *run,
                      DebriefReportView *self)
 {
   populate_recommendations (self);
+  /* A generated report nobody has touched or saved follows the analysis
+   * (re-analysed after the run grew, or with a filled-in configuration). */
+  if (self->unsaved_generated && !debrief_report_view_get_modified (self))
+    {
+      self->unsaved_generated = FALSE;
+      self->awaiting_analysis = TRUE;
+    }
   write_generated_report (self);
   update_actions (self);
 }

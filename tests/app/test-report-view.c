@@ -1029,6 +1029,10 @@ test_report_regenerate_keeps_notes (ReportFixture *fx,
   g_assert_nonnull (strstr (text, "## Notes"));
   g_assert_false (debrief_report_view_get_modified (fx->view));
   g_assert_false (g_file_test (fx->folder.path, G_FILE_TEST_EXISTS));
+  /* Analysed again (F5): the untouched generated text follows, still unsaved. */
+  analyse (fx);
+  g_assert_false (debrief_report_view_get_modified (fx->view));
+  g_assert_false (g_file_test (fx->folder.path, G_FILE_TEST_EXISTS));
 
   /* The recommendations panel lists the findings with their fixes. */
   {
