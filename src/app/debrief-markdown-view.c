@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <cmark.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "debrief-error.h"
 #include "debrief-markdown-view.h"
@@ -852,6 +853,7 @@ debrief_markdown_render (GtkTextBuffer *buffer,
 typedef struct
 {
   GdkPixbuf *pixbuf;
+  gint64 mtime;          /* of the file when it was read: a newer plot is read again */
   char *error;
   GdkTexture *scaled;
   int scaled_width;
@@ -1108,6 +1110,8 @@ build_image_widget (DebriefMarkdownView *self,
   g_autoptr(GFile) file = debrief_markdown_view_resolve_local (self, url, &error);
   g_autofree char *path = NULL;
   ImageEntry *entry;
+  GStatBuf st;
+  gint64 mtime;
   int width;
 
   if (file == NULL)
@@ -1139,13 +1143,21 @@ build_image_widget (DebriefMarkdownView *self,
     }
 
   path = g_file_get_path (file);
+  mtime = g_stat (path, &st) == 0 ? (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000 : 0;
   entry = g_hash_table_lookup (self->images, path);
+  /* Drawn again since it was read (debrief-cli plot, Export): read again. */
+  if (entry != NULL && !entry->loading && entry->mtime != mtime)
+    {
+      g_hash_table_remove (self->images, path);
+      entry = NULL;
+    }
   if (entry == NULL)
     {
       g_autoptr(GTask) task = NULL;
 
       entry = g_new0 (ImageEntry, 1);
       entry->loading = TRUE;
+      entry->mtime = mtime;
       g_hash_table_insert (self->images, g_strdup (path), entry);
       task = g_task_new (self, self->cancellable, load_image_done, g_strdup (path));
       g_task_set_source_tag (task, build_image_widget);

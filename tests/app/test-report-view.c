@@ -372,6 +372,21 @@ picture_shown (gpointer data)
 }
 
 static gboolean
+square_picture_shown (gpointer data)
+{
+  GtkWidget *widget = anchor_widget (data, DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
+  GdkPaintable *paintable;
+
+  if (widget == NULL || !GTK_IS_PICTURE (widget))
+    {
+      /* Rendering again picks up the new file once its load is done. */
+      return FALSE;
+    }
+  paintable = gtk_picture_get_paintable (GTK_PICTURE (widget));
+  return gdk_paintable_get_intrinsic_width (paintable) == gdk_paintable_get_intrinsic_height (paintable);
+}
+
+static gboolean
 label_in_tree_has (GtkWidget  *widget,
                    const char *text)
 {
@@ -430,6 +445,18 @@ test_markdown_view_widgets (void)
   paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), <, 1600);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), >, 100);
+
+  /* The plot is drawn again (say, by debrief-cli plot): the preview shows
+   * the new one on its next render. */
+  write_png (png, 300, 300);
+  {
+    /* A later mtime than the first file's, whatever the clock's grain. */
+    g_autoptr(GFile) png_file = g_file_new_for_path (png);
+    g_file_set_attribute_uint64 (png_file, G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                 g_get_real_time () / G_USEC_PER_SEC + 5, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  }
+  debrief_markdown_view_set_markdown (view, report_md);
+  wait_for (square_picture_shown, view);
 
   /* Outside the run folder: not shown unless the user chooses. */
   debrief_markdown_view_set_markdown (view, "![x](../secret.png)\n\n![y](/etc/hostname)\n\n![z](https://example.com/a.png)\n");
