@@ -528,7 +528,7 @@ update_style (DebriefPlot *self)
       double size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
       /* Axis labels a notch under the text size, as charts usually are. */
       debrief_plot_renderer_set_font (self->renderer, pango_font_description_get_family (font),
-                                      size > 0 ? size * 0.85 : 9.0);
+                                      size > 0 ? size * 0.8 : 9.0);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

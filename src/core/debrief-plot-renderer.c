@@ -914,6 +914,7 @@ draw_text (cairo_t               *cr,
   set_color (cr, color, 1.0);
   cairo_move_to (cr, round (x - w * ax), round (y - h * ay));
   pango_cairo_show_layout (cr, layout);
+  cairo_new_path (cr);
 }
 
 /* ---- series ---- */
@@ -1309,6 +1310,10 @@ draw_runs (DebriefPlotRenderer *self,
       }
 }
 
+static DebriefPlotRGBA run_color (DebriefPlotRenderer *self,
+                                  guint                run,
+                                  gboolean             validation);
+
 /* ---- annotations ---- */
 
 static gboolean
@@ -1381,7 +1386,7 @@ draw_annotations (DebriefPlotRenderer *self,
       switch (a->kind)
         {
         case DEBRIEF_PLOT_ANNOTATION_OVERFIT_REGION:
-          set_color (cr, &self->palette.warning, 0.14);
+          set_color (cr, &self->palette.warning, 0.11);
           cairo_rectangle (cr, x, f->area.y, MAX (x_end - x, 1.0), f->area.height);
           cairo_fill (cr);
           text = g_strdup (a->label ? a->label : _("Overfitting"));
@@ -1392,7 +1397,10 @@ draw_annotations (DebriefPlotRenderer *self,
         case DEBRIEF_PLOT_ANNOTATION_DIVERGENCE:
           {
             gboolean best = a->kind == DEBRIEF_PLOT_ANNOTATION_BEST_STEP;
-            const DebriefPlotRGBA *color = best ? &self->palette.accent : &self->palette.danger;
+            /* With several runs a best step wears its run's colour. */
+            DebriefPlotRGBA run_hue = run_color (self, a->run, TRUE);
+            const DebriefPlotRGBA *color = !best ? &self->palette.danger
+                                           : self->runs->len > 1 ? &run_hue : &self->palette.accent;
             static const double dashes[] = { 5.0, 3.0 };
 
             cairo_save (cr);
@@ -1423,6 +1431,7 @@ draw_annotations (DebriefPlotRenderer *self,
             if (!value_at_step (debrief_plot_data_get_train (entry->data), a->step, &v) || !isfinite (v))
               {
                 /* Not a logged finite point: mark the step at the top edge. */
+                cairo_new_path (cr);
                 add_nonfinite_mark (cr, f, x, DEBRIEF_PLOT_NONFINITE_NAN);
                 set_color (cr, &self->palette.danger, 1.0);
                 cairo_fill (cr);
@@ -1430,6 +1439,7 @@ draw_annotations (DebriefPlotRenderer *self,
               }
             y = CLAMP (frame_y (f, v), f->area.y + 6, f->area.y + f->area.height - 6);
             cairo_save (cr);
+            cairo_new_path (cr);   /* text leaves a current point behind */
             cairo_set_line_width (cr, 2.0);
             set_color (cr, &self->palette.danger, 1.0);
             cairo_arc (cr, x, y, 5.0, 0, 2 * G_PI);
@@ -1675,6 +1685,7 @@ draw_hover (DebriefPlotRenderer *self,
           x = frame_x (f, debrief_plot_pyramid_get_steps (p)[idx]);
           if (!isfinite (v) || fabs (x - self->hover_px) > 24)
             continue;
+          cairo_new_path (cr);
           cairo_arc (cr, x, frame_y (f, v), 4.0, 0, 2 * G_PI);
           set_color (cr, &color, 1.0);
           cairo_fill_preserve (cr);
