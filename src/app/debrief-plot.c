@@ -33,6 +33,7 @@ struct _DebriefPlot
   GtkAdjustment *smoothing_adjustment;
   GtkToggleButton *median_button;
   GtkToggleButton *log_button;
+  GtkDropDown *x_unit_dropdown;
 
   GListModel *runs;
   GSettings *settings;
@@ -906,6 +907,14 @@ log_scale_changed_cb (DebriefPlot *self)
   update_view_state (self);
 }
 
+static void
+x_unit_changed_cb (DebriefPlot *self)
+{
+  /* The list's order is DebriefPlotXUnit's; a unit the run lacks falls back to steps. */
+  debrief_plot_renderer_set_x_unit (self->renderer, gtk_drop_down_get_selected (self->x_unit_dropdown));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -995,6 +1004,7 @@ debrief_plot_class_init (DebriefPlotClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, smoothing_adjustment);
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, median_button);
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, log_button);
+  gtk_widget_class_bind_template_child (widget_class, DebriefPlot, x_unit_dropdown);
 
   gtk_widget_class_install_action (widget_class, "plot.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "plot.zoom-out", NULL, zoom_out_action);
@@ -1027,6 +1037,9 @@ debrief_plot_init (DebriefPlot *self)
   g_signal_connect_object (self->settings, "changed::log-scale", G_CALLBACK (log_scale_changed_cb),
                            self, G_CONNECT_SWAPPED);
   debrief_plot_renderer_set_log_y (self->renderer, g_settings_get_boolean (self->settings, "log-scale"));
+
+  g_signal_connect_object (self->x_unit_dropdown, "notify::selected", G_CALLBACK (x_unit_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   controller = gtk_event_controller_motion_new ();
   g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);

@@ -20,6 +20,7 @@ debrief_cli_plot (int    argc,
 {
   g_autofree char *output = NULL;
   g_autofree char *method = NULL;
+  g_autofree char *x_axis = NULL;
   g_auto(GStrv) dirs = NULL;
   int width = 1600, height = 900;
   double smoothing = 0.6;
@@ -32,6 +33,7 @@ debrief_cli_plot (int    argc,
     { "smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &smoothing, N_("Smoothing weight, 0 to 0.999 (default 0.6)"), N_("W") },
     { "smoothing-method", 0, 0, G_OPTION_ARG_STRING, &method, N_("ema (default) or median"), N_("METHOD") },
     { "log-y", 0, 0, G_OPTION_ARG_NONE, &log_y, N_("Logarithmic loss axis"), NULL },
+    { "x-axis", 0, 0, G_OPTION_ARG_STRING, &x_axis, N_("steps (default), epochs or tokens (when the first run logged them)"), N_("UNIT") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Dark colours"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, N_("DIR…") },
     { NULL }
@@ -42,6 +44,7 @@ debrief_cli_plot (int    argc,
   g_autoptr(DebriefPlotRenderer) renderer = NULL;
   g_autoptr(GError) error = NULL;
   DebriefPlotSmoothMethod smooth_method = DEBRIEF_PLOT_SMOOTH_EMA;
+  DebriefPlotXUnit x_unit = DEBRIEF_PLOT_X_STEPS;
   DebriefPlotPalette palette;
   gboolean failed = FALSE;
 
@@ -72,6 +75,15 @@ debrief_cli_plot (int    argc,
   else if (method != NULL && g_strcmp0 (method, "ema") != 0)
     {
       g_printerr (_("debrief-cli plot: --smoothing-method must be ema or median, not “%s”\n"), method);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (x_axis != NULL && g_strcmp0 (x_axis, "epochs") == 0)
+    x_unit = DEBRIEF_PLOT_X_EPOCHS;
+  else if (x_axis != NULL && g_strcmp0 (x_axis, "tokens") == 0)
+    x_unit = DEBRIEF_PLOT_X_TOKENS;
+  else if (x_axis != NULL && g_strcmp0 (x_axis, "steps") != 0)
+    {
+      g_printerr (_("debrief-cli plot: --x-axis must be steps, epochs or tokens, not “%s”\n"), x_axis);
       return DEBRIEF_CLI_EXIT_USAGE;
     }
   {
@@ -116,6 +128,9 @@ debrief_cli_plot (int    argc,
   debrief_plot_renderer_set_font (renderer, "Sans", 10.0);
   debrief_plot_renderer_set_data (renderer, data);
   debrief_plot_renderer_set_log_y (renderer, log_y);
+  debrief_plot_renderer_set_x_unit (renderer, x_unit);
+  if (x_unit != DEBRIEF_PLOT_X_STEPS && debrief_plot_renderer_get_x_unit (renderer) != x_unit)
+    g_printerr (_("debrief-cli plot: warning: the first run did not log %s; the axis shows steps\n"), x_axis);
   debrief_plot_renderer_set_annotations (renderer, (DebriefPlotAnnotation *) annotations->data, annotations->len);
   if (!debrief_plot_renderer_export (renderer, output, width, height, &error))
     {

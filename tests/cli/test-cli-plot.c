@@ -46,6 +46,7 @@ test_usage_errors (void)
   const char *bad_smoothing[] = { "--output", "x.png", "--smoothing", "1.5", overfit, NULL };
   const char *bad_method[] = { "--output", "x.png", "--smoothing-method", "mean", overfit, NULL };
   const char *bad_option[] = { "--frobnicate", NULL };
+  const char *bad_axis[] = { "--output", "x.png", "--x-axis", "hours", overfit, NULL };
 
   g_assert_cmpint (run_cli (no_output, NULL), ==, DEBRIEF_CLI_EXIT_USAGE);
   g_assert_cmpint (run_cli (no_dir, NULL), ==, DEBRIEF_CLI_EXIT_USAGE);
@@ -54,6 +55,7 @@ test_usage_errors (void)
   g_assert_cmpint (run_cli (bad_smoothing, NULL), ==, DEBRIEF_CLI_EXIT_USAGE);
   g_assert_cmpint (run_cli (bad_method, NULL), ==, DEBRIEF_CLI_EXIT_USAGE);
   g_assert_cmpint (run_cli (bad_option, NULL), ==, DEBRIEF_CLI_EXIT_USAGE);
+  g_assert_cmpint (run_cli (bad_axis, NULL), ==, DEBRIEF_CLI_EXIT_USAGE);
 }
 
 static void
@@ -88,6 +90,7 @@ test_writes_each_format (void)
       g_autofree char *contents = NULL;
       gsize len;
       const char *args[] = { "--output", out, "--width", "800", "--height", "450", "--smoothing", "0.8",
+                             "--smoothing-method", i == 1 ? "median" : "ema", "--x-axis", "epochs",
                              "--log-y", overfit, healthy, NULL };
 
       g_assert_cmpint (run_cli (args, NULL), ==, DEBRIEF_CLI_EXIT_OK);
