@@ -89,7 +89,8 @@ read_train_losses (DebriefReadContext *ctx,
                    DebriefJsonReader  *reader,
                    DebriefSeries      *train,
                    gsize               total_length,
-                   guint              *n_null)
+                   guint              *n_null,
+                   guint              *n_bad)
 {
   gint64 step = 0;
   const char *close;
@@ -121,7 +122,7 @@ read_train_losses (DebriefReadContext *ctx,
           if ((*n_null)++ == 0)
             debrief_read_warn (ctx, line, _("train loss of step %" G_GINT64_FORMAT " is null; skipped"), step);
         }
-      else
+      else if ((*n_bad)++ == 0)
         debrief_read_warn (ctx, line, _("train loss of step %" G_GINT64_FORMAT " is not a number; skipped"),
                            step);
       if ((step % SEED_CHECK_EVERY) == 0)
@@ -159,8 +160,13 @@ place_val_steps (DebriefReadContext *ctx,
         }
     }
   for (gsize j = 0; j < n_val; j++)
-    steps[j] = n_train > 0 ? (gint64) llround ((double) (j + 1) * (double) n_train / (double) n_val)
-                           : (gint64) j;
+    {
+      steps[j] = n_train > 0 ? (gint64) llround ((double) (j + 1) * (double) n_train / (double) n_val)
+                             : (gint64) j;
+      /* More evaluations than steps: keep them apart rather than merge them. */
+      if (j > 0 && steps[j] <= steps[j - 1])
+        steps[j] = steps[j - 1] + 1;
+    }
 }
 
 static const char *
@@ -217,6 +223,7 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
   double tokens_per_step = NAN;
   gsize n_train_steps = 0;
   guint n_null = 0;
+  guint n_bad = 0;
   const char *key;
   gsize key_length;
   GError *parse_error = NULL;
@@ -236,10 +243,12 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
             debrief_json_reader_peek (&reader) == DEBRIEF_JSON_ARRAY)
           {
             guint before = reader.line;
-            read_train_losses (ctx, &reader, train, length, &n_null);
+            read_train_losses (ctx, &reader, train, length, &n_null, &n_bad);
             have_train = TRUE;
             if (n_null > 1)
               debrief_read_warn (ctx, before, _("%u null train losses skipped"), n_null);
+            if (n_bad > 1)
+              debrief_read_warn (ctx, before, _("%u train losses that are not numbers skipped"), n_bad);
           }
         else if (key_is (key, key_length, "config") &&
                  debrief_json_reader_peek (&reader) == DEBRIEF_JSON_OBJECT)
@@ -353,7 +362,7 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
 
   if (have_train)
     {
-      n_train_steps = debrief_series_get_length (train) + n_null;
+      n_train_steps = debrief_series_get_length (train) + n_null + n_bad;
       if (debrief_series_get_length (train) > 0)
         add_series (ctx, train);
     }

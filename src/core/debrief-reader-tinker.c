@@ -125,6 +125,57 @@ debrief_reader_tinker_fill_dataset_tokens (DebriefRun *run,
     }
 }
 
+/* Without checkpoints.jsonl, the metrics lines of checkpoint steps still carry
+ * state_path / sampler_path: only those lines are parsed. */
+static void
+checkpoints_from_metrics (DebriefRun *run,
+                          const char *data,
+                          gsize       length)
+{
+  const char *pos = data;
+  const char *end = data + length;
+  DebriefSeries *val = debrief_run_get_val_loss (run);
+
+  while (pos < end)
+    {
+      const char *hit = g_strstr_len (pos, end - pos, "_path\"");
+      const char *line_start, *line_end;
+      g_autoptr(DebriefJsonNode) node = NULL;
+      DebriefCheckpoint checkpoint = { 0 };
+      g_autofree char *name = NULL;
+      const char *path;
+
+      if (hit == NULL)
+        break;
+      line_start = hit;
+      while (line_start > data && line_start[-1] != '\n')
+        line_start--;
+      line_end = memchr (hit, '\n', end - hit);
+      if (line_end == NULL)
+        line_end = end;
+      pos = line_end;
+      node = debrief_json_parse (line_start, line_end - line_start, NULL, NULL);
+      if (node == NULL || node->type != DEBRIEF_JSON_OBJECT)
+        continue;
+      checkpoint.path = (char *) debrief_json_node_get_string (node, "state_path");
+      checkpoint.sampler_path = (char *) debrief_json_node_get_string (node, "sampler_path");
+      path = checkpoint.sampler_path ? checkpoint.sampler_path : checkpoint.path;
+      if (path == NULL || !debrief_json_node_get_int (node, "step", &checkpoint.step))
+        continue;
+      name = g_path_get_basename (path);
+      checkpoint.name = name;
+      checkpoint.is_final = strcmp (name, "final") == 0;
+      checkpoint.val_loss = NAN;
+      if (val != NULL)
+        {
+          gsize j = debrief_series_lower_bound (val, checkpoint.step);
+          if (j < debrief_series_get_length (val) && debrief_series_get_step (val, j) == checkpoint.step)
+            checkpoint.val_loss = debrief_series_get_value (val, j);
+        }
+      debrief_run_add_checkpoint (run, &checkpoint);
+    }
+}
+
 static char *
 checkpoints_name_for (const char *metrics_rel)
 {
@@ -153,10 +204,15 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
     return FALSE;
   ok = debrief_reader_tinker_parse_metrics (&ctx, g_mapped_file_get_contents (mapped),
                                             g_mapped_file_get_length (mapped), error);
-  debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
   if (!ok)
-    return FALSE;
+    {
+      debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+      return FALSE;
+    }
   debrief_run_add_source_file (run, metrics_rel);
+  if (!debrief_load_job_has_file (job, checkpoints_rel))
+    checkpoints_from_metrics (run, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped));
+  debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
 
   config = debrief_load_job_read_json (job, run, "config.json");
   if (config != NULL)

@@ -281,6 +281,22 @@ test_tinker_resumed (void)
   g_assert_cmpint (g_strv_length (config->target_modules), ==, 7);
 }
 
+static void
+test_tinker_checkpoints_from_metrics (void)
+{
+  g_autoptr(DebriefRun) run = load ("formats/tinker/no-checkpoints-file");
+  const DebriefCheckpoint *checkpoint;
+
+  g_assert_cmpuint (debrief_run_get_n_checkpoints (run), ==, 1);
+  checkpoint = debrief_run_get_checkpoint (run, 0);
+  g_assert_cmpstr (checkpoint->name, ==, "000002");
+  g_assert_cmpint (checkpoint->step, ==, 2);
+  g_assert_cmpstr (checkpoint->sampler_path, ==, "tinker://run-7:train:0/sampler_weights/000002");
+  g_assert_cmpfloat (checkpoint->val_loss, ==, 2.1);
+  g_assert_cmpint (debrief_run_get_config (run)->dataset_tokens, ==, 4 * 512);
+  g_assert_cmpstr (debrief_run_get_config (run)->dims_source, ==, "built-in table: Llama-3.1-8B");
+}
+
 /* ---- CSV ---- */
 
 static void
@@ -381,7 +397,7 @@ test_discover_formats_tree (void)
 
   g_assert_no_error (error);
   /* Every fixture folder two levels down (formats/<format>/<case>). */
-  g_assert_cmpuint (runs->len, ==, 15);
+  g_assert_cmpuint (runs->len, ==, 16);
   for (guint i = 1; i < runs->len; i++)
     {
       g_autofree char *a = g_file_get_path (g_ptr_array_index (runs, i - 1));
@@ -602,6 +618,7 @@ main (int   argc,
   g_test_add_func ("/readers/llamafactory/loaded-once", test_llamafactory_loaded_once);
   g_test_add_func ("/readers/llamafactory/log-alone", test_llamafactory_log_alone);
   g_test_add_func ("/readers/tinker/resumed", test_tinker_resumed);
+  g_test_add_func ("/readers/tinker/checkpoints-from-metrics", test_tinker_checkpoints_from_metrics);
   g_test_add_func ("/readers/csv/lightning-resumed", test_lightning_resumed);
   g_test_add_func ("/readers/csv/generic", test_generic_csv);
   g_test_add_func ("/readers/jsonl/generic", test_generic_jsonl);
