@@ -264,7 +264,9 @@ static void
 schedule_rebuild (DebriefCapacityCard *self)
 {
   if (self->rebuild_idle == 0)
-    self->rebuild_idle = g_idle_add (rebuild_idle_cb, self);
+    /* Above GDK_PRIORITY_REDRAW: a busy frame clock (spinners, a large plot)
+     * must not starve the update that stops the spinners. */
+    self->rebuild_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle_cb, self, NULL);
 }
 
 static void
