@@ -10,12 +10,18 @@
 #define FANOUT 8
 #define MAX_LEVELS 24
 
+/* One block's summary in one place: a query reads one cache line per block. */
 typedef struct
 {
-  gsize   n_blocks;
-  double *min;
-  double *max;
-  guint8 *flags;
+  double min;
+  double max;
+  guint8 flags;
+} Block;
+
+typedef struct
+{
+  gsize  n_blocks;
+  Block *blocks;
 } Level;
 
 struct _DebriefPlotPyramid
@@ -46,9 +52,7 @@ build_level_from_values (Level        *level,
                          gsize         n)
 {
   level->n_blocks = (n + FANOUT - 1) / FANOUT;
-  level->min = g_new (double, level->n_blocks);
-  level->max = g_new (double, level->n_blocks);
-  level->flags = g_new (guint8, level->n_blocks);
+  level->blocks = g_new (Block, level->n_blocks);
   for (gsize b = 0; b < level->n_blocks; b++)
     {
       gsize end = MIN (n, (b + 1) * FANOUT);
@@ -66,9 +70,9 @@ build_level_from_values (Level        *level,
           else
             flags |= flag_of (v);
         }
-      level->min[b] = lo;   /* +INF/-INF mean "no finite value" inside the pyramid */
-      level->max[b] = hi;
-      level->flags[b] = flags;
+      level->blocks[b].min = lo;   /* +INF/-INF mean "no finite value" inside the pyramid */
+      level->blocks[b].max = hi;
+      level->blocks[b].flags = flags;
     }
 }
 
@@ -77,9 +81,7 @@ build_level_from_level (Level       *level,
                         const Level *below)
 {
   level->n_blocks = (below->n_blocks + FANOUT - 1) / FANOUT;
-  level->min = g_new (double, level->n_blocks);
-  level->max = g_new (double, level->n_blocks);
-  level->flags = g_new (guint8, level->n_blocks);
+  level->blocks = g_new (Block, level->n_blocks);
   for (gsize b = 0; b < level->n_blocks; b++)
     {
       gsize end = MIN (below->n_blocks, (b + 1) * FANOUT);
@@ -88,13 +90,13 @@ build_level_from_level (Level       *level,
 
       for (gsize i = b * FANOUT; i < end; i++)
         {
-          lo = MIN (lo, below->min[i]);
-          hi = MAX (hi, below->max[i]);
-          flags |= below->flags[i];
+          lo = MIN (lo, below->blocks[i].min);
+          hi = MAX (hi, below->blocks[i].max);
+          flags |= below->blocks[i].flags;
         }
-      level->min[b] = lo;
-      level->max[b] = hi;
-      level->flags[b] = flags;
+      level->blocks[b].min = lo;
+      level->blocks[b].max = hi;
+      level->blocks[b].flags = flags;
     }
 }
 
@@ -141,9 +143,7 @@ debrief_plot_pyramid_unref (DebriefPlotPyramid *self)
     return;
   for (guint l = 0; l < self->n_levels; l++)
     {
-      g_free (self->levels[l].min);
-      g_free (self->levels[l].max);
-      g_free (self->levels[l].flags);
+      g_free (self->levels[l].blocks);
     }
   g_free (self->owned_values);
   g_object_unref (self->series);
@@ -180,7 +180,7 @@ debrief_plot_pyramid_get_overhead (DebriefPlotPyramid *self)
   gsize bytes = sizeof *self;
 
   for (guint l = 0; l < self->n_levels; l++)
-    bytes += self->levels[l].n_blocks * (2 * sizeof (double) + 1);
+    bytes += self->levels[l].n_blocks * sizeof (Block);
   if (self->owned_values != NULL)
     bytes += self->n * sizeof (double);
   return bytes;
@@ -222,8 +222,8 @@ debrief_plot_pyramid_query (DebriefPlotPyramid *self,
                 }
               else
                 {
-                  const Level *l = &self->levels[level - 1];
-                  lo = MIN (lo, l->min[a]); hi = MAX (hi, l->max[a]); flags |= l->flags[a];
+                  const Block *k = &self->levels[level - 1].blocks[a];
+                  lo = MIN (lo, k->min); hi = MAX (hi, k->max); flags |= k->flags;
                 }
               a++;
             }
@@ -237,8 +237,8 @@ debrief_plot_pyramid_query (DebriefPlotPyramid *self,
                 }
               else
                 {
-                  const Level *l = &self->levels[level - 1];
-                  lo = MIN (lo, l->min[b]); hi = MAX (hi, l->max[b]); flags |= l->flags[b];
+                  const Block *k = &self->levels[level - 1].blocks[b];
+                  lo = MIN (lo, k->min); hi = MAX (hi, k->max); flags |= k->flags;
                 }
             }
           a /= FANOUT;
@@ -256,8 +256,8 @@ debrief_plot_pyramid_query (DebriefPlotPyramid *self,
                 }
               else
                 {
-                  const Level *l = &self->levels[level - 1];
-                  lo = MIN (lo, l->min[i]); hi = MAX (hi, l->max[i]); flags |= l->flags[i];
+                  const Block *k = &self->levels[level - 1].blocks[i];
+                  lo = MIN (lo, k->min); hi = MAX (hi, k->max); flags |= k->flags;
                 }
             }
           break;
@@ -325,7 +325,15 @@ debrief_plot_pyramid_decimate (DebriefPlotPyramid *self,
   begin = column_lower_bound (self, 0, self->n, x0, x1, n_columns, 0);
   for (guint c = 0; c < n_columns; c++)
     {
-      gsize end = column_lower_bound (self, begin, self->n, x0, x1, n_columns, (double) c + 1);
+      /* Gallop from the column's start: the next boundary is near, and the
+       * probes stay in cache instead of hopping across the whole series. */
+      gsize reach = 1, end;
+
+      while (begin + reach < self->n &&
+             debrief_plot_column_for_step (x0, x1, n_columns, (double) self->steps[begin + reach]) < (double) c + 1)
+        reach *= 2;
+      end = column_lower_bound (self, begin + reach / 2, MIN (begin + reach, self->n), x0, x1, n_columns,
+                                (double) c + 1);
 
       debrief_plot_pyramid_query (self, begin, end, &columns[c]);
       if (columns[c].n > 0)

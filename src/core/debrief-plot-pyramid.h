@@ -1,7 +1,7 @@
 /* debrief-plot-pyramid.h: min/max pyramid over a series, for full-fidelity decimation
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Built once per series in O(n) (about n/7 extra blocks of 17 bytes); then the
+ * Built once per series in O(n) (about n/7 extra blocks of 24 bytes); then the
  * minimum, maximum and non-finite flags of any index range come in O(log n), so
  * decimating any zoom to one bucket per pixel column costs O(columns × log n).
  * Nothing is sampled: every extreme of every column is kept.
