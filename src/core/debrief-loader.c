@@ -386,6 +386,38 @@ derive_targets (DebriefRunConfig *config)
                                                                          : DEBRIEF_TRISTATE_NO;
 }
 
+/* Steps per epoch from the logged epoch column: Tinker logs the 0-based epoch
+ * index (integers), the HF Trainer the fraction of epochs done. */
+static gint64
+steps_per_epoch_from_series (DebriefRun       *run,
+                             DebriefRunConfig *config)
+{
+  DebriefSeries *epoch = debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_EPOCH);
+  DebriefSeries *train = debrief_run_get_train_loss (run);
+  gsize n;
+  gboolean integral = TRUE;
+  double first;
+
+  if (epoch == NULL || (n = debrief_series_get_length (epoch)) < 2)
+    return 0;
+  first = debrief_series_get_value (epoch, 0);
+  for (gsize i = 0; i < n && integral; i++)
+    integral = debrief_series_get_value (epoch, i) == floor (debrief_series_get_value (epoch, i));
+  for (gsize i = 1; i < n; i++)
+    {
+      double e = debrief_series_get_value (epoch, i);
+      if (integral && e > first)
+        return debrief_series_get_step (epoch, i) - debrief_series_get_step (epoch, 0);
+      if (!integral && e >= 1.0 - 1e-9)
+        return debrief_series_get_step (epoch, i);
+    }
+  /* A whole one-epoch run that never changed epoch. */
+  if (integral && isfinite (config->num_epochs) && config->num_epochs == 1 && train != NULL &&
+      debrief_series_get_length (train) > 1)
+    return debrief_series_get_last_step (train) - debrief_series_get_first_step (train) + 1;
+  return 0;
+}
+
 static void
 complete_config (DebriefLoadJob *job,
                  DebriefRun     *run)
@@ -426,6 +458,8 @@ complete_config (DebriefLoadJob *job,
   if (config->steps_per_epoch == 0 && config->max_steps > 0 && isfinite (config->num_epochs) &&
       config->num_epochs >= 1 && fmod ((double) config->max_steps, config->num_epochs) == 0)
     config->steps_per_epoch = (gint64) ((double) config->max_steps / config->num_epochs);
+  if (config->steps_per_epoch == 0)
+    config->steps_per_epoch = steps_per_epoch_from_series (run, config);
   debrief_reader_tinker_fill_dataset_tokens (run, _("logged tokens per step"));
 }
 

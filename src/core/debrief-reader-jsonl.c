@@ -106,6 +106,7 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
       gsize key_length;
       gboolean have_step = FALSE;
       gboolean bad_step = FALSE;
+      gboolean has_path = FALSE;
       gint64 step = 0;
       guint position = 0;
       GError *line_error = NULL;
@@ -167,6 +168,9 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
                     if (debrief_key_is_loss_like (name) && n_null_loss++ < 3)
                       debrief_read_warn (ctx, line_number, _("“%s” is null; skipped"), name);
                   }
+                else if (type == DEBRIEF_JSON_STRING && key_length >= 5 &&
+                         memcmp (key + key_length - 5, "_path", 5) == 0)
+                  has_path = TRUE;
               }
             position++;
           }
@@ -206,6 +210,11 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
         }
 
       n_good++;
+      if (has_path && options && options->path_lines)
+        {
+          DebriefJsonlLine where = { line.start - data, line.length };
+          g_array_append_val (options->path_lines, where);
+        }
       if (bad_step)
         {
           debrief_series_set_discard (set);

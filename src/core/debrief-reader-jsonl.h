@@ -13,7 +13,16 @@ typedef struct
   DebriefKeyMapFunc map;          /* NULL: debrief_key_map_default */
   /* The step column; NULL: any of debrief_key_is_step(). */
   const char *step_key;
+  /* When set: the lines that hold a string under a key ending in "_path"
+   * (tinker's state_path / sampler_path), as DebriefJsonlLine. */
+  GArray *path_lines;
 } DebriefJsonlOptions;
+
+typedef struct
+{
+  gsize offset;
+  gsize length;
+} DebriefJsonlLine;
 
 /* Parses JSON lines from memory into ctx->run. Bad lines are skipped with a
  * warning (a truncated last line is a run still writing); an error when no

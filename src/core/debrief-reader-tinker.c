@@ -12,15 +12,34 @@
 #include "debrief-reader-jsonl.h"
 #include "debrief-reader-tinker.h"
 
+static void checkpoints_from_metrics (DebriefRun   *run,
+                                      const char   *data,
+                                      const GArray *path_lines);
+
+static gboolean
+parse_metrics (DebriefReadContext *ctx,
+               const char         *data,
+               gsize               length,
+               GArray             *path_lines,
+               GError            **error)
+{
+  DebriefJsonlOptions options = { debrief_key_map_tinker, "step", path_lines };
+
+  return debrief_reader_jsonl_parse (ctx, data, length, &options, error);
+}
+
 gboolean
 debrief_reader_tinker_parse_metrics (DebriefReadContext *ctx,
                                      const char         *data,
                                      gsize               length,
                                      GError            **error)
 {
-  DebriefJsonlOptions options = { debrief_key_map_tinker, "step" };
+  g_autoptr(GArray) path_lines = g_array_new (FALSE, FALSE, sizeof (DebriefJsonlLine));
 
-  return debrief_reader_jsonl_parse (ctx, data, length, &options, error);
+  if (!parse_metrics (ctx, data, length, path_lines, error))
+    return FALSE;
+  checkpoints_from_metrics (ctx->run, data, path_lines);
+  return TRUE;
 }
 
 typedef struct
@@ -126,35 +145,22 @@ debrief_reader_tinker_fill_dataset_tokens (DebriefRun *run,
 }
 
 /* Without checkpoints.jsonl, the metrics lines of checkpoint steps still carry
- * state_path / sampler_path: only those lines are parsed. */
+ * state_path / sampler_path: the JSON-lines reader noted which lines. */
 static void
-checkpoints_from_metrics (DebriefRun *run,
-                          const char *data,
-                          gsize       length)
+checkpoints_from_metrics (DebriefRun   *run,
+                          const char   *data,
+                          const GArray *path_lines)
 {
-  const char *pos = data;
-  const char *end = data + length;
   DebriefSeries *val = debrief_run_get_val_loss (run);
 
-  while (pos < end)
+  for (guint i = 0; i < path_lines->len; i++)
     {
-      const char *hit = g_strstr_len (pos, end - pos, "_path\"");
-      const char *line_start, *line_end;
-      g_autoptr(DebriefJsonNode) node = NULL;
+      const DebriefJsonlLine *where = &g_array_index (path_lines, DebriefJsonlLine, i);
+      g_autoptr(DebriefJsonNode) node = debrief_json_parse (data + where->offset, where->length, NULL, NULL);
       DebriefCheckpoint checkpoint = { 0 };
       g_autofree char *name = NULL;
       const char *path;
 
-      if (hit == NULL)
-        break;
-      line_start = hit;
-      while (line_start > data && line_start[-1] != '\n')
-        line_start--;
-      line_end = memchr (hit, '\n', end - hit);
-      if (line_end == NULL)
-        line_end = end;
-      pos = line_end;
-      node = debrief_json_parse (line_start, line_end - line_start, NULL, NULL);
       if (node == NULL || node->type != DEBRIEF_JSON_OBJECT)
         continue;
       checkpoint.path = (char *) debrief_json_node_get_string (node, "state_path");
@@ -198,12 +204,13 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
   g_autofree char *checkpoints_rel = checkpoints_name_for (metrics_rel);
   g_autoptr(GMappedFile) mapped = debrief_load_job_map (job, run, metrics_rel, &path, &ctx, error);
   g_autoptr(DebriefJsonNode) config = NULL;
+  g_autoptr(GArray) path_lines = g_array_new (FALSE, FALSE, sizeof (DebriefJsonlLine));
   gboolean ok;
 
   if (mapped == NULL)
     return FALSE;
-  ok = debrief_reader_tinker_parse_metrics (&ctx, g_mapped_file_get_contents (mapped),
-                                            g_mapped_file_get_length (mapped), error);
+  ok = parse_metrics (&ctx, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+                      path_lines, error);
   if (!ok)
     {
       debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
@@ -211,7 +218,7 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
     }
   debrief_run_add_source_file (run, metrics_rel);
   if (!debrief_load_job_has_file (job, checkpoints_rel))
-    checkpoints_from_metrics (run, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped));
+    checkpoints_from_metrics (run, g_mapped_file_get_contents (mapped), path_lines);
   debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
 
   config = debrief_load_job_read_json (job, run, "config.json");

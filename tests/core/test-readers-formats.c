@@ -205,6 +205,7 @@ test_hf_text_config (void)
   g_assert_cmpint (config->dims.head_dim, ==, 256);
   g_assert_cmpstr (config->dims_source, ==, "config.json");
   g_assert_cmpint (config->dataset_tokens, ==, 98304 / 2);
+  g_assert_cmpint (config->steps_per_epoch, ==, 3);
   g_assert_nonnull (strstr (config->dataset_tokens_source, "num_input_tokens_seen"));
   /* The final summary entry (train_loss, mean over the run) is not a point. */
   g_assert_cmpuint (debrief_series_get_length (debrief_run_get_train_loss (run)), ==, 6);
@@ -274,6 +275,8 @@ test_tinker_resumed (void)
   g_assert_cmpuint (debrief_run_get_n_checkpoints (run), ==, 3);
   g_assert_cmpfloat_with_epsilon (debrief_run_get_checkpoint (run, 0)->val_loss, 2.0 - 0.06, 1e-12);
   g_assert_cmpstr (debrief_run_get_best_checkpoint (run)->name, ==, "000009");
+  /* The epoch column turns 1 at step 6. */
+  g_assert_cmpint (config->steps_per_epoch, ==, 6);
   /* Tokens over the first epoch (steps 0..5). */
   g_assert_cmpint (config->dataset_tokens, ==, 6000);
   g_assert_cmpint (config->dims.hidden_size, ==, 4096);

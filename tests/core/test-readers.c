@@ -148,6 +148,8 @@ test_tinker_checkpoints (void)
   g_assert_cmpint (config->train_mlp, ==, DEBRIEF_TRISTATE_NO);
   g_assert_nonnull (debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_TOKENS));
   g_assert_cmpstr (debrief_series_get_source_key (debrief_run_get_train_loss (run)), ==, "train_mean_nll");
+  /* One epoch of 500 steps (epoch column 0 throughout, num_epochs 1). */
+  g_assert_cmpint (config->steps_per_epoch, ==, 500);
   g_assert_cmpstr (debrief_series_get_source_key (debrief_run_get_val_loss (run)), ==, "test/nll");
 }
 
