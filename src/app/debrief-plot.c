@@ -178,8 +178,8 @@ prepare_done_cb (GObject      *object,
   Prepare *p = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) data = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  if (data == NULL)
-    return;   /* cancelled: the widget is going away */
+  if (data == NULL || self->renderer == NULL)
+    return;   /* cancelled, or the widget was disposed meanwhile */
 
   for (guint i = 0; self->data_runs != NULL && i < self->data_runs->len; i++)
     g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->data_runs, i), analysis_changed_cb, self);
