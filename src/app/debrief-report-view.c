@@ -76,7 +76,7 @@ struct _DebriefReportView
   guint load_failed : 1;         /* the file exists but could not be read: never save over it */
   guint awaiting_analysis : 1;   /* no analysis.md: generate one when the analysis arrives */
   guint unsaved_generated : 1;   /* showing a generated report that is not on disk yet */
-  guint syncing_scroll : 1;
+  guint syncing_dropdown : 1;    /* the drop-down follows the model, not the user */
   guint pane_positioned : 1;
 };
 
@@ -1582,20 +1582,46 @@ debrief_report_view_get_run (DebriefReportView *self)
   return self->run;
 }
 
+static gboolean
+find_run (GListModel *model,
+          DebriefRun *run,
+          guint      *position)
+{
+  guint n = model != NULL && run != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DebriefRun) item = g_list_model_get_item (model, i);
+      if (item == run)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The runs changed: keep the run shown while it is open (runs are sorted,
+ * so its position may move), else show the first. */
 static void
 follow_runs (DebriefReportView *self)
 {
   guint n = self->runs != NULL ? g_list_model_get_n_items (self->runs) : 0;
-  g_autoptr(DebriefRun) selected = NULL;
-  guint position;
+  g_autoptr(DebriefRun) next = NULL;
+  guint position = 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->run_dropdown), n > 1);
-  position = gtk_drop_down_get_selected (self->run_dropdown);
-  if (n > 0 && position < n)
-    selected = g_list_model_get_item (self->runs, position);
+  if (find_run (self->runs, self->run, &position))
+    next = g_object_ref (self->run);
   else if (n > 0)
-    selected = g_list_model_get_item (self->runs, 0);
-  debrief_report_view_set_run (self, selected);
+    next = g_list_model_get_item (self->runs, 0);
+  if (next != NULL)
+    {
+      self->syncing_dropdown = TRUE;
+      gtk_drop_down_set_selected (self->run_dropdown, position);
+      self->syncing_dropdown = FALSE;
+    }
+  debrief_report_view_set_run (self, next);
 }
 
 static void
@@ -1608,12 +1634,20 @@ on_runs_changed (GListModel        *model,
   follow_runs (self);
 }
 
+/* The user picked a run in the drop-down. */
 static void
 on_run_selected (GtkDropDown       *dropdown,
                  GParamSpec        *pspec,
                  DebriefReportView *self)
 {
-  follow_runs (self);
+  guint position = gtk_drop_down_get_selected (dropdown);
+  g_autoptr(DebriefRun) run = NULL;
+
+  if (self->syncing_dropdown || self->runs == NULL || position == GTK_INVALID_LIST_POSITION
+      || position >= g_list_model_get_n_items (self->runs))
+    return;
+  run = g_list_model_get_item (self->runs, position);
+  debrief_report_view_set_run (self, run);
 }
 
 void

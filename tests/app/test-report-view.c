@@ -1254,6 +1254,18 @@ test_report_runs_selector (void)
   text = debrief_report_view_dup_text (view);
   g_assert_cmpstr (text, ==, "# Report B\n");
 
+  /* A run opened before it in the (sorted) list: the report stays. */
+  {
+    g_autoptr(DebriefRun) run_c = debrief_run_new (folder_a);
+    debrief_run_set_name (run_c, "0");
+    g_list_store_insert (runs, 0, run_c);
+    wait_for (view_idle, view);
+    g_assert_true (debrief_report_view_get_run (view) == run_b);
+    g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 2);
+    g_list_store_remove (runs, 0);
+    g_assert_true (debrief_report_view_get_run (view) == run_b);
+  }
+
   /* Its run closed: back to the remaining one. */
   g_list_store_remove (runs, 1);
   wait_for (view_idle, view);
