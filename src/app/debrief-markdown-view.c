@@ -1223,6 +1223,7 @@ column_widths (const DebriefMarkdownTable *table,
                int                        *widths)
 {
   g_autofree int *need = g_new0 (int, table->n_columns);
+  g_autofree int *word = g_new0 (int, table->n_columns);
   g_autofree gboolean *done = g_new0 (gboolean, table->n_columns);
   int remaining = budget_chars;
   guint open = table->n_columns;
@@ -1231,7 +1232,13 @@ column_widths (const DebriefMarkdownTable *table,
     {
       char **row = g_ptr_array_index (table->rows, r);
       for (guint c = 0; c < table->n_columns; c++)
-        need[c] = MAX (need[c], (int) g_utf8_strlen (row[c], -1));
+        {
+          g_auto(GStrv) words = g_strsplit (row[c], " ", -1);
+
+          need[c] = MAX (need[c], (int) g_utf8_strlen (row[c], -1));
+          for (guint w = 0; words[w] != NULL; w++)
+            word[c] = MAX (word[c], (int) g_utf8_strlen (words[w], -1));
+        }
     }
   for (guint c = 0; c < table->n_columns; c++)
     widths[c] = 0;
@@ -1252,12 +1259,23 @@ column_widths (const DebriefMarkdownTable *table,
           }
       if (!progress)
         {
+          /* What is left goes to the wide columns by how much they hold:
+           * a long "fix" gets more than a short "cause". */
+          int open_need = 0;
+
           for (guint c = 0; c < table->n_columns; c++)
             if (!done[c])
-              widths[c] = share;
+              open_need += need[c];
+          for (guint c = 0; c < table->n_columns; c++)
+            if (!done[c])
+              widths[c] = MAX (MIN_COLUMN_CHARS, (int) ((gint64) remaining * need[c] / MAX (open_need, 1)));
           break;
         }
     }
+  /* Never narrower than the longest word: breaking "symptom" into
+   * "sympto-m" reads worse than a table a little wider than the pane. */
+  for (guint c = 0; c < table->n_columns; c++)
+    widths[c] = MAX (widths[c], MIN (word[c], need[c]));
 }
 
 static GtkWidget *
