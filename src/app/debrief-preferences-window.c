@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "debrief-application.h"
+#include "debrief-endpoint-preferences.h"
 #include "debrief-preferences-window.h"
 
 struct _DebriefPreferencesWindow
@@ -59,6 +60,7 @@ debrief_preferences_window_new (GtkWindow *parent,
                                 G_SETTINGS_BIND_DEFAULT, method_get_mapping, method_set_mapping,
                                 NULL, NULL);
   g_settings_bind (settings, "log-scale", self->log_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (debrief_endpoint_preferences_new (settings)));
 
   return self;
 }

@@ -12,6 +12,7 @@
 #include "debrief-window.h"
 #include "debrief-report-view.h"
 #include "debrief-plot.h"
+#include "debrief-samples-view.h"
 
 /* Recent runs kept in GSettings: enough to find last week's runs, short enough to scan. */
 #define RECENT_RUNS_MAX 8
@@ -840,6 +841,7 @@ debrief_window_init (DebriefWindow *self)
   adw_bin_set_child (self->report_slot, g_object_new (DEBRIEF_TYPE_REPORT_VIEW, "runs", self->runs, NULL));
   adw_bin_set_child (self->findings_slot, debrief_findings_view_new (G_LIST_MODEL (self->runs)));
   adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (G_LIST_MODEL (self->runs)));
+  adw_bin_set_child (self->samples_slot, debrief_samples_view_new (G_LIST_MODEL (self->runs), self->settings));
 
   update_state (self);
 }

@@ -1,0 +1,433 @@
+/* debrief-endpoint-preferences.c: the sampling endpoint page of Preferences
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+#include "debrief-endpoint-preferences.h"
+
+static const SecretSchema *
+api_key_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.debrief.Debrief.ApiKey", SECRET_SCHEMA_NONE,
+    {
+      { "endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+static const struct
+{
+  const char *id;
+  const char *name;
+  const char *url;      /* NULL: keep what the user typed */
+} profiles[] = {
+  { "tinker", N_("Tinker"), NULL },
+  { "vllm", N_("vLLM / SGLang"), "http://127.0.0.1:8000/v1" },
+  { "llama.cpp", N_("llama.cpp server"), "http://127.0.0.1:8080/v1" },
+  { "ollama", N_("Ollama"), "http://127.0.0.1:11434/v1" },
+  { "custom", N_("Custom"), NULL },
+};
+
+const char *
+debrief_endpoint_profile_default_url (const char *profile)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    if (g_strcmp0 (profiles[i].id, profile) == 0)
+      return profiles[i].url;
+  return NULL;
+}
+
+struct _DebriefEndpointPreferences
+{
+  AdwPreferencesPage parent_instance;
+
+  GSettings *settings;
+  AdwComboRow *profile_row;
+  AdwEntryRow *url_row;
+  AdwEntryRow *model_row;
+  AdwEntryRow *baseline_row;
+  AdwEntryRow *judge_row;
+  AdwEntryRow *env_row;
+  AdwPasswordEntryRow *key_row;
+  AdwActionRow *key_status_row;
+  GtkSpinButton *temperature_spin;
+  GtkSpinButton *max_tokens_spin;
+  GtkSpinButton *concurrency_spin;
+  AdwActionRow *test_row;
+  GtkButton *test_button;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (DebriefEndpointPreferences, debrief_endpoint_preferences, ADW_TYPE_PREFERENCES_PAGE)
+
+/* ---- the API key ---- */
+
+static void
+lookup_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  g_autoptr(GError) error = NULL;
+  char *secret = secret_password_lookup_finish (result, &error);
+  GSettings *settings = g_task_get_task_data (task);
+
+  if (secret != NULL && secret[0] != '\0')
+    {
+      char *key = g_strdup (secret);
+
+      secret_password_free (secret);
+      g_task_return_pointer (task, key, g_free);
+      return;
+    }
+  secret_password_free (secret);
+  if (error != NULL)
+    g_debug ("Secret Service unavailable (%s); using the environment", error->message);
+  {
+    g_autofree char *var = g_settings_get_string (settings, "api-key-env");
+
+    g_task_return_pointer (task, debrief_client_api_key_from_env (var), g_free);
+  }
+}
+
+void
+debrief_endpoint_lookup_api_key_async (GSettings           *settings,
+                                       const char          *url,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, g_object_ref (settings), g_object_unref);
+  secret_password_lookup (api_key_schema (), cancellable, lookup_done, task,
+                          "endpoint", url != NULL ? url : "", NULL);
+}
+
+char *
+debrief_endpoint_lookup_api_key_finish (GAsyncResult *result)
+{
+  return g_task_propagate_pointer (G_TASK (result), NULL);
+}
+
+DebriefClient *
+debrief_endpoint_new_client (GSettings  *settings,
+                             const char *api_key)
+{
+  g_autofree char *url = g_settings_get_string (settings, "endpoint-url");
+  DebriefClient *client = debrief_client_new (url, api_key);
+
+  debrief_client_set_concurrency (client, g_settings_get_int (settings, "concurrency"));
+  return client;
+}
+
+static void
+key_stored (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(DebriefEndpointPreferences) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (secret_password_store_finish (result, &error))
+    adw_action_row_set_subtitle (self->key_status_row, _("Stored in the keyring for this URL"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not store the key: %s. Use the environment variable instead."),
+                                               error->message);
+
+      adw_action_row_set_subtitle (self->key_status_row, text);
+    }
+}
+
+static void
+key_applied (DebriefEndpointPreferences *self)
+{
+  const char *key = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+  g_autofree char *url = g_settings_get_string (self->settings, "endpoint-url");
+  g_autofree char *label = g_strdup_printf ("Debrief API key for %s", url);
+
+  if (key[0] == '\0')
+    {
+      secret_password_clear (api_key_schema (), self->cancellable, NULL, NULL, "endpoint", url, NULL);
+      adw_action_row_set_subtitle (self->key_status_row, _("Removed from the keyring"));
+      return;
+    }
+  secret_password_store (api_key_schema (), SECRET_COLLECTION_DEFAULT, label, key, self->cancellable,
+                         key_stored, g_object_ref (self), "endpoint", url, NULL);
+  /* The key now lives in the keyring only: do not keep it in the widget. */
+  gtk_editable_set_text (GTK_EDITABLE (self->key_row), "");
+}
+
+/* ---- test connection ---- */
+
+static void
+models_listed (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(DebriefEndpointPreferences) self = data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = debrief_client_list_models_finish (DEBRIEF_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), TRUE);
+  if (ids == NULL)
+    {
+      adw_action_row_set_subtitle (self->test_row, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->test_row), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "error");
+  {
+    guint n = g_strv_length (ids);
+    g_autoptr(GString) list = g_string_new (NULL);
+    g_autofree char *text = NULL;
+
+    /* The first few names are enough to recognise the server. */
+    for (guint i = 0; i < MIN (n, 5u); i++)
+      g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", ids[i]);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Connected: %u model (%s%s)",
+                                         "Connected: %u models (%s%s)", n),
+                            n, list->str, n > 5 ? ", …" : "");
+    adw_action_row_set_subtitle (self->test_row, text);
+  }
+}
+
+static void
+key_for_test (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(DebriefEndpointPreferences) self = data;
+  g_autofree char *key = debrief_endpoint_lookup_api_key_finish (result);
+  g_autoptr(DebriefClient) client = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  client = debrief_endpoint_new_client (self->settings, key);
+  debrief_client_set_timeout (client, 15);
+  debrief_client_list_models_async (client, self->cancellable, models_listed, g_object_ref (self));
+}
+
+const char *
+debrief_endpoint_preferences_get_connection_status (DebriefEndpointPreferences *self)
+{
+  return adw_action_row_get_subtitle (self->test_row);
+}
+
+gboolean
+debrief_endpoint_preferences_is_testing (DebriefEndpointPreferences *self)
+{
+  return !gtk_widget_get_sensitive (GTK_WIDGET (self->test_button));
+}
+
+void
+debrief_endpoint_preferences_test_connection (DebriefEndpointPreferences *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "endpoint-url");
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), FALSE);
+  adw_action_row_set_subtitle (self->test_row, _("Connecting…"));
+  debrief_endpoint_lookup_api_key_async (self->settings, url, self->cancellable, key_for_test, g_object_ref (self));
+}
+
+/* ---- building the page ---- */
+
+static AdwEntryRow *
+entry_row (AdwPreferencesGroup *group,
+           GSettings           *settings,
+           const char          *key,
+           const char          *title)
+{
+  AdwEntryRow *row = ADW_ENTRY_ROW (adw_entry_row_new ());
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  g_settings_bind (settings, key, row, "text", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (group, GTK_WIDGET (row));
+  return row;
+}
+
+static GtkSpinButton *
+spin_row (AdwPreferencesGroup *group,
+          GSettings           *settings,
+          const char          *key,
+          const char          *title,
+          const char          *subtitle,
+          double               min,
+          double               max,
+          double               step,
+          guint                digits)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (min, max, step));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_spin_button_set_digits (spin, digits);
+  gtk_widget_set_valign (GTK_WIDGET (spin), GTK_ALIGN_CENTER);
+  g_settings_bind (settings, key, gtk_spin_button_get_adjustment (spin), "value", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (spin));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), GTK_WIDGET (spin));
+  adw_preferences_group_add (group, row);
+  return spin;
+}
+
+static gboolean
+profile_get_mapping (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  const char *id = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    if (g_strcmp0 (profiles[i].id, id) == 0)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  g_value_set_uint (value, G_N_ELEMENTS (profiles) - 1);
+  return TRUE;
+}
+
+static GVariant *
+profile_set_mapping (const GValue       *value,
+                     const GVariantType *expected_type,
+                     gpointer            user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  return g_variant_new_string (profiles[MIN (i, G_N_ELEMENTS (profiles) - 1)].id);
+}
+
+static void
+profile_changed (DebriefEndpointPreferences *self)
+{
+  g_autofree char *profile = g_settings_get_string (self->settings, "endpoint-profile");
+  g_autofree char *url = g_settings_get_string (self->settings, "endpoint-url");
+  const char *default_url = debrief_endpoint_profile_default_url (profile);
+  gboolean url_is_a_default = url[0] == '\0';
+
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    if (profiles[i].url != NULL && g_strcmp0 (profiles[i].url, url) == 0)
+      url_is_a_default = TRUE;
+  /* Switch to the profile's usual address unless the user typed their own. */
+  if (default_url != NULL && url_is_a_default)
+    g_settings_set_string (self->settings, "endpoint-url", default_url);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->model_row),
+                                 g_strcmp0 (profile, "tinker") == 0
+                                 ? _("Fine-tuned model (empty: the run's best sampler_path)")
+                                 : g_strcmp0 (profile, "vllm") == 0 ? _("Fine-tuned model (LoRA module name)")
+                                                                    : _("Fine-tuned model"));
+}
+
+static void
+debrief_endpoint_preferences_dispose (GObject *object)
+{
+  DebriefEndpointPreferences *self = DEBRIEF_ENDPOINT_PREFERENCES (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (debrief_endpoint_preferences_parent_class)->dispose (object);
+}
+
+static void
+debrief_endpoint_preferences_class_init (DebriefEndpointPreferencesClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = debrief_endpoint_preferences_dispose;
+}
+
+static void
+debrief_endpoint_preferences_init (DebriefEndpointPreferences *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+GtkWidget *
+debrief_endpoint_preferences_new (GSettings *settings)
+{
+  DebriefEndpointPreferences *self;
+  AdwPreferencesGroup *group;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (DEBRIEF_TYPE_ENDPOINT_PREFERENCES,
+                       "title", _("Sampling"),
+                       "icon-name", "network-server-symbolic",
+                       "name", "endpoint",
+                       NULL);
+  self->settings = g_object_ref (settings);
+
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _("Endpoint"));
+  adw_preferences_group_set_description (group, _("Any server with the OpenAI-compatible API: "
+                                                  "Tinker, vLLM, SGLang, llama.cpp, Ollama."));
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    gtk_string_list_append (names, _(profiles[i].name));
+  self->profile_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->profile_row), _("Profile"));
+  adw_combo_row_set_model (self->profile_row, G_LIST_MODEL (names));
+  adw_preferences_group_add (group, GTK_WIDGET (self->profile_row));
+  self->url_row = entry_row (group, settings, "endpoint-url", _("Base URL"));
+  self->test_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->test_row), _("Connection"));
+  adw_action_row_set_subtitle (self->test_row, _("Not tested"));
+  self->test_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Test Connection")));
+  gtk_widget_set_valign (GTK_WIDGET (self->test_button), GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (self->test_button, "clicked",
+                            G_CALLBACK (debrief_endpoint_preferences_test_connection), self);
+  adw_action_row_add_suffix (self->test_row, GTK_WIDGET (self->test_button));
+  adw_preferences_group_add (group, GTK_WIDGET (self->test_row));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
+
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _("Models"));
+  self->model_row = entry_row (group, settings, "model-name", _("Fine-tuned model"));
+  self->baseline_row = entry_row (group, settings, "baseline-model-name", _("Baseline model (empty: the run's base model)"));
+  self->judge_row = entry_row (group, settings, "judge-model-name", _("Judge model"));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
+
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _("API Key"));
+  adw_preferences_group_set_description (group, _("Sent as a bearer token; never written to the settings, "
+                                                  "samples or reports."));
+  self->key_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row), _("Key (stored in the keyring for this URL)"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->key_row), TRUE);
+  g_signal_connect_swapped (self->key_row, "apply", G_CALLBACK (key_applied), self);
+  adw_preferences_group_add (group, GTK_WIDGET (self->key_row));
+  self->key_status_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_status_row), _("Keyring"));
+  adw_action_row_set_subtitle (self->key_status_row, _("Without a stored key, the environment variable below is used"));
+  adw_preferences_group_add (group, GTK_WIDGET (self->key_status_row));
+  self->env_row = entry_row (group, settings, "api-key-env", _("Environment variable"));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
+
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _("Sampling"));
+  self->temperature_spin = spin_row (group, settings, "temperature", _("Temperature"),
+                                     _("The checklist samples at 0.7"), 0.0, 2.0, 0.05, 2);
+  self->max_tokens_spin = spin_row (group, settings, "max-tokens", _("Maximum tokens per answer"), NULL,
+                                    1, 32768, 16, 0);
+  self->concurrency_spin = spin_row (group, settings, "concurrency", _("Requests at once"), NULL, 1, 32, 1, 0);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
+
+  g_settings_bind_with_mapping (settings, "endpoint-profile", self->profile_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, profile_get_mapping, profile_set_mapping, NULL, NULL);
+  g_signal_connect_object (settings, "changed::endpoint-profile", G_CALLBACK (profile_changed), self,
+                           G_CONNECT_SWAPPED);
+  profile_changed (self);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,929 @@
+/* debrief-samples-view.c: the Samples page
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "debrief-endpoint-preferences.h"
+#include "debrief-judge.h"
+#include "debrief-run.h"
+#include "debrief-sampler.h"
+#include "debrief-samples-view.h"
+
+typedef struct
+{
+  GtkWidget *card;
+  GtkEntry *entry;
+  GtkTextBuffer *buffer[DEBRIEF_N_ROLES];
+  GtkLabel *status[DEBRIEF_N_ROLES];
+  GtkWidget *rerun[DEBRIEF_N_ROLES];
+  GtkWidget *cancel[DEBRIEF_N_ROLES];
+} PromptCard;
+
+struct _DebriefSamplesView
+{
+  AdwBin parent_instance;
+
+  GListModel *runs;
+  GSettings *settings;
+  GCancellable *cancellable;      /* everything; cancelled on dispose */
+  GCancellable *run_cancellable;  /* the current sampling run */
+  DebriefSampler *sampler;
+  gboolean sampling;
+  gboolean judging;
+
+  GtkLabel *run_label;
+  GtkLabel *status_label;
+  GtkLabel *judge_label;
+  GtkWidget *judge_card;
+  GtkWidget *sample_button;
+  GtkWidget *cancel_button;
+  GtkWidget *judge_button;
+  GtkWidget *add_button;
+  GtkWidget *load_button;
+  GtkBox *prompts_box;
+  GPtrArray *cards;               /* PromptCard* */
+};
+
+G_DEFINE_FINAL_TYPE (DebriefSamplesView, debrief_samples_view, ADW_TYPE_BIN)
+
+static DebriefRun *
+current_run (DebriefSamplesView *self)
+{
+  g_autoptr(DebriefRun) run = NULL;
+
+  if (self->runs == NULL || g_list_model_get_n_items (self->runs) == 0)
+    return NULL;
+  run = g_list_model_get_item (self->runs, 0);
+  return run;  /* the model keeps it alive */
+}
+
+static void
+set_status (DebriefSamplesView *self,
+            const char         *text,
+            gboolean            is_error)
+{
+  gtk_label_set_text (self->status_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL && text[0] != '\0');
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+static void
+update_sensitivity (DebriefSamplesView *self)
+{
+  gboolean have_run = current_run (self) != NULL;
+  gboolean busy = self->sampling || self->judging;
+
+  gtk_widget_set_sensitive (self->sample_button, have_run && !busy);
+  gtk_widget_set_sensitive (self->judge_button, have_run && !busy);
+  gtk_widget_set_sensitive (self->cancel_button, busy);
+  gtk_widget_set_sensitive (self->add_button, !self->sampling);
+  gtk_widget_set_sensitive (self->load_button, !self->sampling);
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      PromptCard *card = g_ptr_array_index (self->cards, i);
+
+      gtk_editable_set_editable (GTK_EDITABLE (card->entry), !self->sampling);
+      for (int r = 0; r < DEBRIEF_N_ROLES; r++)
+        {
+          DebriefSampleState state = self->sampler != NULL && i < debrief_sampler_get_n_prompts (self->sampler)
+                                     ? debrief_sampler_get_state (self->sampler, i, r) : DEBRIEF_SAMPLE_STATE_IDLE;
+          gboolean running = state == DEBRIEF_SAMPLE_STATE_WAITING || state == DEBRIEF_SAMPLE_STATE_STREAMING;
+
+          gtk_widget_set_sensitive (card->rerun[r], self->sampler != NULL && !running && !self->judging &&
+                                                    i < debrief_sampler_get_n_prompts (self->sampler));
+          gtk_widget_set_sensitive (card->cancel[r], running);
+        }
+    }
+}
+
+static void
+update_run_label (DebriefSamplesView *self)
+{
+  DebriefRun *run = current_run (self);
+  g_autofree char *url = g_settings_get_string (self->settings, "endpoint-url");
+  g_autofree char *text = NULL;
+
+  if (run == NULL)
+    text = g_strdup (_("Open a run to sample its fine-tuned model next to the base model."));
+  else
+    text = g_strdup_printf (_("Run “%s” · endpoint %s"), debrief_run_get_name (run), url);
+  gtk_label_set_text (self->run_label, text);
+  update_sensitivity (self);
+}
+
+/* ---- prompt cards ---- */
+
+static void remove_prompt (GtkButton *button, DebriefSamplesView *self);
+static void rerun_clicked (GtkButton *button, DebriefSamplesView *self);
+static void cancel_item_clicked (GtkButton *button, DebriefSamplesView *self);
+
+static void
+prompt_card_free (PromptCard *card)
+{
+  g_free (card);
+}
+
+static GtkWidget *
+make_column (DebriefSamplesView *self,
+             PromptCard         *card,
+             guint               index,
+             DebriefSampleRole   role)
+{
+  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *title = gtk_label_new (role == DEBRIEF_ROLE_FINE_TUNED ? _("Fine-tuned") : _("Baseline"));
+  GtkWidget *status = gtk_label_new (NULL);
+  GtkWidget *rerun = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  GtkWidget *cancel = gtk_button_new_from_icon_name ("process-stop-symbolic");
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = gtk_text_view_new ();
+
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (status, "dim-label");
+  gtk_widget_add_css_class (status, "caption");
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (status, TRUE);
+  gtk_widget_set_tooltip_text (rerun, _("Sample this answer again"));
+  gtk_widget_set_tooltip_text (cancel, _("Stop this answer"));
+  gtk_widget_add_css_class (rerun, "flat");
+  gtk_widget_add_css_class (cancel, "flat");
+  g_object_set_data (G_OBJECT (rerun), "prompt", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (rerun), "role", GUINT_TO_POINTER (role));
+  g_object_set_data (G_OBJECT (cancel), "prompt", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (cancel), "role", GUINT_TO_POINTER (role));
+  g_signal_connect (rerun, "clicked", G_CALLBACK (rerun_clicked), self);
+  g_signal_connect (cancel, "clicked", G_CALLBACK (cancel_item_clicked), self);
+  gtk_box_append (GTK_BOX (header), title);
+  gtk_box_append (GTK_BOX (header), status);
+  gtk_box_append (GTK_BOX (header), rerun);
+  gtk_box_append (GTK_BOX (header), cancel);
+
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 140);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_widget_add_css_class (scrolled, "card");
+
+  gtk_box_append (GTK_BOX (column), header);
+  gtk_box_append (GTK_BOX (column), scrolled);
+  gtk_widget_set_hexpand (column, TRUE);
+
+  card->buffer[role] = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  card->status[role] = GTK_LABEL (status);
+  card->rerun[role] = rerun;
+  card->cancel[role] = cancel;
+  return column;
+}
+
+static void
+add_card (DebriefSamplesView *self,
+          const char         *prompt)
+{
+  PromptCard *card = g_new0 (PromptCard, 1);
+  guint index = self->cards->len;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  GtkWidget *columns = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  card->entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_editable_set_text (GTK_EDITABLE (card->entry), prompt);
+  gtk_entry_set_placeholder_text (card->entry, _("Prompt"));
+  gtk_widget_set_hexpand (GTK_WIDGET (card->entry), TRUE);
+  gtk_widget_set_tooltip_text (remove, _("Remove this prompt"));
+  gtk_widget_add_css_class (remove, "flat");
+  g_object_set_data (G_OBJECT (remove), "prompt", GUINT_TO_POINTER (index));
+  g_signal_connect (remove, "clicked", G_CALLBACK (remove_prompt), self);
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (card->entry));
+  gtk_box_append (GTK_BOX (top), remove);
+
+  gtk_box_set_homogeneous (GTK_BOX (columns), TRUE);
+  gtk_box_append (GTK_BOX (columns), make_column (self, card, index, DEBRIEF_ROLE_FINE_TUNED));
+  gtk_box_append (GTK_BOX (columns), make_column (self, card, index, DEBRIEF_ROLE_BASELINE));
+
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), columns);
+  card->card = box;
+  gtk_box_append (self->prompts_box, box);
+  g_ptr_array_add (self->cards, card);
+}
+
+static void
+rebuild_cards (DebriefSamplesView *self,
+               const char *const  *prompts)
+{
+  for (guint i = 0; i < self->cards->len; i++)
+    gtk_box_remove (self->prompts_box, ((PromptCard *) g_ptr_array_index (self->cards, i))->card);
+  g_ptr_array_set_size (self->cards, 0);
+  for (guint i = 0; prompts != NULL && prompts[i] != NULL; i++)
+    add_card (self, prompts[i]);
+  update_sensitivity (self);
+}
+
+/* The prompts as edited, blank ones dropped. */
+static GStrv
+current_prompts (DebriefSamplesView *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      PromptCard *card = g_ptr_array_index (self->cards, i);
+      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (card->entry))));
+
+      if (text[0] != '\0')
+        g_strv_builder_add (builder, text);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+remove_prompt (GtkButton          *button,
+               DebriefSamplesView *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "prompt"));
+  g_auto(GStrv) prompts = current_prompts (self);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) kept = NULL;
+
+  if (self->sampling)
+    return;
+  for (guint i = 0; i < self->cards->len; i++)
+    if (i != index)
+      g_strv_builder_add (builder, gtk_editable_get_text (GTK_EDITABLE (((PromptCard *) g_ptr_array_index (self->cards, i))->entry)));
+  kept = g_strv_builder_end (builder);
+  g_clear_object (&self->sampler);
+  rebuild_cards (self, (const char *const *) kept);
+}
+
+static void
+add_prompt_clicked (DebriefSamplesView *self)
+{
+  add_card (self, "");
+  gtk_widget_grab_focus (GTK_WIDGET (((PromptCard *) g_ptr_array_index (self->cards, self->cards->len - 1))->entry));
+  update_sensitivity (self);
+}
+
+static void
+prompts_file_chosen (GtkNativeDialog    *dialog,
+                     int                 response,
+                     DebriefSamplesView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) prompts = path != NULL ? debrief_prompts_load (path, &error) : NULL;
+
+      if (prompts == NULL)
+        set_status (self, error != NULL ? error->message : _("Only local files can be read"), TRUE);
+      else
+        {
+          g_clear_object (&self->sampler);
+          rebuild_cards (self, (const char *const *) prompts);
+          g_settings_set_strv (self->settings, "prompts", (const char *const *) prompts);
+          set_status (self, NULL, FALSE);
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+load_prompts_clicked (DebriefSamplesView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Load Prompts"),
+                                                              GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                              GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                              _("_Load"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Prompts (one per line, or JSON Lines)"));
+  gtk_file_filter_add_suffix (filter, "txt");
+  gtk_file_filter_add_suffix (filter, "jsonl");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (prompts_file_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- sampling ---- */
+
+static void
+show_item (DebriefSamplesView *self,
+           guint               prompt,
+           DebriefSampleRole   role)
+{
+  PromptCard *card;
+  DebriefSampleState state;
+  g_autofree char *text = NULL;
+
+  if (self->sampler == NULL || prompt >= self->cards->len)
+    return;
+  card = g_ptr_array_index (self->cards, prompt);
+  state = debrief_sampler_get_state (self->sampler, prompt, role);
+  gtk_widget_remove_css_class (GTK_WIDGET (card->status[role]), "error");
+  switch (state)
+    {
+    case DEBRIEF_SAMPLE_STATE_WAITING:
+      gtk_text_buffer_set_text (card->buffer[role], "", -1);
+      text = g_strdup (_("Waiting…"));
+      break;
+    case DEBRIEF_SAMPLE_STATE_STREAMING:
+      text = g_strdup (_("Streaming…"));
+      break;
+    case DEBRIEF_SAMPLE_STATE_DONE:
+      {
+        const DebriefSample *s = debrief_sampler_get_sample (self->sampler, prompt, role);
+        char latency[32];
+
+        gtk_text_buffer_set_text (card->buffer[role], s->text, -1);
+        g_ascii_formatd (latency, sizeof latency, "%.1f", s->latency);
+        if (s->completion_tokens >= 0)
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %" G_GINT64_FORMAT " token · %s s",
+                                               "%s · %" G_GINT64_FORMAT " tokens · %s s", s->completion_tokens),
+                                  s->model, s->completion_tokens, latency);
+        else
+          text = g_strdup_printf ("%s · %s s", s->model, latency);
+        if (s->finish_reason != NULL && g_strcmp0 (s->finish_reason, "stop") != 0)
+          {
+            char *longer = g_strdup_printf (_("%s · stopped: %s"), text, s->finish_reason);
+
+            g_free (text);
+            text = longer;
+          }
+      }
+      break;
+    case DEBRIEF_SAMPLE_STATE_FAILED:
+      text = g_strdup (debrief_sampler_get_error (self->sampler, prompt, role));
+      gtk_widget_add_css_class (GTK_WIDGET (card->status[role]), "error");
+      break;
+    case DEBRIEF_SAMPLE_STATE_CANCELLED:
+      text = g_strdup (_("Cancelled"));
+      break;
+    case DEBRIEF_SAMPLE_STATE_IDLE:
+    default:
+      break;
+    }
+  gtk_label_set_text (card->status[role], text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (card->status[role]), text);
+}
+
+static void
+on_delta (DebriefSampler     *sampler,
+          guint               prompt,
+          guint               role,
+          const char         *text,
+          DebriefSamplesView *self)
+{
+  PromptCard *card;
+  GtkTextIter end;
+
+  if (prompt >= self->cards->len)
+    return;
+  card = g_ptr_array_index (self->cards, prompt);
+  gtk_text_buffer_get_end_iter (card->buffer[role], &end);
+  gtk_text_buffer_insert (card->buffer[role], &end, text, -1);
+}
+
+static void
+on_item_changed (DebriefSampler     *sampler,
+                 guint               prompt,
+                 guint               role,
+                 DebriefSamplesView *self)
+{
+  show_item (self, prompt, role);
+  update_sensitivity (self);
+}
+
+static void
+sample_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(DebriefSamplesView) self = data;
+  g_autoptr(GError) error = NULL;
+  gssize n = debrief_sampler_run_finish (DEBRIEF_SAMPLER (source), result, &error);
+
+  if (DEBRIEF_SAMPLER (source) != self->sampler)
+    return;  /* a stale run */
+  self->sampling = FALSE;
+  if (n >= 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zd answer saved to samples.jsonl",
+                                                            "%zd answers saved to samples.jsonl", n), n);
+
+      set_status (self, text, FALSE);
+    }
+  else
+    set_status (self, error->message, !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  update_sensitivity (self);
+}
+
+typedef struct
+{
+  DebriefSamplesView *self;
+  char *fine_tuned;
+  char *baseline;
+  char *samples_path;
+  GStrv prompts;
+} SampleStart;
+
+static void
+sample_start_free (SampleStart *start)
+{
+  g_object_unref (start->self);
+  g_free (start->fine_tuned);
+  g_free (start->baseline);
+  g_free (start->samples_path);
+  g_strfreev (start->prompts);
+  g_free (start);
+}
+
+static void
+sample_key_ready (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  SampleStart *start = data;
+  DebriefSamplesView *self = start->self;
+  g_autofree char *key = debrief_endpoint_lookup_api_key_finish (result);
+  g_autoptr(DebriefClient) client = NULL;
+
+  if (g_cancellable_is_cancelled (self->run_cancellable))
+    {
+      self->sampling = FALSE;
+      set_status (self, _("Cancelled"), FALSE);
+      update_sensitivity (self);
+      sample_start_free (start);
+      return;
+    }
+  client = debrief_endpoint_new_client (self->settings, key);
+  if (self->sampler != NULL)
+    g_signal_handlers_disconnect_by_data (self->sampler, self);
+  g_clear_object (&self->sampler);
+  self->sampler = debrief_sampler_new (client, start->samples_path);
+  debrief_sampler_set_prompts (self->sampler, (const char *const *) start->prompts);
+  debrief_sampler_set_models (self->sampler, start->fine_tuned, start->baseline);
+  debrief_sampler_set_params (self->sampler, DEBRIEF_API_CHAT, g_settings_get_double (self->settings, "temperature"),
+                              g_settings_get_int (self->settings, "max-tokens"));
+  g_signal_connect (self->sampler, "delta", G_CALLBACK (on_delta), self);
+  g_signal_connect (self->sampler, "item-changed", G_CALLBACK (on_item_changed), self);
+  set_status (self, _("Sampling…"), FALSE);
+  debrief_sampler_run_async (self->sampler, self->run_cancellable, sample_done, g_object_ref (self));
+  sample_start_free (start);
+}
+
+void
+debrief_samples_view_sample (DebriefSamplesView *self)
+{
+  DebriefRun *run = current_run (self);
+  g_autofree char *profile = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *dir = NULL;
+  SampleStart *start;
+  g_auto(GStrv) prompts = NULL;
+
+  g_return_if_fail (DEBRIEF_IS_SAMPLES_VIEW (self));
+
+  if (run == NULL || self->sampling || self->judging)
+    return;
+  prompts = current_prompts (self);
+  if (prompts[0] == NULL)
+    {
+      set_status (self, _("Add a prompt first"), TRUE);
+      return;
+    }
+  dir = g_file_get_path (debrief_run_get_folder (run));
+  start = g_new0 (SampleStart, 1);
+  start->self = g_object_ref (self);
+  start->fine_tuned = g_settings_get_string (self->settings, "model-name");
+  start->baseline = g_settings_get_string (self->settings, "baseline-model-name");
+  profile = g_settings_get_string (self->settings, "endpoint-profile");
+  if (start->fine_tuned[0] == '\0')
+    {
+      /* Tinker (and any run that names them): the best checkpoint's sampler path. */
+      const DebriefCheckpoint *best = debrief_run_get_best_checkpoint (run);
+
+      g_free (start->fine_tuned);
+      start->fine_tuned = best != NULL ? g_strdup (best->sampler_path) : NULL;
+    }
+  if (start->baseline[0] == '\0')
+    {
+      g_free (start->baseline);
+      start->baseline = g_strdup (debrief_run_get_config (run)->base_model);
+    }
+  if (start->fine_tuned == NULL || start->fine_tuned[0] == '\0')
+    {
+      set_status (self, g_strcmp0 (profile, "tinker") == 0
+                        ? _("This run names no checkpoint sampler_path: set the fine-tuned model in Preferences → Sampling")
+                        : _("Set the fine-tuned model name in Preferences → Sampling"), TRUE);
+      sample_start_free (start);
+      return;
+    }
+  if (dir == NULL)
+    {
+      set_status (self, _("The run's folder is not a local folder"), TRUE);
+      sample_start_free (start);
+      return;
+    }
+  start->samples_path = g_build_filename (dir, DEBRIEF_SAMPLES_FILE, NULL);
+  start->prompts = g_steal_pointer (&prompts);
+  g_settings_set_strv (self->settings, "prompts", (const char *const *) start->prompts);
+  /* Cards follow the prompts as sampled (blank ones dropped). */
+  rebuild_cards (self, (const char *const *) start->prompts);
+
+  g_clear_object (&self->run_cancellable);
+  self->run_cancellable = g_cancellable_new ();
+  self->sampling = TRUE;
+  update_sensitivity (self);
+  set_status (self, _("Connecting…"), FALSE);
+  url = g_settings_get_string (self->settings, "endpoint-url");
+  debrief_endpoint_lookup_api_key_async (self->settings, url, self->cancellable, sample_key_ready, start);
+}
+
+void
+debrief_samples_view_cancel (DebriefSamplesView *self)
+{
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+}
+
+static void
+rerun_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(DebriefSamplesView) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!debrief_sampler_rerun_finish (DEBRIEF_SAMPLER (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_status (self, error->message, TRUE);
+  update_sensitivity (self);
+}
+
+void
+debrief_samples_view_rerun (DebriefSamplesView *self,
+                            guint               prompt,
+                            DebriefSampleRole   role)
+{
+  if (self->sampler == NULL || prompt >= debrief_sampler_get_n_prompts (self->sampler))
+    return;
+  debrief_sampler_rerun_async (self->sampler, prompt, role, self->cancellable, rerun_done, g_object_ref (self));
+  update_sensitivity (self);
+}
+
+static void
+rerun_clicked (GtkButton          *button,
+               DebriefSamplesView *self)
+{
+  debrief_samples_view_rerun (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "prompt")),
+                              GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "role")));
+}
+
+static void
+cancel_item_clicked (GtkButton          *button,
+                     DebriefSamplesView *self)
+{
+  if (self->sampler != NULL)
+    debrief_sampler_cancel_item (self->sampler, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "prompt")),
+                                 GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "role")));
+}
+
+/* ---- judging ---- */
+
+static void
+judge_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(DebriefSamplesView) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefJudgeSummary) summary = debrief_judge_run_finish (DEBRIEF_JUDGE (source), result, &error);
+
+  self->judging = FALSE;
+  update_sensitivity (self);
+  if (summary == NULL)
+    {
+      set_status (self, error->message, !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+      return;
+    }
+  {
+    g_autofree char *text = debrief_judge_summary_describe (summary);
+
+    gtk_label_set_text (self->judge_label, text);
+    gtk_widget_set_visible (self->judge_card, TRUE);
+    set_status (self, _("Judgements saved to judgements.jsonl"), FALSE);
+  }
+}
+
+static void
+judge_progress (DebriefJudge       *judge,
+                guint               done,
+                guint               total,
+                DebriefSamplesView *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Judged %u of %u…"), done, total);
+
+  set_status (self, text, FALSE);
+}
+
+typedef struct
+{
+  DebriefSamplesView *self;
+  char *dir;
+  char *model;
+} JudgeStart;
+
+static void
+judge_key_ready (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  JudgeStart *start = data;
+  g_autoptr(DebriefSamplesView) self = start->self;
+  g_autofree char *dir = start->dir;
+  g_autofree char *model = start->model;
+  g_autofree char *key = debrief_endpoint_lookup_api_key_finish (result);
+  g_autofree char *samples_path = g_build_filename (dir, DEBRIEF_SAMPLES_FILE, NULL);
+  g_autofree char *judgements_path = g_build_filename (dir, DEBRIEF_JUDGEMENTS_FILE, NULL);
+  g_autoptr(DebriefClient) client = NULL;
+  g_autoptr(DebriefJudge) judge = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (start);
+  if (g_cancellable_is_cancelled (self->run_cancellable))
+    {
+      self->judging = FALSE;
+      update_sensitivity (self);
+      return;
+    }
+  samples = debrief_samples_load (samples_path, NULL, &error);
+  if (samples == NULL)
+    {
+      self->judging = FALSE;
+      set_status (self, error->message, TRUE);
+      update_sensitivity (self);
+      return;
+    }
+  client = debrief_endpoint_new_client (self->settings, key);
+  judge = debrief_judge_new (client, model);
+  g_signal_connect_object (judge, "progress", G_CALLBACK (judge_progress), self, 0);
+  set_status (self, _("Judging…"), FALSE);
+  debrief_judge_run_async (judge, samples, judgements_path, self->run_cancellable, judge_done, g_object_ref (self));
+}
+
+void
+debrief_samples_view_judge (DebriefSamplesView *self)
+{
+  DebriefRun *run = current_run (self);
+  g_autofree char *url = NULL;
+  JudgeStart *start;
+
+  g_return_if_fail (DEBRIEF_IS_SAMPLES_VIEW (self));
+
+  if (run == NULL || self->sampling || self->judging)
+    return;
+  start = g_new0 (JudgeStart, 1);
+  start->model = g_settings_get_string (self->settings, "judge-model-name");
+  start->dir = g_file_get_path (debrief_run_get_folder (run));
+  if (start->model[0] == '\0' || start->dir == NULL)
+    {
+      set_status (self, start->dir == NULL ? _("The run's folder is not a local folder")
+                                           : _("Set the judge model in Preferences → Sampling"), TRUE);
+      g_free (start->model);
+      g_free (start->dir);
+      g_free (start);
+      return;
+    }
+  start->self = g_object_ref (self);
+  g_clear_object (&self->run_cancellable);
+  self->run_cancellable = g_cancellable_new ();
+  self->judging = TRUE;
+  update_sensitivity (self);
+  url = g_settings_get_string (self->settings, "endpoint-url");
+  debrief_endpoint_lookup_api_key_async (self->settings, url, self->cancellable, judge_key_ready, start);
+}
+
+/* ---- accessors ---- */
+
+gboolean
+debrief_samples_view_is_busy (DebriefSamplesView *self)
+{
+  gboolean item_running = FALSE;
+
+  for (guint i = 0; self->sampler != NULL && i < debrief_sampler_get_n_prompts (self->sampler); i++)
+    for (int r = 0; r < DEBRIEF_N_ROLES; r++)
+      {
+        DebriefSampleState s = debrief_sampler_get_state (self->sampler, i, r);
+
+        item_running |= s == DEBRIEF_SAMPLE_STATE_WAITING || s == DEBRIEF_SAMPLE_STATE_STREAMING;
+      }
+  return self->sampling || self->judging || item_running;
+}
+
+char *
+debrief_samples_view_get_answer (DebriefSamplesView *self,
+                                 guint               prompt,
+                                 DebriefSampleRole   role)
+{
+  PromptCard *card;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (prompt < self->cards->len, NULL);
+  card = g_ptr_array_index (self->cards, prompt);
+  gtk_text_buffer_get_bounds (card->buffer[role], &start, &end);
+  return gtk_text_buffer_get_text (card->buffer[role], &start, &end, FALSE);
+}
+
+const char *
+debrief_samples_view_get_status (DebriefSamplesView *self)
+{
+  return gtk_label_get_text (self->status_label);
+}
+
+const char *
+debrief_samples_view_get_judgement (DebriefSamplesView *self)
+{
+  return gtk_widget_get_visible (self->judge_card) ? gtk_label_get_text (self->judge_label) : NULL;
+}
+
+/* ---- object ---- */
+
+void
+debrief_samples_view_set_runs (DebriefSamplesView *self,
+                               GListModel         *runs)
+{
+  if (self->runs != NULL)
+    g_signal_handlers_disconnect_by_data (self->runs, self);
+  g_set_object (&self->runs, runs);
+  if (runs != NULL)
+    g_signal_connect_swapped (runs, "items-changed", G_CALLBACK (update_run_label), self);
+  update_run_label (self);
+}
+
+static void
+debrief_samples_view_dispose (GObject *object)
+{
+  DebriefSamplesView *self = DEBRIEF_SAMPLES_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  if (self->sampler != NULL)
+    g_signal_handlers_disconnect_by_data (self->sampler, self);
+  g_clear_object (&self->sampler);
+  if (self->runs != NULL)
+    g_signal_handlers_disconnect_by_data (self->runs, self);
+  g_clear_object (&self->runs);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->cards, g_ptr_array_unref);
+  G_OBJECT_CLASS (debrief_samples_view_parent_class)->dispose (object);
+}
+
+static void
+debrief_samples_view_finalize (GObject *object)
+{
+  DebriefSamplesView *self = DEBRIEF_SAMPLES_VIEW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->run_cancellable);
+  G_OBJECT_CLASS (debrief_samples_view_parent_class)->finalize (object);
+}
+
+static void
+debrief_samples_view_class_init (DebriefSamplesViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = debrief_samples_view_dispose;
+  object_class->finalize = debrief_samples_view_finalize;
+}
+
+static GtkWidget *
+tool_button (const char *label,
+             const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  return button;
+}
+
+static void
+debrief_samples_view_init (DebriefSamplesView *self)
+{
+  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  self->cancellable = g_cancellable_new ();
+  self->cards = g_ptr_array_new_with_free_func ((GDestroyNotify) prompt_card_free);
+
+  self->run_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->run_label, 0);
+  gtk_label_set_ellipsize (self->run_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->run_label), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->run_label), "dim-label");
+  self->load_button = tool_button (_("_Load Prompts…"), _("Load prompts from a file: one per line, or JSON Lines with \"prompt\""));
+  self->add_button = tool_button (_("_Add Prompt"), _("Add a prompt"));
+  self->cancel_button = tool_button (_("_Cancel"), _("Stop sampling or judging; finished answers are kept"));
+  self->judge_button = tool_button (_("_Judge"), _("Compare the answers with the judge model and compute the win rate"));
+  self->sample_button = tool_button (_("_Sample"), _("Sample the fine-tuned and the baseline model for every prompt"));
+  gtk_widget_add_css_class (self->sample_button, "suggested-action");
+  g_signal_connect_swapped (self->load_button, "clicked", G_CALLBACK (load_prompts_clicked), self);
+  g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (add_prompt_clicked), self);
+  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (debrief_samples_view_cancel), self);
+  g_signal_connect_swapped (self->judge_button, "clicked", G_CALLBACK (debrief_samples_view_judge), self);
+  g_signal_connect_swapped (self->sample_button, "clicked", G_CALLBACK (debrief_samples_view_sample), self);
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->run_label));
+  gtk_box_append (GTK_BOX (bar), self->load_button);
+  gtk_box_append (GTK_BOX (bar), self->add_button);
+  gtk_box_append (GTK_BOX (bar), self->cancel_button);
+  gtk_box_append (GTK_BOX (bar), self->judge_button);
+  gtk_box_append (GTK_BOX (bar), self->sample_button);
+
+  self->status_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->status_label, 0);
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_label_set_selectable (self->status_label, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
+
+  self->judge_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->judge_label, 0);
+  gtk_label_set_wrap (self->judge_label, TRUE);
+  gtk_label_set_selectable (self->judge_label, TRUE);
+  self->judge_card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_add_css_class (self->judge_card, "card");
+  gtk_widget_set_visible (self->judge_card, FALSE);
+  {
+    GtkWidget *title = gtk_label_new (_("LLM judge"));
+
+    gtk_widget_add_css_class (title, "heading");
+    gtk_label_set_xalign (GTK_LABEL (title), 0);
+    gtk_widget_set_margin_start (title, 12);
+    gtk_widget_set_margin_top (title, 12);
+    gtk_widget_set_margin_start (GTK_WIDGET (self->judge_label), 12);
+    gtk_widget_set_margin_end (GTK_WIDGET (self->judge_label), 12);
+    gtk_widget_set_margin_bottom (GTK_WIDGET (self->judge_label), 12);
+    gtk_box_append (GTK_BOX (self->judge_card), title);
+    gtk_box_append (GTK_BOX (self->judge_card), GTK_WIDGET (self->judge_label));
+  }
+
+  self->prompts_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
+  gtk_box_append (GTK_BOX (content), bar);
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->status_label));
+  gtk_box_append (GTK_BOX (content), self->judge_card);
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->prompts_box));
+  gtk_widget_set_margin_start (content, 12);
+  gtk_widget_set_margin_end (content, 12);
+  gtk_widget_set_margin_top (content, 12);
+  gtk_widget_set_margin_bottom (content, 12);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 1400);
+  adw_clamp_set_child (ADW_CLAMP (clamp), content);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (outer), scrolled);
+  adw_bin_set_child (ADW_BIN (self), outer);
+}
+
+GtkWidget *
+debrief_samples_view_new (GListModel *runs,
+                          GSettings  *settings)
+{
+  DebriefSamplesView *self = g_object_new (DEBRIEF_TYPE_SAMPLES_VIEW, NULL);
+  g_auto(GStrv) prompts = NULL;
+
+  self->settings = settings != NULL ? g_object_ref (settings) : g_settings_new (APPLICATION_ID);
+  g_signal_connect_swapped (self->settings, "changed::endpoint-url", G_CALLBACK (update_run_label), self);
+  prompts = g_settings_get_strv (self->settings, "prompts");
+  rebuild_cards (self, (const char *const *) prompts);
+  debrief_samples_view_set_runs (self, runs);
+  return GTK_WIDGET (self);
+}
