@@ -1,6 +1,7 @@
 /* debrief-findings-view.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -213,7 +214,7 @@ finding_row (DebriefFindingsView *self,
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   if (debrief_finding_get_step (finding) >= 0)
     {
-      g_autofree char *label = g_strdup_printf (_("Show Step %" G_GINT64_FORMAT " on Plot"),
+      g_autofree char *label = g_strdup_printf (_("Show Step %" PRId64 " on Plot"),
                                                 debrief_finding_get_step (finding));
       GtkWidget *show_button = gtk_button_new_with_label (label);
 

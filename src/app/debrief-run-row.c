@@ -7,6 +7,7 @@
  * files read and the reader's warnings. The close button activates
  * win.close-run with the run's path.
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -94,7 +95,7 @@ describe_run (DebriefRun *run)
         {
           g_string_append (text, train != NULL ? " · " : "\n");
           /* Translators: lowest validation loss and the step where it was reached */
-          g_string_append_printf (text, _("best val %.3f at step %" G_GINT64_FORMAT),
+          g_string_append_printf (text, _("best val %.3f at step %" PRId64),
                                   debrief_analysis_get_best_val_loss (analysis),
                                   debrief_analysis_get_best_step (analysis));
         }

@@ -16,7 +16,8 @@ main (int   argc,
   g_autoptr(DebriefApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* DEBRIEF_LOCALEDIR points at an uninstalled catalog tree (tests, translators) */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("DEBRIEF_LOCALEDIR") ? g_getenv ("DEBRIEF_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -4,6 +4,7 @@
  * The JSON it prints is a contract other programs rely on (DESIGN.md, "The CLI
  * contract"): keep the keys, types and nulls stable.
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -151,14 +152,14 @@ print_human (DebriefRun      *run,
           debrief_run_get_format (run) ? debrief_run_get_format (run) : "?", debrief_run_get_path (run));
   printf ("  %s\n", debrief_analysis_get_verdict (analysis));
   if (train && debrief_series_get_length (train) > 0)
-    printf (_("  train loss: %" G_GSIZE_FORMAT " points, steps %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
+    printf (_("  train loss: %zu points, steps %" PRId64 "–%" PRId64
               ", last %.4f, min %.4f\n"),
             debrief_series_get_length (train), debrief_series_get_first_step (train),
             debrief_series_get_last_step (train), debrief_series_get_last_value (train),
             debrief_series_get_min (train));
   if (val && debrief_series_get_length (val) > 0)
-    printf (_("  validation loss: %" G_GSIZE_FORMAT " points, last %.4f, best %.4f at step %"
-              G_GINT64_FORMAT "\n"),
+    printf (_("  validation loss: %zu points, last %.4f, best %.4f at step %"
+              PRId64 "\n"),
             debrief_series_get_length (val), debrief_series_get_last_value (val),
             debrief_analysis_get_best_val_loss (analysis), debrief_analysis_get_best_step (analysis));
   if (isfinite (conv))

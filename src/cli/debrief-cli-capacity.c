@@ -1,6 +1,7 @@
 /* debrief-cli-capacity.c: `debrief-cli capacity`
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -18,8 +19,8 @@ print_human (const DebriefCapacityResult *r)
   printf ("%s: %s\n", debrief_capacity_status_to_string (r->status), r->message);
   if (r->lora_params > 0)
     {
-      printf (_("LoRA parameters: %" G_GINT64_FORMAT " (per unit of rank: attention %" G_GINT64_FORMAT
-                ", MLP %" G_GINT64_FORMAT ", unembedding %" G_GINT64_FORMAT ")\n"),
+      printf (_("LoRA parameters: %" PRId64 " (per unit of rank: attention %" PRId64
+                ", MLP %" PRId64 ", unembedding %" PRId64 ")\n"),
               r->lora_params, r->attn_params_per_rank, r->mlp_params_per_rank,
               r->unembed_params_per_rank);
       printf (_("Capacity: %.0f bits (2 bits per parameter)\n"), r->capacity_bits);

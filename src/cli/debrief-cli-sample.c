@@ -1,6 +1,7 @@
 /* debrief-cli-sample.c: `debrief-cli sample`
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -52,7 +53,7 @@ on_item_changed (DebriefSampler *sampler,
 
         ctx->finished++;
         g_ascii_formatd (latency, sizeof latency, "%.2f", s->latency);
-        g_printerr (_("[%u/%u] %s “%s”: %" G_GINT64_FORMAT " tokens, %s s, %s\n"), ctx->finished, ctx->total,
+        g_printerr (_("[%u/%u] %s “%s”: %" PRId64 " tokens, %s s, %s\n"), ctx->finished, ctx->total,
                     role_name, short_prompt, s->completion_tokens, latency,
                     s->finish_reason != NULL ? s->finish_reason : "?");
       }

@@ -60,7 +60,8 @@ main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* DEBRIEF_LOCALEDIR points at an uninstalled catalog tree (tests, translators) */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("DEBRIEF_LOCALEDIR") ? g_getenv ("DEBRIEF_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("debrief-cli");

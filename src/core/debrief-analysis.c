@@ -12,6 +12,7 @@
  * Every threshold below is relative to the run's own noise or its own drop,
  * so the same checks work for byte-level toy models and for 70B runs.
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -565,8 +566,8 @@ check_diverged (Ctx *ctx)
           {
             gint64 step = debrief_series_get_step (s, i);
             g_autofree char *evidence =
-              g_strdup_printf (_("The %s loss is %s at step %" G_GINT64_FORMAT " (%" G_GSIZE_FORMAT
-                                 " of %" G_GSIZE_FORMAT " points are not finite)."),
+              g_strdup_printf (_("The %s loss is %s at step %" PRId64 " (%zu"
+                                 " of %zu points are not finite)."),
                                _(names[k]), isnan (debrief_series_get_value (s, i)) ? "NaN" : "Inf",
                                step, bad, debrief_series_get_length (s));
             g_autofree char *fix = NULL;
@@ -645,10 +646,10 @@ check_no_improvement (Ctx *ctx)
   ctx->flat = TRUE;
   if (isfinite (val_drop))
     evidence = g_strdup_printf (_("Train loss went from %.3f to %.3f (%.1f%%) and validation loss "
-                                  "improved by only %.1f%% over %" G_GSIZE_FORMAT " points."),
+                                  "improved by only %.1f%% over %zu points."),
                                 c->head, c->tail, -100.0 * c->drop / c->head, 100.0 * val_drop, c->n);
   else
-    evidence = g_strdup_printf (_("Train loss went from %.3f to %.3f (%.1f%%) over %" G_GSIZE_FORMAT
+    evidence = g_strdup_printf (_("Train loss went from %.3f to %.3f (%.1f%%) over %zu"
                                   " points; the noise alone is ±%.3f."),
                                 c->head, c->tail, -100.0 * c->drop / c->head, c->n, c->sigma);
   targets = debrief_capacity_targets_from_config (&ctx->in->config);
@@ -826,18 +827,18 @@ check_overfitting (Ctx *ctx)
     }
 
   if (isfinite (train_at_best))
-    evidence = g_strdup_printf (_("Validation loss bottomed out at %.3f at step %" G_GINT64_FORMAT
+    evidence = g_strdup_printf (_("Validation loss bottomed out at %.3f at step %" PRId64
                                   ", then rose for %u evaluations to %.3f (+%.3f, +%.1f%%) while "
                                   "train loss kept falling (%.3f → %.3f)."),
                                 ctx->val_min, best_step, after, last, rise,
                                 100.0 * rise / ctx->val_min, train_at_best, train_end);
   else
-    evidence = g_strdup_printf (_("Validation loss bottomed out at %.3f at step %" G_GINT64_FORMAT
+    evidence = g_strdup_printf (_("Validation loss bottomed out at %.3f at step %" PRId64
                                   ", then rose for %u evaluations to %.3f (+%.3f, +%.1f%%)."),
                                 ctx->val_min, best_step, after, last, rise,
                                 100.0 * rise / ctx->val_min);
   fix = g_string_new (NULL);
-  g_string_append_printf (fix, _("Stop at step %" G_GINT64_FORMAT), best_step);
+  g_string_append_printf (fix, _("Stop at step %" PRId64), best_step);
   checkpoint = nearest_checkpoint (ctx->in, best_step);
   if (checkpoint)
     g_string_append_printf (fix, _(" (use checkpoint %s, the one nearest the best step)"), checkpoint);
@@ -866,12 +867,12 @@ suggest_higher_lr (Ctx *ctx)
         {
           g_autofree char *cur = format_lr (ctx->lr);
           return g_strdup_printf (_("Raise the learning rate from %s to about %s (the rule of thumb "
-                                    "for a %" G_GINT64_FORMAT "-wide model: 5e-5 × 10 × "
+                                    "for a %" PRId64 "-wide model: 5e-5 × 10 × "
                                     "(2000 / hidden)^0.781, i.e. 10× full fine-tuning)."),
                                   cur, rule, ctx->in->config.dims.hidden_size);
         }
       return g_strdup_printf (_("Use a learning rate of about %s (the rule of thumb for a %"
-                                G_GINT64_FORMAT "-wide model, i.e. 10× full fine-tuning)."),
+                                PRId64 "-wide model, i.e. 10× full fine-tuning)."),
                               rule, ctx->in->config.dims.hidden_size);
     }
   if (isfinite (ctx->lr))
@@ -973,13 +974,13 @@ check_early_plateau (Ctx *ctx)
     return;
   shortfall = cap->required_bits / cap->capacity_bits;
   evidence = g_strdup_printf (_("Train loss fell from %.3f to %.3f and then stopped: 95%% of the drop "
-                                "was done by step %" G_GINT64_FORMAT " (%.0f%% of the run); after that "
+                                "was done by step %" PRId64 " (%.0f%% of the run); after that "
                                 "the fit gains only %.1f%% more."),
                               c->head, c->tail, ctx->plateau_step,
                               100.0 * 3.0 * c->tau_share, 100.0 * c->remaining_share);
   rank = suggested_rank (ctx);
   if (rank > 0)
-    fix = g_strdup_printf (_("Increase the LoRA rank from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+    fix = g_strdup_printf (_("Increase the LoRA rank from %" PRId64 " to %" PRId64
                              " and re-run."),
                            ctx->in->config.lora_rank, rank);
   else
@@ -1005,17 +1006,17 @@ check_undercapacity (Ctx *ctx)
     return;
   shortfall = cap->required_bits / cap->capacity_bits;
   alarm = shortfall >= UNDERCAP_WARNING_SHORTFALL && ctx->plateau_shape;
-  evidence = g_strdup_printf (_("Rank %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " LoRA parameters hold "
+  evidence = g_strdup_printf (_("Rank %" PRId64 ": %" PRId64 " LoRA parameters hold "
                                 "about %.0f bits; the data needs %.0f bits (%.2f bits per token): "
                                 "%.1f× the capacity%s."),
                               cap->rank, cap->lora_params, cap->capacity_bits, cap->required_bits,
                               cap->bits_per_token, shortfall,
                               alarm ? _(", and the loss plateaued early")
                                     : _(", but the loss curve does not show a plateau"));
-  fix = g_strdup_printf (alarm ? _("Raise the rank from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+  fix = g_strdup_printf (alarm ? _("Raise the rank from %" PRId64 " to %" PRId64
                                    " and re-run.")
-                               : _("If quality falls short, raise the rank from %" G_GINT64_FORMAT
-                                   " to %" G_GINT64_FORMAT "; the formula is an upper bound on what "
+                               : _("If quality falls short, raise the rank from %" PRId64
+                                   " to %" PRId64 "; the formula is an upper bound on what "
                                    "must be memorised, so this alone is not a failure."),
                          cap->rank, cap->suggested_rank);
   add_finding (ctx, DEBRIEF_FINDING_UNDERCAPACITY,
@@ -1075,7 +1076,7 @@ run_capacity (Ctx *ctx)
       if (sum > 0)
         {
           input.dataset_tokens = (gint64) sum;
-          add_note (ctx->self, g_strdup_printf (_("Dataset tokens: %" G_GINT64_FORMAT ", the sum of "
+          add_note (ctx->self, g_strdup_printf (_("Dataset tokens: %" PRId64 ", the sum of "
                                                   "the logged tokens per step over the first epoch."),
                                                 input.dataset_tokens));
         }
@@ -1210,7 +1211,7 @@ analyse (Inputs        *in,
   if (!ctx.has_train && ctx.val_n == 0)
     add_note (self, g_strdup (_("No loss series: the loss-based checks do not apply.")));
   else if (ctx.has_train && ctx.train.n < CURVE_MIN_POINTS)
-    add_note (self, g_strdup_printf (_("Only %" G_GSIZE_FORMAT " train loss points: too few to judge "
+    add_note (self, g_strdup_printf (_("Only %zu train loss points: too few to judge "
                                        "the curve's shape."), ctx.train.n));
 
   run_capacity (&ctx);

@@ -1,6 +1,7 @@
 /* debrief-capacity.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -114,7 +115,7 @@ debrief_capacity_check (const DebriefCapacityInput *input)
   if (h > 0 && inter <= 0 && (targets & (DEBRIEF_TARGETS_MLP | DEBRIEF_TARGET_GATE_UP)))
     {
       inter = DEFAULT_INTERMEDIATE_RATIO * h;
-      g_ptr_array_add (assumed, g_strdup_printf (_("intermediate size unknown: assumed 4 × hidden = %" G_GINT64_FORMAT), inter));
+      g_ptr_array_add (assumed, g_strdup_printf (_("intermediate size unknown: assumed 4 × hidden = %" PRId64), inter));
     }
   if (d->num_key_value_heads > 0)
     {

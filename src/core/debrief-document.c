@@ -1,6 +1,7 @@
 /* debrief-document.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <errno.h>
@@ -111,7 +112,7 @@ read_file (GFile         *file,
   if (g_file_info_get_size (info) > DEBRIEF_DOCUMENT_MAX_SIZE)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                   _("%s: %" G_GINT64_FORMAT " bytes is too large for a report (limit %d)"),
+                   _("%s: %" PRId64 " bytes is too large for a report (limit %d)"),
                    name, (gint64) g_file_info_get_size (info), DEBRIEF_DOCUMENT_MAX_SIZE);
       return FALSE;
     }

@@ -7,6 +7,7 @@
  * "M4" reduction). This is exactly what a polyline through all points would
  * light up, so no spike is ever lost, at a cost set by the width in pixels.
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -1415,9 +1416,9 @@ draw_annotations (DebriefPlotRenderer *self,
             if (a->label)
               text = g_strdup (a->label);
             else if (best)
-              text = g_strdup_printf (_("Best · step %" G_GINT64_FORMAT), a->step);
+              text = g_strdup_printf (_("Best · step %" PRId64), a->step);
             else
-              text = g_strdup_printf (_("Diverged · step %" G_GINT64_FORMAT), a->step);
+              text = g_strdup_printf (_("Diverged · step %" PRId64), a->step);
             draw_label_box (self, cr, small, text, x, &label_y, color);
           }
           break;
@@ -1968,8 +1969,8 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
           DebriefSeries *series = debrief_plot_pyramid_get_series (train);
           gsize n = debrief_series_get_length (series);
 
-          g_string_append_printf (s, _(" train loss over %zu steps, from %.3g at step %" G_GINT64_FORMAT
-                                       " to %.3g at step %" G_GINT64_FORMAT ", lowest %.3g at step %" G_GINT64_FORMAT "."),
+          g_string_append_printf (s, _(" train loss over %zu steps, from %.3g at step %" PRId64
+                                       " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 "."),
                                   n, debrief_series_get_value (series, 0), debrief_series_get_first_step (series),
                                   debrief_series_get_last_value (series), debrief_series_get_last_step (series),
                                   debrief_series_get_min (series),
@@ -1983,7 +1984,7 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
       if (val != NULL)
         {
           DebriefSeries *series = debrief_plot_pyramid_get_series (val);
-          g_string_append_printf (s, _(" Validation loss lowest %.3g at step %" G_GINT64_FORMAT ", last %.3g."),
+          g_string_append_printf (s, _(" Validation loss lowest %.3g at step %" PRId64 ", last %.3g."),
                                   debrief_series_get_min (series),
                                   debrief_series_get_step (series, debrief_series_get_min_index (series)),
                                   debrief_series_get_last_value (series));
@@ -1999,12 +2000,12 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
     {
       const Annotation *a = &g_array_index (self->annotations, Annotation, i);
       if (a->kind == DEBRIEF_PLOT_ANNOTATION_BEST_STEP)
-        g_string_append_printf (s, _(" Best step %" G_GINT64_FORMAT "."), a->step);
+        g_string_append_printf (s, _(" Best step %" PRId64 "."), a->step);
       else if (a->kind == DEBRIEF_PLOT_ANNOTATION_OVERFIT_REGION)
-        g_string_append_printf (s, _(" Overfitting from step %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "."),
+        g_string_append_printf (s, _(" Overfitting from step %" PRId64 " to %" PRId64 "."),
                                 a->step, a->step_end);
       else if (a->kind == DEBRIEF_PLOT_ANNOTATION_DIVERGENCE)
-        g_string_append_printf (s, _(" Diverged at step %" G_GINT64_FORMAT "."), a->step);
+        g_string_append_printf (s, _(" Diverged at step %" PRId64 "."), a->step);
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }

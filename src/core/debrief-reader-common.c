@@ -1,6 +1,7 @@
 /* debrief-reader-common.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <errno.h>
@@ -165,7 +166,7 @@ debrief_reader_parse_json_file (const char  *path,
   if (length > MAX_CONFIG_FILE_SIZE)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                   _("%s: %" G_GSIZE_FORMAT " bytes is too large for a configuration file"),
+                   _("%s: %zu bytes is too large for a configuration file"),
                    display, length);
       return NULL;
     }
@@ -531,7 +532,7 @@ debrief_series_set_finish (DebriefSeriesSet   *set,
         /* Say it once per file, on the loss series (the others follow the same steps). */
         if (rank < 2 && slot->backwards_line > 0)
           debrief_read_warn (ctx, slot->backwards_line,
-                             _("step %" G_GINT64_FORMAT " of “%s” comes after step %" G_GINT64_FORMAT
+                             _("step %" PRId64 " of “%s” comes after step %" PRId64
                                " (a resumed run, or two processes writing one file?); "
                                "the last value logged for each step is kept"),
                              slot->backwards_step, slot->key, slot->backwards_after);

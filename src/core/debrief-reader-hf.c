@@ -1,6 +1,7 @@
 /* debrief-reader-hf.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -496,8 +497,8 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
           if (load_state (job, newer, latest_rel, &newer_state, &newer_error) &&
               newer_state.global_step > state.global_step)
             {
-              debrief_run_add_warning (run, _("trainer_state.json: older than %s (step %" G_GINT64_FORMAT
-                                              " < %" G_GINT64_FORMAT "); the newer one is used"),
+              debrief_run_add_warning (run, _("trainer_state.json: older than %s (step %" PRId64
+                                              " < %" PRId64 "); the newer one is used"),
                                        latest_rel, state.global_step, newer_state.global_step);
               /* Replace the series read from the root state. */
               g_ptr_array_set_size (debrief_run_get_series (run), 0);

@@ -1,6 +1,7 @@
 /* debrief-reader-seed.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -120,10 +121,10 @@ read_train_losses (DebriefReadContext *ctx,
       else if (type == DEBRIEF_JSON_NULL)
         {
           if ((*n_null)++ == 0)
-            debrief_read_warn (ctx, line, _("train loss of step %" G_GINT64_FORMAT " is null; skipped"), step);
+            debrief_read_warn (ctx, line, _("train loss of step %" PRId64 " is null; skipped"), step);
         }
       else if ((*n_bad)++ == 0)
-        debrief_read_warn (ctx, line, _("train loss of step %" G_GINT64_FORMAT " is not a number; skipped"),
+        debrief_read_warn (ctx, line, _("train loss of step %" PRId64 " is not a number; skipped"),
                            step);
       if ((step % SEED_CHECK_EVERY) == 0)
         {
@@ -291,7 +292,7 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
           truncated = TRUE;
           debrief_read_warn (ctx, reader.line,
                              _("the file ends early (is the run still writing it?); "
-                               "loaded the %" G_GSIZE_FORMAT " train losses before that"),
+                               "loaded the %zu train losses before that"),
                              debrief_series_get_length (train));
           g_clear_error (&parse_error);
         }
@@ -354,7 +355,7 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
       {
         run_config->dataset_tokens = (gint64) tokens_per_step * steps_per_epoch;
         g_free (run_config->dataset_tokens_source);
-        run_config->dataset_tokens_source = g_strdup_printf (_("%s: tokens_per_step × %" G_GINT64_FORMAT
+        run_config->dataset_tokens_source = g_strdup_printf (_("%s: tokens_per_step × %" PRId64
                                                                " steps per epoch"),
                                                              ctx->rel, steps_per_epoch);
       }
@@ -386,7 +387,7 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
                                          "validation losses spread evenly over the steps instead"));
         }
       else if (val_steps != NULL)
-        debrief_read_warn (ctx, 0, _("“val_steps” has %u entries for %" G_GSIZE_FORMAT " validation losses; "
+        debrief_read_warn (ctx, 0, _("“val_steps” has %u entries for %zu validation losses; "
                                      "validation losses spread evenly over the steps instead"),
                            val_steps->values->len, n_val);
       if (!placed)

@@ -453,11 +453,11 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
           if (record == 1)
             {
               debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0,
-                                  _("expected a TensorBoard event file; it is too short (%" G_GSIZE_FORMAT " bytes)"),
+                                  _("expected a TensorBoard event file; it is too short (%zu bytes)"),
                                   length);
               return FALSE;
             }
-          debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): incomplete (is the run still "
+          debrief_read_warn (ctx, 0, _("record %u (byte %zu): incomplete (is the run still "
                                        "writing?); the records before it are kept"), record, offset);
           break;
         }
@@ -471,24 +471,24 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
                                     "first record's length does not match"));
               return FALSE;
             }
-          debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): the length checksum does not "
+          debrief_read_warn (ctx, 0, _("record %u (byte %zu): the length checksum does not "
                                        "match; the rest of the file is skipped"), record, offset);
           break;
         }
       if (n > (guint64) (end - p) - 12 || (guint64) (end - p) - 12 - n < 4)
         {
-          debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): incomplete (is the run still "
+          debrief_read_warn (ctx, 0, _("record %u (byte %zu): incomplete (is the run still "
                                        "writing?); the records before it are kept"), record, offset);
           break;
         }
       if (debrief_tfrecord_mask_crc (debrief_crc32c (p + 12, n)) != read_le32 (p + 12 + n))
         {
           if (n_bad_data++ == 0)
-            debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): the data checksum does not "
+            debrief_read_warn (ctx, 0, _("record %u (byte %zu): the data checksum does not "
                                          "match; record skipped"), record, offset);
         }
       else if (!parse_event (set, p + 12, n, tag_prefix, scratch, record))
-        debrief_read_warn (ctx, 0, _("record %u (byte %" G_GSIZE_FORMAT "): not a valid Event; skipped"),
+        debrief_read_warn (ctx, 0, _("record %u (byte %zu): not a valid Event; skipped"),
                            record, offset);
       p += 12 + n + 4;
     }
