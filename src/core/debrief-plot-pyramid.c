@@ -186,16 +186,49 @@ debrief_plot_pyramid_get_overhead (DebriefPlotPyramid *self)
   return bytes;
 }
 
+typedef struct
+{
+  double lo, hi;
+  guint flags;
+} Accumulator;
+
+static inline void
+add_point (const DebriefPlotPyramid *self,
+           Accumulator              *acc,
+           guint                     level,
+           gsize                     i)
+{
+  if (level == 0)
+    {
+      double v = self->values[i];
+
+      if (G_LIKELY (isfinite (v)))
+        {
+          acc->lo = MIN (acc->lo, v);
+          acc->hi = MAX (acc->hi, v);
+        }
+      else
+        acc->flags |= flag_of (v);
+    }
+  else
+    {
+      const Block *block = &self->levels[level - 1].blocks[i];
+
+      acc->lo = MIN (acc->lo, block->min);
+      acc->hi = MAX (acc->hi, block->max);
+      acc->flags |= block->flags;
+    }
+}
+
 void
 debrief_plot_pyramid_query (DebriefPlotPyramid *self,
                             gsize               begin,
                             gsize               end,
                             DebriefPlotBucket  *out)
 {
-  double lo = INFINITY, hi = -INFINITY;
-  guint flags = 0;
-  gsize a, b;
+  Accumulator acc = { INFINITY, -INFINITY, 0 };
   guint level = 0;   /* 0 = raw points, l > 0 = self->levels[l - 1] */
+  gsize a, b;
 
   end = MIN (end, self->n);
   out->first_index = begin;
@@ -206,69 +239,28 @@ debrief_plot_pyramid_query (DebriefPlotPyramid *self,
   if (out->n == 0)
     return;
 
+  /* Take the unaligned ends at each level, then climb to the next with what
+   * is left: at most 2 × (FANOUT - 1) entries a level. */
   a = begin;
   b = end;
-  while (a < b)
+  while (a < b && level < self->n_levels)
     {
-      if (level < self->n_levels)
-        {
-          /* Peel the unaligned ends at this level, then climb. */
-          while (a < b && a % FANOUT != 0)
-            {
-              if (level == 0)
-                {
-                  double v = self->values[a];
-                  if (isfinite (v)) { lo = MIN (lo, v); hi = MAX (hi, v); } else flags |= flag_of (v);
-                }
-              else
-                {
-                  const Block *k = &self->levels[level - 1].blocks[a];
-                  lo = MIN (lo, k->min); hi = MAX (hi, k->max); flags |= k->flags;
-                }
-              a++;
-            }
-          while (b > a && b % FANOUT != 0)
-            {
-              b--;
-              if (level == 0)
-                {
-                  double v = self->values[b];
-                  if (isfinite (v)) { lo = MIN (lo, v); hi = MAX (hi, v); } else flags |= flag_of (v);
-                }
-              else
-                {
-                  const Block *k = &self->levels[level - 1].blocks[b];
-                  lo = MIN (lo, k->min); hi = MAX (hi, k->max); flags |= k->flags;
-                }
-            }
-          a /= FANOUT;
-          b /= FANOUT;
-          level++;
-        }
-      else
-        {
-          for (gsize i = a; i < b; i++)
-            {
-              if (level == 0)
-                {
-                  double v = self->values[i];
-                  if (isfinite (v)) { lo = MIN (lo, v); hi = MAX (hi, v); } else flags |= flag_of (v);
-                }
-              else
-                {
-                  const Block *k = &self->levels[level - 1].blocks[i];
-                  lo = MIN (lo, k->min); hi = MAX (hi, k->max); flags |= k->flags;
-                }
-            }
-          break;
-        }
+      while (a < b && a % FANOUT != 0)
+        add_point (self, &acc, level, a++);
+      while (b > a && b % FANOUT != 0)
+        add_point (self, &acc, level, --b);
+      a /= FANOUT;
+      b /= FANOUT;
+      level++;
     }
+  for (gsize i = a; i < b; i++)
+    add_point (self, &acc, level, i);
 
-  out->nonfinite = flags;
-  if (lo <= hi)
+  out->nonfinite = acc.flags;
+  if (acc.lo <= acc.hi)
     {
-      out->min = lo;
-      out->max = hi;
+      out->min = acc.lo;
+      out->max = acc.hi;
     }
 }
 

@@ -19,7 +19,7 @@ debrief_plot_ticks_step (double               lo,
   double raw, magnitude;
 
   if (!(span > 0) || !isfinite (span))
-    return kind == DEBRIEF_PLOT_TICKS_INTEGER ? 1.0 : 1.0;
+    return 1.0;
   max_ticks = MAX (max_ticks, 2);
   raw = span / (max_ticks - 1);
   magnitude = pow (10.0, floor (log10 (raw)));
