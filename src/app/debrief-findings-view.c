@@ -249,11 +249,13 @@ run_group (DebriefFindingsView *self,
   if (analysis == NULL)
     {
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *spinner = gtk_spinner_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("content-loading-symbolic");
 
-      gtk_spinner_start (GTK_SPINNER (spinner));
+      /* A still icon, not a spinner: analyses take a fraction of a second, and an
+       * animation would keep the frame clock busy for nothing. */
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Analysing…"));
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), spinner);
+      gtk_widget_add_css_class (icon, "dim-label");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       return group;
     }

@@ -56,6 +56,10 @@
  * overshoot takes steps to recover, one odd batch does not. Events closer than
  * 5 points are one event. */
 #define SPIKE_BASELINE_POINTS 15
+/* Sparse logs (a few dozen points, e.g. HF logging every 10 steps) get a shorter
+ * baseline, a sixth of the points but at least 5, so their spikes are still seen. */
+#define SPIKE_SHORT_BASELINE_DIVISOR 6
+#define SPIKE_MIN_BASELINE_POINTS 5
 #define SPIKE_SIGMAS 4.0
 #define SPIKE_MIN_REL_JUMP 0.10
 #define SPIKE_PERSIST_POINTS 5
@@ -64,6 +68,9 @@
  * noise (where the MAD understates the spread) this raises the bar by itself. */
 #define SPIKE_DIP_FACTOR 1.25
 #define SPIKE_PERSIST_SIGMAS 2.0
+/* ... and by at least a quarter of the jump: an overshoot moved the weights and takes
+ * many steps to undo, while a burst of correlated batch noise halves step by step. */
+#define SPIKE_PERSIST_SHARE 0.25
 #define SPIKE_MERGE_POINTS 5
 /* A spike-driven LR cut: a third of the rate that spiked (LR instability sets in
  * within a factor of 2–4 above the best rate). */
@@ -78,6 +85,9 @@
 #define OVERFIT_NOISE_SIGMAS 3.0
 #define OVERFIT_MIN_REL_RISE 0.02
 #define OVERFIT_TRAIN_MIN_REL_DROP 0.01
+/* The rise is measured between medians: of the 3 evaluations around the minimum and
+ * of the last 3 (fewer when the run has fewer after the minimum). */
+#define OVERFIT_END_EVALS 3
 /* Above a 10% rise the checkpoint at the end is clearly worse than the best one. */
 #define OVERFIT_WARNING_REL_RISE 0.05
 
@@ -86,8 +96,14 @@
  * says at least 15% of the drop achieved so far is still to come. */
 #define SLOW_MIN_TAU_SHARE 0.35
 #define SLOW_MIN_REMAINING_SHARE 0.15
-/* Validation agrees when its minimum is one of the last 2 evaluations. */
+/* Validation agrees when its minimum is one of the last 2 evaluations and it fell by
+ * at least 5% of its total drop (and 3 noise sigmas) over the last 30% of the run;
+ * without validation the train loss's own decline over the last 30% must be 3
+ * standard errors from flat. */
 #define SLOW_VAL_LAST_EVALS 2
+#define SLOW_LATE_SHARE 0.3
+#define SLOW_VAL_MIN_LATE_SHARE 0.05
+#define SLOW_NOISE_SIGMAS 3.0
 
 /* early_plateau: τ at most 12% of the run, so 95% of the drop (3τ) is done before
  * ~36% of the run and the rest of the steps buy almost nothing. */
@@ -677,15 +693,16 @@ check_spikes (Ctx *ctx)
   double sigma, threshold;
   double dips[2] = { 0.0, 0.0 };
   guint events = 0;
-  gsize last_event = 0, m;
+  gsize last_event = 0, m, baseline;
   double worst_jump = 0.0;
   gint64 worst_step = -1;
   gboolean log_scale = TRUE;
   g_autofree char *evidence = NULL;
   g_autofree char *fix = NULL;
 
-  if (!ctx->has_train || c->n < CURVE_MIN_POINTS + SPIKE_BASELINE_POINTS)
+  if (!ctx->has_train || c->n < CURVE_MIN_POINTS)
     return;
+  baseline = MIN (SPIKE_BASELINE_POINTS, MAX (SPIKE_MIN_BASELINE_POINTS, c->n / SPIKE_SHORT_BASELINE_DIVISOR));
 
   /* Loss noise is roughly proportional to the loss (a batch's loss varies by a share
    * of its level), so spikes are judged on log(loss) where one sigma fits the whole
@@ -697,13 +714,13 @@ check_spikes (Ctx *ctx)
     z[i] = log_scale ? log (c->y[i]) : c->y[i];
 
   /* Each point against the median of the points before it. */
-  m = c->n - SPIKE_BASELINE_POINTS;
+  m = c->n - baseline;
   base = g_new (double, m);
   dev = g_new (double, m);
   for (gsize i = 0; i < m; i++)
     {
-      base[i] = debrief_stats_median (z + i, SPIKE_BASELINE_POINTS);
-      dev[i] = z[i + SPIKE_BASELINE_POINTS] - base[i];
+      base[i] = debrief_stats_median (z + i, baseline);
+      dev[i] = z[i + baseline] - base[i];
       if (-dev[i] > dips[0])
         {
           dips[1] = dips[0];
@@ -721,7 +738,7 @@ check_spikes (Ctx *ctx)
   list = g_string_new (NULL);
   for (gsize j = 0; j < m; j++)
     {
-      gsize i = j + SPIKE_BASELINE_POINTS;
+      gsize i = j + baseline;
       double jump = dev[j], after, min_jump;
 
       if (jump <= threshold || i + SPIKE_PERSIST_POINTS >= c->n)
@@ -730,7 +747,7 @@ check_spikes (Ctx *ctx)
       if (jump <= min_jump)
         continue;
       after = debrief_stats_median (z + i + 1, SPIKE_PERSIST_POINTS) - base[j];
-      if (after < SPIKE_PERSIST_SIGMAS * sigma || after < min_jump / 2)
+      if (after < SPIKE_PERSIST_SIGMAS * sigma || after < min_jump / 2 || after < SPIKE_PERSIST_SHARE * jump)
         continue;
       if (events > 0 && i - last_event <= SPIKE_MERGE_POINTS)
         {
@@ -761,7 +778,7 @@ check_spikes (Ctx *ctx)
                                            "noise sigma %.3f.",
                                            "%u spikes above the preceding %d-point median at steps %s; "
                                            "noise sigma %.3f.", events),
-                              events, SPIKE_BASELINE_POINTS, list->str, c->sigma);
+                              events, (int) baseline, list->str, c->sigma);
   if (isfinite (ctx->lr))
     {
       double suggested = ctx->lr / SPIKE_LR_DIVISOR;
@@ -811,6 +828,19 @@ check_overfitting (Ctx *ctx)
   rise = last - ctx->val_min;
   if (rise <= threshold)
     return;
+  {
+    /* The minimum of noisy evaluations is biased low and the last one may be a fluke:
+     * compare the median of the evaluations around the minimum with the median of
+     * the last ones. */
+    gsize lo = ctx->val_min_index > 0 ? ctx->val_min_index - 1 : 0;
+    gsize hi = MIN (ctx->val_n, ctx->val_min_index + 2);
+    gsize k_end = MIN (OVERFIT_END_EVALS, after);
+    double best_level = debrief_stats_median (ctx->val_y + lo, hi - lo);
+    double end_level = debrief_stats_median (ctx->val_y + ctx->val_n - k_end, k_end);
+
+    if (end_level - best_level <= threshold)
+      return;
+  }
   for (gsize i = ctx->val_min_index + 1; i < ctx->val_n; i++)
     if (ctx->val_y[i] > ctx->val_min + threshold / 2)
       above++;
@@ -904,9 +934,32 @@ check_slow_convergence (Ctx *ctx)
     return;
   if (c->tau_share < SLOW_MIN_TAU_SHARE || !(c->remaining_share >= SLOW_MIN_REMAINING_SHARE))
     return;
-  /* Validation, when there is enough of it, must still be at its lowest at the end. */
   if (ctx->val_n >= OVERFIT_MIN_EVALS)
-    val_agrees = ctx->val_min_index + SLOW_VAL_LAST_EVALS >= ctx->val_n;
+    {
+      /* Validation, when there is enough of it, must agree: lowest at one of the last
+       * evaluations, and still clearly falling over the last 30% of the evaluations. */
+      gsize late = (gsize) floor ((double) (ctx->val_n - 1) * (1.0 - SLOW_LATE_SHARE));
+      double val_sigma = ctx->val_n >= 3 ? debrief_stats_noise_sigma (ctx->val_y, ctx->val_n) : 0.0;
+      double total = ctx->val_y[0] - ctx->val_min;
+      double late_drop = ctx->val_y[late] - ctx->val_min;
+
+      val_agrees = ctx->val_min_index + SLOW_VAL_LAST_EVALS >= ctx->val_n && total > 0
+                   && late_drop >= SLOW_VAL_MIN_LATE_SHARE * total
+                   && late_drop >= SLOW_NOISE_SIGMAS * (isfinite (val_sigma) ? val_sigma : 0.0);
+    }
+  else
+    {
+      /* Train alone: the decline over the last 30% of the points must be significant. */
+      gsize first = (gsize) ((double) c->n * (1.0 - SLOW_LATE_SHARE));
+      gsize k = c->n - first;
+      double slope = debrief_stats_slope (c->x + first, c->y + first, k);
+      double mx = debrief_stats_mean (c->x + first, k), sxx = 0.0;
+
+      for (gsize i = first; i < c->n; i++)
+        sxx += (c->x[i] - mx) * (c->x[i] - mx);
+      val_agrees = k >= LEVEL_MIN_POINTS && sxx > 0 && isfinite (slope)
+                   && -slope / (c->sigma / sqrt (sxx)) >= SLOW_NOISE_SIGMAS;
+    }
   if (!val_agrees)
     return;
   ctx->slow = TRUE;
