@@ -143,8 +143,20 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  gpointer plot = f->plot;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  /* The widget goes away with its window: no reference left behind by its
+   * worker threads, signal handlers or the settings bindings. */
+  g_object_add_weak_pointer (G_OBJECT (plot), &plot);
   gtk_window_destroy (f->window);
   g_clear_object (&f->runs);
+  id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
+  while (plot != NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (plot);
+  g_source_remove (id);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
