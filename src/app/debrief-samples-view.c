@@ -1,6 +1,7 @@
 /* debrief-samples-view.c: the Samples page
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -359,8 +360,8 @@ show_item (DebriefSamplesView *self,
         gtk_text_buffer_set_text (card->buffer[role], s->text, -1);
         g_ascii_formatd (latency, sizeof latency, "%.1f", s->latency);
         if (s->completion_tokens >= 0)
-          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %" G_GINT64_FORMAT " token · %s s",
-                                               "%s · %" G_GINT64_FORMAT " tokens · %s s", s->completion_tokens),
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %" PRId64 " token · %s s",
+                                               "%s · %" PRId64 " tokens · %s s", s->completion_tokens),
                                   s->model, s->completion_tokens, latency);
         else
           text = g_strdup_printf ("%s · %s s", s->model, latency);
@@ -643,7 +644,8 @@ judge_progress (DebriefJudge       *judge,
                 guint               total,
                 DebriefSamplesView *self)
 {
-  g_autofree char *text = g_strdup_printf (_("Judged %u of %u…"), done, total);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Judged %u of %u…",
+                                                        "Judged %u of %u…", total), done, total);
 
   set_status (self, text, FALSE);
 }

@@ -152,14 +152,18 @@ print_human (DebriefRun      *run,
           debrief_run_get_format (run) ? debrief_run_get_format (run) : "?", debrief_run_get_path (run));
   printf ("  %s\n", debrief_analysis_get_verdict (analysis));
   if (train && debrief_series_get_length (train) > 0)
-    printf (_("  train loss: %zu points, steps %" PRId64 "–%" PRId64
-              ", last %.4f, min %.4f\n"),
+    printf (g_dngettext (GETTEXT_PACKAGE,
+                         "  train loss: %zu point, steps %" PRId64 "–%" PRId64 ", last %.4f, min %.4f\n",
+                         "  train loss: %zu points, steps %" PRId64 "–%" PRId64 ", last %.4f, min %.4f\n",
+                         debrief_series_get_length (train)),
             debrief_series_get_length (train), debrief_series_get_first_step (train),
             debrief_series_get_last_step (train), debrief_series_get_last_value (train),
             debrief_series_get_min (train));
   if (val && debrief_series_get_length (val) > 0)
-    printf (_("  validation loss: %zu points, last %.4f, best %.4f at step %"
-              PRId64 "\n"),
+    printf (g_dngettext (GETTEXT_PACKAGE,
+                         "  validation loss: %zu point, last %.4f, best %.4f at step %" PRId64 "\n",
+                         "  validation loss: %zu points, last %.4f, best %.4f at step %" PRId64 "\n",
+                         debrief_series_get_length (val)),
             debrief_series_get_length (val), debrief_series_get_last_value (val),
             debrief_analysis_get_best_val_loss (analysis), debrief_analysis_get_best_step (analysis));
   if (isfinite (conv))

@@ -38,7 +38,7 @@ on_progress (DebriefJudge *judge,
              guint         total,
              gpointer      data)
 {
-  g_printerr (_("Judged %u of %u\n"), done, total);
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Judged %u of %u\n", "Judged %u of %u\n", total), done, total);
 }
 
 static gboolean
@@ -124,7 +124,9 @@ debrief_cli_judge (int argc, char **argv)
       return DEBRIEF_CLI_EXIT_FAILED;
     }
   if (skipped > 0)
-    g_printerr (_("debrief-cli: %s: skipped %u lines that are not samples\n"), samples_path, skipped);
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "debrief-cli: %s: skipped %u line that is not a sample\n",
+                              "debrief-cli: %s: skipped %u lines that are not samples\n", skipped),
+                samples_path, skipped);
 
   api_key = debrief_client_api_key_from_env (api_key_env != NULL ? api_key_env : "OPENAI_API_KEY");
   if (api_key == NULL && api_key_env != NULL)

@@ -53,7 +53,9 @@ on_item_changed (DebriefSampler *sampler,
 
         ctx->finished++;
         g_ascii_formatd (latency, sizeof latency, "%.2f", s->latency);
-        g_printerr (_("[%u/%u] %s “%s”: %" PRId64 " tokens, %s s, %s\n"), ctx->finished, ctx->total,
+        g_printerr (g_dngettext (GETTEXT_PACKAGE, "[%u/%u] %s “%s”: %" PRId64 " token, %s s, %s\n",
+                                  "[%u/%u] %s “%s”: %" PRId64 " tokens, %s s, %s\n",
+                                  (gulong) MAX (s->completion_tokens, 0)), ctx->finished, ctx->total,
                     role_name, short_prompt, s->completion_tokens, latency,
                     s->finish_reason != NULL ? s->finish_reason : "?");
       }
@@ -261,7 +263,9 @@ debrief_cli_sample (int argc, char **argv)
   ctx.loop = loop;
   ctx.cancellable = cancellable;
   sigint = g_unix_signal_add (SIGINT, on_sigint, &ctx);
-  g_printerr (_("Sampling %u prompts from %s at temperature %.2g, %d at a time\n"),
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Sampling %u prompt from %s at temperature %.2g, %d at a time\n",
+                            "Sampling %u prompts from %s at temperature %.2g, %d at a time\n",
+                            g_strv_length (prompts)),
               g_strv_length (prompts), debrief_client_get_base_url (client), temperature, concurrency);
   debrief_sampler_run_async (ctx.sampler, cancellable, run_done, &ctx);
   g_main_loop_run (loop);
@@ -285,6 +289,7 @@ debrief_cli_sample (int argc, char **argv)
       g_clear_error (&ctx.error);
       return DEBRIEF_CLI_EXIT_FAILED;
     }
-  g_printerr (_("%zd of %u samples done; appended to %s\n"), ctx.n_ok, ctx.total, samples_path);
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "%zd of %u sample done; appended to %s\n",
+                            "%zd of %u samples done; appended to %s\n", ctx.total), ctx.n_ok, ctx.total, samples_path);
   return (guint) ctx.n_ok == ctx.total ? DEBRIEF_CLI_EXIT_OK : DEBRIEF_CLI_EXIT_FAILED;
 }

@@ -582,8 +582,12 @@ check_diverged (Ctx *ctx)
           {
             gint64 step = debrief_series_get_step (s, i);
             g_autofree char *evidence =
-              g_strdup_printf (_("The %s loss is %s at step %" PRId64 " (%zu"
-                                 " of %zu points are not finite)."),
+              g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "The %s loss is %s at step %" PRId64 " (%zu of %zu point "
+                                            "is not finite).",
+                                            "The %s loss is %s at step %" PRId64 " (%zu of %zu points "
+                                            "are not finite).",
+                                            debrief_series_get_length (s)),
                                _(names[k]), isnan (debrief_series_get_value (s, i)) ? "NaN" : "Inf",
                                step, bad, debrief_series_get_length (s));
             g_autofree char *fix = NULL;
@@ -661,12 +665,18 @@ check_no_improvement (Ctx *ctx)
     }
   ctx->flat = TRUE;
   if (isfinite (val_drop))
-    evidence = g_strdup_printf (_("Train loss went from %.3f to %.3f (%.1f%%) and validation loss "
-                                  "improved by only %.1f%% over %zu points."),
+    evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Train loss went from %.3f to %.3f (%.1f%%) and validation "
+                                             "loss improved by only %.1f%% over %zu point.",
+                                             "Train loss went from %.3f to %.3f (%.1f%%) and validation "
+                                             "loss improved by only %.1f%% over %zu points.", c->n),
                                 c->head, c->tail, -100.0 * c->drop / c->head, 100.0 * val_drop, c->n);
   else
-    evidence = g_strdup_printf (_("Train loss went from %.3f to %.3f (%.1f%%) over %zu"
-                                  " points; the noise alone is ±%.3f."),
+    evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Train loss went from %.3f to %.3f (%.1f%%) over %zu point; "
+                                             "the noise alone is ±%.3f.",
+                                             "Train loss went from %.3f to %.3f (%.1f%%) over %zu points; "
+                                             "the noise alone is ±%.3f.", c->n),
                                 c->head, c->tail, -100.0 * c->drop / c->head, c->n, c->sigma);
   targets = debrief_capacity_targets_from_config (&ctx->in->config);
   if (targets != 0 && !(targets & (DEBRIEF_TARGETS_MLP | DEBRIEF_TARGET_GATE_UP)))
@@ -868,19 +878,23 @@ check_overfitting (Ctx *ctx)
                                 ctx->val_min, best_step, after, last, rise,
                                 100.0 * rise / ctx->val_min);
   fix = g_string_new (NULL);
-  g_string_append_printf (fix, _("Stop at step %" PRId64), best_step);
   checkpoint = nearest_checkpoint (ctx->in, best_step);
   if (checkpoint)
-    g_string_append_printf (fix, _(" (use checkpoint %s, the one nearest the best step)"), checkpoint);
-  g_string_append (fix, _("; add more (or more varied) training data"));
+    g_string_append_printf (fix, _("Stop at step %" PRId64 " (use checkpoint %s, the one nearest the best step)."),
+                            best_step, checkpoint);
+  else
+    g_string_append_printf (fix, _("Stop at step %" PRId64 "."), best_step);
+  g_string_append_c (fix, ' ');
   if (isfinite (ctx->in->config.num_epochs) && ctx->in->config.num_epochs > 1.0
       && ctx->in->config.max_steps > 0)
     {
       double epochs = ctx->in->config.num_epochs * (double) best_step / (double) ctx->in->config.max_steps;
-      g_string_append_printf (fix, _(", or train for about %.1f epochs instead of %.0f"),
+      g_string_append_printf (fix, _("Add more (or more varied) training data, or train for about %.1f epochs "
+                                     "instead of %.0f."),
                               MAX (epochs, 0.1), ctx->in->config.num_epochs);
     }
-  g_string_append (fix, ".");
+  else
+    g_string_append (fix, _("Add more (or more varied) training data."));
   add_finding (ctx, DEBRIEF_FINDING_OVERFITTING,
                rise / ctx->val_min >= OVERFIT_WARNING_REL_RISE ? DEBRIEF_SEVERITY_WARNING
                                                               : DEBRIEF_SEVERITY_INFO,
@@ -967,15 +981,24 @@ check_slow_convergence (Ctx *ctx)
   if (isfinite (ctx->lr))
     {
       g_autofree char *lr = format_lr (ctx->lr);
-      lr_text = g_strdup_printf (_(" at a learning rate of %s"), lr);
+      lr_text = g_strdup_printf (_("Train loss fell from %.3f to %.3f at a learning rate of %s and was "
+                                   "still falling at the end: the fitted decay time is %.0f%% of the run "
+                                   "and about %.0f%% more of the drop is still to come (the fit levels "
+                                   "off at %.3f)."),
+                                 c->head, c->tail, lr, 100.0 * c->tau_share, 100.0 * c->remaining_share,
+                                 c->fit.asymptote);
     }
-  evidence = g_strdup_printf (_("Train loss fell from %.3f to %.3f%s and was still falling at the end: "
-                                "the fitted decay time is %.0f%% of the run and about %.0f%% more of "
-                                "the drop is still to come (the fit levels off at %.3f)%s."),
-                              c->head, c->tail, lr_text ? lr_text : "", 100.0 * c->tau_share,
-                              100.0 * c->remaining_share, c->fit.asymptote,
-                              ctx->val_n >= OVERFIT_MIN_EVALS
-                              ? _("; validation loss is lowest at the last evaluation") : "");
+  else
+    lr_text = g_strdup_printf (_("Train loss fell from %.3f to %.3f and was still falling at the end: "
+                                 "the fitted decay time is %.0f%% of the run and about %.0f%% more of "
+                                 "the drop is still to come (the fit levels off at %.3f)."),
+                               c->head, c->tail, 100.0 * c->tau_share, 100.0 * c->remaining_share,
+                               c->fit.asymptote);
+  /* lr_text holds the first sentence; the validation remark is a sentence of its own */
+  if (ctx->val_n >= OVERFIT_MIN_EVALS)
+    evidence = g_strconcat (lr_text, " ", _("Validation loss is lowest at the last evaluation."), NULL);
+  else
+    evidence = g_strdup (lr_text);
   fix = suggest_higher_lr (ctx);
   add_finding (ctx, DEBRIEF_FINDING_SLOW_CONVERGENCE, DEBRIEF_SEVERITY_WARNING,
                _("Slow convergence"), evidence, _("The learning rate is too low."), fix, -1);
@@ -1059,13 +1082,27 @@ check_undercapacity (Ctx *ctx)
     return;
   shortfall = cap->required_bits / cap->capacity_bits;
   alarm = shortfall >= UNDERCAP_WARNING_SHORTFALL && ctx->plateau_shape;
-  evidence = g_strdup_printf (_("Rank %" PRId64 ": %" PRId64 " LoRA parameters hold "
-                                "about %.0f bits; the data needs %.0f bits (%.2f bits per token): "
-                                "%.1f× the capacity%s."),
+  /* Translators: the parameter count decides the plural; the numbers are bits of capacity and data */
+  evidence = g_strdup_printf (alarm ? g_dngettext (GETTEXT_PACKAGE,
+                                                   "Rank %" PRId64 ": %" PRId64 " LoRA parameter holds "
+                                                   "about %.0f bits; the data needs %.0f bits (%.2f bits "
+                                                   "per token): %.1f× the capacity, and the loss plateaued "
+                                                   "early.",
+                                                   "Rank %" PRId64 ": %" PRId64 " LoRA parameters hold "
+                                                   "about %.0f bits; the data needs %.0f bits (%.2f bits "
+                                                   "per token): %.1f× the capacity, and the loss plateaued "
+                                                   "early.", (gulong) cap->lora_params)
+                                    : g_dngettext (GETTEXT_PACKAGE,
+                                                   "Rank %" PRId64 ": %" PRId64 " LoRA parameter holds "
+                                                   "about %.0f bits; the data needs %.0f bits (%.2f bits "
+                                                   "per token): %.1f× the capacity, but the loss curve "
+                                                   "does not show a plateau.",
+                                                   "Rank %" PRId64 ": %" PRId64 " LoRA parameters hold "
+                                                   "about %.0f bits; the data needs %.0f bits (%.2f bits "
+                                                   "per token): %.1f× the capacity, but the loss curve "
+                                                   "does not show a plateau.", (gulong) cap->lora_params),
                               cap->rank, cap->lora_params, cap->capacity_bits, cap->required_bits,
-                              cap->bits_per_token, shortfall,
-                              alarm ? _(", and the loss plateaued early")
-                                    : _(", but the loss curve does not show a plateau"));
+                              cap->bits_per_token, shortfall);
   fix = g_strdup_printf (alarm ? _("Raise the rank from %" PRId64 " to %" PRId64
                                    " and re-run.")
                                : _("If quality falls short, raise the rank from %" PRId64
@@ -1264,8 +1301,11 @@ analyse (Inputs        *in,
   if (!ctx.has_train && ctx.val_n == 0)
     add_note (self, g_strdup (_("No loss series: the loss-based checks do not apply.")));
   else if (ctx.has_train && ctx.train.n < CURVE_MIN_POINTS)
-    add_note (self, g_strdup_printf (_("Only %zu train loss points: too few to judge "
-                                       "the curve's shape."), ctx.train.n));
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "Only %zu train loss point: too few to judge "
+                                                  "the curve's shape.",
+                                                  "Only %zu train loss points: too few to judge "
+                                                  "the curve's shape.", ctx.train.n), ctx.train.n));
 
   run_capacity (&ctx);
   if (self->capacity->assumptions)

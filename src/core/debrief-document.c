@@ -112,7 +112,9 @@ read_file (GFile         *file,
   if (g_file_info_get_size (info) > DEBRIEF_DOCUMENT_MAX_SIZE)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                   _("%s: %" PRId64 " bytes is too large for a report (limit %d)"),
+                   g_dngettext (GETTEXT_PACKAGE, "%s: %" PRId64 " byte is too large for a report (limit %d)",
+                               "%s: %" PRId64 " bytes is too large for a report (limit %d)",
+                               (gulong) g_file_info_get_size (info)),
                    name, (gint64) g_file_info_get_size (info), DEBRIEF_DOCUMENT_MAX_SIZE);
       return FALSE;
     }

@@ -1969,14 +1969,20 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
           DebriefSeries *series = debrief_plot_pyramid_get_series (train);
           gsize n = debrief_series_get_length (series);
 
-          g_string_append_printf (s, _(" train loss over %zu steps, from %.3g at step %" PRId64
-                                       " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 "."),
+          g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
+                                                  " train loss over %zu step, from %.3g at step %" PRId64
+                                                  " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 ".",
+                                                  " train loss over %zu steps, from %.3g at step %" PRId64
+                                                  " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 ".",
+                                                  n),
                                   n, debrief_series_get_value (series, 0), debrief_series_get_first_step (series),
                                   debrief_series_get_last_value (series), debrief_series_get_last_step (series),
                                   debrief_series_get_min (series),
                                   debrief_series_get_step (series, debrief_series_get_min_index (series)));
           if (debrief_series_get_n_nonfinite (series) > 0)
-            g_string_append_printf (s, _(" %zu values are not finite (diverged)."),
+            g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " %zu value is not finite (diverged).",
+                                                " %zu values are not finite (diverged).",
+                                                debrief_series_get_n_nonfinite (series)),
                                     debrief_series_get_n_nonfinite (series));
         }
       else

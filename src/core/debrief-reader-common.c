@@ -166,7 +166,8 @@ debrief_reader_parse_json_file (const char  *path,
   if (length > MAX_CONFIG_FILE_SIZE)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                   _("%s: %zu bytes is too large for a configuration file"),
+                   g_dngettext (GETTEXT_PACKAGE, "%s: %zu byte is too large for a configuration file",
+                               "%s: %zu bytes is too large for a configuration file", length),
                    display, length);
       return NULL;
     }

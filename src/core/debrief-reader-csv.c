@@ -233,7 +233,8 @@ debrief_reader_csv_parse (DebriefReadContext *ctx,
             debrief_read_warn (ctx, line_number, _("the last line is incomplete (is the run still writing?); "
                                                    "skipped"));
           else
-            debrief_read_warn (ctx, line_number, _("expected %u columns, found %u; line skipped"),
+            debrief_read_warn (ctx, line_number, g_dngettext (GETTEXT_PACKAGE, "expected %u column, found %u; line skipped",
+                                                            "expected %u columns, found %u; line skipped", n_columns),
                                n_columns, n);
           continue;
         }

@@ -250,7 +250,9 @@ debrief_reader_hf_parse_state (DebriefReadContext *ctx,
       return FALSE;
     }
   if (n_without_step > 1)
-    debrief_read_warn (ctx, 0, _("%u log_history entries without a “step” skipped"), n_without_step);
+    debrief_read_warn (ctx, 0, g_dngettext (GETTEXT_PACKAGE, "%u log_history entry without a “step” skipped",
+                                              "%u log_history entries without a “step” skipped", n_without_step),
+                       n_without_step);
   n_points = debrief_series_set_finish (set, ctx);
   if (n_points == 0)
     debrief_read_warn (ctx, 0, _("log_history holds no logged values yet"));

@@ -250,7 +250,8 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
     }
   g_clear_error (&first_error);
   if (n_null_loss > 3)
-    debrief_read_warn (ctx, 0, _("%u null losses skipped in all"), n_null_loss);
+    debrief_read_warn (ctx, 0, g_dngettext (GETTEXT_PACKAGE, "%u null loss skipped in all", "%u null losses skipped in all",
+                                              n_null_loss), n_null_loss);
 
   n_points = debrief_series_set_finish (set, ctx);
   if (n_points == 0)

@@ -247,9 +247,12 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
             read_train_losses (ctx, &reader, train, length, &n_null, &n_bad);
             have_train = TRUE;
             if (n_null > 1)
-              debrief_read_warn (ctx, before, _("%u null train losses skipped"), n_null);
+              debrief_read_warn (ctx, before, g_dngettext (GETTEXT_PACKAGE, "%u null train loss skipped",
+                                                            "%u null train losses skipped", n_null), n_null);
             if (n_bad > 1)
-              debrief_read_warn (ctx, before, _("%u train losses that are not numbers skipped"), n_bad);
+              debrief_read_warn (ctx, before, g_dngettext (GETTEXT_PACKAGE, "%u train loss that is not a number skipped",
+                                                            "%u train losses that are not numbers skipped", n_bad),
+                                 n_bad);
           }
         else if (key_is (key, key_length, "config") &&
                  debrief_json_reader_peek (&reader) == DEBRIEF_JSON_OBJECT)
@@ -291,8 +294,12 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
         {
           truncated = TRUE;
           debrief_read_warn (ctx, reader.line,
-                             _("the file ends early (is the run still writing it?); "
-                               "loaded the %zu train losses before that"),
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "the file ends early (is the run still writing it?); "
+                                          "loaded the %zu train loss before that",
+                                          "the file ends early (is the run still writing it?); "
+                                          "loaded the %zu train losses before that",
+                                          debrief_series_get_length (train)),
                              debrief_series_get_length (train));
           g_clear_error (&parse_error);
         }
@@ -387,8 +394,12 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
                                          "validation losses spread evenly over the steps instead"));
         }
       else if (val_steps != NULL)
-        debrief_read_warn (ctx, 0, _("“val_steps” has %u entries for %zu validation losses; "
-                                     "validation losses spread evenly over the steps instead"),
+        debrief_read_warn (ctx, 0, g_dngettext (GETTEXT_PACKAGE,
+                                               "“val_steps” has %u entries for %zu validation loss; "
+                                               "validation losses spread evenly over the steps instead",
+                                               "“val_steps” has %u entries for %zu validation losses; "
+                                               "validation losses spread evenly over the steps instead",
+                                               n_val),
                            val_steps->values->len, n_val);
       if (!placed)
         place_val_steps (ctx, steps, n_val, n_train_steps, eval_every);

@@ -453,7 +453,10 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
           if (record == 1)
             {
               debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0,
-                                  _("expected a TensorBoard event file; it is too short (%zu bytes)"),
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "expected a TensorBoard event file; it is too short (%zu byte)",
+                                               "expected a TensorBoard event file; it is too short (%zu bytes)",
+                                               length),
                                   length);
               return FALSE;
             }
@@ -493,7 +496,9 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
       p += 12 + n + 4;
     }
   if (n_bad_data > 1)
-    debrief_read_warn (ctx, 0, _("%u records with a bad data checksum skipped"), n_bad_data);
+    debrief_read_warn (ctx, 0, g_dngettext (GETTEXT_PACKAGE, "%u record with a bad data checksum skipped",
+                                              "%u records with a bad data checksum skipped", n_bad_data),
+                       n_bad_data);
   return TRUE;
 }
 

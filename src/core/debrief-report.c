@@ -1,6 +1,7 @@
 /* debrief-report.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <inttypes.h>
 #include "config.h"
 
 #include <math.h>
@@ -231,13 +232,19 @@ append_recommendations (GString         *s,
   g_string_append_printf (s, "## %s\n\n", _("Recommendations"));
   /* The checklist's order: capacity, overfitting, data quality, samples vs metrics. */
   if (c->status == DEBRIEF_CAPACITY_UNDERCAPACITY)
-    g_string_append_printf (s, "%u. %s %" G_GINT64_FORMAT " → %" G_GINT64_FORMAT " %s\n", ++n,
-                            _("Undercapacity: raise the LoRA rank"), c->rank, c->suggested_rank,
-                            _("and re-run."));
+    {
+      g_string_append_printf (s, "%u. ", ++n);
+      g_string_append_printf (s, _("Undercapacity: raise the LoRA rank %" PRId64 " → %" PRId64 " and re-run."),
+                              c->rank, c->suggested_rank);
+      g_string_append_c (s, '\n');
+    }
   if (overfit)
-    g_string_append_printf (s, "%u. %s %" G_GINT64_FORMAT " %s\n", ++n,
-                            _("Overfitting: stop at step"), debrief_finding_get_step (overfit),
-                            _("(the best validation loss) and use that checkpoint."));
+    {
+      g_string_append_printf (s, "%u. ", ++n);
+      g_string_append_printf (s, _("Overfitting: stop at step %" PRId64 " (the best validation loss) and use "
+                                   "that checkpoint."), debrief_finding_get_step (overfit));
+      g_string_append_c (s, '\n');
+    }
   for (guint i = 0; i < g_list_model_get_n_items (debrief_analysis_get_findings (analysis)); i++)
     {
       g_autoptr(DebriefFinding) f = g_list_model_get_item (debrief_analysis_get_findings (analysis), i);
@@ -288,7 +295,10 @@ debrief_report_generate (DebriefRun                *run,
   date = g_date_time_format (now, "%Y-%m-%d %H:%M %Z");
 
   g_string_append_printf (s, "# %s: %s\n\n", _("Debrief"), debrief_run_get_name (run));
-  g_string_append_printf (s, "_%s %s, %s `%s`", _("Analysed on"), date, _("format"),
+  g_string_append_c (s, '_');
+  /* Translators: the start of the report's italic byline; a list of log files and
+   * ", Debrief VERSION." follow. The first %s is the date, the second the log format id. */
+  g_string_append_printf (s, _("Analysed on %s, format `%s`"), date,
                           debrief_run_get_format (run) ? debrief_run_get_format (run) : "?");
   sources = debrief_run_get_source_files (run);
   if (sources && sources[0])
