@@ -216,6 +216,19 @@ test_analyze_json_contract (void)
       JsonObject *run = json_array_get_object_element (runs, i);
       validate_run (run);
       g_assert_cmpstr (json_object_get_string_member (run, "name"), ==, run_names[i]);
+      if (g_str_equal (run_names[i], "healthy"))
+        g_assert_cmpuint (json_array_get_length (json_object_get_array_member (run, "findings")), ==, 0);
+      if (g_str_equal (run_names[i], "overfit"))
+        {
+          JsonObject *f = json_array_get_object_element (json_object_get_array_member (run, "findings"), 0);
+          g_assert_cmpint (json_object_get_int_member (run, "best_step"), ==, 40);
+          g_assert_cmpstr (json_object_get_string_member (f, "id"), ==, "overfitting");
+          g_assert_cmpint (json_object_get_int_member (f, "step"), ==, 40);
+          g_assert_false (json_object_get_null_member (run, "convergence_percent"));
+        }
+      if (g_str_equal (run_names[i], "lr_too_low"))
+        /* 100 logged losses: the checklist gives None. */
+        g_assert_true (json_object_get_null_member (run, "convergence_percent"));
     }
 }
 
@@ -265,6 +278,57 @@ test_analyze_exit_codes (void)
     validate_run (json_array_get_object_element (runs, 0));
   }
   g_rmdir (empty);
+}
+
+static JsonObject *
+single_run_capacity (JsonNode *root)
+{
+  JsonArray *runs = json_object_get_array_member (json_node_get_object (root), "runs");
+
+  g_assert_cmpuint (json_array_get_length (runs), ==, 1);
+  validate_run (json_array_get_object_element (runs, 0));
+  return json_object_get_object_member (json_array_get_object_element (runs, 0), "capacity");
+}
+
+static void
+test_analyze_overrides (void)
+{
+  g_autofree char *healthy = data_path ("healthy");
+  g_autofree char *dir = g_dir_make_tmp ("debrief-cli-model-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (dir, "config.json", NULL);
+  const char *tokens[] = { "analyze", "--json", "--no-write", "--tokens", "40960", healthy, NULL };
+  const char *model_file[] = { "analyze", "--json", "--no-write", "--tokens", "1000", "--model", config,
+                               healthy, NULL };
+  const char *preset[] = { "analyze", "--json", "--no-write", "--rank", "8", "--tokens", "1000",
+                           "--model", "meta-llama/Llama-3.1-8B", healthy, NULL };
+  g_autofree char *out1 = NULL, *out2 = NULL, *out3 = NULL;
+  g_autoptr(JsonNode) root1 = NULL, root2 = NULL, root3 = NULL;
+  JsonObject *cap;
+
+  /* The healthy run's files do not say how many tokens its dataset has. */
+  g_assert_cmpint (run_cli (tokens, &out1, NULL), ==, 0);
+  root1 = parse (out1);
+  cap = single_run_capacity (root1);
+  g_assert_cmpstr (json_object_get_string_member (cap, "status"), ==, "OK");
+  g_assert_cmpint (json_object_get_int_member (cap, "lora_params"), ==, 73984);
+
+  /* --model with a config.json: Llama-3.1-8B's shapes, rank 16 from the adapter config. */
+  g_assert_true (g_file_set_contents (config,
+    "{\"hidden_size\": 4096, \"intermediate_size\": 14336, \"num_hidden_layers\": 32, "
+    "\"num_attention_heads\": 32, \"num_key_value_heads\": 8, \"vocab_size\": 128256}", -1, NULL));
+  g_assert_cmpint (run_cli (model_file, &out2, NULL), ==, 0);
+  root2 = parse (out2);
+  cap = single_run_capacity (root2);
+  g_assert_cmpint (json_object_get_int_member (cap, "lora_params"), ==, 16 * (851968 + 1769472));
+
+  /* --model with a name from the built-in table, and --rank. */
+  g_assert_cmpint (run_cli (preset, &out3, NULL), ==, 0);
+  root3 = parse (out3);
+  cap = single_run_capacity (root3);
+  g_assert_cmpint (json_object_get_int_member (cap, "lora_params"), ==, 8 * (851968 + 1769472));
+
+  g_unlink (config);
+  g_rmdir (dir);
 }
 
 static void
@@ -424,6 +488,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/analyze/parent-folder", test_analyze_parent_folder);
   g_test_add_func ("/cli/analyze/exit-codes", test_analyze_exit_codes);
   g_test_add_func ("/cli/analyze/writes-report", test_analyze_writes_report);
+  g_test_add_func ("/cli/analyze/overrides", test_analyze_overrides);
   g_test_add_func ("/cli/capacity/json", test_capacity_json);
   g_test_add_func ("/cli/capacity/checklist-example", test_capacity_checklist_example);
   g_test_add_func ("/cli/capacity/usage", test_capacity_usage);
