@@ -43,6 +43,9 @@ struct _DebriefWindow
   AdwBin *samples_slot;
   AdwBin *report_slot;
 
+  DebriefReportView *report_view;
+  gboolean close_confirmed;    /* the user answered the unsaved-report question */
+
   GSettings *settings;
   GListStore *runs;
   GCancellable *cancellable;   /* cancelled when the window closes or on Cancel */
@@ -571,16 +574,117 @@ reanalyze_action (GtkWidget  *widget,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* Closing the window or the run whose report has unsaved edits asks first
+ * (Save / Discard / Cancel, in the report view); the action goes on only when
+ * the answer lets it. */
+typedef enum
+{
+  CLOSING_WINDOW,
+  CLOSING_ALL_RUNS,
+  CLOSING_ONE_RUN,
+} Closing;
+
+typedef struct
+{
+  DebriefWindow *window;
+  Closing what;
+  char *path;
+} CloseRequest;
+
+static void
+close_request_free (CloseRequest *request)
+{
+  g_clear_object (&request->window);
+  g_free (request->path);
+  g_free (request);
+}
+
+static void
+do_close (DebriefWindow *self,
+          Closing        what,
+          const char    *path)
+{
+  guint position;
+
+  switch (what)
+    {
+    case CLOSING_WINDOW:
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      break;
+    case CLOSING_ALL_RUNS:
+      g_list_store_remove_all (self->runs);
+      g_clear_pointer (&self->error_text, g_free);
+      update_state (self);
+      break;
+    case CLOSING_ONE_RUN:
+      if (find_run_by_path (self, path, &position))
+        g_list_store_remove (self->runs, position);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+do_close_idle_cb (gpointer user_data)
+{
+  CloseRequest *request = user_data;
+
+  do_close (request->window, request->what, request->path);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_confirmed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CloseRequest *request = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (debrief_report_view_confirm_close_finish (DEBRIEF_REPORT_VIEW (object), result, &error))
+    {
+      /* Not from inside the dialog's response: it is transient for this window
+       * and must be gone before the window goes. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, do_close_idle_cb, request, (GDestroyNotify) close_request_free);
+      return;
+    }
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    debrief_window_add_toast (request->window, error->message);
+  close_request_free (request);
+}
+
+static void
+close_after_asking (DebriefWindow *self,
+                    Closing        what,
+                    const char    *path)
+{
+  DebriefRun *shown = self->report_view ? debrief_report_view_get_run (self->report_view) : NULL;
+  gboolean affects_report = shown != NULL &&
+                            (what != CLOSING_ONE_RUN || g_strcmp0 (debrief_run_get_path (shown), path) == 0);
+  CloseRequest *request;
+
+  if (!affects_report || !debrief_report_view_get_modified (self->report_view))
+    {
+      do_close (self, what, path);
+      return;
+    }
+
+  request = g_new0 (CloseRequest, 1);
+  request->window = g_object_ref (self);
+  request->what = what;
+  request->path = g_strdup (path);
+  debrief_report_view_confirm_close_async (self->report_view, GTK_WINDOW (self), NULL,
+                                           close_confirmed_cb, request);
+}
+
 static void
 close_runs_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  DebriefWindow *self = DEBRIEF_WINDOW (widget);
-
-  g_list_store_remove_all (self->runs);
-  g_clear_pointer (&self->error_text, g_free);
-  update_state (self);
+  close_after_asking (DEBRIEF_WINDOW (widget), CLOSING_ALL_RUNS, NULL);
 }
 
 static void
@@ -588,11 +692,7 @@ close_run_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  DebriefWindow *self = DEBRIEF_WINDOW (widget);
-  guint position;
-
-  if (find_run_by_path (self, g_variant_get_string (parameter, NULL), &position))
-    g_list_store_remove (self->runs, position);
+  close_after_asking (DEBRIEF_WINDOW (widget), CLOSING_ONE_RUN, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -667,6 +767,13 @@ debrief_window_close_request (GtkWindow *window)
   DebriefWindow *self = DEBRIEF_WINDOW (window);
   int width, height;
 
+  if (!self->close_confirmed && self->report_view != NULL &&
+      debrief_report_view_get_modified (self->report_view))
+    {
+      close_after_asking (self, CLOSING_WINDOW, NULL);
+      return TRUE;
+    }
+
   gtk_window_get_default_size (window, &width, &height);
   if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
     {
@@ -688,6 +795,7 @@ debrief_window_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  self->report_view = NULL;  /* owned by report_slot */
   g_clear_object (&self->runs);
   g_clear_object (&self->settings);
 
@@ -838,7 +946,8 @@ debrief_window_init (DebriefWindow *self)
 
   /* Feature widgets go into their slots here, one line each. */
   adw_bin_set_child (self->plot_slot, GTK_WIDGET (self->plot = g_object_new (DEBRIEF_TYPE_PLOT, "runs", self->runs, NULL)));
-  adw_bin_set_child (self->report_slot, g_object_new (DEBRIEF_TYPE_REPORT_VIEW, "runs", self->runs, NULL));
+  self->report_view = g_object_new (DEBRIEF_TYPE_REPORT_VIEW, "runs", self->runs, NULL);
+  adw_bin_set_child (self->report_slot, GTK_WIDGET (self->report_view));
   adw_bin_set_child (self->findings_slot, debrief_findings_view_new (G_LIST_MODEL (self->runs)));
   adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (G_LIST_MODEL (self->runs)));
   adw_bin_set_child (self->samples_slot, debrief_samples_view_new (G_LIST_MODEL (self->runs), self->settings));

@@ -9,10 +9,11 @@
 #include <glib/gstdio.h>
 
 #include "debrief-core.h"
+#include "debrief-report-view.h"
 #include "debrief-window.h"
 
-/* Long enough for a slow sanitizer build, short enough to fail a hung test. */
-#define WAIT_TIMEOUT_SECONDS 30
+/* Long enough for a sanitizer build on a loaded 2-core machine, short enough to fail a hung test. */
+#define WAIT_TIMEOUT_SECONDS 150
 
 static gboolean
 timed_out_cb (gpointer data)
@@ -183,6 +184,98 @@ test_window_keyboard_focus_chain (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static AdwMessageDialog *
+find_message_dialog (AdwMessageDialog *not_this)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && (gpointer) w != (gpointer) not_this &&
+          gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static void
+test_window_close_asks_about_unsaved_report (void)
+{
+  DebriefWindow *window = new_window ();
+  g_autoptr(GFile) folder = test_run ("overfit");
+  GtkWidget *report_widget;
+  DebriefReportView *report = NULL;
+  GtkTextIter end;
+  AdwMessageDialog *dialog;
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  debrief_window_open_files (window, &folder, 1);
+  wait_until_idle (window);
+
+  /* Find the report view in the window's widget tree. */
+  for (report_widget = GTK_WIDGET (window); report_widget != NULL; )
+    {
+      GtkWidget *next = gtk_widget_get_first_child (report_widget);
+      if (DEBRIEF_IS_REPORT_VIEW (report_widget))
+        break;
+      while (next == NULL && report_widget != GTK_WIDGET (window))
+        {
+          next = gtk_widget_get_next_sibling (report_widget);
+          if (next == NULL)
+            report_widget = gtk_widget_get_parent (report_widget);
+        }
+      report_widget = next;
+    }
+  g_assert_nonnull (report_widget);
+  report = DEBRIEF_REPORT_VIEW (report_widget);
+
+  /* The user types into the report. */
+  gtk_text_buffer_get_end_iter (GTK_TEXT_BUFFER (debrief_report_view_get_buffer (report)), &end);
+  gtk_text_buffer_insert (GTK_TEXT_BUFFER (debrief_report_view_get_buffer (report)), &end,
+                          "\nMy own words.\n", -1);
+  g_assert_true (debrief_report_view_get_modified (report));
+
+  /* Closing asks instead of closing. */
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_nonnull (weak);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  dialog = find_message_dialog (NULL);
+  g_assert_nonnull (dialog);
+
+  /* Cancel keeps the window and the words. */
+  adw_message_dialog_response (dialog, "cancel");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_nonnull (weak);
+  g_assert_true (debrief_report_view_get_modified (report));
+
+  /* Discard closes it. */
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  dialog = find_message_dialog (dialog);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  {
+    gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+    while (weak != NULL && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+           g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+  }
+  if (weak != NULL)
+    {
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+      g_object_remove_weak_pointer (G_OBJECT (window), &weak);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -202,6 +295,7 @@ main (int   argc,
   g_test_add_func ("/window/open-unreadable-folder", test_window_open_unreadable_folder);
   g_test_add_func ("/window/close-runs", test_window_close_runs);
   g_test_add_func ("/window/keyboard-focus-chain", test_window_keyboard_focus_chain);
+  g_test_add_func ("/window/close-asks-about-unsaved-report", test_window_close_asks_about_unsaved_report);
 
   return g_test_run ();
 }
