@@ -25,7 +25,8 @@ while [ $# -gt 0 ]; do
 done
 
 debrief_install_packages "${DEBRIEF_PACKAGES[@]}" clang libclang-rt-14-dev \
-  cmake git python3 python3-numpy valgrind
+  cmake git python3 python3-numpy valgrind \
+  dbus at-spi2-core python3-gi gir1.2-atspi-2.0
 # npm (for llama.cpp's source bundle) may come from Debian's npm or from a nodejs
 # package that ships it; install Debian's only when there is none.
 command -v npm >/dev/null 2>&1 || debrief_install_packages npm
