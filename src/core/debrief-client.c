@@ -229,6 +229,12 @@ job_finish (Job    *job,
   else
     client->n_active--;
   job_clear_attempt (job);
+  /* A retry that was waiting must not start after the end. */
+  if (job->backoff_source != NULL)
+    {
+      g_source_destroy (job->backoff_source);
+      g_clear_pointer (&job->backoff_source, g_source_unref);
+    }
 
   /* Let the next waiting request start once we are out of this callback. */
   {

@@ -769,6 +769,30 @@ test_cancel (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (call.streamed->str, ==, "Hello");
   call_clear (&call);
 
+  /* While waiting to retry after a 500: no further attempt is made. */
+  {
+    g_autoptr(DebriefClient) broken = make_client (fx, "broken", API_KEY);
+    g_autoptr(GCancellable) c3 = g_cancellable_new ();
+
+    debrief_client_set_retries (broken, 3, 400);
+    start = g_get_monotonic_time ();
+    start_call (broken, &call, DEBRIEF_API_CHAT, c3);
+    g_timeout_add (150, cancel_later, c3);
+    while (!call.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 300 * 1000);
+    call_clear (&call);
+    /* Past the first backoff (400 ms ± 20%): still one request only. */
+    {
+      gint64 until = g_get_monotonic_time () + 700 * 1000;
+
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE), g_usleep (10 * 1000);
+    }
+    g_assert_cmpuint (hits (fx, "broken"), ==, 1);
+  }
+
   /* Already cancelled before it could start. */
   start_call (busy, &call, DEBRIEF_API_CHAT, c2);
   while (!call.done)
