@@ -10,7 +10,7 @@
  *               src/core/debrief-error.c $(pkg-config --cflags --libs gio-2.0 json-glib-1.0 libsoup-3.0) -lm \
  *               -o fuzz-judge-answer
  *             ./fuzz-judge-answer tests/fuzz/corpus/judge-answer
- * Corpus replay (meson suite fuzz-corpus): fuzz-judge-answer FILE|DIR...
+ * Corpus replay (meson suite fuzz-corpus): fuzz-judge-answer-corpus FILE|DIR...
  */
 #include "config.h"
 

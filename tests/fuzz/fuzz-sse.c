@@ -8,7 +8,7 @@
  *               -I build -I src/core tests/fuzz/fuzz-sse.c src/core/debrief-sse.c src/core/debrief-error.c \
  *               $(pkg-config --cflags --libs glib-2.0) -o fuzz-sse
  *             ./fuzz-sse tests/fuzz/corpus/sse
- * Corpus replay (meson suite fuzz-corpus): fuzz-sse FILE|DIR...
+ * Corpus replay (meson suite fuzz-corpus): fuzz-sse-corpus FILE|DIR...
  */
 #include "config.h"
 
