@@ -25,6 +25,9 @@ debrief_json_reader_init (DebriefJsonReader *reader,
   reader->end = data + length;
   reader->file = file ? file : "(memory)";
   reader->line = first_line ? first_line : 1;
+  /* The first line of a file may start with a byte order mark. */
+  if (reader->line == 1)
+    reader->pos += debrief_utf8_bom_length (data, length);
 }
 
 void

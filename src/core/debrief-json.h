@@ -27,6 +27,17 @@ typedef enum
   DEBRIEF_JSON_ARRAY,
 } DebriefJsonType;
 
+/* A UTF-8 byte order mark, which Windows tools write at the start of text
+ * files: not content. Its length at the start of @data (0 or 3). */
+#define DEBRIEF_UTF8_BOM "\xef\xbb\xbf"
+static inline gsize
+debrief_utf8_bom_length (const char *data,
+                         gsize       length)
+{
+  return length >= 3 && (guchar) data[0] == 0xef && (guchar) data[1] == 0xbb && (guchar) data[2] == 0xbf
+         ? 3 : 0;
+}
+
 /* Deeper nesting than this is an error: no real log nests more than a few
  * levels, and the DOM builder recurses. */
 #define DEBRIEF_JSON_MAX_DEPTH 256

@@ -118,9 +118,10 @@ debrief_reader_csv_detect (const char *data,
   gboolean has_step = FALSE, has_loss = FALSE;
   guint n;
 
+  pos += debrief_utf8_bom_length (data, length);
   while (next_line (&pos, data + length, &line, &line_length, &terminated) && blank (line, line_length))
     ;
-  if (pos == data)
+  if (line == NULL)
     return FALSE;
   n = MIN (split_fields (line, line_length, fields, G_N_ELEMENTS (fields)), G_N_ELEMENTS (fields));
   for (guint i = 0; i < n; i++)
@@ -164,6 +165,7 @@ debrief_reader_csv_parse (DebriefReadContext *ctx,
       return FALSE;
     }
 
+  pos += debrief_utf8_bom_length (data, length);
   while (next_line (&pos, end, &line, &line_length, &terminated))
     {
       line_number++;

@@ -38,7 +38,7 @@ debrief_reader_seed_detect (const char *data,
                             gsize       length)
 {
   gsize window = MIN (length, SEED_DETECT_WINDOW);
-  gsize i = 0;
+  gsize i = debrief_utf8_bom_length (data, window);
 
   while (i < window && g_ascii_isspace (data[i]))
     i++;
