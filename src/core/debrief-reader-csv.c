@@ -15,6 +15,9 @@
 #define CSV_CHECK_EVERY 65536
 /* More columns than this is not a training log. */
 #define CSV_MAX_COLUMNS 4096
+/* A quoted cell may hold line breaks (notes, prompts); one still open after
+ * this many more lines is taken as a stray quote, not a cell that long. */
+#define CSV_MAX_QUOTED_LINES 64
 
 typedef struct
 {
@@ -96,6 +99,65 @@ next_line (const char **pos,
   return TRUE;
 }
 
+static gsize
+count_quotes (const char *line,
+              gsize       length)
+{
+  gsize n = 0;
+  const char *p = line;
+  const char *end = line + length;
+
+  while ((p = memchr (p, '"', end - p)) != NULL)
+    {
+      n++;
+      p++;
+    }
+  return n;
+}
+
+/* The next record: one line, or several when a quoted cell holds line breaks
+ * (a record ends where its quotes are balanced: "" inside a cell counts twice).
+ * A quote not closed within CSV_MAX_QUOTED_LINES lines (or by the end of the
+ * file) leaves the record at its first line and sets *unclosed. */
+static gboolean
+next_record (const char **pos,
+             const char  *end,
+             const char **record,
+             gsize       *length,
+             gboolean    *terminated,
+             guint       *n_lines,
+             gboolean    *unclosed)
+{
+  const char *p;
+  const char *line;
+  gsize line_length;
+  gboolean line_terminated;
+  gsize quotes;
+
+  *n_lines = 1;
+  *unclosed = FALSE;
+  if (!next_line (pos, end, record, length, terminated))
+    return FALSE;
+  if (memchr (*record, '"', *length) == NULL || (quotes = count_quotes (*record, *length)) % 2 == 0)
+    return TRUE;
+  p = *pos;
+  for (guint extra = 1; extra <= CSV_MAX_QUOTED_LINES && next_line (&p, end, &line, &line_length, &line_terminated);
+       extra++)
+    {
+      quotes += count_quotes (line, line_length);
+      if (quotes % 2 == 0)
+        {
+          *length = (line + line_length) - *record;
+          *terminated = line_terminated;
+          *pos = p;
+          *n_lines = 1 + extra;
+          return TRUE;
+        }
+    }
+  *unclosed = TRUE;
+  return TRUE;
+}
+
 static gboolean
 blank (const char *line,
        gsize       length)
@@ -156,7 +218,12 @@ debrief_reader_csv_parse (DebriefReadContext *ctx,
   guint n_columns = 0;
   int step_column = -1;
   guint n_good = 0;
+  guint n_records = 0;
+  guint n_lines = 1;
+  guint previous_lines = 1;  /* the header's */
+  gboolean unclosed = FALSE;
   gboolean warned_header = FALSE;
+  gboolean warned_unclosed = FALSE;
   gsize n_points;
 
   if (length == 0)
@@ -204,15 +271,22 @@ debrief_reader_csv_parse (DebriefReadContext *ctx,
     }
   debrief_series_set_reserve (set, length / MAX (header_length, 16));
 
-  while (next_line (&pos, end, &line, &line_length, &terminated))
+  while (next_record (&pos, end, &line, &line_length, &terminated, &n_lines, &unclosed))
     {
       guint n;
       double v;
       gint64 step;
       const Field *step_field;
 
-      line_number++;
-      if ((line_number % CSV_CHECK_EVERY) == 0)
+      /* The record's first line: past the lines of the previous record. */
+      line_number += previous_lines;
+      previous_lines = n_lines;
+      if (unclosed && !warned_unclosed)
+        {
+          debrief_read_warn (ctx, line_number, _("a quoted cell is not closed; read up to the end of the line"));
+          warned_unclosed = TRUE;
+        }
+      if ((++n_records % CSV_CHECK_EVERY) == 0)
         {
           debrief_read_progress (ctx, pos - data, length);
           if (debrief_read_check_cancelled (ctx, error))
