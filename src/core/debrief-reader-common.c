@@ -273,6 +273,47 @@ debrief_load_job_has_file (DebriefLoadJob *job,
   return S_ISREG (st.st_mode);
 }
 
+/* A side file read by several readers (config.json) is warned about once. */
+static void
+warn_once (DebriefRun *run,
+           const char *format,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn_once (DebriefRun *run,
+           const char *format,
+           ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (!g_strv_contains (debrief_run_get_warnings (run), message))
+    debrief_run_add_warning (run, "%s", message);
+}
+
+gboolean
+debrief_load_job_warn_unusable (DebriefLoadJob *job,
+                                DebriefRun     *run,
+                                const char     *rel)
+{
+  g_autofree char *path = g_build_filename (job->folder_path, rel, NULL);
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0 || debrief_load_job_has_file (job, rel))
+    return FALSE;
+  if (S_ISDIR (st.st_mode))
+    warn_once (run, _("%s: cannot read: expected a file, found a folder (ignored)"), rel);
+  else if (S_ISLNK (st.st_mode))
+    warn_once (run, _("%s: a symbolic link that leads outside the run folder, or cannot be resolved (ignored)"),
+               rel);
+  else
+    warn_once (run, _("%s: cannot read: expected a file, found a special file (ignored)"), rel);
+  return TRUE;
+}
+
 DebriefJsonNode *
 debrief_load_job_read_json (DebriefLoadJob *job,
                             DebriefRun     *run,
@@ -283,14 +324,17 @@ debrief_load_job_read_json (DebriefLoadJob *job,
   DebriefJsonNode *node;
 
   if (!debrief_load_job_has_file (job, rel))
-    return NULL;
+    {
+      debrief_load_job_warn_unusable (job, run, rel);
+      return NULL;
+    }
   path = g_build_filename (job->folder_path, rel, NULL);
   node = debrief_reader_parse_json_file (path, rel, &error);
   if (node == NULL)
-    debrief_run_add_warning (run, _("%s (ignored)"), error->message);
+    warn_once (run, _("%s (ignored)"), error->message);
   else if (node->type != DEBRIEF_JSON_OBJECT)
     {
-      debrief_run_add_warning (run, _("%s:1: expected a JSON object; ignored"), rel);
+      warn_once (run, _("%s:1: expected a JSON object; ignored"), rel);
       g_clear_pointer (&node, debrief_json_node_free);
     }
   return node;

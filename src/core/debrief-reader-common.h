@@ -99,8 +99,13 @@ void     debrief_load_job_file_done    (DebriefLoadJob     *job,
  * accepted only when they resolve inside the folder. */
 gboolean debrief_load_job_has_file     (DebriefLoadJob     *job,
                                         const char         *rel);
-/* Parses a small JSON file of the folder; NULL (and a warning on @run) when
- * it is absent, unreadable or malformed. */
+/* When @rel exists but is not a usable file (a folder, a dangling link, a link
+ * leading out of the folder): a warning on @run naming it, and TRUE. */
+gboolean debrief_load_job_warn_unusable (DebriefLoadJob    *job,
+                                         DebriefRun        *run,
+                                         const char        *rel);
+/* Parses a small JSON file of the folder; NULL when it is absent, NULL and a
+ * warning on @run (once per message) when it is unusable, unreadable or malformed. */
 DebriefJsonNode *debrief_load_job_read_json (DebriefLoadJob *job,
                                              DebriefRun     *run,
                                              const char     *rel);

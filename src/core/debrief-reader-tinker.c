@@ -217,7 +217,8 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
       return FALSE;
     }
   debrief_run_add_source_file (run, metrics_rel);
-  if (!debrief_load_job_has_file (job, checkpoints_rel))
+  if (!debrief_load_job_has_file (job, checkpoints_rel) &&
+      !debrief_load_job_warn_unusable (job, run, checkpoints_rel))
     checkpoints_from_metrics (run, g_mapped_file_get_contents (mapped), path_lines);
   debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
 
