@@ -227,6 +227,7 @@ find_candidates (DebriefLoadJob *job)
         { "metrics.jsonl", CANDIDATE_GENERIC_JSONL },
         { "trainer_log.jsonl", CANDIDATE_LLAMAFACTORY },
         { "metrics.csv", CANDIDATE_LIGHTNING_CSV },
+        { "trainer_state.json", CANDIDATE_HF },
       };
       for (guint i = 0; i < G_N_ELEMENTS (known); i++)
         {

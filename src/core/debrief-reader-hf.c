@@ -465,6 +465,8 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
   DebriefRunConfig *config = debrief_run_get_config (run);
   DebriefSeries *val;
   gboolean have_root = debrief_load_job_has_file (job, "trainer_state.json");
+  g_autofree char *root_path = g_build_filename (job->folder_path, "trainer_state.json", NULL);
+  GStatBuf root_st;
   gint64 best_step = -1;
   g_autofree char *best_name = NULL;
 
@@ -513,6 +515,13 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
           else
             debrief_hf_state_clear (&newer_state);
         }
+    }
+  else if (latest_rel == NULL && g_lstat (root_path, &root_st) == 0)
+    {
+      /* trainer_state.json is a folder or a link out of the folder: the error names it. */
+      load_state (job, run, "trainer_state.json", &state, error);
+      debrief_hf_state_clear (&state);
+      return FALSE;
     }
   else if (latest_rel != NULL)
     {
