@@ -240,8 +240,17 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
   if (debrief_json_reader_begin_object (&reader))
     while (debrief_json_reader_next_member (&reader, &key, &key_length))
       {
-        if (key_is (key, key_length, "train_losses") && !have_train &&
-            debrief_json_reader_peek (&reader) == DEBRIEF_JSON_ARRAY)
+        if ((key_is (key, key_length, "train_losses") && have_train) ||
+            (key_is (key, key_length, "val_losses") && val != NULL))
+          {
+            /* json.dump never writes a key twice; a hand-merged file might. */
+            debrief_read_warn (ctx, reader.line, _("“%s” appears more than once; the first is used"),
+                               key_is (key, key_length, "train_losses") ? "train_losses" : "val_losses");
+            if (!debrief_json_reader_skip (&reader))
+              break;
+          }
+        else if (key_is (key, key_length, "train_losses") && !have_train &&
+                 debrief_json_reader_peek (&reader) == DEBRIEF_JSON_ARRAY)
           {
             guint before = reader.line;
             read_train_losses (ctx, &reader, train, length, &n_null, &n_bad);
