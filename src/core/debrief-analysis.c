@@ -567,7 +567,6 @@ static void
 check_diverged (Ctx *ctx)
 {
   DebriefSeries *series[2] = { ctx->in->train, ctx->in->val };
-  const char *names[2] = { N_("train"), N_("validation") };
   const Curve *c = &ctx->train;
 
   for (guint k = 0; k < 2; k++)
@@ -582,13 +581,19 @@ check_diverged (Ctx *ctx)
           {
             gint64 step = debrief_series_get_step (s, i);
             g_autofree char *evidence =
-              g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "The %s loss is %s at step %" PRId64 " (%zu of %zu point "
-                                            "is not finite).",
-                                            "The %s loss is %s at step %" PRId64 " (%zu of %zu points "
-                                            "are not finite).",
-                                            debrief_series_get_length (s)),
-                               _(names[k]), isnan (debrief_series_get_value (s, i)) ? "NaN" : "Inf",
+              g_strdup_printf (k == 0 ? g_dngettext (GETTEXT_PACKAGE,
+                                                     "The train loss is %s at step %" PRId64 " (%zu of %zu "
+                                                     "point is not finite).",
+                                                     "The train loss is %s at step %" PRId64 " (%zu of %zu "
+                                                     "points are not finite).",
+                                                     debrief_series_get_length (s))
+                                      : g_dngettext (GETTEXT_PACKAGE,
+                                                     "The validation loss is %s at step %" PRId64 " (%zu of "
+                                                     "%zu point is not finite).",
+                                                     "The validation loss is %s at step %" PRId64 " (%zu of "
+                                                     "%zu points are not finite).",
+                                                     debrief_series_get_length (s)),
+                               isnan (debrief_series_get_value (s, i)) ? "NaN" : "Inf",
                                step, bad, debrief_series_get_length (s));
             g_autofree char *fix = NULL;
 
@@ -867,14 +872,22 @@ check_overfitting (Ctx *ctx)
     }
 
   if (isfinite (train_at_best))
-    evidence = g_strdup_printf (_("Validation loss bottomed out at %.3f at step %" PRId64
-                                  ", then rose for %u evaluations to %.3f (+%.3f, +%.1f%%) while "
-                                  "train loss kept falling (%.3f → %.3f)."),
+    evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Validation loss bottomed out at %.3f at step %" PRId64
+                                             ", then rose for %u evaluation to %.3f (+%.3f, +%.1f%%) while "
+                                             "train loss kept falling (%.3f → %.3f).",
+                                             "Validation loss bottomed out at %.3f at step %" PRId64
+                                             ", then rose for %u evaluations to %.3f (+%.3f, +%.1f%%) while "
+                                             "train loss kept falling (%.3f → %.3f).", after),
                                 ctx->val_min, best_step, after, last, rise,
                                 100.0 * rise / ctx->val_min, train_at_best, train_end);
   else
-    evidence = g_strdup_printf (_("Validation loss bottomed out at %.3f at step %" PRId64
-                                  ", then rose for %u evaluations to %.3f (+%.3f, +%.1f%%)."),
+    evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Validation loss bottomed out at %.3f at step %" PRId64
+                                             ", then rose for %u evaluation to %.3f (+%.3f, +%.1f%%).",
+                                             "Validation loss bottomed out at %.3f at step %" PRId64
+                                             ", then rose for %u evaluations to %.3f (+%.3f, +%.1f%%).",
+                                             after),
                                 ctx->val_min, best_step, after, last, rise,
                                 100.0 * rise / ctx->val_min);
   fix = g_string_new (NULL);
