@@ -112,28 +112,29 @@ on_sigint (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The model to sample when --model is not given: the run's best checkpoint's sampler_path. */
-static char *
-model_from_run (const char  *dir,
-                char       **base_model,
-                GError     **error)
+/* What the run says, for the options not given: its best checkpoint's
+ * sampler_path (the fine-tuned model) and its base model (the baseline). */
+static gboolean
+defaults_from_run (const char  *dir,
+                   char       **sampler_path,
+                   char       **base_model,
+                   GError     **error)
 {
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
   g_autoptr(DebriefRun) run = debrief_run_load (folder, NULL, error);
   const DebriefCheckpoint *best;
 
   if (run == NULL)
-    return NULL;
+    return FALSE;
   *base_model = g_strdup (debrief_run_get_config (run)->base_model);
   best = debrief_run_get_best_checkpoint (run);
-  if (best == NULL || best->sampler_path == NULL || best->sampler_path[0] == '\0')
+  if (best != NULL && best->sampler_path != NULL && best->sampler_path[0] != '\0')
     {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO,
-                   _("%s: no checkpoint names a sampler_path; give the model with --model"), dir);
-      return NULL;
+      *sampler_path = g_strdup (best->sampler_path);
+      g_printerr (_("The run's best checkpoint is “%s” (%s)\n"), best->name != NULL ? best->name : "?",
+                  best->sampler_path);
     }
-  g_printerr (_("Sampling checkpoint “%s” (%s)\n"), best->name != NULL ? best->name : "?", best->sampler_path);
-  return g_strdup (best->sampler_path);
+  return TRUE;
 }
 
 int
@@ -228,12 +229,24 @@ debrief_cli_sample (int argc, char **argv)
   else
     prompts = g_strdupv ((char **) debrief_default_prompts ());
 
-  if (model == NULL)
+  if (model == NULL || baseline == NULL)
     {
-      model = model_from_run (dir, &run_base_model, &error);
+      g_autofree char *run_sampler_path = NULL;
+
+      if (!defaults_from_run (dir, &run_sampler_path, &run_base_model, &error))
+        {
+          if (model == NULL)
+            {
+              g_printerr ("debrief-cli: %s\n", error->message);
+              return DEBRIEF_CLI_EXIT_FAILED;
+            }
+          g_clear_error (&error);  /* only the baseline default is lost */
+        }
+      if (model == NULL)
+        model = g_steal_pointer (&run_sampler_path);
       if (model == NULL)
         {
-          g_printerr ("debrief-cli: %s\n", error->message);
+          g_printerr (_("debrief-cli: %s: no checkpoint names a sampler_path; give the model with --model\n"), dir);
           return DEBRIEF_CLI_EXIT_FAILED;
         }
     }

@@ -356,6 +356,45 @@ test_cli (void)
   g_assert_true (g_file_get_contents (judgements_path, &judgements, NULL, NULL));
   g_assert_null (strstr (judgements, API_KEY));
 
+  /* Without --model / --baseline-model, a Tinker run's best sampler_path and its base model. */
+  {
+    g_autofree char *tinker = g_build_filename (work_dir, "tinker-run", NULL);
+    g_autofree char *data = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", "attention_only", NULL);
+    g_autofree char *tinker_samples = g_build_filename (tinker, DEBRIEF_SAMPLES_FILE, NULL);
+    g_autoptr(GPtrArray) tsamples = NULL;
+    const char *files[] = { "checkpoints.jsonl", "config.json", "metrics.jsonl" };
+
+    g_assert_cmpint (g_mkdir (tinker, 0755), ==, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *from = g_build_filename (data, files[i], NULL);
+        g_autofree char *to = g_build_filename (tinker, files[i], NULL);
+        g_autofree char *contents = NULL;
+        gsize len;
+
+        g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+        g_assert_true (g_file_set_contents (to, contents, len, NULL));
+      }
+    g_clear_object (&proc);
+    proc = g_subprocess_launcher_spawn (launcher, &error, cli, "sample", "--endpoint", base_url,
+                                        "--api-key-env", "DEBRIEF_KEY", "--prompts", prompts, "--max-tokens", "4",
+                                        tinker, NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait (proc, NULL, NULL));
+    g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+    tsamples = debrief_samples_load (tinker_samples, NULL, NULL);
+    g_assert_cmpuint (tsamples->len, ==, 4);
+    for (guint i = 0; i < tsamples->len; i++)
+      {
+        DebriefSample *s = g_ptr_array_index (tsamples, i);
+
+        if (s->role == DEBRIEF_ROLE_FINE_TUNED)
+          g_assert_true (g_str_has_prefix (s->model, "tinker://") && g_str_has_suffix (s->model, "/sampler_weights/000400"));
+        else
+          g_assert_false (g_str_has_prefix (s->model, "tinker://"));
+      }
+  }
+
   /* Usage errors exit 2. */
   g_clear_object (&proc);
   proc = g_subprocess_launcher_spawn (launcher, &error, cli, "judge", "--endpoint", base_url, dir, NULL);
