@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -480,8 +481,12 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
         }
       if (n > (guint64) (end - p) - 12 || (guint64) (end - p) - 12 - n < 4)
         {
-          debrief_read_warn (ctx, 0, _("record %u (byte %zu): incomplete (is the run still "
-                                       "writing?); the records before it are kept"), record, offset);
+          /* The sizes say whether this is a record being written or a length
+           * that cannot be (the rest of the file cannot be resynchronised). */
+          debrief_read_warn (ctx, 0, _("record %u (byte %zu): incomplete: its length is %" PRIu64
+                                       " bytes, %zu bytes are left (is the run still writing?); "
+                                       "the records before it are kept"),
+                             record, offset, n, (gsize) (end - p) - 12);
           break;
         }
       if (debrief_tfrecord_mask_crc (debrief_crc32c (p + 12, n)) != read_le32 (p + 12 + n))
