@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -40,6 +41,14 @@ free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+/* In the child: die with the test, even when an assertion aborts it before
+ * the teardown could stop the server. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static gboolean
 start_server (const char *binary,
               const char *model)
@@ -53,6 +62,7 @@ start_server (const char *binary,
   gint64 deadline = g_get_monotonic_time () + STARTUP_TIMEOUT_S * G_USEC_PER_SEC;
 
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server = g_subprocess_launcher_spawn (launcher, &error, binary, "-m", model, "--host", "127.0.0.1",
                                         "--port", port, "-a", ALIAS, "-c", "2048", "-np", "1", "-t", "2",
                                         "--seed", "42", "--api-key", API_KEY, NULL);
