@@ -332,7 +332,9 @@ inputs_new (DebriefRun *run)
 typedef struct
 {
   gsize n;                 /* finite points */
-  double *x, *y;
+  double *x;
+  const double *y;         /* the series' own values when all are finite, else y_owned */
+  double *y_owned;
   double sigma;
   double head, tail, drop;
   gsize nb;
@@ -347,7 +349,8 @@ static void
 curve_clear (Curve *c)
 {
   g_clear_pointer (&c->x, g_free);
-  g_clear_pointer (&c->y, g_free);
+  g_clear_pointer (&c->y_owned, g_free);
+  c->y = NULL;
   g_clear_pointer (&c->bx, g_free);
   g_clear_pointer (&c->smooth, g_free);
 }
@@ -365,14 +368,25 @@ curve_init (Curve         *c,
   memset (c, 0, sizeof *c);
   c->sigma = c->head = c->tail = c->drop = c->tau_share = c->remaining_share = NAN;
   c->x = g_new (double, MAX (len, 1));
-  c->y = g_new (double, MAX (len, 1));
-  for (gsize i = 0; i < len; i++)
-    if (isfinite (values[i]))
-      {
-        c->x[c->n] = (double) steps[i];
-        c->y[c->n] = values[i];
-        c->n++;
-      }
+  if (series == NULL || debrief_series_get_n_nonfinite (series) > 0)
+    {
+      c->y = c->y_owned = g_new (double, MAX (len, 1));
+      for (gsize i = 0; i < len; i++)
+        if (isfinite (values[i]))
+          {
+            c->x[c->n] = (double) steps[i];
+            c->y_owned[c->n] = values[i];
+            c->n++;
+          }
+    }
+  else
+    {
+      /* The common case needs no copy of the values (million-step runs). */
+      c->y = values;
+      c->n = len;
+      for (gsize i = 0; i < len; i++)
+        c->x[i] = (double) steps[i];
+    }
   if (c->n < LEVEL_MIN_POINTS)
     return;
 
@@ -703,12 +717,10 @@ check_spikes (Ctx *ctx)
   const Curve *c = &ctx->train;
   g_autoptr(GString) list = NULL;
   g_autofree double *z = NULL;
-  g_autofree double *base = NULL;
-  g_autofree double *dev = NULL;
   double sigma, threshold;
   double dips[2] = { 0.0, 0.0 };
   guint events = 0;
-  gsize last_event = 0, m, baseline;
+  gsize last_event = 0, baseline;
   double worst_jump = 0.0;
   gint64 worst_step = -1;
   gboolean log_scale = TRUE;
@@ -728,21 +740,24 @@ check_spikes (Ctx *ctx)
   for (gsize i = 0; i < c->n; i++)
     z[i] = log_scale ? log (c->y[i]) : c->y[i];
 
-  /* Each point against the median of the points before it. */
-  m = c->n - baseline;
-  base = g_new (double, m);
-  dev = g_new (double, m);
-  for (gsize i = 0; i < m; i++)
+  /* The two deepest dips below the trailing median. A point can only dip further
+   * than the window's maximum allows, which skips the median for almost every point. */
+  for (gsize i = baseline; i < c->n; i++)
     {
-      base[i] = debrief_stats_median (z + i, baseline);
-      dev[i] = z[i + baseline] - base[i];
-      if (-dev[i] > dips[0])
+      double top = z[i - baseline], dip;
+
+      for (gsize k = 1; k < baseline; k++)
+        top = MAX (top, z[i - baseline + k]);
+      if (top - z[i] <= dips[1])
+        continue;
+      dip = debrief_stats_median (z + i - baseline, baseline) - z[i];
+      if (dip > dips[0])
         {
           dips[1] = dips[0];
-          dips[0] = -dev[i];
+          dips[0] = dip;
         }
-      else if (-dev[i] > dips[1])
-        dips[1] = -dev[i];
+      else if (dip > dips[1])
+        dips[1] = dip;
     }
   /* The README's definition: 1.4826 × MAD of consecutive differences / √2. */
   sigma = debrief_stats_noise_sigma (z, c->n);
@@ -751,17 +766,23 @@ check_spikes (Ctx *ctx)
   threshold = MAX (SPIKE_SIGMAS * sigma, SPIKE_DIP_FACTOR * dips[1]);
 
   list = g_string_new (NULL);
-  for (gsize j = 0; j < m; j++)
+  for (gsize i = baseline; i + SPIKE_PERSIST_POINTS < c->n; i++)
     {
-      gsize i = j + baseline;
-      double jump = dev[j], after, min_jump;
+      double bottom = z[i - baseline], base, jump, after, min_jump;
 
-      if (jump <= threshold || i + SPIKE_PERSIST_POINTS >= c->n)
+      /* Cheap rejection first: the point must clear the window's minimum. */
+      for (gsize k = 1; k < baseline; k++)
+        bottom = MIN (bottom, z[i - baseline + k]);
+      if (z[i] - bottom <= threshold)
         continue;
-      min_jump = log_scale ? log1p (SPIKE_MIN_REL_JUMP) : SPIKE_MIN_REL_JUMP * fabs (base[j]);
+      base = debrief_stats_median (z + i - baseline, baseline);
+      jump = z[i] - base;
+      if (jump <= threshold)
+        continue;
+      min_jump = log_scale ? log1p (SPIKE_MIN_REL_JUMP) : SPIKE_MIN_REL_JUMP * fabs (base);
       if (jump <= min_jump)
         continue;
-      after = debrief_stats_median (z + i + 1, SPIKE_PERSIST_POINTS) - base[j];
+      after = debrief_stats_median (z + i + 1, SPIKE_PERSIST_POINTS) - base;
       if (after < SPIKE_PERSIST_SIGMAS * sigma || after < min_jump / 2 || after < SPIKE_PERSIST_SHARE * jump)
         continue;
       if (events > 0 && i - last_event <= SPIKE_MERGE_POINTS)
@@ -772,7 +793,7 @@ check_spikes (Ctx *ctx)
       events++;
       last_event = i;
       {
-        double base_value = log_scale ? exp (base[j]) : base[j];
+        double base_value = log_scale ? exp (base) : base;
         double rise = c->y[i] - base_value;
 
         if (events <= 5)

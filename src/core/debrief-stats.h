@@ -21,7 +21,8 @@ double   debrief_stats_median            (const double *values,
 /* Median absolute deviation from the median (unscaled); NaN when @n is 0. */
 double   debrief_stats_mad               (const double *values,
                                           gsize         n);
-/* The step-to-step noise of a curve: 1.4826 × MAD of consecutive differences / √2.
+/* The step-to-step noise of a curve: 1.4826 × MAD of consecutive differences / √2
+ * (on long series, of up to 100,000 evenly spread differences).
  * Insensitive to the curve's trend and to isolated spikes. NaN when @n < 3. */
 double   debrief_stats_noise_sigma       (const double *values,
                                           gsize         n);
