@@ -236,7 +236,7 @@ debrief_run_row_new (DebriefRun *run)
   gtk_actionable_set_action_target (GTK_ACTIONABLE (close_button), "s", debrief_run_get_path (run));
   adw_expander_row_add_action (ADW_EXPANDER_ROW (self), close_button);
 
-  files_text = files && files[0] ? g_strjoinv (", ", (char **) files) : g_strdup (_("none"));
+  files_text = files && files[0] ? g_strjoinv (", ", (char **) files) : g_strdup (C_("files read", "none"));
   add_detail_row (self, _("Files read"), files_text);
   add_detail_row (self, _("Folder"), debrief_run_get_path (run));
   for (guint i = 0; i < n_warnings && i < WARNINGS_SHOWN_MAX; i++)

@@ -26,6 +26,9 @@ debrief_cli_plot (int    argc,
   double smoothing = 0.6;
   gboolean log_y = FALSE;
   gboolean dark = FALSE;
+  /* Translators: FILE, N, W, METHOD, UNIT and DIR are the placeholders --help shows for the option
+   * values (N a number of pixels, W a smoothing weight); the values themselves (ema, median, steps,
+   * epochs, tokens) are typed as they are and stay in English */
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the plot to FILE (.png, .svg or .pdf)"), N_("FILE") },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width in pixels (default 1600)"), N_("N") },

@@ -1969,10 +1969,13 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
           DebriefSeries *series = debrief_plot_pyramid_get_series (train);
           gsize n = debrief_series_get_length (series);
 
+          /* Translators: one sentence per run of the plot's accessible description,
+           * after "RUN NAME: "; the sentences are joined with a space */
+          g_string_append_c (s, ' ');
           g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
-                                                  " train loss over %zu step, from %.3g at step %" PRId64
+                                                  "train loss over %zu step, from %.3g at step %" PRId64
                                                   " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 ".",
-                                                  " train loss over %zu steps, from %.3g at step %" PRId64
+                                                  "train loss over %zu steps, from %.3g at step %" PRId64
                                                   " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 ".",
                                                   n),
                                   n, debrief_series_get_value (series, 0), debrief_series_get_first_step (series),
@@ -1980,17 +1983,24 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
                                   debrief_series_get_min (series),
                                   debrief_series_get_step (series, debrief_series_get_min_index (series)));
           if (debrief_series_get_n_nonfinite (series) > 0)
-            g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " %zu value is not finite (diverged).",
-                                                " %zu values are not finite (diverged).",
-                                                debrief_series_get_n_nonfinite (series)),
-                                    debrief_series_get_n_nonfinite (series));
+            {
+              g_string_append_c (s, ' ');
+              g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%zu value is not finite (diverged).",
+                                                      "%zu values are not finite (diverged).",
+                                                      debrief_series_get_n_nonfinite (series)),
+                                      debrief_series_get_n_nonfinite (series));
+            }
         }
       else
-        g_string_append (s, _(" no train loss."));
+        {
+          g_string_append_c (s, ' ');
+          g_string_append (s, _("no train loss."));
+        }
       if (val != NULL)
         {
           DebriefSeries *series = debrief_plot_pyramid_get_series (val);
-          g_string_append_printf (s, _(" Validation loss lowest %.3g at step %" PRId64 ", last %.3g."),
+          g_string_append_c (s, ' ');
+          g_string_append_printf (s, _("Validation loss lowest %.3g at step %" PRId64 ", last %.3g."),
                                   debrief_series_get_min (series),
                                   debrief_series_get_step (series, debrief_series_get_min_index (series)),
                                   debrief_series_get_last_value (series));
@@ -1999,19 +2009,26 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
   for (guint i = 0; i < self->annotations->len; i++)
     counts[g_array_index (self->annotations, Annotation, i).kind]++;
   if (counts[DEBRIEF_PLOT_ANNOTATION_SPIKE])
-    g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, " %u spike marked.", " %u spikes marked.",
-                                            counts[DEBRIEF_PLOT_ANNOTATION_SPIKE]),
-                            counts[DEBRIEF_PLOT_ANNOTATION_SPIKE]);
+    {
+      g_string_append_c (s, ' ');
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u spike marked.", "%u spikes marked.",
+                                              counts[DEBRIEF_PLOT_ANNOTATION_SPIKE]),
+                              counts[DEBRIEF_PLOT_ANNOTATION_SPIKE]);
+    }
   for (guint i = 0; i < self->annotations->len; i++)
     {
       const Annotation *a = &g_array_index (self->annotations, Annotation, i);
+      if (a->kind != DEBRIEF_PLOT_ANNOTATION_BEST_STEP && a->kind != DEBRIEF_PLOT_ANNOTATION_OVERFIT_REGION
+          && a->kind != DEBRIEF_PLOT_ANNOTATION_DIVERGENCE)
+        continue;
+      g_string_append_c (s, ' ');
       if (a->kind == DEBRIEF_PLOT_ANNOTATION_BEST_STEP)
-        g_string_append_printf (s, _(" Best step %" PRId64 "."), a->step);
+        g_string_append_printf (s, _("Best step %" PRId64 "."), a->step);
       else if (a->kind == DEBRIEF_PLOT_ANNOTATION_OVERFIT_REGION)
-        g_string_append_printf (s, _(" Overfitting from step %" PRId64 " to %" PRId64 "."),
+        g_string_append_printf (s, _("Overfitting from step %" PRId64 " to %" PRId64 "."),
                                 a->step, a->step_end);
-      else if (a->kind == DEBRIEF_PLOT_ANNOTATION_DIVERGENCE)
-        g_string_append_printf (s, _(" Diverged at step %" PRId64 "."), a->step);
+      else
+        g_string_append_printf (s, _("Diverged at step %" PRId64 "."), a->step);
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }

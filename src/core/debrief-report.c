@@ -91,6 +91,8 @@ append_key_numbers (GString         *s,
                     DebriefRun      *run,
                     DebriefAnalysis *analysis)
 {
+  /* Translators: column headers of the report's "Key numbers" table: number of logged points,
+   * step range, first value, last value, lowest value */
   static const char *const rows[] = { N_("points"), N_("steps"), N_("first"), N_("last"), N_("min") };
   DebriefSeries *train = debrief_run_get_train_loss (run);
   DebriefSeries *val = debrief_run_get_val_loss (run);
