@@ -88,7 +88,9 @@ fail_depth (DebriefJsonReader *reader)
 {
   if (reader->error == NULL)
     g_set_error (&reader->error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
-                 _("%s:%u: nesting deeper than %d levels"), reader->file, reader->line,
+                 g_dngettext (GETTEXT_PACKAGE, "%s:%u: nesting deeper than %d level",
+                              "%s:%u: nesting deeper than %d levels", DEBRIEF_JSON_MAX_DEPTH),
+                 reader->file, reader->line,
                  DEBRIEF_JSON_MAX_DEPTH);
   return FALSE;
 }

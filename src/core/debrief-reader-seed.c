@@ -371,8 +371,12 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
       {
         run_config->dataset_tokens = (gint64) tokens_per_step * steps_per_epoch;
         g_free (run_config->dataset_tokens_source);
-        run_config->dataset_tokens_source = g_strdup_printf (_("%s: tokens_per_step × %" PRId64
-                                                               " steps per epoch"),
+        run_config->dataset_tokens_source = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                          "%s: tokens_per_step × %" PRId64
+                                                                          " step per epoch",
+                                                                          "%s: tokens_per_step × %" PRId64
+                                                                          " steps per epoch",
+                                                                          (gulong) steps_per_epoch),
                                                              ctx->rel, steps_per_epoch);
       }
   }

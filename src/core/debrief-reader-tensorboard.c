@@ -483,9 +483,15 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
         {
           /* The sizes say whether this is a record being written or a length
            * that cannot be (the rest of the file cannot be resynchronised). */
-          debrief_read_warn (ctx, 0, _("record %u (byte %zu): incomplete: its length is %" PRIu64
-                                       " bytes, %zu bytes are left (is the run still writing?); "
-                                       "the records before it are kept"),
+          /* Translators: the plural follows the number of bytes left (the last number) */
+          debrief_read_warn (ctx, 0, g_dngettext (GETTEXT_PACKAGE,
+                                                  "record %u (byte %zu): incomplete: its length is %" PRIu64
+                                                  " bytes, %zu byte is left (is the run still writing?); "
+                                                  "the records before it are kept",
+                                                  "record %u (byte %zu): incomplete: its length is %" PRIu64
+                                                  " bytes, %zu bytes are left (is the run still writing?); "
+                                                  "the records before it are kept",
+                                                  (gulong) ((gsize) (end - p) - 12)),
                              record, offset, n, (gsize) (end - p) - 12);
           break;
         }
