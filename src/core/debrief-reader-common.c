@@ -887,6 +887,23 @@ debrief_reader_apply_config (DebriefRun            *run,
     fill_int (&config->lora_rank, object, "r");
   fill_int (&config->lora_rank, object, "lora_r");
   fill_int (&config->lora_rank, object, "rank");
+  if (config->lora_rank == 0)
+    {
+      /* The analysis needs the rank: a value it cannot use is said, not dropped. */
+      static const char *const rank_keys[] = { "lora_rank", "r", "lora_r", NULL };
+      for (guint i = 0; rank_keys[i]; i++)
+        {
+          DebriefJsonNode *value = debrief_json_node_get (object, rank_keys[i]);
+          if (value != NULL && value->type != DEBRIEF_JSON_NULL &&
+              (strcmp (rank_keys[i], "r") != 0 || debrief_json_node_get (object, "lora_alpha") ||
+               debrief_json_node_get (object, "peft_type")))
+            {
+              debrief_run_add_warning (run, _("%s: “%s” is not a positive whole number; the LoRA rank is unknown"),
+                                       source, rank_keys[i]);
+              break;
+            }
+        }
+    }
   fill_double (&config->lora_alpha, object, "lora_alpha");
   if (config->target_modules == NULL)
     config->target_modules = read_target_modules (debrief_json_node_get (object, "target_modules"));
