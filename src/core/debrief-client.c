@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -275,7 +277,7 @@ job_cancelled_cb (GCancellable *cancellable,
     g_cancellable_cancel (job->attempt_cancellable);  /* the I/O callback finishes the job */
   else
     job_finish (job, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                          "The request was cancelled"));
+                                          _("The request was cancelled")));
   return G_SOURCE_REMOVE;
 }
 
@@ -359,14 +361,14 @@ job_io_failed (Job    *job,
     {
       g_error_free (error);
       job_finish (job, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                            "The request was cancelled"));
+                                            _("The request was cancelled")));
       return;
     }
   if (job->timed_out)
     {
       g_error_free (error);
       error = g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK,
-                           "%s: no answer for %u s (timed out)", url, job->client->timeout_s);
+                           _("%s: no answer for %u s (timed out)"), url, job->client->timeout_s);
       job->timed_out = FALSE;
       if (job_schedule_retry (job, -1))
         {
@@ -382,9 +384,9 @@ job_io_failed (Job    *job,
       return;
     }
   {
-    GError *wrapped = g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK, "%s: %s%s", url,
-                                   error->message,
-                                   job->text->len > 0 ? " (the answer is incomplete)" : "");
+    GError *wrapped = g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK,
+                                   job->text->len > 0 ? _("%s: %s (the answer is incomplete)") : "%s: %s",
+                                   url, error->message);
     g_error_free (error);
     job_finish (job, wrapped);
   }
@@ -470,7 +472,7 @@ job_take_object (Job         *job,
       json = json_generator_to_data (gen, NULL);
       desc = debrief_client_describe_error_body (json, strlen (json));
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_HTTP,
-                   "%s: the server reported an error in the answer: %s", url, desc);
+                   _("%s: the server reported an error in the answer: %s"), url, desc);
       return FALSE;
     }
 
@@ -519,7 +521,7 @@ parse_object (const char  *data,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                           "not a JSON object");
+                           _("not a JSON object"));
       return NULL;
     }
   return json_node_get_object (root);
@@ -558,7 +560,7 @@ on_event (const char *event,
       g_autofree char *head = g_utf8_make_valid (data, MIN (len, 80));
 
       ctx->error = g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_PROTOCOL,
-                                "%s: malformed event in the stream (%s): “%s”",
+                                _("%s: malformed event in the stream (%s): “%s”"),
                                 url, local->message, head);
       return FALSE;
     }
@@ -589,8 +591,11 @@ job_body_done (Job *job)
           if (!job->done_seen && (job->finish_reason == NULL || !complete))
             {
               GError *error = g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK,
-                                           "%s: the event stream ended before its end marker%s",
-                                           url, job->text->len > 0 ? " (the answer is incomplete)" : "");
+                                           job->text->len > 0
+                                           ? _("%s: the event stream ended before its end marker (the "
+                                               "answer is incomplete)")
+                                           : _("%s: the event stream ended before its end marker"),
+                                           url);
 
               if (job->text->len == 0 && job_schedule_retry (job, -1))
                 {
@@ -611,7 +616,7 @@ job_body_done (Job *job)
 
           if (obj == NULL)
             job_finish (job, g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_PROTOCOL,
-                                          "%s: the answer is not a completion (%s)", url, local->message));
+                                          _("%s: the answer is not a completion (%s)"), url, local->message));
           else if (!job_take_object (job, obj, TRUE, &error))
             job_finish (job, error);
           else
@@ -691,7 +696,10 @@ job_read_cb (GObject      *source,
         g_autofree char *url = job_url (job);
 
         job_finish (job, g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                                      "%s: the answer is larger than %" G_GSIZE_FORMAT " bytes; stopped reading",
+                                      g_dngettext (GETTEXT_PACKAGE,
+                                                   "%s: the answer is larger than %zu byte; stopped reading",
+                                                   "%s: the answer is larger than %zu bytes; stopped reading",
+                                                   job->client->max_response),
                                       url, job->client->max_response));
         return;
       }
@@ -857,7 +865,7 @@ client_new_message (DebriefClient  *self,
   if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an http or https address", url);
+                   _("“%s” is not an http or https address"), url);
       return NULL;
     }
   msg = soup_message_new_from_uri (method, uri);
@@ -1037,9 +1045,12 @@ models_cb (GObject      *source,
     list = json_object_get_member (obj, "models");  /* Ollama's native shape */
   if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
     {
-      g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_PROTOCOL,
-                               "%s: the answer is not a model list%s%s", url,
-                               local ? ": " : "", local ? local->message : "");
+      if (local)
+        g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_PROTOCOL,
+                                 _("%s: the answer is not a model list: %s"), url, local->message);
+      else
+        g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_PROTOCOL,
+                                 _("%s: the answer is not a model list"), url);
       return;
     }
   for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -738,7 +740,7 @@ judge_done_cb (GObject      *source,
     return;
   debrief_judge_summary_compute (&run->summary);
   if (run->cancelled > 0)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Judging was cancelled");
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Judging was cancelled"));
   else if (run->summary.judged == 0 && run->summary.unparseable == 0 && run->first_error != NULL)
     g_task_return_error (task, g_steal_pointer (&run->first_error));
   else
@@ -798,7 +800,7 @@ debrief_judge_run_async (DebriefJudge        *self,
   if (run->pairs->len == 0)
     {
       g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_NO_DATA,
-                               "No prompt has both a fine-tuned and a baseline sample to compare");
+                               _("No prompt has both a fine-tuned and a baseline sample to compare"));
       g_object_unref (task);
       return;
     }

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "debrief-error.h"
@@ -132,10 +134,12 @@ batch_item_done (Batch        *batch,
     return;
 
   if (batch->cancelled > 0 && batch->ok == 0)
-    g_task_return_new_error (batch->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Sampling was cancelled");
+    g_task_return_new_error (batch->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sampling was cancelled"));
   else if (batch->cancelled > 0)
     g_task_return_new_error (batch->task, DEBRIEF_ERROR, DEBRIEF_ERROR_CANCELLED_PARTIAL,
-                             "Sampling was cancelled; %u completions were kept", batch->ok);
+                             g_dngettext (GETTEXT_PACKAGE, "Sampling was cancelled; %u completion was kept",
+                                          "Sampling was cancelled; %u completions were kept", batch->ok),
+                             batch->ok);
   else if (batch->ok == 0 && batch->first_error != NULL)
     g_task_return_error (batch->task, g_steal_pointer (&batch->first_error));
   else
@@ -313,8 +317,8 @@ debrief_sampler_run_async (DebriefSampler      *self,
   if (self->prompts->len == 0 || !role_enabled (self, DEBRIEF_ROLE_FINE_TUNED))
     {
       g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
-                               self->prompts->len == 0 ? "No prompts to sample"
-                                                       : "No fine-tuned model name is set");
+                               self->prompts->len == 0 ? _("No prompts to sample")
+                                                       : _("No fine-tuned model name is set"));
       g_object_unref (task);
       return;
     }
@@ -360,7 +364,8 @@ debrief_sampler_rerun_async (DebriefSampler      *self,
   if (!role_enabled (self, role))
     {
       g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
-                               "No %s model name is set", debrief_sample_role_to_string (role));
+                               "%s", role == DEBRIEF_ROLE_BASELINE ? _("No baseline model name is set")
+                                                                   : _("No fine-tuned model name is set"));
       g_object_unref (task);
       return;
     }

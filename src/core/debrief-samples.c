@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -162,7 +164,7 @@ debrief_jsonl_append_line (const char  *path,
     {
       saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "%s: cannot open for appending: %s", path, g_strerror (saved));
+                   _("%s: cannot open for appending: %s"), path, g_strerror (saved));
       return FALSE;
     }
   /* One write: with O_APPEND the kernel places the whole line at the end at once. */
@@ -185,8 +187,8 @@ debrief_jsonl_append_line (const char  *path,
         }
       close (fd);
       g_set_error (error, G_IO_ERROR, written < 0 ? g_io_error_from_errno (saved) : G_IO_ERROR_NO_SPACE,
-                   "%s: cannot append a line: %s", path,
-                   written < 0 ? g_strerror (saved) : "short write");
+                   _("%s: cannot append a line: %s"), path,
+                   written < 0 ? g_strerror (saved) : _("short write"));
       return FALSE;
     }
   if (close (fd) != 0)
@@ -220,7 +222,7 @@ read_small_file (const char  *path,
   if (g_stat (path, &st) == 0 && st.st_size > MAX_FILE_SIZE)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                   "%s: larger than %d MB", path, MAX_FILE_SIZE / (1024 * 1024));
+                   _("%s: larger than %d MB"), path, MAX_FILE_SIZE / (1024 * 1024));
       return FALSE;
     }
   return g_file_get_contents (path, contents, len, error);
@@ -373,7 +375,7 @@ debrief_prompts_load (const char  *path,
     return NULL;
   if (!g_utf8_validate (contents, len, NULL))
     {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, "%s: not UTF-8 text", path);
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s: not UTF-8 text"), path);
       return NULL;
     }
   for (line = contents; line != NULL && *line != '\0'; line = next)
@@ -402,7 +404,7 @@ debrief_prompts_load (const char  *path,
           if (prompt == NULL || prompt[0] == '\0')
             {
               g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
-                           "%s:%u: a JSON line needs a non-empty \"prompt\" string", path, lineno);
+                           _("%s:%u: a JSON line needs a non-empty \"prompt\" string"), path, lineno);
               return NULL;
             }
           g_strv_builder_add (builder, prompt);
@@ -413,7 +415,7 @@ debrief_prompts_load (const char  *path,
     }
   if (n == 0)
     {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NO_DATA, "%s: no prompts in the file", path);
+      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NO_DATA, _("%s: no prompts in the file"), path);
       return NULL;
     }
   return g_strv_builder_end (builder);

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "debrief-error.h"
@@ -123,7 +125,8 @@ process_line (DebriefSseParser    *parser,
       if (parser->data->len + value_len + 1 > parser->max_event_size)
         {
           g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                       "event stream: an event is larger than %" G_GSIZE_FORMAT " bytes",
+                       g_dngettext (GETTEXT_PACKAGE, "event stream: an event is larger than %zu byte",
+                                    "event stream: an event is larger than %zu bytes", parser->max_event_size),
                        parser->max_event_size);
           return FALSE;
         }
