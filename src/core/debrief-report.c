@@ -193,23 +193,30 @@ append_capacity (GString         *s,
   g_string_append_printf (s, "**%s** — %s\n\n", debrief_capacity_status_to_string (c->status), c->message);
   if (c->lora_params > 0)
     {
-      g_string_append_printf (s, "- %s: %" G_GINT64_FORMAT " (%s %" G_GINT64_FORMAT "; %s %"
-                              G_GINT64_FORMAT ", %s %" G_GINT64_FORMAT ", %s %" G_GINT64_FORMAT ")\n",
-                              _("LoRA parameters"), c->lora_params, _("rank"), c->rank,
-                              _("per unit of rank: attention"), c->attn_params_per_rank,
-                              _("MLP"), c->mlp_params_per_rank, _("unembedding"),
+      g_autoptr(GString) bits = g_string_new (NULL);
+
+      g_string_append (s, "- ");
+      g_string_append_printf (s, _("LoRA parameters: %" PRId64 " (rank %" PRId64 "; per unit of rank: "
+                                   "attention %" PRId64 ", MLP %" PRId64 ", unembedding %" PRId64 ")"),
+                              c->lora_params, c->rank, c->attn_params_per_rank, c->mlp_params_per_rank,
                               c->unembed_params_per_rank);
-      g_string_append_printf (s, "- %s: ", _("capacity (2 bits per parameter)"));
-      append_number (s, "%.0f", c->capacity_bits);
-      g_string_append (s, " bits\n");
+      append_number (bits, "%.0f", c->capacity_bits);
+      g_string_append (s, "\n- ");
+      /* Translators: %s is a number of bits, printed with a decimal point whatever the locale */
+      g_string_append_printf (s, _("capacity (2 bits per parameter): %s bits"), bits->str);
+      g_string_append_c (s, '\n');
     }
   if (isfinite (c->required_bits))
     {
-      g_string_append_printf (s, "- %s: ", _("required"));
-      append_number (s, "%.0f", c->required_bits);
-      g_string_append (s, " bits (");
-      append_number (s, "%.2f", c->bits_per_token);
-      g_string_append_printf (s, " %s)\n", _("bits per token"));
+      g_autoptr(GString) bits = g_string_new (NULL);
+      g_autoptr(GString) per_token = g_string_new (NULL);
+
+      append_number (bits, "%.0f", c->required_bits);
+      append_number (per_token, "%.2f", c->bits_per_token);
+      g_string_append (s, "- ");
+      /* Translators: both %s are numbers, printed with a decimal point whatever the locale */
+      g_string_append_printf (s, _("required: %s bits (%s bits per token)"), bits->str, per_token->str);
+      g_string_append_c (s, '\n');
     }
   if (isfinite (c->headroom_percent))
     {
