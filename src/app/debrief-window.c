@@ -70,6 +70,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_state (DebriefWindow *self);
+static void ensure_report_view (DebriefWindow *self);
 
 DebriefWindow *
 debrief_window_new (DebriefApplication *application)
@@ -713,6 +714,9 @@ show_page_action (GtkWidget  *widget,
   DebriefWindow *self = DEBRIEF_WINDOW (widget);
   const char *page = g_variant_get_string (parameter, NULL);
 
+  if (g_strcmp0 (page, "report") == 0)
+    ensure_report_view (self);
+
   if (g_list_model_get_n_items (G_LIST_MODEL (self->runs)) > 0)
     adw_view_stack_set_visible_child_name (self->view_stack, page);
 }
@@ -859,6 +863,46 @@ export_plot_action (GtkWidget  *widget,
   debrief_plot_export_with_dialog (self->plot, GTK_WINDOW (self));
 }
 
+/* Deferred widgets */
+
+static void
+ensure_report_view (DebriefWindow *self)
+{
+  if (self->report_view != NULL || self->runs == NULL)
+    return;
+  self->report_view = g_object_new (DEBRIEF_TYPE_REPORT_VIEW, "runs", self->runs, NULL);
+  adw_bin_set_child (self->report_slot, GTK_WIDGET (self->report_view));
+}
+
+static gboolean
+create_deferred_cb (gpointer user_data)
+{
+  DebriefWindow *self = user_data;
+
+  ensure_report_view (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_frame_painted_cb (GdkFrameClock *clock,
+                        DebriefWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, create_deferred_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+window_mapped_cb (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  g_signal_handlers_disconnect_by_func (widget, window_mapped_cb, NULL);
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_frame_painted_cb), widget, 0);
+  else
+    ensure_report_view (DEBRIEF_WINDOW (widget));
+}
+
 static void
 debrief_window_class_init (DebriefWindowClass *klass)
 {
@@ -946,8 +990,9 @@ debrief_window_init (DebriefWindow *self)
 
   /* Feature widgets go into their slots here, one line each. */
   adw_bin_set_child (self->plot_slot, GTK_WIDGET (self->plot = g_object_new (DEBRIEF_TYPE_PLOT, "runs", self->runs, NULL)));
-  self->report_view = g_object_new (DEBRIEF_TYPE_REPORT_VIEW, "runs", self->runs, NULL);
-  adw_bin_set_child (self->report_slot, GTK_WIDGET (self->report_view));
+  /* The report editor (GtkSourceView parses its language and style files) is
+   * built after the first frame; see ensure_report_view(). */
+  g_signal_connect (self, "map", G_CALLBACK (window_mapped_cb), NULL);
   adw_bin_set_child (self->findings_slot, debrief_findings_view_new (G_LIST_MODEL (self->runs)));
   adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (G_LIST_MODEL (self->runs)));
   adw_bin_set_child (self->samples_slot, debrief_samples_view_new (G_LIST_MODEL (self->runs), self->settings));
