@@ -35,7 +35,7 @@ def ok(cond, name, detail=""):
     results.append((bool(cond), name, detail))
 
 
-def find_app(timeout=30):
+def find_app(timeout=120):
     deadline = time.time() + timeout
     while time.time() < deadline:
         desktop = Atspi.get_desktop(0)
@@ -80,7 +80,7 @@ def describe(node):
         return "?"
 
 
-def wait_for(pred, timeout=30):
+def wait_for(pred, timeout=120):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if pred():
