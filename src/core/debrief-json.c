@@ -533,10 +533,15 @@ debrief_json_reader_begin_object (DebriefJsonReader *reader)
   return TRUE;
 }
 
-gboolean
-debrief_json_reader_next_member (DebriefJsonReader  *reader,
-                                 const char        **key,
-                                 gsize              *key_length)
+/* Steps over the "," between two members or elements, or the closing @close
+ * (a trailing comma before it is tolerated). TRUE when another item follows.
+ * The messages are untranslated (N_) and looked up only on failure: this is
+ * the parser's hot path. */
+static inline gboolean
+next_item (DebriefJsonReader *reader,
+           char               close,
+           const char        *expected_first,
+           const char        *expected_next)
 {
   gboolean first;
 
@@ -546,8 +551,8 @@ debrief_json_reader_next_member (DebriefJsonReader  *reader,
   reader->first = FALSE;
   skip_ws (reader);
   if (reader->pos >= reader->end)
-    return fail (reader, first ? _("a key or “}”") : _("“,” or “}”"));
-  if (*reader->pos == '}')
+    return fail (reader, _(first ? expected_first : expected_next));
+  if (*reader->pos == close)
     {
       reader->pos++;
       reader->depth--;
@@ -556,17 +561,26 @@ debrief_json_reader_next_member (DebriefJsonReader  *reader,
   if (!first)
     {
       if (*reader->pos != ',')
-        return fail (reader, _("“,” or “}”"));
+        return fail (reader, _(expected_next));
       reader->pos++;
       skip_ws (reader);
-      /* A trailing comma before '}' is tolerated. */
-      if (reader->pos < reader->end && *reader->pos == '}')
+      if (reader->pos < reader->end && *reader->pos == close)
         {
           reader->pos++;
           reader->depth--;
           return FALSE;
         }
     }
+  return TRUE;
+}
+
+gboolean
+debrief_json_reader_next_member (DebriefJsonReader  *reader,
+                                 const char        **key,
+                                 gsize              *key_length)
+{
+  if (!next_item (reader, '}', N_("a key or “}”"), N_("“,” or “}”")))
+    return FALSE;
   if (reader->pos >= reader->end || *reader->pos != '"')
     return fail (reader, _("a key in double quotes"));
   if (!scan_string (reader, key, key_length))
@@ -598,35 +612,7 @@ debrief_json_reader_begin_array (DebriefJsonReader *reader)
 gboolean
 debrief_json_reader_next_element (DebriefJsonReader *reader)
 {
-  gboolean first;
-
-  if (reader->error)
-    return FALSE;
-  first = reader->first;
-  reader->first = FALSE;
-  skip_ws (reader);
-  if (reader->pos >= reader->end)
-    return fail (reader, first ? _("a value or “]”") : _("“,” or “]”"));
-  if (*reader->pos == ']')
-    {
-      reader->pos++;
-      reader->depth--;
-      return FALSE;
-    }
-  if (!first)
-    {
-      if (*reader->pos != ',')
-        return fail (reader, _("“,” or “]”"));
-      reader->pos++;
-      skip_ws (reader);
-      if (reader->pos < reader->end && *reader->pos == ']')
-        {
-          reader->pos++;
-          reader->depth--;
-          return FALSE;
-        }
-    }
-  return TRUE;
+  return next_item (reader, ']', N_("a value or “]”"), N_("“,” or “]”"));
 }
 
 static gboolean
