@@ -7,11 +7,9 @@
 
 #include <glib/gi18n.h>
 
-#include "debrief-analysis.h"
+#include "debrief-core.h"
 #include "debrief-capacity-card.h"
 #include "debrief-findings-view.h"
-#include "debrief-model-table.h"
-#include "debrief-run.h"
 
 /* Spin button ranges: ranks beyond 65536 and datasets beyond 10^13 tokens are typos. */
 #define MAX_RANK 65536
@@ -116,7 +114,7 @@ run_group (DebriefCapacityCard *self,
            gboolean             show_name)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  DebriefAnalysis *analysis = (DebriefAnalysis *) debrief_run_get_analysis (run);
+  DebriefAnalysis *analysis = debrief_run_get_analysis (run);
   const DebriefCapacityResult *cap = analysis ? debrief_analysis_get_capacity (analysis) : NULL;
   DebriefRunConfig *config = debrief_run_get_config (run);
   Inputs *inputs = g_new0 (Inputs, 1);

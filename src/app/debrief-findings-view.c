@@ -6,9 +6,8 @@
 
 #include <glib/gi18n.h>
 
-#include "debrief-analysis.h"
+#include "debrief-core.h"
 #include "debrief-findings-view.h"
-#include "debrief-run.h"
 
 struct _DebriefFindingsView
 {
@@ -68,7 +67,7 @@ analysed_cb (GObject      *source,
         g_warning ("Analysis of %s failed: %s", debrief_run_get_path (request->run), error->message);
     }
   else if (request->generation == latest)
-    debrief_run_set_analysis (request->run, G_OBJECT (analysis));
+    debrief_run_set_analysis (request->run, analysis);
   g_object_unref (request->run);
   g_free (request);
 }
@@ -242,7 +241,7 @@ run_group (DebriefFindingsView *self,
            gboolean             show_name)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  DebriefAnalysis *analysis = (DebriefAnalysis *) debrief_run_get_analysis (run);
+  DebriefAnalysis *analysis = debrief_run_get_analysis (run);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
                                    show_name ? debrief_run_get_name (run) : _("Findings"));

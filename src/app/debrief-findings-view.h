@@ -11,7 +11,7 @@
 
 #include <adwaita.h>
 
-#include "debrief-run.h"
+#include "debrief-core.h"
 
 G_BEGIN_DECLS
 

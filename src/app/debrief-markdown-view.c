@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "debrief-error.h"
+#include "debrief-core.h"
 #include "debrief-markdown-view.h"
 
 /* Indentation per list / quote level, in pixels. */

@@ -9,9 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "debrief-application.h"
-#include "debrief-error.h"
+#include "debrief-core.h"
 #include "debrief-plot.h"
-#include "debrief-run.h"
 #include "debrief-window.h"
 
 /* One scroll notch zooms by this much: ten notches are about 6×. */

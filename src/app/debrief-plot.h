@@ -15,7 +15,7 @@
 
 #include <gtk/gtk.h>
 
-#include "debrief-plot-renderer.h"
+#include "debrief-core.h"
 
 G_BEGIN_DECLS
 

@@ -8,14 +8,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "debrief-analysis.h"
+#include "debrief-core.h"
 #include "debrief-application.h"
-#include "debrief-error.h"
-#include "debrief-finding.h"
-#include "debrief-judge.h"
-#include "debrief-plot-data.h"
-#include "debrief-plot-renderer.h"
-#include "debrief-report.h"
 #include "debrief-report-view.h"
 
 /* Typing stays smooth: the preview re-renders this long after the last key. */
@@ -830,9 +824,7 @@ debrief_report_view_confirm_close_finish (DebriefReportView  *self,
 static DebriefAnalysis *
 current_analysis (DebriefReportView *self)
 {
-  GObject *analysis = self->run != NULL ? debrief_run_get_analysis (self->run) : NULL;
-
-  return DEBRIEF_IS_ANALYSIS (analysis) ? DEBRIEF_ANALYSIS (analysis) : NULL;
+  return self->run != NULL ? debrief_run_get_analysis (self->run) : NULL;
 }
 
 static gboolean

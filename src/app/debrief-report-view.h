@@ -15,9 +15,8 @@
 #include <gtk/gtk.h>
 #include <gtksourceview/gtksource.h>
 
-#include "debrief-document.h"
+#include "debrief-core.h"
 #include "debrief-markdown-view.h"
-#include "debrief-run.h"
 
 G_BEGIN_DECLS
 

@@ -14,7 +14,7 @@
 
 #include <glib/gi18n.h>
 
-#include "debrief-analysis.h"
+#include "debrief-core.h"
 #include "debrief-run-row.h"
 
 /* Warnings listed per run; the rest are counted. */
@@ -62,7 +62,7 @@ describe_run (DebriefRun *run)
 {
   DebriefSeries *train = debrief_run_get_train_loss (run);
   DebriefSeries *val = debrief_run_get_val_loss (run);
-  DebriefAnalysis *analysis = (DebriefAnalysis *) debrief_run_get_analysis (run);
+  DebriefAnalysis *analysis = debrief_run_get_analysis (run);
   g_autoptr(GString) text = g_string_new (format_display_name (debrief_run_get_format (run)));
 
   if (train != NULL)
@@ -108,7 +108,7 @@ describe_run (DebriefRun *run)
 static void
 update_status (DebriefRunRow *self)
 {
-  DebriefAnalysis *analysis = (DebriefAnalysis *) debrief_run_get_analysis (self->run);
+  DebriefAnalysis *analysis = debrief_run_get_analysis (self->run);
   g_autofree char *subtitle = describe_run (self->run);
   int worst = analysis ? debrief_analysis_get_worst_severity (analysis) : -2;
   const char *icon = NULL;

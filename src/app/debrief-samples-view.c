@@ -9,9 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "debrief-endpoint-preferences.h"
-#include "debrief-judge.h"
-#include "debrief-run.h"
-#include "debrief-sampler.h"
+#include "debrief-core.h"
 #include "debrief-samples-view.h"
 
 typedef struct

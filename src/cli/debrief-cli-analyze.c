@@ -15,8 +15,6 @@
 
 #include "debrief-cli-commands.h"
 #include "debrief-core.h"
-#include "debrief-judge.h"
-#include "debrief-model-table.h"
 
 typedef struct
 {

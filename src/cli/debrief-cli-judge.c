@@ -9,9 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "debrief-cli-commands.h"
-#include "debrief-client.h"
-#include "debrief-judge.h"
-#include "debrief-samples.h"
+#include "debrief-core.h"
 
 typedef struct
 {

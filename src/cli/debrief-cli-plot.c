@@ -6,9 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "debrief-cli-commands.h"
-#include "debrief-analysis.h"
 #include "debrief-core.h"
-#include "debrief-plot-renderer.h"
 
 /* Image sides accepted on the command line, in pixels (PDF/SVG: points). */
 #define MIN_SIDE 64
@@ -119,7 +117,7 @@ debrief_cli_plot (int    argc,
         g_printerr (_("debrief-cli plot: %s: no loss series to draw\n"), debrief_run_get_path (run));
       /* The same marks as the window: best step, spike, overfitting, divergence. */
       analysis = debrief_analysis_run (run, NULL, NULL);
-      debrief_plot_data_analysis_annotations (d, data->len, (GObject *) analysis, annotations);
+      debrief_plot_data_analysis_annotations (d, data->len, analysis, annotations);
       g_ptr_array_add (data, d);
     }
   if (failed)

@@ -11,11 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "debrief-cli-commands.h"
-#include "debrief-client.h"
-#include "debrief-error.h"
-#include "debrief-loader.h"
-#include "debrief-sampler.h"
-#include "debrief-samples.h"
+#include "debrief-core.h"
 
 /* The checklist samples at 0.7; the schema allows 0–2 as the OpenAI API does. */
 #define DEFAULT_TEMPERATURE 0.7

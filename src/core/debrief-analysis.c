@@ -21,7 +21,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "debrief-analysis.h"
-#include "debrief-stats.h"
+#include "debrief-stats-private.h"
 
 /* ---- thresholds ---------------------------------------------------------- */
 

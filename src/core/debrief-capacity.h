@@ -8,9 +8,14 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "debrief-types.h"
 #include "debrief-run.h"
 
 G_BEGIN_DECLS
@@ -46,7 +51,7 @@ typedef enum
 /* "OK", "UNDERCAPACITY", "UNKNOWN" (the checklist's spelling). */
 const char *debrief_capacity_status_to_string (DebriefCapacityStatus status);
 
-typedef struct
+struct _DebriefCapacityInput
 {
   gint64 rank;                 /* 0 unknown */
   DebriefModelDims dims;       /* 0 unknown; only hidden_size and num_layers are required */
@@ -54,11 +59,11 @@ typedef struct
   gint64 dataset_tokens;       /* one epoch; 0 unknown */
   double bits_per_token;       /* NaN or <= 0: 1 bit per token (the checklist's default) */
   const char *bits_source;     /* e.g. "first-epoch mean loss 2.17 nats" (for the message) */
-} DebriefCapacityInput;
+};
 
 void debrief_capacity_input_init (DebriefCapacityInput *input);
 
-typedef struct
+struct _DebriefCapacityResult
 {
   DebriefCapacityStatus status;
   gint64 rank;
@@ -76,7 +81,7 @@ typedef struct
   gint64 suggested_rank;
   char *message;                /* the checklist's message, or what is missing */
   char *assumptions;            /* defaults used (I = 4h, kv = h, targets), NULL when none */
-} DebriefCapacityResult;
+};
 
 #define DEBRIEF_TYPE_CAPACITY_RESULT (debrief_capacity_result_get_type ())
 GType                  debrief_capacity_result_get_type (void);

@@ -13,7 +13,7 @@
 
 #include "debrief-client.h"
 #include "debrief-error.h"
-#include "debrief-sse.h"
+#include "debrief-sse-private.h"
 
 /* One event of a completion stream is a few hundred bytes; 1 MiB leaves room
  * for servers that send whole answers in one event, and stops a runaway line. */

@@ -17,7 +17,13 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <math.h>
+
+#include "debrief-types.h"
 
 #include <gio/gio.h>
 
@@ -37,7 +43,7 @@ typedef enum
   DEBRIEF_API_COMPLETIONS,  /* POST {base}/completions, prompt */
 } DebriefApiKind;
 
-typedef struct
+struct _DebriefCompletionRequest
 {
   DebriefApiKind api;
   const char *model;
@@ -47,11 +53,11 @@ typedef struct
   gint64 max_tokens;        /* <= 0: leave it to the server */
   gint64 seed;              /* < 0: none */
   gboolean stream;
-} DebriefCompletionRequest;
+};
 
 #define DEBRIEF_COMPLETION_REQUEST_INIT { DEBRIEF_API_CHAT, NULL, NULL, NULL, NAN, 0, -1, TRUE }
 
-typedef struct
+struct _DebriefCompletion
 {
   char *text;
   char *finish_reason;      /* "stop", "length", ... NULL when unknown */
@@ -61,7 +67,7 @@ typedef struct
   double latency;           /* seconds from the first send to the end, retries included */
   double first_token;       /* seconds until the first text arrived, NAN if none did */
   guint attempts;
-} DebriefCompletion;
+};
 
 void debrief_completion_free (DebriefCompletion *completion);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefCompletion, debrief_completion_free)

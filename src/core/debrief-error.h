@@ -3,7 +3,13 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <glib.h>
+
+#include "debrief-types.h"
 
 G_BEGIN_DECLS
 

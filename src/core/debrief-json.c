@@ -10,7 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "debrief-error.h"
-#include "debrief-json.h"
+#include "debrief-json-private.h"
 
 void
 debrief_json_reader_init (DebriefJsonReader *reader,

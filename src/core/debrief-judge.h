@@ -8,8 +8,13 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
+#include "debrief-types.h"
 #include "debrief-client.h"
 
 G_BEGIN_DECLS
@@ -46,7 +51,7 @@ typedef enum
   DEBRIEF_VERDICT_ITERATE,       /* < 50%: investigate failure modes, iterate */
 } DebriefVerdict;
 
-typedef struct
+struct _DebriefJudgeSummary
 {
   guint wins;          /* fine-tuned better */
   guint losses;        /* baseline better */
@@ -59,7 +64,7 @@ typedef struct
   double high;
   DebriefVerdict verdict;
   gboolean too_wide;   /* the interval reaches both below 50% and above 55% */
-} DebriefJudgeSummary;
+};
 
 #define DEBRIEF_TYPE_JUDGE_SUMMARY (debrief_judge_summary_get_type ())
 GType               debrief_judge_summary_get_type (void) G_GNUC_CONST;

@@ -22,13 +22,13 @@
 #include "debrief-error.h"
 #include "debrief-loader.h"
 #include "debrief-model-table.h"
-#include "debrief-reader-common.h"
-#include "debrief-reader-csv.h"
-#include "debrief-reader-hf.h"
-#include "debrief-reader-jsonl.h"
-#include "debrief-reader-seed.h"
-#include "debrief-reader-tensorboard.h"
-#include "debrief-reader-tinker.h"
+#include "debrief-reader-private.h"
+#include "debrief-reader-csv-private.h"
+#include "debrief-reader-hf-private.h"
+#include "debrief-reader-jsonl-private.h"
+#include "debrief-reader-seed-private.h"
+#include "debrief-reader-tensorboard-private.h"
+#include "debrief-reader-tinker-private.h"
 
 /* How much of a file detection reads. */
 #define PEEK_SIZE (64 * 1024)

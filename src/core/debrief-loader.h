@@ -3,8 +3,13 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
+#include "debrief-types.h"
 #include "debrief-run.h"
 
 G_BEGIN_DECLS

@@ -327,21 +327,22 @@ last_step (DebriefPlotData *self)
 void
 debrief_plot_data_analysis_annotations (DebriefPlotData *self,
                                         guint            run_index,
-                                        GObject         *analysis,
+                                        DebriefAnalysis *analysis,
                                         GArray          *out)
 {
-  DebriefAnalysis *a;
+  DebriefAnalysis *a = analysis;
   DebriefFinding *finding;
   gint64 best;
 
-  if (analysis == NULL || !DEBRIEF_IS_ANALYSIS (analysis))
+  g_return_if_fail (analysis == NULL || DEBRIEF_IS_ANALYSIS (analysis));
+
+  if (analysis == NULL)
     {
       DebriefPlotAnnotation basic[DEBRIEF_PLOT_DATA_MAX_BASIC];
       guint n = debrief_plot_data_basic_annotations (self, run_index, basic);
       g_array_append_vals (out, basic, n);
       return;
     }
-  a = DEBRIEF_ANALYSIS (analysis);
 
   best = debrief_analysis_get_best_step (a);
   finding = debrief_analysis_get_finding (a, DEBRIEF_FINDING_OVERFITTING);

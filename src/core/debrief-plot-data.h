@@ -6,6 +6,11 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
+#include "debrief-types.h"
 #include "debrief-plot-pyramid.h"
 #include "debrief-plot-smooth.h"
 #include "debrief-run.h"
@@ -19,7 +24,6 @@ typedef enum
   DEBRIEF_PLOT_X_TOKENS,   /* needs a tokens series (DEBRIEF_SERIES_TOKENS), cumulated */
 } DebriefPlotXUnit;
 
-typedef struct _DebriefPlotData DebriefPlotData;
 
 /* Reads the run's train and validation loss (and its epoch/token series);
  * does not keep the run itself. Safe in a thread while nobody changes the run. */
@@ -56,16 +60,15 @@ double              debrief_plot_data_unit_to_step    (DebriefPlotData         *
  * the lowest validation loss and the first non-finite train loss. Fills up to
  * DEBRIEF_PLOT_DATA_MAX_BASIC annotations (labels NULL) and returns how many. */
 #define DEBRIEF_PLOT_DATA_MAX_BASIC 2
-struct _DebriefPlotAnnotation;
 guint               debrief_plot_data_basic_annotations (DebriefPlotData         *self,
                                                          guint                    run_index,
-                                                         struct _DebriefPlotAnnotation *out);
-/* The analysis' marks (a DebriefAnalysis, or NULL for the basic ones above):
+                                                         DebriefPlotAnnotation   *out);
+/* The analysis' marks (NULL for the basic ones above):
  * best step, the largest spike, the overfitting region up to the end of the
  * run, divergence. Appends DebriefPlotAnnotation (labels NULL) to @out. */
 void                debrief_plot_data_analysis_annotations (DebriefPlotData      *self,
                                                             guint                 run_index,
-                                                            GObject              *analysis,
+                                                            DebriefAnalysis      *analysis,
                                                             GArray               *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefPlotData, debrief_plot_data_unref)

@@ -8,8 +8,13 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <math.h>
 
+#include "debrief-types.h"
 #include "debrief-series.h"
 
 G_BEGIN_DECLS
@@ -22,7 +27,7 @@ typedef enum
 } DebriefPlotNonfinite;
 
 /* The points of one index range (one pixel column). */
-typedef struct
+struct _DebriefPlotBucket
 {
   gsize  first_index;   /* range [first_index, last_index]; empty when n == 0 */
   gsize  last_index;
@@ -30,9 +35,8 @@ typedef struct
   double min;           /* over finite values; NAN when there are none */
   double max;
   guint  nonfinite;     /* DebriefPlotNonfinite flags */
-} DebriefPlotBucket;
+};
 
-typedef struct _DebriefPlotPyramid DebriefPlotPyramid;
 
 /* Takes a reference on @series (finished). @values, when not NULL, replaces the
  * series' values (same length, e.g. a smoothed copy) and is owned by the pyramid. */

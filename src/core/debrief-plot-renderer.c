@@ -20,7 +20,7 @@
 
 #include "debrief-error.h"
 #include "debrief-plot-renderer.h"
-#include "debrief-plot-ticks.h"
+#include "debrief-plot-ticks-private.h"
 
 /* Layout, in pixels at 96 dpi. */
 #define PAD                 12.0   /* outer margin */

@@ -7,21 +7,26 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <cairo.h>
 #include <glib-object.h>
 
+#include "debrief-types.h"
 #include "debrief-plot-data.h"
 
 G_BEGIN_DECLS
 
-typedef struct
+struct _DebriefPlotRGBA
 {
   double red, green, blue, alpha;
-} DebriefPlotRGBA;
+};
 
 #define DEBRIEF_PLOT_N_COLORS 6
 
-typedef struct
+struct _DebriefPlotPalette
 {
   DebriefPlotRGBA background;
   DebriefPlotRGBA foreground;   /* labels, legend */
@@ -31,7 +36,7 @@ typedef struct
   DebriefPlotRGBA danger;       /* spikes, divergence, non-finite values */
   DebriefPlotRGBA warning;      /* overfitting region */
   DebriefPlotRGBA series[DEBRIEF_PLOT_N_COLORS];
-} DebriefPlotPalette;
+};
 
 /* GNOME palette colours that read well on a light (or dark) background. */
 void debrief_plot_palette_init (DebriefPlotPalette *palette,
@@ -46,14 +51,14 @@ typedef enum
 } DebriefPlotAnnotationKind;
 
 /* The renderer's input for findings; it does not know the analysis types. */
-typedef struct _DebriefPlotAnnotation
+struct _DebriefPlotAnnotation
 {
   DebriefPlotAnnotationKind kind;
   guint        run;        /* index of the run it belongs to */
   gint64       step;
   gint64       step_end;   /* end of an overfitting region; == step otherwise */
   const char  *label;      /* may be NULL; copied by the renderer */
-} DebriefPlotAnnotation;
+};
 
 typedef enum
 {
@@ -63,10 +68,10 @@ typedef enum
   DEBRIEF_PLOT_LAYER_ALL        = 0x7,
 } DebriefPlotLayers;
 
-typedef struct
+struct _DebriefPlotRect
 {
   double x, y, width, height;
-} DebriefPlotRect;
+};
 
 #define DEBRIEF_TYPE_PLOT_RENDERER (debrief_plot_renderer_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefPlotRenderer, debrief_plot_renderer, DEBRIEF, PLOT_RENDERER, GObject)

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "debrief-plot-ticks.h"
+#include "debrief-plot-ticks-private.h"
 
 double
 debrief_plot_ticks_step (double               lo,

@@ -9,7 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "debrief-error.h"
-#include "debrief-reader-csv.h"
+#include "debrief-reader-csv-private.h"
 
 /* Progress and cancellation checks every this many lines. */
 #define CSV_CHECK_EVERY 65536

@@ -12,7 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-error.h"
-#include "debrief-reader-hf.h"
+#include "debrief-reader-hf-private.h"
 
 #define HF_DETECT_WINDOW (64 * 1024)
 /* Progress and cancellation checks every this many log entries. */

@@ -9,7 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "debrief-error.h"
-#include "debrief-reader-jsonl.h"
+#include "debrief-reader-jsonl-private.h"
 
 /* Progress and cancellation checks every this many lines. */
 #define JSONL_CHECK_EVERY 65536

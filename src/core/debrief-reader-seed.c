@@ -10,7 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "debrief-error.h"
-#include "debrief-reader-seed.h"
+#include "debrief-reader-seed-private.h"
 
 /* How far into metrics.json detection looks for its keys. */
 #define SEED_DETECT_WINDOW (256 * 1024)

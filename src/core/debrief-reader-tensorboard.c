@@ -12,7 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-error.h"
-#include "debrief-reader-tensorboard.h"
+#include "debrief-reader-tensorboard-private.h"
 
 /* Event files are searched this many folder levels down. */
 #define TB_MAX_DEPTH 2

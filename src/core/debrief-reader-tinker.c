@@ -9,8 +9,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "debrief-error.h"
-#include "debrief-reader-jsonl.h"
-#include "debrief-reader-tinker.h"
+#include "debrief-reader-jsonl-private.h"
+#include "debrief-reader-tinker-private.h"
 
 static void checkpoints_from_metrics (DebriefRun   *run,
                                       const char   *data,

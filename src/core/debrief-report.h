@@ -18,8 +18,13 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
+#include "debrief-types.h"
 #include "debrief-analysis.h"
 #include "debrief-run.h"
 
@@ -29,13 +34,13 @@ G_BEGIN_DECLS
 #define DEBRIEF_REPORT_NOTES_HEADING "## Notes"
 
 /* Optional inputs from other features; every member may be NULL. */
-typedef struct
+struct _DebriefReportExtras
 {
   const char *samples_markdown;   /* body of "## Samples" (e.g. prompt / fine-tuned / baseline blocks) */
   const char *judge_markdown;     /* body of "## Judge and next steps" (win rate, interval, verdict) */
   const char *plot_image;         /* a PNG beside analysis.md, relative path, linked under the title */
   GDateTime  *date;               /* the report's date; now when NULL */
-} DebriefReportExtras;
+};
 
 /* The whole report for a fresh file: the generated part, the marker, and an
  * empty Notes section. @extras may be NULL. */

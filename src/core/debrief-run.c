@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "debrief-analysis.h"
 #include "debrief-run.h"
 
 struct _DebriefRun
@@ -23,7 +24,7 @@ struct _DebriefRun
   GArray *checkpoints;      /* DebriefCheckpoint */
 
   DebriefRunConfig config;
-  GObject *analysis;
+  DebriefAnalysis *analysis;
 };
 
 enum {
@@ -206,7 +207,7 @@ debrief_run_class_init (DebriefRunClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   properties[PROP_ANALYSIS] =
-    g_param_spec_object ("analysis", NULL, NULL, G_TYPE_OBJECT,
+    g_param_spec_object ("analysis", NULL, NULL, DEBRIEF_TYPE_ANALYSIS,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -448,7 +449,7 @@ debrief_run_get_best_checkpoint (DebriefRun *self)
   return &g_array_index (self->checkpoints, DebriefCheckpoint, self->checkpoints->len - 1);
 }
 
-GObject *
+DebriefAnalysis *
 debrief_run_get_analysis (DebriefRun *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
@@ -456,11 +457,11 @@ debrief_run_get_analysis (DebriefRun *self)
 }
 
 void
-debrief_run_set_analysis (DebriefRun *self,
-                          GObject    *analysis)
+debrief_run_set_analysis (DebriefRun      *self,
+                          DebriefAnalysis *analysis)
 {
   g_return_if_fail (DEBRIEF_IS_RUN (self));
-  g_return_if_fail (analysis == NULL || G_IS_OBJECT (analysis));
+  g_return_if_fail (analysis == NULL || DEBRIEF_IS_ANALYSIS (analysis));
 
   if (g_set_object (&self->analysis, analysis))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANALYSIS]);

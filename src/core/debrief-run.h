@@ -3,14 +3,19 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
+#include "debrief-types.h"
 #include "debrief-series.h"
 
 G_BEGIN_DECLS
 
 /* Base model dimensions; 0 means unknown. */
-typedef struct
+struct _DebriefModelDims
 {
   gint64 hidden_size;
   gint64 intermediate_size;
@@ -19,7 +24,7 @@ typedef struct
   gint64 num_key_value_heads;
   gint64 head_dim;
   gint64 vocab_size;
-} DebriefModelDims;
+};
 
 typedef enum
 {
@@ -31,7 +36,7 @@ typedef enum
 /* What the run says about itself. Unknown numbers are 0 (integers) or NAN
  * (doubles), unknown strings NULL. Readers fill it; the analysis and the
  * capacity card read it; the user may fill gaps (the app remembers them). */
-typedef struct
+struct _DebriefRunConfig
 {
   gint64 lora_rank;
   double lora_alpha;
@@ -54,9 +59,9 @@ typedef struct
   gint64 max_steps;
   gint64 steps_per_epoch;
   gint64 batch_size;
-} DebriefRunConfig;
+};
 
-typedef struct
+struct _DebriefCheckpoint
 {
   char *name;             /* "checkpoint-480", "000300", "final" */
   gint64 step;            /* -1 unknown */
@@ -65,7 +70,7 @@ typedef struct
   double val_loss;        /* NAN unknown */
   gboolean is_final;
   gboolean is_best;
-} DebriefCheckpoint;
+};
 
 #define DEBRIEF_TYPE_RUN (debrief_run_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefRun, debrief_run, DEBRIEF, RUN, GObject)
@@ -113,11 +118,11 @@ const DebriefCheckpoint *debrief_run_get_checkpoint (DebriefRun   *self,
 /* The checkpoint with the lowest validation loss, else the final one, else the last; NULL if none. */
 const DebriefCheckpoint *debrief_run_get_best_checkpoint (DebriefRun *self);
 
-/* The latest analysis of this run (a DebriefAnalysis, see debrief-analysis.h), or NULL.
+/* The latest analysis of this run, or NULL.
  * Set on the main thread only; widgets watch notify::analysis. */
-GObject          *debrief_run_get_analysis        (DebriefRun     *self);
+DebriefAnalysis  *debrief_run_get_analysis        (DebriefRun     *self);
 void              debrief_run_set_analysis        (DebriefRun     *self,
-                                                   GObject        *analysis);
+                                                   DebriefAnalysis *analysis);
 
 /* Total number of points over all series (for the UI's "n points"). */
 gsize             debrief_run_get_n_points        (DebriefRun     *self);

@@ -3,7 +3,13 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
+
+#include "debrief-types.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +29,7 @@ const char *debrief_sample_role_to_string   (DebriefSampleRole role);  /* "fine-
 gboolean    debrief_sample_role_from_string (const char        *s,
                                              DebriefSampleRole *role);
 
-typedef struct
+struct _DebriefSample
 {
   char *prompt;
   char *model;
@@ -35,7 +41,7 @@ typedef struct
   double latency;           /* seconds, NAN unknown */
   double first_token;       /* seconds, NAN unknown */
   char *time;               /* ISO 8601 UTC, when it completed */
-} DebriefSample;
+};
 
 #define DEBRIEF_TYPE_SAMPLE (debrief_sample_get_type ())
 GType          debrief_sample_get_type (void) G_GNUC_CONST;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "debrief-error.h"
-#include "debrief-sse.h"
+#include "debrief-sse-private.h"
 
 static const guchar utf8_bom[3] = { 0xEF, 0xBB, 0xBF };
 

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "debrief-stats.h"
+#include "debrief-stats-private.h"
 
 double
 debrief_stats_mean (const double *values,

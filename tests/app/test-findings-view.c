@@ -156,7 +156,7 @@ test_findings_view (void)
   g_list_store_append (runs, healthy);
   g_assert_nonnull (find_widget (view, is_row_titled, "Analysing…"));
   wait_for_analysis (G_LIST_MODEL (runs));
-  g_assert_true (debrief_analysis_has_finding (DEBRIEF_ANALYSIS (debrief_run_get_analysis (overfit)),
+  g_assert_true (debrief_analysis_has_finding (debrief_run_get_analysis (overfit),
                                                DEBRIEF_FINDING_OVERFITTING));
   g_assert_null (find_widget (view, is_row_titled, "Analysing…"));
 
@@ -205,7 +205,7 @@ test_capacity_card (void)
   g_autoptr(DebriefRun) run = load_run ("overfit");
   GtkWidget *window = gtk_window_new ();
   GtkWidget *card, *view;
-  GObject *first;
+  DebriefAnalysis *first;
   gint64 deadline;
 
   view = debrief_findings_view_new (G_LIST_MODEL (runs));   /* starts the analyses */

@@ -9,7 +9,6 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "debrief-analysis.h"
 #include "debrief-core.h"
 #include "debrief-plot.h"
 
@@ -262,7 +261,7 @@ test_plot_interaction (Fixture       *f,
     g_autoptr(DebriefAnalysis) analysis = debrief_analysis_run (second, NULL, NULL);
     guint before = debrief_plot_renderer_get_n_annotations (r);
     g_assert_nonnull (analysis);
-    debrief_run_set_analysis (second, G_OBJECT (analysis));
+    debrief_run_set_analysis (second, analysis);
     /* At least the best step (validation bottoms out at the end of this run). */
     g_assert_cmpuint (debrief_plot_renderer_get_n_annotations (r), >=, before);
     g_assert_cmpuint (debrief_plot_renderer_get_n_annotations (r), >=, 1);

@@ -8,11 +8,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "debrief-analysis.h"
 #include "debrief-core.h"
-#include "debrief-document.h"
-#include "debrief-finding.h"
-#include "debrief-report.h"
 #include "debrief-markdown-view.h"
 #include "debrief-report-view.h"
 
@@ -978,7 +974,7 @@ analyse (ReportFixture *fx)
   g_autoptr(DebriefAnalysis) analysis = debrief_analysis_run (fx->run, NULL, &error);
 
   g_assert_no_error (error);
-  debrief_run_set_analysis (fx->run, G_OBJECT (analysis));
+  debrief_run_set_analysis (fx->run, analysis);
 }
 
 static guint
@@ -1063,7 +1059,7 @@ test_report_regenerate_keeps_notes (ReportFixture *fx,
 
   /* The recommendations panel lists the findings with their fixes. */
   {
-    GListModel *findings = debrief_analysis_get_findings (DEBRIEF_ANALYSIS (debrief_run_get_analysis (fx->run)));
+    GListModel *findings = debrief_analysis_get_findings (debrief_run_get_analysis (fx->run));
     g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, 0);
     g_assert_cmpuint (g_list_model_get_n_items (findings), >, 0);
     g_assert_true (label_in_tree_has (GTK_WIDGET (fx->view), debrief_finding_get_fix (finding)));

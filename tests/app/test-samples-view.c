@@ -12,7 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "debrief-endpoint-preferences.h"
-#include "debrief-run.h"
+#include "debrief-core.h"
 #include "debrief-samples-view.h"
 
 /* "MODEL says: PROMPT", or for the judge model always "[[A]]". */

@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "debrief-core.h"
-#include "debrief-plot-renderer.h"
 
 #define WIDTH 1600
 #define HEIGHT 900

@@ -14,7 +14,7 @@
 
 #include <libsoup/soup.h>
 
-#include "debrief-sampler.h"
+#include "debrief-core.h"
 
 #define N_PROMPTS 12
 #define DEFAULT_LATENCY_MS 300

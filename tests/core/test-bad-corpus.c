@@ -25,7 +25,6 @@
 #include <glib/gstdio.h>
 
 #include "debrief-core.h"
-#include "debrief-loader.h"
 
 /* Size of the generated single-line files: larger than any read buffer or
  * page, as the brief for bad inputs asks (10 MB). */

@@ -14,10 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "debrief-error.h"
-#include "debrief-judge.h"
-#include "debrief-sampler.h"
-#include "debrief-samples.h"
+#include "debrief-core.h"
 
 #define API_KEY "sk-debrief-integration"
 #define ALIAS   "tiny"

@@ -11,9 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "debrief-error.h"
-#include "debrief-sampler.h"
-#include "debrief-samples.h"
+#include "debrief-core.h"
 
 static char *
 tmp_file (const char *name,

@@ -10,8 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "debrief-client.h"
-#include "debrief-error.h"
+#include "debrief-core.h"
 
 #define API_KEY "sk-test-0123456789-secret"
 

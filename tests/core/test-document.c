@@ -11,8 +11,7 @@
 
 #include <glib/gstdio.h>
 
-#include "debrief-document.h"
-#include "debrief-error.h"
+#include "debrief-core.h"
 
 /* How long a test waits for the file monitor before failing: inotify
  * delivers in milliseconds; this only bounds a broken run. */

@@ -11,9 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "debrief-error.h"
-#include "debrief-judge.h"
-#include "debrief-samples.h"
+#include "debrief-core.h"
 
 #define A DEBRIEF_JUDGE_ANSWER_A
 #define B DEBRIEF_JUDGE_ANSWER_B

@@ -10,8 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-core.h"
-#include "debrief-plot-renderer.h"
-#include "debrief-plot-ticks.h"
+#include "debrief-plot-ticks-private.h"
 
 /* ---- helpers ---- */
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "debrief-core.h"
-#include "debrief-reader-jsonl.h"
-#include "debrief-reader-seed.h"
+#include "debrief-reader-jsonl-private.h"
+#include "debrief-reader-seed-private.h"
 
 static char *
 data_path (const char *sub)

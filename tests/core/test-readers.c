@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "debrief-core.h"
-#include "debrief-json.h"
-#include "debrief-model-table.h"
+#include "debrief-json-private.h"
 
 static DebriefRun *
 load_run (const char *name)

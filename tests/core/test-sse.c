@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#include "debrief-error.h"
-#include "debrief-sse.h"
+#include "debrief-core.h"
+#include "debrief-sse-private.h"
 
 static gboolean
 collect (const char *event,

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "debrief-core.h"
-#include "debrief-reader-common.h"
+#include "debrief-reader-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "debrief-json.h"
+#include "debrief-json-private.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,

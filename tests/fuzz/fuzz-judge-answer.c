@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "debrief-judge.h"
+#include "debrief-core.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "debrief-reader-csv.h"
+#include "debrief-reader-csv-private.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,

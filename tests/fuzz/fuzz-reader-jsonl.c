@@ -5,8 +5,8 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "debrief-reader-jsonl.h"
-#include "debrief-reader-tinker.h"
+#include "debrief-reader-jsonl-private.h"
+#include "debrief-reader-tinker-private.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,

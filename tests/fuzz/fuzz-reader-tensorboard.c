@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "debrief-reader-tensorboard.h"
+#include "debrief-reader-tensorboard-private.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,

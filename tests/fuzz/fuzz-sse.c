@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "debrief-sse.h"
+#include "debrief-sse-private.h"
 
 /* Small enough that the fuzzer reaches the size cap. */
 #define FUZZ_MAX_EVENT 4096

@@ -1,4 +1,4 @@
-/* debrief-reader-seed.h: the checklist's own metrics.json
+/* debrief-reader-seed-private.h: the checklist's own metrics.json
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * {"train_losses": [...], "val_losses": [...], "val_steps": [...],
@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include "debrief-reader-common.h"
+#include "debrief-reader-private.h"
 
 G_BEGIN_DECLS
 

@@ -1,10 +1,10 @@
-/* debrief-reader-tinker.h: tinker-cookbook log folders (metrics.jsonl,
+/* debrief-reader-tinker-private.h: tinker-cookbook log folders (metrics.jsonl,
  * config.json, checkpoints.jsonl)
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "debrief-reader-common.h"
+#include "debrief-reader-private.h"
 
 G_BEGIN_DECLS
 

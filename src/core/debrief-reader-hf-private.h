@@ -1,9 +1,9 @@
-/* debrief-reader-hf.h: Hugging Face Trainer output folders (trainer_state.json)
+/* debrief-reader-hf-private.h: Hugging Face Trainer output folders (trainer_state.json)
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "debrief-reader-common.h"
+#include "debrief-reader-private.h"
 
 G_BEGIN_DECLS
 

@@ -1,4 +1,4 @@
-/* debrief-json.h: a tolerant, streaming JSON tokenizer for training logs
+/* debrief-json-private.h: a tolerant, streaming JSON tokenizer for training logs
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * json-glib builds a DOM and rejects the bare NaN / Infinity / -Infinity

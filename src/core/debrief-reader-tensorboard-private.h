@@ -1,4 +1,4 @@
-/* debrief-reader-tensorboard.h: TensorBoard event files (events.out.tfevents.*)
+/* debrief-reader-tensorboard-private.h: TensorBoard event files (events.out.tfevents.*)
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * TFRecord framing (u64 length, masked CRC-32C of the length, data, masked
@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include "debrief-reader-common.h"
+#include "debrief-reader-private.h"
 
 G_BEGIN_DECLS
 

@@ -1,10 +1,10 @@
-/* debrief-reader-csv.h: CSV logs (Lightning's CSVLogger metrics.csv, any CSV
+/* debrief-reader-csv-private.h: CSV logs (Lightning's CSVLogger metrics.csv, any CSV
  * with a step column and a loss-like column)
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "debrief-reader-common.h"
+#include "debrief-reader-private.h"
 
 G_BEGIN_DECLS
 

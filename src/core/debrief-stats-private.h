@@ -1,4 +1,4 @@
-/* debrief-stats.h: robust statistics for the analysis (median, MAD, smoothing, fits)
+/* debrief-stats-private.h: robust statistics for the analysis (median, MAD, smoothing, fits)
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Plain functions on arrays of doubles; no allocation is kept. Inputs are

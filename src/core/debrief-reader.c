@@ -1,4 +1,4 @@
-/* debrief-reader-common.c
+/* debrief-reader.c
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <inttypes.h>
@@ -16,7 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-error.h"
-#include "debrief-reader-common.h"
+#include "debrief-reader-private.h"
 
 /* Small configuration files larger than this are not configuration files. */
 #define MAX_CONFIG_FILE_SIZE (64 * 1024 * 1024)

@@ -1,4 +1,4 @@
-/* debrief-plot-ticks.h: "nice" axis ticks and their labels
+/* debrief-plot-ticks-private.h: "nice" axis ticks and their labels
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once

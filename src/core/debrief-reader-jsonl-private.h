@@ -1,10 +1,10 @@
-/* debrief-reader-jsonl.h: JSON-lines logs (tinker metrics.jsonl, LLaMA-Factory
+/* debrief-reader-jsonl-private.h: JSON-lines logs (tinker metrics.jsonl, LLaMA-Factory
  * trainer_log.jsonl, any <name>_metrics.jsonl with a step and a loss)
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "debrief-reader-common.h"
+#include "debrief-reader-private.h"
 
 G_BEGIN_DECLS
 

@@ -1,4 +1,4 @@
-/* debrief-sse.h: an incremental server-sent events parser (feed bytes, get events)
+/* debrief-sse-private.h: an incremental server-sent events parser (feed bytes, get events)
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Follows the WHATWG "event stream" interpretation: lines end with CRLF, LF or

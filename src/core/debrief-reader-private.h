@@ -1,11 +1,11 @@
-/* debrief-reader-common.h: what every format reader shares (private to libdebrief)
+/* debrief-reader-private.h: what every format reader shares (private to libdebrief)
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <gio/gio.h>
 
-#include "debrief-json.h"
+#include "debrief-json-private.h"
 #include "debrief-run.h"
 
 G_BEGIN_DECLS
