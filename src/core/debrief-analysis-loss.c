@@ -1,0 +1,452 @@
+/* debrief-analysis-loss.c: checks on the train loss curve
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The checklist's own numbers, divergence, no improvement, spikes, slow
+ * convergence and the shape of an early plateau (debrief-analysis-curve.c says
+ * how the curve is summarised).
+ */
+#include <inttypes.h>
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "debrief-analysis-private.h"
+
+/* The checklist computes convergence only for runs with more than 100 losses. */
+#define SEED_MIN_TRAIN_LOSSES 100
+#define SEED_WINDOW 10
+
+/* diverged: the end level is above the start by at least 5% and 3 noise sigmas. */
+#define DIVERGED_MIN_REL_RISE 0.05
+#define DIVERGED_NOISE_SIGMAS 3.0
+
+/* no_improvement: less than 2% drop of train (and validation) loss over the whole
+ * run; any working fine-tune on new data moves its loss by more than that. */
+#define NO_IMPROVEMENT_MAX_REL_DROP 0.02
+
+/* loss_spikes: a point more than 4 robust sigmas (of the deviations from that
+ * median) and 10% above the median of the 15 points before it (4σ is ~1 in 30,000
+ * for Gaussian noise; the 10% keeps heavy-tailed but harmless noise out). It counts only when the loss stays up
+ * (the median of the next 5 points is still 2σ and 5% above): an optimiser
+ * overshoot takes steps to recover, one odd batch does not. Events closer than
+ * 5 points are one event. */
+#define SPIKE_BASELINE_POINTS 15
+/* Sparse logs (a few dozen points, e.g. HF logging every 10 steps) get a shorter
+ * baseline, a sixth of the points but at least 5, so their spikes are still seen. */
+#define SPIKE_SHORT_BASELINE_DIVISOR 6
+#define SPIKE_MIN_BASELINE_POINTS 5
+#define SPIKE_SIGMAS 4.0
+#define SPIKE_MIN_REL_JUMP 0.10
+#define SPIKE_PERSIST_POINTS 5
+/* Batch noise goes both ways, spikes only up: a spike must also rise 1.25× further
+ * above its trailing median than the second-deepest dip falls below one. On heavy-tailed
+ * noise (where the MAD understates the spread) this raises the bar by itself. */
+#define SPIKE_DIP_FACTOR 1.25
+#define SPIKE_PERSIST_SIGMAS 2.0
+/* ... and by at least a quarter of the jump: an overshoot moved the weights and takes
+ * many steps to undo, while a burst of correlated batch noise halves step by step. */
+#define SPIKE_PERSIST_SHARE 0.25
+#define SPIKE_MERGE_POINTS 5
+
+/* slow_convergence: the fitted decay time is at least 35% of the run (a healthy
+ * LoRA run settles within its first third: τ ≈ 0.1–0.2 of the run), and the fit
+ * says at least 15% of the drop achieved so far is still to come. */
+#define SLOW_MIN_TAU_SHARE 0.35
+#define SLOW_MIN_REMAINING_SHARE 0.15
+/* Validation agrees when its minimum is one of the last 2 evaluations and it fell by
+ * at least 5% of its total drop (and 3 noise sigmas) over the last 30% of the run;
+ * without validation the train loss's own decline over the last 30% must be 3
+ * standard errors from flat. */
+#define SLOW_VAL_LAST_EVALS 2
+#define SLOW_LATE_SHARE 0.3
+#define SLOW_VAL_MIN_LATE_SHARE 0.05
+#define SLOW_NOISE_SIGMAS 3.0
+
+/* early_plateau: τ at most 12% of the run, so 95% of the drop (3τ) is done before
+ * ~36% of the run and the rest of the steps buy almost nothing. */
+#define PLATEAU_MAX_TAU_SHARE 0.12
+/* At most 3% of the drop comes after the plateau begins (the fit's own remainder). */
+#define PLATEAU_MAX_LATE_SHARE 0.03
+/* A plateau is only worth a finding when the drop itself is clearly above noise. */
+#define PLATEAU_MIN_DROP_SIGMAS 2.0
+
+void
+_debrief_analysis_check_seed_numbers (DebriefAnalysisContext *ctx)
+{
+  DebriefSeries *train = ctx->in->train;
+  DebriefSeries *val = ctx->in->val;
+
+  /* Exactly the checklist's Python: means over all values as written (a NaN gives NaN). */
+  if (train && debrief_series_get_length (train) > SEED_MIN_TRAIN_LOSSES)
+    {
+      gsize n = debrief_series_get_length (train);
+      const double *v = debrief_series_get_values (train);
+      double early = debrief_stats_mean (v, SEED_WINDOW);
+      double late = debrief_stats_mean (v + n - SEED_WINDOW, SEED_WINDOW);
+
+      ctx->self->convergence_percent = early != 0.0 ? (early - late) / early * 100.0 : NAN;
+    }
+  if (val && debrief_series_get_length (val) > 0)
+    {
+      gsize n = debrief_series_get_length (val);
+      double last = debrief_series_get_value (val, n - 1);
+      double middle = debrief_series_get_value (val, n / 2);
+
+      /* NaN compares false, as in Python. */
+      ctx->self->seed_overfitting_warning = last > middle;
+    }
+}
+
+void
+_debrief_analysis_check_diverged (DebriefAnalysisContext *ctx)
+{
+  DebriefSeries *series[2] = { ctx->in->train, ctx->in->val };
+  const DebriefCurve *c = &ctx->train;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      DebriefSeries *s = series[k];
+      gsize bad;
+
+      if (s == NULL || (bad = debrief_series_get_n_nonfinite (s)) == 0)
+        continue;
+      for (gsize i = 0; i < debrief_series_get_length (s); i++)
+        if (!isfinite (debrief_series_get_value (s, i)))
+          {
+            gint64 step = debrief_series_get_step (s, i);
+            g_autofree char *evidence =
+              g_strdup_printf (k == 0 ? g_dngettext (GETTEXT_PACKAGE,
+                                                     "The train loss is %s at step %" PRId64 " (%zu of %zu "
+                                                     "point is not finite).",
+                                                     "The train loss is %s at step %" PRId64 " (%zu of %zu "
+                                                     "points are not finite).",
+                                                     debrief_series_get_length (s))
+                                      : g_dngettext (GETTEXT_PACKAGE,
+                                                     "The validation loss is %s at step %" PRId64 " (%zu of "
+                                                     "%zu point is not finite).",
+                                                     "The validation loss is %s at step %" PRId64 " (%zu of "
+                                                     "%zu points are not finite).",
+                                                     debrief_series_get_length (s)),
+                               isnan (debrief_series_get_value (s, i)) ? "NaN" : "Inf",
+                               step, bad, debrief_series_get_length (s));
+            g_autofree char *fix = NULL;
+
+            if (isfinite (ctx->lr))
+              {
+                g_autofree char *lr = _debrief_format_lr (ctx->lr / SPIKE_LR_DIVISOR);
+                fix = g_strdup_printf (_("Lower the learning rate to %s or less, check the data for "
+                                         "empty or corrupt examples, and train in bf16 or fp32 "
+                                         "rather than fp16."), lr);
+              }
+            else
+              fix = g_strdup (_("Lower the learning rate (a third of it is a good first try), check "
+                                "the data for empty or corrupt examples, and train in bf16 or fp32 "
+                                "rather than fp16."));
+            _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_DIVERGED, DEBRIEF_SEVERITY_ERROR,
+                                           _("Loss became NaN/Inf"), evidence,
+                                           _("The learning rate is far too high, or the numerics overflowed "
+                                             "(fp16, a bad batch)."),
+                                           fix, step);
+            ctx->diverged = TRUE;
+            return;
+          }
+    }
+
+  if (ctx->has_train && c->n >= CURVE_MIN_POINTS && isfinite (c->sigma)
+      && c->tail > c->head + MAX (DIVERGED_MIN_REL_RISE * fabs (c->head), DIVERGED_NOISE_SIGMAS * c->sigma))
+    {
+      gsize best = 0;
+      g_autofree char *evidence = NULL;
+      g_autofree char *fix = NULL;
+
+      for (gsize i = 1; i < c->nb; i++)
+        if (c->smooth[i] < c->smooth[best])
+          best = i;
+      evidence = g_strdup_printf (_("Train loss ends at %.3f (median of the last 10%%), above where "
+                                    "it started (%.3f); its lowest smoothed value was %.3f near "
+                                    "step %.0f."),
+                                  c->tail, c->head, c->smooth[best], c->bx[best]);
+      if (isfinite (ctx->lr))
+        {
+          g_autofree char *lr = _debrief_format_lr (ctx->lr / SPIKE_LR_DIVISOR);
+          fix = g_strdup_printf (_("Lower the learning rate to %s, keep warmup and gradient clipping "
+                                   "(max norm 1.0), and check the data and precision."), lr);
+        }
+      else
+        fix = g_strdup (_("Lower the learning rate (by 3× or more), keep warmup and gradient "
+                          "clipping (max norm 1.0), and check the data and precision."));
+      _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_DIVERGED, DEBRIEF_SEVERITY_ERROR,
+                                     _("Loss ends above where it started"), evidence,
+                                     _("The learning rate is far too high, or the numerics are unstable."),
+                                     fix, (gint64) c->bx[best]);
+      ctx->diverged = TRUE;
+    }
+}
+
+void
+_debrief_analysis_check_no_improvement (DebriefAnalysisContext *ctx)
+{
+  const DebriefCurve *c = &ctx->train;
+  double val_drop = NAN;
+  g_autofree char *evidence = NULL;
+  g_autofree char *cause = NULL;
+  guint targets;
+
+  if (ctx->diverged || !ctx->has_train || c->n < CURVE_MIN_POINTS || !(c->head > 0))
+    return;
+  if (c->drop / c->head >= NO_IMPROVEMENT_MAX_REL_DROP)
+    return;
+  if (ctx->val_n >= 2)
+    {
+      val_drop = (ctx->val_y[0] - ctx->val_min) / ctx->val_y[0];
+      if (val_drop >= NO_IMPROVEMENT_MAX_REL_DROP)
+        return;
+    }
+  ctx->flat = TRUE;
+  if (isfinite (val_drop))
+    evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Train loss went from %.3f to %.3f (%.1f%%) and validation "
+                                             "loss improved by only %.1f%% over %zu point.",
+                                             "Train loss went from %.3f to %.3f (%.1f%%) and validation "
+                                             "loss improved by only %.1f%% over %zu points.", c->n),
+                                c->head, c->tail, -100.0 * c->drop / c->head, 100.0 * val_drop, c->n);
+  else
+    evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Train loss went from %.3f to %.3f (%.1f%%) over %zu point; "
+                                             "the noise alone is ±%.3f.",
+                                             "Train loss went from %.3f to %.3f (%.1f%%) over %zu points; "
+                                             "the noise alone is ±%.3f.", c->n),
+                                c->head, c->tail, -100.0 * c->drop / c->head, c->n, c->sigma);
+  targets = debrief_capacity_targets_from_config (&ctx->in->config);
+  if (targets != 0 && !(targets & (DEBRIEF_TARGETS_MLP | DEBRIEF_TARGET_GATE_UP)))
+    cause = g_strdup (_("The wrong layers are adapted: the adapter skips the MLP layers."));
+  else
+    cause = g_strdup (_("The wrong layers are adapted (or none: check that the adapter is trainable "
+                        "and attached), or the learning rate is near zero."));
+  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_NO_IMPROVEMENT, DEBRIEF_SEVERITY_WARNING,
+                                 _("No improvement"), evidence, cause,
+                                 _("Apply LoRA to all linear layers, the MLP layers especially (PEFT: "
+                                   "target_modules=\"all-linear\"; Tinker: train_mlp=True), and check that the "
+                                   "adapter's parameters require gradients."),
+                                 -1);
+}
+
+void
+_debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
+{
+  const DebriefCurve *c = &ctx->train;
+  g_autoptr(GString) list = NULL;
+  g_autofree double *z = NULL;
+  double sigma, threshold;
+  double dips[2] = { 0.0, 0.0 };
+  guint events = 0;
+  gsize last_event = 0, baseline;
+  double worst_jump = 0.0;
+  gint64 worst_step = -1;
+  gboolean log_scale = TRUE;
+  g_autofree char *evidence = NULL;
+  g_autofree char *fix = NULL;
+
+  if (!ctx->has_train || c->n < CURVE_MIN_POINTS)
+    return;
+  baseline = MIN (SPIKE_BASELINE_POINTS, MAX (SPIKE_MIN_BASELINE_POINTS, c->n / SPIKE_SHORT_BASELINE_DIVISOR));
+
+  /* Loss noise is roughly proportional to the loss (a batch's loss varies by a share
+   * of its level), so spikes are judged on log(loss) where one sigma fits the whole
+   * run; losses that can be zero or negative stay linear. */
+  for (gsize i = 0; i < c->n && log_scale; i++)
+    log_scale = c->y[i] > 0;
+  z = g_new (double, c->n);
+  for (gsize i = 0; i < c->n; i++)
+    z[i] = log_scale ? log (c->y[i]) : c->y[i];
+
+  /* The two deepest dips below the trailing median. A point can only dip further
+   * than the window's maximum allows, which skips the median for almost every point. */
+  for (gsize i = baseline; i < c->n; i++)
+    {
+      double top = z[i - baseline], dip;
+
+      for (gsize k = 1; k < baseline; k++)
+        top = MAX (top, z[i - baseline + k]);
+      if (top - z[i] <= dips[1])
+        continue;
+      dip = debrief_stats_median (z + i - baseline, baseline) - z[i];
+      if (dip > dips[0])
+        {
+          dips[1] = dips[0];
+          dips[0] = dip;
+        }
+      else if (dip > dips[1])
+        dips[1] = dip;
+    }
+  /* The README's definition: 1.4826 × MAD of consecutive differences / √2. */
+  sigma = debrief_stats_noise_sigma (z, c->n);
+  if (!(sigma > 0))
+    return;
+  threshold = MAX (SPIKE_SIGMAS * sigma, SPIKE_DIP_FACTOR * dips[1]);
+
+  list = g_string_new (NULL);
+  for (gsize i = baseline; i + SPIKE_PERSIST_POINTS < c->n; i++)
+    {
+      double bottom = z[i - baseline], base, jump, after, min_jump;
+
+      /* Cheap rejection first: the point must clear the window's minimum. */
+      for (gsize k = 1; k < baseline; k++)
+        bottom = MIN (bottom, z[i - baseline + k]);
+      if (z[i] - bottom <= threshold)
+        continue;
+      base = debrief_stats_median (z + i - baseline, baseline);
+      jump = z[i] - base;
+      if (jump <= threshold)
+        continue;
+      min_jump = log_scale ? log1p (SPIKE_MIN_REL_JUMP) : SPIKE_MIN_REL_JUMP * fabs (base);
+      if (jump <= min_jump)
+        continue;
+      after = debrief_stats_median (z + i + 1, SPIKE_PERSIST_POINTS) - base;
+      if (after < SPIKE_PERSIST_SIGMAS * sigma || after < min_jump / 2 || after < SPIKE_PERSIST_SHARE * jump)
+        continue;
+      if (events > 0 && i - last_event <= SPIKE_MERGE_POINTS)
+        {
+          last_event = i;
+          continue;
+        }
+      events++;
+      last_event = i;
+      {
+        double base_value = log_scale ? exp (base) : base;
+        double rise = c->y[i] - base_value;
+
+        if (events <= 5)
+          g_string_append_printf (list, "%s%.0f (%.3f → %.3f, %.0fσ)", events > 1 ? ", " : "", c->x[i],
+                                  base_value, c->y[i], jump / sigma);
+        if (rise > worst_jump)
+          {
+            worst_jump = rise;
+            worst_step = (gint64) c->x[i];
+          }
+      }
+    }
+  if (events == 0)
+    return;
+
+  evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u spike above the preceding %d-point median at step %s; "
+                                           "noise sigma %.3f.",
+                                           "%u spikes above the preceding %d-point median at steps %s; "
+                                           "noise sigma %.3f.", events),
+                              events, (int) baseline, list->str, c->sigma);
+  if (isfinite (ctx->lr))
+    {
+      double suggested = ctx->lr / SPIKE_LR_DIVISOR;
+      g_autofree char *cur = _debrief_format_lr (ctx->lr);
+      g_autofree char *lr = NULL;
+
+      if (isfinite (ctx->lr_rule) && ctx->lr_rule < ctx->lr)
+        suggested = MAX (suggested, MIN (ctx->lr_rule, ctx->lr / 2.0));
+      lr = _debrief_format_lr (suggested);
+      fix = g_strdup_printf (_("Reduce the learning rate from %s to about %s; keep warmup and "
+                               "gradient clipping (max norm 1.0)."), cur, lr);
+    }
+  else if (isfinite (ctx->lr_rule))
+    {
+      g_autofree char *lr = _debrief_format_lr (ctx->lr_rule);
+      fix = g_strdup_printf (_("Reduce the learning rate to about %s (the rule of thumb for this "
+                               "model); keep warmup and gradient clipping (max norm 1.0)."), lr);
+    }
+  else
+    fix = g_strdup (_("Reduce the learning rate by about 3×; keep warmup and gradient clipping "
+                      "(max norm 1.0)."));
+  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_LOSS_SPIKES, DEBRIEF_SEVERITY_WARNING, _("Loss spikes"),
+                                 evidence, _("The learning rate is too high."), fix, worst_step);
+}
+
+void
+_debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
+{
+  const DebriefCurve *c = &ctx->train;
+  g_autofree char *evidence = NULL;
+  g_autofree char *fix = NULL;
+  g_autofree char *lr_text = NULL;
+  gboolean val_agrees = TRUE;
+
+  if (ctx->diverged || ctx->flat || !ctx->has_train || !c->fit_ok || !(c->fit.amplitude > 0)
+      || !(c->drop > 0))
+    return;
+  if (c->tau_share < SLOW_MIN_TAU_SHARE || !(c->remaining_share >= SLOW_MIN_REMAINING_SHARE))
+    return;
+  if (ctx->val_n >= OVERFIT_MIN_EVALS)
+    {
+      /* Validation, when there is enough of it, must agree: lowest at one of the last
+       * evaluations, and still clearly falling over the last 30% of the evaluations. */
+      gsize late = (gsize) floor ((double) (ctx->val_n - 1) * (1.0 - SLOW_LATE_SHARE));
+      double val_sigma = ctx->val_n >= 3 ? debrief_stats_noise_sigma (ctx->val_y, ctx->val_n) : 0.0;
+      double total = ctx->val_y[0] - ctx->val_min;
+      double late_drop = ctx->val_y[late] - ctx->val_min;
+
+      val_agrees = ctx->val_min_index + SLOW_VAL_LAST_EVALS >= ctx->val_n && total > 0
+                   && late_drop >= SLOW_VAL_MIN_LATE_SHARE * total
+                   && late_drop >= SLOW_NOISE_SIGMAS * (isfinite (val_sigma) ? val_sigma : 0.0);
+    }
+  else
+    {
+      /* Train alone: the decline over the last 30% of the points must be significant. */
+      gsize first = (gsize) ((double) c->n * (1.0 - SLOW_LATE_SHARE));
+      gsize k = c->n - first;
+      double slope = debrief_stats_slope (c->x + first, c->y + first, k);
+      double mx = debrief_stats_mean (c->x + first, k), sxx = 0.0;
+
+      for (gsize i = first; i < c->n; i++)
+        sxx += (c->x[i] - mx) * (c->x[i] - mx);
+      val_agrees = k >= LEVEL_MIN_POINTS && sxx > 0 && isfinite (slope)
+                   && -slope / (c->sigma / sqrt (sxx)) >= SLOW_NOISE_SIGMAS;
+    }
+  if (!val_agrees)
+    return;
+  ctx->slow = TRUE;
+
+  if (isfinite (ctx->lr))
+    {
+      g_autofree char *lr = _debrief_format_lr (ctx->lr);
+      lr_text = g_strdup_printf (_("Train loss fell from %.3f to %.3f at a learning rate of %s and was "
+                                   "still falling at the end: the fitted decay time is %.0f%% of the run "
+                                   "and about %.0f%% more of the drop is still to come (the fit levels "
+                                   "off at %.3f)."),
+                                 c->head, c->tail, lr, 100.0 * c->tau_share, 100.0 * c->remaining_share,
+                                 c->fit.asymptote);
+    }
+  else
+    lr_text = g_strdup_printf (_("Train loss fell from %.3f to %.3f and was still falling at the end: "
+                                 "the fitted decay time is %.0f%% of the run and about %.0f%% more of "
+                                 "the drop is still to come (the fit levels off at %.3f)."),
+                               c->head, c->tail, 100.0 * c->tau_share, 100.0 * c->remaining_share,
+                               c->fit.asymptote);
+  /* lr_text holds the first sentence; the validation remark is a sentence of its own */
+  if (ctx->val_n >= OVERFIT_MIN_EVALS)
+    evidence = g_strconcat (lr_text, " ", _("Validation loss is lowest at the last evaluation."), NULL);
+  else
+    evidence = g_strdup (lr_text);
+  fix = _debrief_analysis_suggest_higher_lr (ctx);
+  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_SLOW_CONVERGENCE, DEBRIEF_SEVERITY_WARNING,
+                                 _("Slow convergence"), evidence, _("The learning rate is too low."), fix, -1);
+}
+
+void
+_debrief_analysis_compute_plateau_shape (DebriefAnalysisContext *ctx)
+{
+  const DebriefCurve *c = &ctx->train;
+
+  if (ctx->diverged || ctx->flat || ctx->slow || !ctx->has_train || !c->fit_ok
+      || !(c->fit.amplitude > 0) || !(c->sigma > 0))
+    return;
+  if (c->tau_share > PLATEAU_MAX_TAU_SHARE || !(c->remaining_share <= PLATEAU_MAX_LATE_SHARE))
+    return;
+  if (c->drop < PLATEAU_MIN_DROP_SIGMAS * c->sigma)
+    return;
+  ctx->plateau_shape = TRUE;
+  /* 95% of the fitted drop is done after 3τ. */
+  ctx->plateau_step = (gint64) (c->fit.x0 + 3.0 * c->fit.tau);
+}
+
