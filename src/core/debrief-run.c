@@ -24,6 +24,10 @@ struct _DebriefRun
   GArray *checkpoints;      /* DebriefCheckpoint */
 
   DebriefRunConfig config;
+  DebriefMethod method;
+  char *method_evidence;
+  DebriefAdapter adapter;
+  char *adapter_evidence;
   DebriefAnalysis *analysis;
 };
 
@@ -110,6 +114,8 @@ debrief_run_finalize (GObject *object)
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->checkpoints, g_array_unref);
   debrief_run_config_clear (&self->config);
+  g_clear_pointer (&self->method_evidence, g_free);
+  g_clear_pointer (&self->adapter_evidence, g_free);
 
   G_OBJECT_CLASS (debrief_run_parent_class)->finalize (object);
 }
@@ -477,4 +483,105 @@ debrief_run_get_n_points (DebriefRun *self)
   for (guint i = 0; i < self->series->len; i++)
     n += debrief_series_get_length (g_ptr_array_index (self->series, i));
   return n;
+}
+
+const char *
+debrief_method_to_string (DebriefMethod method)
+{
+  switch (method)
+    {
+    case DEBRIEF_METHOD_SFT:
+      return "sft";
+    case DEBRIEF_METHOD_CPT:
+      return "cpt";
+    case DEBRIEF_METHOD_PRETRAIN:
+      return "pretrain";
+    case DEBRIEF_METHOD_DPO:
+      return "dpo";
+    case DEBRIEF_METHOD_RL:
+      return "rl";
+    case DEBRIEF_METHOD_REWARD_MODEL:
+      return "reward_model";
+    case DEBRIEF_METHOD_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+const char *
+debrief_adapter_to_string (DebriefAdapter adapter)
+{
+  switch (adapter)
+    {
+    case DEBRIEF_ADAPTER_LORA:
+      return "lora";
+    case DEBRIEF_ADAPTER_QLORA:
+      return "qlora";
+    case DEBRIEF_ADAPTER_DORA:
+      return "dora";
+    case DEBRIEF_ADAPTER_NONE:
+      return "none";
+    case DEBRIEF_ADAPTER_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+gboolean
+debrief_adapter_is_lora (DebriefAdapter adapter)
+{
+  return adapter == DEBRIEF_ADAPTER_LORA || adapter == DEBRIEF_ADAPTER_QLORA
+         || adapter == DEBRIEF_ADAPTER_DORA;
+}
+
+DebriefMethod
+debrief_run_get_method (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), DEBRIEF_METHOD_UNKNOWN);
+  return self->method;
+}
+
+const char *
+debrief_run_get_method_evidence (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->method_evidence;
+}
+
+void
+debrief_run_set_method (DebriefRun    *self,
+                        DebriefMethod  method,
+                        const char    *evidence)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+
+  self->method = method;
+  g_free (self->method_evidence);
+  self->method_evidence = g_strdup (evidence);
+}
+
+DebriefAdapter
+debrief_run_get_adapter (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), DEBRIEF_ADAPTER_UNKNOWN);
+  return self->adapter;
+}
+
+const char *
+debrief_run_get_adapter_evidence (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->adapter_evidence;
+}
+
+void
+debrief_run_set_adapter (DebriefRun     *self,
+                         DebriefAdapter  adapter,
+                         const char     *evidence)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+
+  self->adapter = adapter;
+  g_free (self->adapter_evidence);
+  self->adapter_evidence = g_strdup (evidence);
 }

@@ -72,6 +72,33 @@ struct _DebriefCheckpoint
   gboolean is_best;
 };
 
+/* What kind of training the run was (POSTTRAINING.md 1): the analysis picks its
+ * checks and its advice by it. */
+typedef enum
+{
+  DEBRIEF_METHOD_UNKNOWN,
+  DEBRIEF_METHOD_SFT,
+  DEBRIEF_METHOD_CPT,           /* continued pre-training on raw text */
+  DEBRIEF_METHOD_PRETRAIN,      /* from scratch */
+  DEBRIEF_METHOD_DPO,           /* preference: DPO, IPO, ORPO, KTO, CPO, SimPO */
+  DEBRIEF_METHOD_RL,            /* GRPO, PPO, RLOO, REINFORCE, Tinker RL, on-policy distillation */
+  DEBRIEF_METHOD_REWARD_MODEL,
+} DebriefMethod;
+
+typedef enum
+{
+  DEBRIEF_ADAPTER_UNKNOWN,      /* no evidence either way: not the same as a full fine-tune */
+  DEBRIEF_ADAPTER_LORA,
+  DEBRIEF_ADAPTER_QLORA,
+  DEBRIEF_ADAPTER_DORA,
+  DEBRIEF_ADAPTER_NONE,         /* a full fine-tune, said so by a config */
+} DebriefAdapter;
+
+/* "sft", "cpt", "pretrain", "dpo", "rl", "reward_model", "unknown" (the CLI's JSON values). */
+const char       *debrief_method_to_string        (DebriefMethod   method);
+/* "lora", "qlora", "dora", "none", "unknown". */
+const char       *debrief_adapter_to_string       (DebriefAdapter  adapter);
+
 #define DEBRIEF_TYPE_RUN (debrief_run_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefRun, debrief_run, DEBRIEF, RUN, GObject)
 
@@ -123,6 +150,21 @@ const DebriefCheckpoint *debrief_run_get_best_checkpoint (DebriefRun *self);
 DebriefAnalysis  *debrief_run_get_analysis        (DebriefRun     *self);
 void              debrief_run_set_analysis        (DebriefRun     *self,
                                                    DebriefAnalysis *analysis);
+
+/* The kind of run and the evidence that decided it ("adapter_config.json: peft_type LORA"),
+ * set by the loader's detection; UNKNOWN and NULL until then. */
+DebriefMethod     debrief_run_get_method          (DebriefRun     *self);
+const char       *debrief_run_get_method_evidence (DebriefRun     *self);
+void              debrief_run_set_method          (DebriefRun     *self,
+                                                   DebriefMethod   method,
+                                                   const char     *evidence);
+DebriefAdapter    debrief_run_get_adapter         (DebriefRun     *self);
+const char       *debrief_run_get_adapter_evidence (DebriefRun    *self);
+void              debrief_run_set_adapter         (DebriefRun     *self,
+                                                   DebriefAdapter  adapter,
+                                                   const char     *evidence);
+/* Whether the adapter is a LoRA of any flavour (LoRA advice applies). */
+gboolean          debrief_adapter_is_lora         (DebriefAdapter  adapter);
 
 /* Total number of points over all series (for the UI's "n points"). */
 gsize             debrief_run_get_n_points        (DebriefRun     *self);
