@@ -9,7 +9,6 @@
 #include <glib/gi18n.h>
 
 #include "debrief-application.h"
-#include "debrief-resources.h"
 #include "debrief-preferences-window.h"
 #include "debrief-window.h"
 
@@ -25,18 +24,6 @@ G_DEFINE_FINAL_TYPE (DebriefApplication, debrief_application, ADW_TYPE_APPLICATI
 /* DEBRIEF_PROFILE_STARTUP=1 (tests/bench/bench-startup.sh): print the time from
  * application creation to the first painted frame of the first window, then quit. */
 static gint64 process_start_us;
-
-void
-debrief_ensure_resources (void)
-{
-  static gsize registered = 0;
-
-  if (g_once_init_enter (&registered))
-    {
-      debrief_register_resource ();
-      g_once_init_leave (&registered, 1);
-    }
-}
 
 DebriefApplication *
 debrief_application_new (void)
@@ -151,7 +138,6 @@ debrief_application_class_init (DebriefApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
-  debrief_ensure_resources ();
 
   object_class->dispose = debrief_application_dispose;
   app_class->activate = debrief_application_activate;

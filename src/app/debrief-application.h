@@ -12,7 +12,5 @@ G_DECLARE_FINAL_TYPE (DebriefApplication, debrief_application, DEBRIEF, APPLICAT
 
 DebriefApplication *debrief_application_new          (void);
 GSettings          *debrief_application_get_settings (DebriefApplication *self);
-/* Registers the GResource bundle once; every widget class_init calls it. */
-void                debrief_ensure_resources         (void);
 
 G_END_DECLS

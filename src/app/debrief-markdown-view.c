@@ -1688,27 +1688,6 @@ debrief_markdown_view_class_init (DebriefMarkdownViewClass *klass)
 }
 
 static void
-ensure_css (void)
-{
-  static gboolean done;
-  g_autoptr(GtkCssProvider) provider = NULL;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (done || display == NULL)
-    return;
-  done = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_data (provider,
-    ".debrief-markdown-table { border-radius: 6px; }\n"
-    ".debrief-markdown-table label.cell { padding: 5px 8px; }\n"
-    ".debrief-markdown-table label.header { border-bottom: 1px solid alpha(currentColor, 0.2); }\n"
-    ".debrief-markdown-table label.even { background-color: alpha(currentColor, 0.04); }\n",
-    -1);
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 debrief_markdown_view_init (DebriefMarkdownView *self)
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
@@ -1737,7 +1716,6 @@ debrief_markdown_view_init (DebriefMarkdownView *self)
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
-  ensure_css ();
   /* Tags exist from the start, so the link colour can follow dark mode. */
   self->layout = debrief_markdown_render (gtk_text_view_get_buffer (view), "");
   update_link_color (self);

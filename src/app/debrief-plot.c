@@ -8,7 +8,6 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "debrief-application.h"
 #include "debrief-core.h"
 #include "debrief-plot.h"
 #include "debrief-window.h"
@@ -997,7 +996,6 @@ debrief_plot_class_init (DebriefPlotClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  debrief_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/debrief/Debrief/debrief-plot.ui");
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, toolbar);
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, smoothing_adjustment);

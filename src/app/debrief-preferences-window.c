@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "debrief-application.h"
 #include "debrief-endpoint-preferences.h"
 #include "debrief-preferences-window.h"
 
@@ -83,7 +82,6 @@ debrief_preferences_window_class_init (DebriefPreferencesWindowClass *klass)
 
   object_class->dispose = debrief_preferences_window_dispose;
 
-  debrief_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/debrief/Debrief/debrief-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, smoothing_scale);

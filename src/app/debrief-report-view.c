@@ -9,7 +9,6 @@
 #include <glib/gi18n.h>
 
 #include "debrief-core.h"
-#include "debrief-application.h"
 #include "debrief-report-view.h"
 
 /* Typing stays smooth: the preview re-renders this long after the last key. */
@@ -1871,7 +1870,6 @@ debrief_report_view_class_init (DebriefReportViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  debrief_ensure_resources ();
   g_type_ensure (DEBRIEF_TYPE_MARKDOWN_VIEW);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
@@ -1957,26 +1955,6 @@ update_style_scheme (DebriefReportView *self)
 }
 
 static void
-ensure_css (void)
-{
-  static gboolean done;
-  g_autoptr(GtkCssProvider) provider = NULL;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (done || display == NULL)
-    return;
-  done = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_data (provider,
-    ".debrief-report-banner { padding: 6px 6px 6px 14px; background-color: alpha(@accent_bg_color, 0.12); }\n"
-    ".debrief-report-banner.warning { background-color: alpha(@warning_bg_color, 0.22); }\n"
-    "debrief-report-view .toolbar { border-bottom: 1px solid alpha(currentColor, 0.12); }\n",
-    -1);
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 debrief_report_view_init (DebriefReportView *self)
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
@@ -1990,7 +1968,6 @@ debrief_report_view_init (DebriefReportView *self)
   update_style_scheme (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
-  ensure_css ();
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->source_view), GTK_TEXT_BUFFER (self->buffer));
   /* After the default handler, which is what sets "modified". */
   g_signal_connect_after (self->buffer, "changed", G_CALLBACK (on_buffer_changed), self);

@@ -923,7 +923,6 @@ debrief_window_class_init (DebriefWindowClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  debrief_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/debrief/Debrief/debrief-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, header_end_box);

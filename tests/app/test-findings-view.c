@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -11,54 +10,16 @@
 #include "debrief-capacity-card.h"
 #include "debrief-core.h"
 #include "debrief-findings-view.h"
-
-typedef gboolean (*WidgetPredicate) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget       *root,
-             WidgetPredicate  predicate,
-             gconstpointer    data)
-{
-  if (predicate (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, predicate, data);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_named (GtkWidget     *widget,
-          gconstpointer  name)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
-}
-
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget)
-         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
+#include "debrief-test-utils.h"
 
 static DebriefRun *
 load_run (const char *name)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", name, NULL);
-  g_autoptr(GFile) folder = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  DebriefRun *run = debrief_run_load (folder, NULL, &error);
-
-  g_assert_no_error (error);
-  return run;
+  return debrief_test_load_run ("runs", name, NULL);
 }
 
 static gboolean
-all_analysed (GListModel *runs)
+all_analysed (gpointer runs)
 {
   for (guint i = 0; i < g_list_model_get_n_items (runs); i++)
     {
@@ -69,28 +30,11 @@ all_analysed (GListModel *runs)
   return TRUE;
 }
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 wait_for_analysis (GListModel *runs)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  /* A periodic wake-up so a blocking iteration always returns to re-check. */
-  guint tick = g_timeout_add (20, wake_up, NULL);
-
-  while (!all_analysed (runs))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  /* Let the idle rebuilds run too (bounded: a spinner keeps the frame clock busy). */
-  for (int k = 0; k < 200 && g_main_context_iteration (NULL, FALSE); k++)
-    ;
-  g_source_remove (tick);
+  debrief_test_wait_until (all_analysed, runs);
+  debrief_test_drain ();
 }
 
 typedef struct
@@ -154,28 +98,28 @@ test_findings_view (void)
   /* Adding runs starts their analysis in the background. */
   g_list_store_append (runs, overfit);
   g_list_store_append (runs, healthy);
-  g_assert_nonnull (find_widget (view, is_row_titled, "Analysing…"));
+  g_assert_nonnull (debrief_test_find_row (view, "Analysing…"));
   wait_for_analysis (G_LIST_MODEL (runs));
   g_assert_true (debrief_analysis_has_finding (debrief_run_get_analysis (overfit),
                                                DEBRIEF_FINDING_OVERFITTING));
-  g_assert_null (find_widget (view, is_row_titled, "Analysing…"));
+  g_assert_null (debrief_test_find_row (view, "Analysing…"));
 
-  row = find_widget (view, is_row_titled, "Validation loss increases");
+  row = debrief_test_find_row (view, "Validation loss increases");
   g_assert_nonnull (row);
   g_assert_true (ADW_IS_EXPANDER_ROW (row));
-  g_assert_nonnull (find_widget (row, is_row_titled, "Evidence"));
-  g_assert_nonnull (find_widget (row, is_row_titled, "Likely cause"));
-  g_assert_nonnull (find_widget (row, is_row_titled, "Fix"));
+  g_assert_nonnull (debrief_test_find_row (row, "Evidence"));
+  g_assert_nonnull (debrief_test_find_row (row, "Likely cause"));
+  g_assert_nonnull (debrief_test_find_row (row, "Fix"));
   /* The healthy run says so. */
-  g_assert_nonnull (find_widget (view, is_row_titled, "No problems found"));
+  g_assert_nonnull (debrief_test_find_row (view, "No problems found"));
 
-  button = find_widget (row, is_named, "show-step");
+  button = debrief_test_find_named (row, "show-step");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpint (received.signal_step, ==, 40);
   g_assert_cmpint (received.step, ==, 40);
 
-  button = find_widget (row, is_named, "add-to-report");
+  button = debrief_test_find_named (row, "add-to-report");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   g_assert_nonnull (received.markdown);
@@ -184,7 +128,7 @@ test_findings_view (void)
 
   /* Closing a run removes its findings. */
   g_list_store_remove (runs, 0);
-  g_assert_null (find_widget (view, is_row_titled, "Validation loss increases"));
+  g_assert_null (debrief_test_find_row (view, "Validation loss increases"));
 
   g_free (received.markdown);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -194,7 +138,7 @@ static gboolean
 status_is (GtkWidget  *card,
            const char *status)
 {
-  GtkWidget *row = find_widget (card, is_named, "status");
+  GtkWidget *row = debrief_test_find_named (card, "status");
   return row && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), status) == 0;
 }
 
@@ -221,21 +165,21 @@ test_capacity_card (void)
   wait_for_analysis (G_LIST_MODEL (runs));
   /* 73,984 parameters for 8,192 tokens at ~3.75 bits. */
   g_assert_true (status_is (card, "OK"));
-  g_assert_nonnull (find_widget (card, is_row_titled, "Headroom"));
+  g_assert_nonnull (debrief_test_find_row (card, "Headroom"));
 
   /* An unknown model name is refused and nothing changes. */
   first = debrief_run_get_analysis (run);
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (card, is_named, "model")), "no-such-model-xyz");
-  g_signal_emit_by_name (find_widget (card, is_named, "check"), "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (debrief_test_find_named (card, "model")), "no-such-model-xyz");
+  g_signal_emit_by_name (debrief_test_find_named (card, "check"), "clicked");
   g_assert_true (debrief_run_get_analysis (run) == first);
   g_assert_cmpint (debrief_run_get_config (run)->dims.hidden_size, ==, 128);
 
   /* The user says the data is bigger: rank 1, a million tokens; the check runs again. */
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (card, is_named, "model")),
+  gtk_editable_set_text (GTK_EDITABLE (debrief_test_find_named (card, "model")),
                          debrief_run_get_config (run)->base_model ? debrief_run_get_config (run)->base_model : "");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_widget (card, is_named, "rank")), 1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_widget (card, is_named, "tokens")), 1000000);
-  g_signal_emit_by_name (find_widget (card, is_named, "check"), "clicked");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (debrief_test_find_named (card, "rank")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (debrief_test_find_named (card, "tokens")), 1000000);
+  g_signal_emit_by_name (debrief_test_find_named (card, "check"), "clicked");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (debrief_run_get_analysis (run) == first || !status_is (card, "UNDERCAPACITY"))
     {
@@ -244,7 +188,7 @@ test_capacity_card (void)
     }
   g_assert_cmpint (debrief_run_get_config (run)->lora_rank, ==, 1);
   g_assert_cmpint (debrief_run_get_config (run)->dataset_tokens, ==, 1000000);
-  g_assert_nonnull (find_widget (card, is_row_titled, "Suggested rank"));
+  g_assert_nonnull (debrief_test_find_row (card, "Suggested rank"));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -252,13 +196,8 @@ test_capacity_card (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
+  if (!debrief_test_init_gtk (&argc, &argv))
+    return 0;
 
   g_test_add_func ("/findings-view/overfit-and-healthy", test_findings_view);
   g_test_add_func ("/capacity-card/recheck", test_capacity_card);

@@ -11,30 +11,28 @@
 
 #include "debrief-core.h"
 #include "debrief-plot.h"
+#include "debrief-test-utils.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
 #define SPIKE_STEP 3000
 #define N_POINTS 10000
 
 static gboolean
-timed_out_cb (gpointer data)
+plot_is_idle (gpointer plot)
 {
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
+  return !debrief_plot_get_busy (plot);
 }
 
 static void
 wait_until_ready (DebriefPlot *plot)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
+  debrief_test_wait_until (plot_is_idle, plot);
+  debrief_test_drain ();
+}
 
-  while (debrief_plot_get_busy (plot) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_false (timed_out);
-  g_source_remove (id);
+static gboolean
+pointer_is_cleared (gpointer pointer)
+{
+  return *(gpointer *) pointer == NULL;
 }
 
 static DebriefRun *
@@ -59,26 +57,6 @@ make_run (const char *name,
   debrief_run_add_series (run, train);
   debrief_run_add_series (run, val);
   return run;
-}
-
-/* TOOLCHAIN.md "Rendering a widget to pixels in GTK 4.8". */
-static GdkTexture *
-render (GtkWidget *widget)
-{
-  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
-  return texture;
 }
 
 typedef struct
@@ -143,21 +121,14 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gpointer plot = f->plot;
-  gboolean timed_out = FALSE;
-  guint id;
 
   /* The widget goes away with its window: no reference left behind by its
    * worker threads, signal handlers or the settings bindings. */
   g_object_add_weak_pointer (G_OBJECT (plot), &plot);
   gtk_window_destroy (f->window);
   g_clear_object (&f->runs);
-  id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
-  while (plot != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_null (plot);
-  g_source_remove (id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  debrief_test_wait_until (pointer_is_cleared, &plot);
+  debrief_test_drain ();
 }
 
 static void
@@ -165,7 +136,7 @@ test_plot_pixels (Fixture       *f,
                   gconstpointer  data)
 {
   DebriefPlotRenderer *r = debrief_plot_get_renderer (f->plot);
-  g_autoptr(GdkTexture) texture = render (GTK_WIDGET (f->plot));
+  g_autoptr(GdkTexture) texture = debrief_test_render_widget (GTK_WIDGET (f->plot));
   Pixels p;
   DebriefPlotRect area;
   double top_offset, x, y_spike, y_curve;
@@ -309,13 +280,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
+  if (!debrief_test_init_gtk (&argc, &argv))
+    return 0;
 
   g_test_add ("/plot/pixels", Fixture, NULL, fixture_set_up, test_plot_pixels, fixture_tear_down);
   g_test_add ("/plot/interaction", Fixture, NULL, fixture_set_up, test_plot_interaction, fixture_tear_down);

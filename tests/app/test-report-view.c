@@ -11,10 +11,7 @@
 #include "debrief-core.h"
 #include "debrief-markdown-view.h"
 #include "debrief-report-view.h"
-
-/* Long enough for a sanitizer build, short enough to fail a hung test. The
- * draft is written DRAFT_DELAY_S (3 s) after typing, so this is well above. */
-#define WAIT_TIMEOUT_SECONDS 20
+#include "debrief-test-utils.h"
 
 /* The constructs the generated report uses (FORMATS.md section 7). */
 static const char report_md[] =
@@ -47,35 +44,6 @@ static const char report_md[] =
   "## Notes\n"                                             /* 27 */
   "\n"
   "Mine.\n";
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 /* ------------------------------------------------------------ the render */
 
@@ -281,29 +249,6 @@ typedef struct
 } Folder;
 
 static void
-remove_tree (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
 folder_setup (Folder *f)
 {
   g_autoptr(GError) error = NULL;
@@ -318,7 +263,7 @@ folder_setup (Folder *f)
 static void
 folder_teardown (Folder *f)
 {
-  remove_tree (f->dir);
+  debrief_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->run_dir);
   g_free (f->path);
@@ -382,18 +327,6 @@ square_picture_shown (gpointer data)
   return gdk_paintable_get_intrinsic_width (paintable) == gdk_paintable_get_intrinsic_height (paintable);
 }
 
-static gboolean
-label_in_tree_has (GtkWidget  *widget,
-                   const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (label_in_tree_has (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_markdown_view_widgets (void)
 {
@@ -436,7 +369,7 @@ test_markdown_view_widgets (void)
 
   /* The image beside the report is loaded (off the main thread) and fitted
    * to the pane. */
-  wait_for (picture_shown, view);
+  debrief_test_wait_until (picture_shown, view);
   picture = anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
   paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), <, 1600);
@@ -452,12 +385,13 @@ test_markdown_view_widgets (void)
                                  g_get_real_time () / G_USEC_PER_SEC + 5, G_FILE_QUERY_INFO_NONE, NULL, NULL);
   }
   debrief_markdown_view_set_markdown (view, report_md);
-  wait_for (square_picture_shown, view);
+  debrief_test_wait_until (square_picture_shown, view);
 
   /* Outside the run folder: not shown unless the user chooses. */
   debrief_markdown_view_set_markdown (view, "![x](../secret.png)\n\n![y](/etc/hostname)\n\n![z](https://example.com/a.png)\n");
   g_assert_false (picture_shown (view));
-  g_assert_true (label_in_tree_has (anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_IMAGE), "outside the run folder"));
+  g_assert_nonnull (debrief_test_find_widget (anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_IMAGE),
+                                            debrief_test_is_label_with, "outside the run folder"));
   resolved = debrief_markdown_view_resolve_local (view, "../secret.png", &error);
   g_assert_null (resolved);
   g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT);
@@ -471,7 +405,7 @@ test_markdown_view_widgets (void)
   g_assert_nonnull (resolved);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
+  debrief_test_drain ();
   folder_teardown (&f);
 }
 
@@ -502,8 +436,8 @@ test_markdown_view_scroll_sync (void)
   gtk_window_set_child (GTK_WINDOW (window), scroller);
   gtk_window_present (GTK_WINDOW (window));
   debrief_markdown_view_set_markdown (view, md->str);
-  wait_for (has_allocation, view);
-  drain ();
+  debrief_test_wait_until (has_allocation, view);
+  debrief_test_drain ();
 
   debrief_markdown_view_scroll_to_source_line (view, 2 * 60 - 1);
   vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
@@ -518,7 +452,7 @@ test_markdown_view_scroll_sync (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
+  debrief_test_drain ();
 }
 
 /* ------------------------------------------------------ the report view */
@@ -555,8 +489,8 @@ report_setup (ReportFixture *fx,
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (fx->window), GTK_WIDGET (fx->view));
   gtk_window_present (GTK_WINDOW (fx->window));
   debrief_report_view_set_run (fx->view, fx->run);
-  wait_for (view_idle, fx->view);
-  drain ();
+  debrief_test_wait_until (view_idle, fx->view);
+  debrief_test_drain ();
 }
 
 static void
@@ -567,7 +501,7 @@ report_teardown (ReportFixture *fx,
     debrief_document_discard_draft (debrief_report_view_get_document (fx->view));
   if (fx->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fx->window));
-  drain ();
+  debrief_test_drain ();
   g_clear_object (&fx->run);
   folder_teardown (&fx->folder);
 }
@@ -606,7 +540,7 @@ save_view (DebriefReportView  *view,
   g_autoptr(GAsyncResult) result = NULL;
 
   debrief_report_view_save_async (view, NULL, store_result, &result);
-  wait_for (result_arrived, &result);
+  debrief_test_wait_until (result_arrived, &result);
   return debrief_report_view_save_finish (view, result, error);
 }
 
@@ -647,13 +581,7 @@ test_report_open_edit_save (ReportFixture *fx,
   g_assert_cmpint (notified, ==, 1);
 
   /* The preview follows within the debounce. */
-  {
-    gboolean timed_out = FALSE;
-    guint id = g_timeout_add (600, timed_out_cb, &timed_out);
-    while (!timed_out)
-      g_main_context_iteration (NULL, TRUE);
-    (void) id;
-  }
+  debrief_test_iterate_for (600);
   {
     GtkTextBuffer *preview = gtk_text_view_get_buffer (GTK_TEXT_VIEW (debrief_report_view_get_preview (fx->view)));
     g_autofree char *preview_text = buffer_text (preview);
@@ -688,7 +616,7 @@ test_report_external_change (ReportFixture *fx,
   g_assert_true (g_file_set_contents (fx->folder.path, "# Written elsewhere\n", -1, NULL));
 
   /* Noticed without anyone asking (file monitor). */
-  wait_for (disk_change_seen, fx->view);
+  debrief_test_wait_until (disk_change_seen, fx->view);
   g_assert_nonnull (strstr (debrief_report_view_get_disk_message (fx->view), "unsaved edits"));
 
   /* A save now would overwrite their version: refused, theirs intact. */
@@ -700,7 +628,7 @@ test_report_external_change (ReportFixture *fx,
 
   /* Reload takes theirs; Undo brings mine back. */
   gtk_widget_activate_action (GTK_WIDGET (fx->view), "report.reload", NULL);
-  wait_for (view_idle, fx->view);
+  debrief_test_wait_until (view_idle, fx->view);
   text = debrief_report_view_dup_text (fx->view);
   g_assert_cmpstr (text, ==, "# Written elsewhere\n");
   g_assert_false (debrief_report_view_get_modified (fx->view));
@@ -751,15 +679,15 @@ close_with (ReportFixture *fx,
     {
       AdwMessageDialog *dialog;
 
-      wait_for (dialog_shown, NULL);
+      debrief_test_wait_until (dialog_shown, NULL);
       dialog = find_dialog ();
       g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Report?");
       /* What a click on the button does: respond, then close. */
       adw_message_dialog_response (dialog, response);
       gtk_window_close (GTK_WINDOW (dialog));
-      wait_for (dialog_gone, NULL);
+      debrief_test_wait_until (dialog_gone, NULL);
     }
-  wait_for (result_arrived, &result);
+  debrief_test_wait_until (result_arrived, &result);
   may_close = debrief_report_view_confirm_close_finish (fx->view, result, &error);
   g_assert_no_error (error);
   return may_close;
@@ -815,13 +743,13 @@ test_report_draft_after_crash (ReportFixture *fx,
   GtkWidget *window2;
 
   type_at_end (fx->view, "Typed before the crash.\n");
-  wait_for (draft_exists, document);
+  debrief_test_wait_until (draft_exists, document);
 
   /* "Crash": the window goes away without saving or asking. */
   gtk_window_destroy (GTK_WINDOW (fx->window));
   fx->window = NULL;
   fx->view = NULL;
-  drain ();
+  debrief_test_drain ();
   g_assert_true (g_file_query_exists (draft, NULL));
   on_disk = read_file (fx->folder.path);
   g_assert_cmpstr (on_disk, ==, report_md);
@@ -832,8 +760,8 @@ test_report_draft_after_crash (ReportFixture *fx,
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window2), GTK_WIDGET (second));
   gtk_window_present (GTK_WINDOW (window2));
   debrief_report_view_set_run (second, fx->run);
-  wait_for (view_idle, second);
-  wait_for (draft_offered, second);
+  debrief_test_wait_until (view_idle, second);
+  debrief_test_wait_until (draft_offered, second);
   text = debrief_report_view_dup_text (second);
   g_assert_cmpstr (text, ==, report_md);
   gtk_widget_activate_action (GTK_WIDGET (second), "report.restore-draft", NULL);
@@ -916,9 +844,9 @@ test_report_search (ReportFixture *fx,
   g_assert_nonnull (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY));
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY)), "Notes");
   g_signal_emit_by_name (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY), "search-changed");
-  drain ();
+  debrief_test_drain ();
   g_signal_emit_by_name (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY), "activate");
-  drain ();
+  debrief_test_drain ();
   g_assert_true (gtk_text_buffer_get_selection_bounds (buffer, &start, &end));
   selected = gtk_text_iter_get_text (&start, &end);
   g_assert_cmpstr (selected, ==, "Notes");
@@ -942,7 +870,7 @@ static void
 analysed_setup (ReportFixture *fx,
                 gconstpointer  data)
 {
-  g_autofree char *source = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", "overfit", "metrics.json", NULL);
+  g_autofree char *source = debrief_test_data_path ("runs", "overfit", "metrics.json", NULL);
   g_autofree char *target = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GFile) run_folder = NULL;
@@ -963,8 +891,8 @@ analysed_setup (ReportFixture *fx,
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (fx->window), GTK_WIDGET (fx->view));
   gtk_window_present (GTK_WINDOW (fx->window));
   debrief_report_view_set_run (fx->view, fx->run);
-  wait_for (view_idle, fx->view);
-  drain ();
+  debrief_test_wait_until (view_idle, fx->view);
+  debrief_test_drain ();
 }
 
 static void
@@ -1062,7 +990,8 @@ test_report_regenerate_keeps_notes (ReportFixture *fx,
     GListModel *findings = debrief_analysis_get_findings (debrief_run_get_analysis (fx->run));
     g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, 0);
     g_assert_cmpuint (g_list_model_get_n_items (findings), >, 0);
-    g_assert_true (label_in_tree_has (GTK_WIDGET (fx->view), debrief_finding_get_fix (finding)));
+    g_assert_nonnull (debrief_test_find_widget (GTK_WIDGET (fx->view), debrief_test_is_label_with,
+                                                debrief_finding_get_fix (finding)));
   }
 
   /* The user writes notes (everything from "## Notes" on) and saves. */
@@ -1078,13 +1007,8 @@ test_report_regenerate_keeps_notes (ReportFixture *fx,
   g_clear_pointer (&text, g_free);
   text = debrief_report_view_dup_text (fx->view);
   g_assert_true (g_str_has_suffix (text, my_notes));
-  {
-    /* Give a (wrong) copy time to appear. */
-    gboolean timed_out = FALSE;
-    g_timeout_add (500, timed_out_cb, &timed_out);
-    while (!timed_out)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  /* Give a (wrong) copy time to appear. */
+  debrief_test_iterate_for (500);
   g_assert_cmpuint (count_edited_copies (fx->folder.run_dir), ==, 0);
 
   /* Now a hand edit in the generated part: regenerating replaces it, but
@@ -1096,7 +1020,7 @@ test_report_regenerate_keeps_notes (ReportFixture *fx,
   text = debrief_report_view_dup_text (fx->view);
   g_assert_null (strstr (text, "checked by hand"));
   g_assert_true (g_str_has_suffix (text, my_notes));
-  wait_for (edited_copy_written, fx->folder.run_dir);
+  debrief_test_wait_until (edited_copy_written, fx->folder.run_dir);
   copy = first_edited_copy (fx->folder.run_dir);
   g_assert_nonnull (strstr (copy, "## Findings (checked by hand: agreed)"));
   g_assert_true (g_str_has_suffix (copy, my_notes));
@@ -1123,7 +1047,7 @@ test_report_export (ReportFixture *fx,
   analyse (fx);
   text = debrief_report_view_dup_text (fx->view);
   debrief_report_view_export_async (fx->view, out, NULL, store_result, &result);
-  wait_for (result_arrived, &result);
+  debrief_test_wait_until (result_arrived, &result);
   g_assert_true (debrief_report_view_export_finish (fx->view, result, &error));
   g_assert_no_error (error);
 
@@ -1184,14 +1108,14 @@ test_report_scroll_follows_editor (ReportFixture *fx,
   for (int i = 1; i <= 150; i++)
     g_string_append_printf (md, "Paragraph %d.\n\n", i);
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (debrief_report_view_get_buffer (fx->view)), md->str, -1);
-  wait_for (preview_has, fx->view);
-  drain ();
+  debrief_test_wait_until (preview_has, fx->view);
+  debrief_test_drain ();
 
   /* Scroll the editor so paragraph 100 is at the top. */
   gtk_text_buffer_get_iter_at_line (gtk_text_view_get_buffer (editor), &iter, 2 * 100);
   gtk_text_view_get_line_yrange (editor, &iter, &y, NULL);
   gtk_adjustment_set_value (editor_vadj, y);
-  drain ();
+  debrief_test_drain ();
 
   /* The preview shows the block that line made at its top. */
   g_assert_cmpfloat (gtk_adjustment_get_value (preview_vadj), >, 0);
@@ -1234,7 +1158,7 @@ test_report_runs_selector (void)
 
   /* The first run opened is the one shown; no selector for one run. */
   g_list_store_append (runs, run_a);
-  wait_for (view_idle, view);
+  debrief_test_wait_until (view_idle, view);
   text = debrief_report_view_dup_text (view);
   g_assert_cmpstr (text, ==, "# Report A\n");
   dropdown = GTK_DROP_DOWN (find_widget (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN));
@@ -1245,7 +1169,7 @@ test_report_runs_selector (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
   g_assert_true (debrief_report_view_get_run (view) == run_a);
   gtk_drop_down_set_selected (dropdown, 1);
-  wait_for (view_idle, view);
+  debrief_test_wait_until (view_idle, view);
   g_clear_pointer (&text, g_free);
   text = debrief_report_view_dup_text (view);
   g_assert_cmpstr (text, ==, "# Report B\n");
@@ -1255,7 +1179,7 @@ test_report_runs_selector (void)
     g_autoptr(DebriefRun) run_c = debrief_run_new (folder_a);
     debrief_run_set_name (run_c, "0");
     g_list_store_insert (runs, 0, run_c);
-    wait_for (view_idle, view);
+    debrief_test_wait_until (view_idle, view);
     g_assert_true (debrief_report_view_get_run (view) == run_b);
     g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 2);
     g_list_store_remove (runs, 0);
@@ -1264,13 +1188,13 @@ test_report_runs_selector (void)
 
   /* Its run closed: back to the remaining one. */
   g_list_store_remove (runs, 1);
-  wait_for (view_idle, view);
+  debrief_test_wait_until (view_idle, view);
   g_assert_true (debrief_report_view_get_run (view) == run_a);
 
   g_list_store_remove_all (runs);
   g_assert_null (debrief_report_view_get_run (view));
   gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
+  debrief_test_drain ();
   folder_teardown (&a);
   folder_teardown (&b);
 }
@@ -1286,13 +1210,8 @@ main (int   argc,
   state = g_dir_make_tmp ("debrief-state-XXXXXX", NULL);
   g_setenv ("XDG_STATE_HOME", state, TRUE);
 
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
+  if (!debrief_test_init_gtk (&argc, &argv))
+    return 0;
 
   g_test_add_func ("/markdown/constructs", test_markdown_constructs);
   g_test_add_func ("/markdown/table-parse", test_markdown_table_parse);
@@ -1320,7 +1239,7 @@ main (int   argc,
 
   {
     int status = g_test_run ();
-    remove_tree (state);
+    debrief_test_remove_tree (state);
     return status;
   }
 }

@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "debrief-endpoint-preferences.h"
 #include "debrief-core.h"
 #include "debrief-samples-view.h"
+#include "debrief-test-utils.h"
 
 /* "MODEL says: PROMPT", or for the judge model always "[[A]]". */
 static void
@@ -23,7 +23,6 @@ handler (SoupServer        *server,
          GHashTable        *query,
          gpointer           data)
 {
-  SoupMessageBody *req = soup_server_message_get_request_body (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *body = NULL;
   g_autofree char *text = NULL;
@@ -40,8 +39,7 @@ handler (SoupServer        *server,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, list, strlen (list));
       return;
     }
-  g_assert_true (json_parser_load_from_data (parser, req->data, req->length, NULL));
-  obj = json_node_get_object (json_parser_get_root (parser));
+  obj = debrief_test_request_object (msg, parser);
   model = json_object_get_string_member (obj, "model");
   messages = json_object_get_array_member (obj, "messages");
   if (strcmp (model, "judge") == 0)
@@ -57,15 +55,17 @@ handler (SoupServer        *server,
 }
 
 static gboolean
+view_is_idle (gpointer view)
+{
+  return !debrief_samples_view_is_busy (view);
+}
+
+static void
 wait_until_idle (DebriefSamplesView *view)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
   /* One iteration first: the view may still be starting. */
   g_main_context_iteration (NULL, FALSE);
-  while (debrief_samples_view_is_busy (view) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  return !debrief_samples_view_is_busy (view);
+  debrief_test_wait_until (view_is_idle, view);
 }
 
 static guint
@@ -98,13 +98,9 @@ test_samples_view (void)
   GtkWidget *window;
   GtkWidget *view;
   GtkWidget *prefs;
-  GSList *uris;
 
   soup_server_add_handler (server, NULL, handler, NULL, NULL);
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("http://127.0.0.1:%d/v1", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  url = g_strdup_printf ("http://127.0.0.1:%u/v1", debrief_test_server_listen (server));
 
   g_settings_set_string (settings, "endpoint-profile", "custom");
   g_settings_set_string (settings, "endpoint-url", url);
@@ -124,7 +120,7 @@ test_samples_view (void)
 
   /* Sample: both answers of both prompts stream into their cards and into samples.jsonl. */
   debrief_samples_view_sample (DEBRIEF_SAMPLES_VIEW (view));
-  g_assert_true (wait_until_idle (DEBRIEF_SAMPLES_VIEW (view)));
+  wait_until_idle (DEBRIEF_SAMPLES_VIEW (view));
   answer = debrief_samples_view_get_answer (DEBRIEF_SAMPLES_VIEW (view), 0, DEBRIEF_ROLE_FINE_TUNED);
   g_assert_cmpstr (answer, ==, "tuned says: Explain quantum computing");
   g_clear_pointer (&answer, g_free);
@@ -135,13 +131,13 @@ test_samples_view (void)
 
   /* Re-run one answer: one more line. */
   debrief_samples_view_rerun (DEBRIEF_SAMPLES_VIEW (view), 1, DEBRIEF_ROLE_BASELINE);
-  g_assert_true (wait_until_idle (DEBRIEF_SAMPLES_VIEW (view)));
+  wait_until_idle (DEBRIEF_SAMPLES_VIEW (view));
   g_assert_cmpuint (count_lines (samples_path), ==, 5);
 
   /* Judge: the fake judge always says A; the order is random, so the win rate is anything, but shown. */
   g_assert_null (debrief_samples_view_get_judgement (DEBRIEF_SAMPLES_VIEW (view)));
   debrief_samples_view_judge (DEBRIEF_SAMPLES_VIEW (view));
-  g_assert_true (wait_until_idle (DEBRIEF_SAMPLES_VIEW (view)));
+  wait_until_idle (DEBRIEF_SAMPLES_VIEW (view));
   g_assert_nonnull (debrief_samples_view_get_judgement (DEBRIEF_SAMPLES_VIEW (view)));
   g_assert_true (g_str_has_prefix (debrief_samples_view_get_judgement (DEBRIEF_SAMPLES_VIEW (view)), "Win rate "));
   g_assert_cmpuint (count_lines (judgements_path), ==, 2);
@@ -171,27 +167,19 @@ test_samples_view (void)
   g_assert_finalize_object (prefs);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE));
+  debrief_test_drain ();
   g_assert_null (view);
 
-  g_unlink (samples_path);
-  g_unlink (judgements_path);
-  g_rmdir (dir);
-  soup_server_disconnect (server);
-  while (g_main_context_iteration (NULL, FALSE));
+  debrief_test_remove_tree (dir);
+  debrief_test_server_stop (server);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
+  if (!debrief_test_init_gtk (&argc, &argv))
+    return 0;
   g_test_add_func ("/samples-view/sample-rerun-judge-preferences", test_samples_view);
   return g_test_run ();
 }

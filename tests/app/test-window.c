@@ -11,36 +11,26 @@
 #include "debrief-core.h"
 #include "debrief-report-view.h"
 #include "debrief-window.h"
-
-/* Long enough for a sanitizer build on a loaded 2-core machine, short enough to fail a hung test. */
-#define WAIT_TIMEOUT_SECONDS 150
+#include "debrief-test-utils.h"
 
 static gboolean
-timed_out_cb (gpointer data)
+window_is_idle (gpointer window)
 {
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
+  return !debrief_window_get_busy (window);
 }
 
 static void
 wait_until_idle (DebriefWindow *window)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
-
-  while (debrief_window_get_busy (window) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
+  debrief_test_wait_until (window_is_idle, window);
   /* Let idle handlers (list rows, state) settle. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  debrief_test_drain ();
 }
 
 static GFile *
 test_run (const char *name)
 {
-  return g_file_new_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", name, NULL);
+  return debrief_test_data_file ("runs", name, NULL);
 }
 
 static DebriefWindow *
@@ -199,6 +189,13 @@ find_message_dialog (AdwMessageDialog *not_this)
   return NULL;
 }
 
+static gboolean
+is_report_view (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return DEBRIEF_IS_REPORT_VIEW (widget);
+}
+
 static void
 test_window_close_asks_about_unsaved_report (void)
 {
@@ -214,20 +211,7 @@ test_window_close_asks_about_unsaved_report (void)
   debrief_window_open_files (window, &folder, 1);
   wait_until_idle (window);
 
-  /* Find the report view in the window's widget tree. */
-  for (report_widget = GTK_WIDGET (window); report_widget != NULL; )
-    {
-      GtkWidget *next = gtk_widget_get_first_child (report_widget);
-      if (DEBRIEF_IS_REPORT_VIEW (report_widget))
-        break;
-      while (next == NULL && report_widget != GTK_WIDGET (window))
-        {
-          next = gtk_widget_get_next_sibling (report_widget);
-          if (next == NULL)
-            report_widget = gtk_widget_get_parent (report_widget);
-        }
-      report_widget = next;
-    }
+  report_widget = debrief_test_find_widget (GTK_WIDGET (window), is_report_view, NULL);
   g_assert_nonnull (report_widget);
   report = DEBRIEF_REPORT_VIEW (report_widget);
 
@@ -239,8 +223,7 @@ test_window_close_asks_about_unsaved_report (void)
 
   /* Closing asks instead of closing. */
   gtk_window_close (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  debrief_test_drain ();
   g_assert_nonnull (weak);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   dialog = find_message_dialog (NULL);
@@ -248,20 +231,18 @@ test_window_close_asks_about_unsaved_report (void)
 
   /* Cancel keeps the window and the words. */
   adw_message_dialog_response (dialog, "cancel");
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  debrief_test_drain ();
   g_assert_nonnull (weak);
   g_assert_true (debrief_report_view_get_modified (report));
 
   /* Discard closes it. */
   gtk_window_close (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  debrief_test_drain ();
   dialog = find_message_dialog (dialog);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
   {
-    gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_SECONDS * G_USEC_PER_SEC;
+    gint64 deadline = g_get_monotonic_time () + DEBRIEF_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC;
     while (weak != NULL && gtk_widget_get_visible (GTK_WIDGET (window)) &&
            g_get_monotonic_time () < deadline)
       {
@@ -280,14 +261,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
+  if (!debrief_test_init_gtk (&argc, &argv))
+    return 0;
 
   g_test_add_func ("/window/empty-state", test_window_empty_state);
   g_test_add_func ("/window/open-folder", test_window_open_folder);

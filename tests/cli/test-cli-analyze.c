@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "debrief-test-core-utils.h"
+
 static const char *const run_names[] = {
   "attention_only", "healthy", "lr_too_high", "lr_too_low", "overfit", "undercapacity",
 };
@@ -48,7 +50,7 @@ run_cli (const char *const *args,
 static char *
 data_path (const char *name)
 {
-  return g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", name, NULL);
+  return debrief_test_data_path ("runs", name, NULL);
 }
 
 static JsonNode *
@@ -425,27 +427,6 @@ copy_dir (GFile *from,
 }
 
 static void
-remove_tree (GFile *dir)
-{
-  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                                            G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (e && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_file_delete (child, NULL, NULL);
-    }
-  g_file_delete (dir, NULL, NULL);
-}
-
-static void
 test_analyze_writes_report (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("debrief-cli-write-XXXXXX", NULL);
@@ -459,7 +440,6 @@ test_analyze_writes_report (void)
   g_autofree char *with_notes = NULL, *head = NULL;
   const char *args[] = { "analyze", run_path, NULL };
   const char *notes = "## Notes\n\nMy own words | with a pipe\n\n- and a list\n";
-  g_autoptr(GFile) tmp_dir = g_file_new_for_path (tmp);
 
   copy_dir (src, run);
   g_assert_cmpint (run_cli (args, NULL, NULL), ==, 0);
@@ -476,7 +456,7 @@ test_analyze_writes_report (void)
   g_assert_true (g_str_has_suffix (again, notes));
   g_assert_true (g_file_test (backup_path, G_FILE_TEST_IS_REGULAR));
 
-  remove_tree (tmp_dir);
+  debrief_test_remove_tree (tmp);
 }
 
 int

@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-core.h"
+#include "debrief-test-core-utils.h"
 
 /* Size of the generated single-line files: larger than any read buffer or
  * page, as the brief for bad inputs asks (10 MB). */
@@ -353,30 +354,7 @@ main (int   argc,
   g_test_add_data_func ("/bad-corpus/all-listed", listed, test_all_listed);
 
   status = g_test_run ();
-  {
-    g_autoptr(GFile) root = g_file_new_for_path (tmp_root);
-    g_autoptr(GFileEnumerator) children = g_file_enumerate_children (root, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                     G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                                     NULL, NULL);
-    GFileInfo *info;
-
-    /* The generated folders hold one file each. */
-    while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFileInfo) owned = info;
-        g_autofree char *sub = g_build_filename (tmp_root, g_file_info_get_name (owned), NULL);
-        g_autoptr(GDir) dir = g_dir_open (sub, 0, NULL);
-        const char *name;
-
-        while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-          {
-            g_autofree char *file = g_build_filename (sub, name, NULL);
-            g_unlink (file);
-          }
-        g_rmdir (sub);
-      }
-    g_rmdir (tmp_root);
-  }
+  debrief_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return status;
 }

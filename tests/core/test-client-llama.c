@@ -15,6 +15,7 @@
 #include <libsoup/soup.h>
 
 #include "debrief-core.h"
+#include "debrief-test-core-utils.h"
 
 #define API_KEY "sk-debrief-integration"
 #define ALIAS   "tiny"
@@ -366,7 +367,7 @@ test_cli (void)
   /* Without --model / --baseline-model, a Tinker run's best sampler_path and its base model. */
   {
     g_autofree char *tinker = g_build_filename (work_dir, "tinker-run", NULL);
-    g_autofree char *data = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", "attention_only", NULL);
+    g_autofree char *data = debrief_test_data_path ("runs", "attention_only", NULL);
     g_autofree char *tinker_samples = g_build_filename (tinker, DEBRIEF_SAMPLES_FILE, NULL);
     g_autoptr(GPtrArray) tsamples = NULL;
     const char *files[] = { "checkpoints.jsonl", "config.json", "metrics.jsonl" };
@@ -409,24 +410,6 @@ test_cli (void)
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -458,7 +441,7 @@ main (int   argc,
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
   g_clear_object (&server);
-  remove_tree (work_dir);
+  debrief_test_remove_tree (work_dir);
   g_free (work_dir);
   g_free (base_url);
   return status;

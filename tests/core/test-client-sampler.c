@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "debrief-core.h"
+#include "debrief-test-core-utils.h"
 
 static char *
 tmp_file (const char *name,
@@ -264,15 +265,13 @@ sampler_handler (SoupServer        *server,
                  GHashTable        *query,
                  gpointer           data)
 {
-  SoupMessageBody *req = soup_server_message_get_request_body (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *obj;
   const char *model;
   const char *prompt;
   Stream *s;
 
-  g_assert_true (json_parser_load_from_data (parser, req->data, req->length, NULL));
-  obj = json_node_get_object (json_parser_get_root (parser));
+  obj = debrief_test_request_object (msg, parser);
   model = json_object_get_string_member (obj, "model");
   prompt = json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (obj, "messages"), 0), "content");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (obj, "temperature"), 0.7, 1e-9);
@@ -315,23 +314,16 @@ typedef struct
 static void
 fixture_set_up (Fixture *fx, gconstpointer data)
 {
-  GSList *uris;
-
   fx->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fx->server, NULL, sampler_handler, NULL, NULL);
-  g_assert_true (soup_server_listen_local (fx->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
-  uris = soup_server_get_uris (fx->server);
-  fx->base = g_strdup_printf ("http://127.0.0.1:%d/v1", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fx->base = g_strdup_printf ("http://127.0.0.1:%u/v1", debrief_test_server_listen (fx->server));
   fx->path = tmp_file (DEBRIEF_SAMPLES_FILE, NULL);
 }
 
 static void
 fixture_tear_down (Fixture *fx, gconstpointer data)
 {
-  while (g_main_context_iteration (NULL, FALSE));
-  soup_server_disconnect (fx->server);
-  while (g_main_context_iteration (NULL, FALSE));
+  debrief_test_server_stop (fx->server);
   g_clear_object (&fx->server);
   remove_tmp (fx->path);
   g_free (fx->path);

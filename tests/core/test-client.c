@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "debrief-core.h"
+#include "debrief-test-core-utils.h"
 
 #define API_KEY "sk-test-0123456789-secret"
 
@@ -242,12 +243,9 @@ handler (SoupServer        *server,
 
   if (strcmp (name, "ok") == 0 || strcmp (name, "busy") == 0)
     {
-      SoupMessageBody *req = soup_server_message_get_request_body (msg);
       g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *obj;
+      JsonObject *obj = debrief_test_request_object (msg, parser);
 
-      g_assert_true (json_parser_load_from_data (parser, req->data, req->length, NULL));
-      obj = json_node_get_object (json_parser_get_root (parser));
       g_assert_true (json_object_get_boolean_member (obj, "stream"));
       g_assert_cmpfloat_with_epsilon (json_object_get_double_member (obj, "temperature"), 0.7, 1e-9);
       s = stream_start (fx, msg, strcmp (name, "busy") == 0 ? 100 : 5);
@@ -366,21 +364,12 @@ static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
   fx->server = soup_server_new (NULL, NULL);
   fx->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fx->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) stream_free);
   fx->paused = g_ptr_array_new_with_free_func (g_object_unref);
   soup_server_add_handler (fx->server, NULL, handler, fx, NULL);
-  g_assert_true (soup_server_listen_local (fx->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fx->server);
-  fx->base = g_uri_to_string (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  if (g_str_has_suffix (fx->base, "/"))
-    fx->base[strlen (fx->base) - 1] = '\0';
+  fx->base = g_strdup_printf ("http://127.0.0.1:%u", debrief_test_server_listen (fx->server));
 }
 
 static void
@@ -394,9 +383,7 @@ fixture_tear_down (Fixture       *fx,
       soup_server_message_set_status (msg, 503, NULL);
       soup_server_message_unpause (msg);
     }
-  while (g_main_context_iteration (NULL, FALSE));
-  soup_server_disconnect (fx->server);
-  while (g_main_context_iteration (NULL, FALSE));
+  debrief_test_server_stop (fx->server);
   g_clear_object (&fx->server);
   g_ptr_array_unref (fx->paused);
   g_ptr_array_unref (fx->streams);

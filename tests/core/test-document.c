@@ -12,10 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-core.h"
-
-/* How long a test waits for the file monitor before failing: inotify
- * delivers in milliseconds; this only bounds a broken run. */
-#define MONITOR_TIMEOUT_S 10
+#include "debrief-test-core-utils.h"
 
 typedef struct
 {
@@ -37,33 +34,10 @@ fixture_setup (Fixture       *fx,
 }
 
 static void
-remove_tree (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
-  remove_tree (fx->dir);
+  debrief_test_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->path);
   g_clear_object (&fx->file);
@@ -275,12 +249,9 @@ on_changed_on_disk (GObject    *object,
 }
 
 static gboolean
-set_flag (gpointer user_data)
+is_true (gpointer flag)
 {
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
+  return *(gboolean *) flag;
 }
 
 static void
@@ -291,8 +262,6 @@ test_monitor_sees_outside_write (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   gboolean seen = FALSE;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
 
   write_text (fx->path, "# Report\n");
   text = load (doc, &error);
@@ -302,20 +271,12 @@ test_monitor_sees_outside_write (Fixture       *fx,
   /* Our own save, then a while of main loop: no alarm. */
   g_assert_true (save (doc, "# Report\n\nedited here\n", 0, &error));
   g_assert_no_error (error);
-  timeout_id = g_timeout_add (600, set_flag, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
+  debrief_test_iterate_for (600);
   g_assert_false (seen);
 
   /* Someone else's write: noticed without anyone asking. */
-  timed_out = FALSE;
   write_text (fx->path, "# Report\n\nedited elsewhere\n");
-  timeout_id = g_timeout_add_seconds (MONITOR_TIMEOUT_S, set_flag, &timed_out);
-  while (!seen && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (seen);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
+  debrief_test_wait_until (is_true, &seen);
 }
 
 /* The backup cannot be made (NAME~ is a non-empty folder — root can unlink

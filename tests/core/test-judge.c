@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "debrief-core.h"
+#include "debrief-test-core-utils.h"
 
 #define A DEBRIEF_JUDGE_ANSWER_A
 #define B DEBRIEF_JUDGE_ANSWER_B
@@ -205,7 +206,6 @@ judge_handler (SoupServer        *server,
                GHashTable        *query,
                gpointer           data)
 {
-  SoupMessageBody *req = soup_server_message_get_request_body (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *messages;
   const char *user;
@@ -214,8 +214,7 @@ judge_handler (SoupServer        *server,
   g_autofree char *body = NULL;
   g_autofree char *chunk = NULL;
 
-  g_assert_true (json_parser_load_from_data (parser, req->data, req->length, NULL));
-  messages = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "messages");
+  messages = json_object_get_array_member (debrief_test_request_object (msg, parser), "messages");
   g_assert_cmpuint (json_array_get_length (messages), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0), "role"), ==, "system");
   user = json_object_get_string_member (json_array_get_object_element (messages, 1), "content");
@@ -349,7 +348,6 @@ test_judge_run (void)
   g_autofree char *base = NULL;
   g_autofree char *dir = g_dir_make_tmp ("debrief-judge-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, DEBRIEF_JUDGEMENTS_FILE, NULL);
-  GSList *uris;
   RunResult r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
   g_autofree char *o1 = NULL;
   g_autofree char *o2 = NULL;
@@ -358,10 +356,7 @@ test_judge_run (void)
   g_autofree char *model = NULL;
 
   soup_server_add_handler (server, NULL, judge_handler, NULL, NULL);
-  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  uris = soup_server_get_uris (server);
-  base = g_strdup_printf ("http://127.0.0.1:%d/v1", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  base = g_strdup_printf ("http://127.0.0.1:%u/v1", debrief_test_server_listen (server));
 
   /* 8 prompts: the fine-tuned answer is better on p0–p4, worse on p5,
    * tied on p6, and the judge rambles on p7. */
@@ -426,10 +421,8 @@ test_judge_run (void)
   debrief_judge_summary_free (r1.summary);
   debrief_judge_summary_free (r2.summary);
   debrief_judge_summary_free (r3.summary);
-  g_unlink (path);
-  g_rmdir (dir);
-  soup_server_disconnect (server);
-  while (g_main_context_iteration (NULL, FALSE));
+  debrief_test_remove_tree (dir);
+  debrief_test_server_stop (server);
 }
 
 static void

@@ -9,24 +9,18 @@
 #include "debrief-core.h"
 #include "debrief-reader-jsonl-private.h"
 #include "debrief-reader-seed-private.h"
+#include "debrief-test-core-utils.h"
 
 static char *
 data_path (const char *sub)
 {
-  return g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), sub, NULL);
+  return debrief_test_data_path (sub, NULL);
 }
 
 static DebriefRun *
 load (const char *sub)
 {
-  g_autofree char *path = data_path (sub);
-  g_autoptr(GFile) folder = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  DebriefRun *run = debrief_run_load (folder, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (run);
-  return run;
+  return debrief_test_load_run (sub, NULL);
 }
 
 /* The load fails; returns the message. */

@@ -8,18 +8,12 @@
 
 #include "debrief-core.h"
 #include "debrief-json-private.h"
+#include "debrief-test-core-utils.h"
 
 static DebriefRun *
 load_run (const char *name)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", name, NULL);
-  g_autoptr(GFile) folder = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  DebriefRun *run = debrief_run_load (folder, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (run);
-  return run;
+  return debrief_test_load_run ("runs", name, NULL);
 }
 
 typedef struct
@@ -155,7 +149,7 @@ test_tinker_checkpoints (void)
 static void
 test_discover_parent (void)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "runs", NULL);
+  g_autofree char *path = debrief_test_data_path ("runs", NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) runs = debrief_discover_runs (folder, NULL, &error);

@@ -3,13 +3,9 @@
  */
 #pragma once
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include "debrief-core.h"
 #include "debrief-reader-private.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+#include "fuzz-target.h"
 
 /* A run to read into; its folder is never touched by the memory entry points. */
 static inline DebriefRun *

@@ -12,7 +12,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "fuzz-common.h"
+#include "fuzz-target.h"
 
 /* Inputs larger than this are truncated: the corpus is about shapes, not sizes. */
 #define FUZZ_MAX_INPUT (16 * 1024 * 1024)
@@ -62,6 +62,12 @@ main (int   argc,
     if (strcmp (argv[i], "--tap") != 0)
       collect (argv[i], files);
   g_ptr_array_sort (files, compare_strings);
+  /* A wrong path in meson.build must not pass as an empty corpus. */
+  if (files->len == 0)
+    {
+      printf ("Bail out! no corpus inputs\n");
+      return 1;
+    }
 
   /* The empty input too. */
   LLVMFuzzerTestOneInput ((const uint8_t *) "", 0);

@@ -4,18 +4,18 @@
  * Oracle: feeding the input at once and in pieces (sizes drawn from the input)
  * gives the same events and the same completeness; nothing crashes or leaks.
  *
- * libFuzzer:  clang -g -O1 -fsanitize=fuzzer,address,undefined -DDEBRIEF_LIBFUZZER \
+ * libFuzzer:  clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *               -I build -I src/core tests/fuzz/fuzz-sse.c src/core/debrief-sse.c src/core/debrief-error.c \
  *               $(pkg-config --cflags --libs glib-2.0) -o fuzz-sse
  *             ./fuzz-sse tests/fuzz/corpus/sse
- * Corpus replay (meson suite fuzz-corpus): fuzz-sse-corpus FILE|DIR...
+ * Corpus replay (meson suite fuzz-corpus): fuzz-sse-corpus FILE|DIR... (with fuzz-main.c)
  */
 #include "config.h"
 
-#include <stdint.h>
 #include <string.h>
 
 #include "debrief-sse-private.h"
+#include "fuzz-target.h"
 
 /* Small enough that the fuzzer reaches the size cap. */
 #define FUZZ_MAX_EVENT 4096
@@ -66,8 +66,6 @@ run (const uint8_t *data,
   return g_string_free (out, FALSE);
 }
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -84,44 +82,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   return 0;
 }
-
-#ifndef DEBRIEF_LIBFUZZER
-static guint n_inputs;
-
-static void
-replay (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize len;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          replay (child);
-        }
-      return;
-    }
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    g_error ("cannot read %s", path);
-  LLVMFuzzerTestOneInput ((const uint8_t *) contents, len);
-  n_inputs++;
-}
-
-int
-main (int   argc,
-      char *argv[])
-{
-  for (int i = 1; i < argc; i++)
-    replay (argv[i]);
-  if (n_inputs == 0)
-    g_error ("no corpus inputs");
-  g_print ("1..1\nok 1 - %u inputs\n", n_inputs);
-  return 0;
-}
-#endif

@@ -1,0 +1,101 @@
+/* debrief-test-utils.c: helpers the GTK tests share
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "debrief-test-utils.h"
+
+/* g_test_init, then GTK and libadwaita. Without a display it prints the TAP
+ * plan that makes meson report SKIP (not a pass) and returns FALSE: main then
+ * returns 0. */
+gboolean
+debrief_test_init_gtk (int    *argc,
+                       char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return FALSE;
+    }
+  adw_init ();
+  return TRUE;
+}
+
+/* The first widget at or below ROOT (depth first) for which PREDICATE holds. */
+GtkWidget *
+debrief_test_find_widget (GtkWidget              *root,
+                          DebriefWidgetPredicate  predicate,
+                          gconstpointer           data)
+{
+  if (predicate (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = debrief_test_find_widget (child, predicate, data);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+debrief_test_is_named (GtkWidget     *widget,
+                       gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+gboolean
+debrief_test_is_row_titled (GtkWidget     *widget,
+                            gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* The widget gtk_widget_set_name() called NAME. */
+GtkWidget *
+debrief_test_find_named (GtkWidget  *root,
+                         const char *name)
+{
+  return debrief_test_find_widget (root, debrief_test_is_named, name);
+}
+
+/* The AdwPreferencesRow titled TITLE. */
+GtkWidget *
+debrief_test_find_row (GtkWidget  *root,
+                       const char *title)
+{
+  return debrief_test_find_widget (root, debrief_test_is_row_titled, title);
+}
+
+/* A label whose text contains TEXT. */
+gboolean
+debrief_test_is_label_with (GtkWidget     *widget,
+                            gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* The widget's pixels as they are on screen now (TOOLCHAIN.md "Rendering a
+ * widget to pixels in GTK 4.8"): it must be mapped in a window. */
+GdkTexture *
+debrief_test_render_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  GdkTexture *texture;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  return texture;
+}
