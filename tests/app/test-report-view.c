@@ -471,6 +471,20 @@ view_idle (gpointer data)
   return !debrief_report_view_get_busy (data);
 }
 
+/* A report view on FX->run in a window, with the run's report open. */
+static void
+show_view (ReportFixture *fx)
+{
+  fx->window = GTK_WIDGET (adw_application_window_new (NULL));
+  fx->view = DEBRIEF_REPORT_VIEW (debrief_report_view_new ());
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1200, 700);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (fx->window), GTK_WIDGET (fx->view));
+  gtk_window_present (GTK_WINDOW (fx->window));
+  debrief_report_view_set_run (fx->view, fx->run);
+  debrief_test_wait_until (view_idle, fx->view);
+  debrief_test_drain ();
+}
+
 static void
 report_setup (ReportFixture *fx,
               gconstpointer  data)
@@ -483,14 +497,7 @@ report_setup (ReportFixture *fx,
     g_assert_true (g_file_set_contents (fx->folder.path, initial, -1, NULL));
   run_folder = g_file_new_for_path (fx->folder.run_dir);
   fx->run = debrief_run_new (run_folder);
-  fx->window = GTK_WIDGET (adw_application_window_new (NULL));
-  fx->view = DEBRIEF_REPORT_VIEW (debrief_report_view_new ());
-  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1200, 700);
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (fx->window), GTK_WIDGET (fx->view));
-  gtk_window_present (GTK_WINDOW (fx->window));
-  debrief_report_view_set_run (fx->view, fx->run);
-  debrief_test_wait_until (view_idle, fx->view);
-  debrief_test_drain ();
+  show_view (fx);
 }
 
 static void
@@ -885,14 +892,7 @@ analysed_setup (ReportFixture *fx,
   fx->run = debrief_run_load (run_folder, NULL, &error);
   g_assert_no_error (error);
 
-  fx->window = GTK_WIDGET (adw_application_window_new (NULL));
-  fx->view = DEBRIEF_REPORT_VIEW (debrief_report_view_new ());
-  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1200, 700);
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (fx->window), GTK_WIDGET (fx->view));
-  gtk_window_present (GTK_WINDOW (fx->window));
-  debrief_report_view_set_run (fx->view, fx->run);
-  debrief_test_wait_until (view_idle, fx->view);
-  debrief_test_drain ();
+  show_view (fx);
 }
 
 static void
