@@ -7,7 +7,7 @@
 DEBRIEF_PACKAGES=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libjson-glib-dev libsoup-3.0-dev
-  libgtksourceview-5-dev libcmark-dev libsecret-1-dev libcairo2-dev
+  libgtksourceview-5-dev libcmark-dev libsecret-1-dev libcairo2-dev libsqlite3-dev
   desktop-file-utils appstream xvfb xauth librsvg2-common adwaita-icon-theme
 )
 

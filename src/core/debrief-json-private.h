@@ -115,6 +115,12 @@ struct _DebriefJsonNode
 };
 
 void             debrief_json_node_free          (DebriefJsonNode   *node);
+/* An empty node (objects and arrays get their arrays). */
+DebriefJsonNode *debrief_json_node_new           (DebriefJsonType    type);
+/* Appends @key (made valid UTF-8) and @value (taken) to @object. */
+void             debrief_json_node_add_member    (DebriefJsonNode   *object,
+                                                  const char        *key,
+                                                  DebriefJsonNode   *value);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefJsonNode, debrief_json_node_free)
 
 /* Reads the next value as a tree. */

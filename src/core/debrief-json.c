@@ -780,6 +780,29 @@ debrief_json_node_free (DebriefJsonNode *node)
 }
 
 DebriefJsonNode *
+debrief_json_node_new (DebriefJsonType type)
+{
+  DebriefJsonNode *node = g_new0 (DebriefJsonNode, 1);
+
+  node->type = type;
+  if (type == DEBRIEF_JSON_OBJECT)
+    node->keys = g_ptr_array_new_with_free_func (g_free);
+  if (type == DEBRIEF_JSON_OBJECT || type == DEBRIEF_JSON_ARRAY)
+    node->values = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_json_node_free);
+  return node;
+}
+
+void
+debrief_json_node_add_member (DebriefJsonNode *object,
+                              const char      *key,
+                              DebriefJsonNode *value)
+{
+  g_return_if_fail (object->type == DEBRIEF_JSON_OBJECT);
+  g_ptr_array_add (object->keys, g_utf8_make_valid (key, -1));
+  g_ptr_array_add (object->values, value);
+}
+
+DebriefJsonNode *
 debrief_json_reader_read_node (DebriefJsonReader *reader)
 {
   g_autoptr(DebriefJsonNode) node = g_new0 (DebriefJsonNode, 1);

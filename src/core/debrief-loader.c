@@ -29,6 +29,7 @@
 #include "debrief-reader-seed-private.h"
 #include "debrief-reader-tensorboard-private.h"
 #include "debrief-reader-tinker-private.h"
+#include "debrief-reader-wandb-private.h"
 
 /* How much of a file detection reads. */
 #define PEEK_SIZE (64 * 1024)
@@ -45,6 +46,7 @@ typedef enum
   CANDIDATE_TENSORBOARD,
   CANDIDATE_GENERIC_JSONL,
   CANDIDATE_GENERIC_CSV,
+  CANDIDATE_WANDB,
 } CandidateKind;
 
 typedef struct
@@ -71,6 +73,7 @@ candidate_format (CandidateKind kind)
     case CANDIDATE_SEED: return "seed";
     case CANDIDATE_LIGHTNING_CSV: return "lightning_csv";
     case CANDIDATE_TENSORBOARD: return "tensorboard";
+    case CANDIDATE_WANDB: return "wandb";
     case CANDIDATE_GENERIC_JSONL:
     case CANDIDATE_GENERIC_CSV:
     default:
@@ -217,6 +220,12 @@ find_candidates (DebriefLoadJob *job)
   if (debrief_reader_tensorboard_folder_has_events (job))
     add_candidate (candidates, CANDIDATE_TENSORBOARD, NULL);
 
+  {
+    g_autofree char *wandb = debrief_reader_wandb_find_log (job);
+    if (wandb != NULL)
+      add_candidate (candidates, CANDIDATE_WANDB, wandb);
+  }
+
   /* A log under its well-known name that is a folder, a dangling link or a
    * link leading elsewhere: reading it gives an error that names it, instead
    * of "no training log found". */
@@ -260,6 +269,8 @@ load_candidate (DebriefLoadJob  *job,
     return debrief_reader_tinker_load (job, run, candidate->rel, error);
   if (candidate->kind == CANDIDATE_TENSORBOARD)
     return debrief_reader_tensorboard_load (job, run, error);
+  if (candidate->kind == CANDIDATE_WANDB)
+    return debrief_reader_wandb_load (job, run, candidate->rel, error);
 
   mapped = debrief_load_job_map (job, run, candidate->rel, &path, &ctx, error);
   if (mapped == NULL)
@@ -288,6 +299,7 @@ load_candidate (DebriefLoadJob  *job,
     case CANDIDATE_HF:
     case CANDIDATE_TINKER:
     case CANDIDATE_TENSORBOARD:
+    case CANDIDATE_WANDB:
     default:
       g_assert_not_reached ();
     }
@@ -488,8 +500,8 @@ load_folder (DebriefLoadJob  *job,
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
                    _("%s: no training log found (expected metrics.json, metrics.jsonl, trainer_state.json, "
-                     "trainer_log.jsonl, metrics.csv, events.out.tfevents.*, or a JSON-lines/CSV log "
-                     "with a step and a loss)"), job->folder_path);
+                     "trainer_log.jsonl, metrics.csv, events.out.tfevents.*, a W&B run-*.wandb, "
+                     "or a JSON-lines/CSV log with a step and a loss)"), job->folder_path);
       return NULL;
     }
 

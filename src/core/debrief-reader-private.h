@@ -109,9 +109,25 @@ gboolean debrief_load_job_warn_unusable (DebriefLoadJob    *job,
 DebriefJsonNode *debrief_load_job_read_json (DebriefLoadJob *job,
                                              DebriefRun     *run,
                                              const char     *rel);
+/* As debrief_load_job_read_json, for the YAML subset of debrief-yaml.h. */
+DebriefJsonNode *debrief_load_job_read_yaml (DebriefLoadJob *job,
+                                             DebriefRun     *run,
+                                             const char     *rel);
 /* TRUE when @path (resolving symbolic links) lies inside the folder. */
 gboolean debrief_load_job_path_inside  (DebriefLoadJob     *job,
                                         const char         *path);
+
+/* ---- how a run ended ---- */
+
+/* When the text ends with a Python traceback (the run crashed): its exception
+ * line ("torch.OutOfMemoryError: CUDA out of memory. ..."), at most 300 bytes,
+ * valid UTF-8, and its byte offset in @text; NULL when it does not. */
+char    *debrief_find_crash_line       (const char         *text,
+                                        gsize               length,
+                                        gsize              *out_offset);
+/* 1 + the number of newlines in @text: the line number at its end. */
+guint    debrief_count_lines           (const char         *text,
+                                        gsize               length);
 
 /* ---- collecting series keyed by name, one record (line, log entry, event) at a time ---- */
 

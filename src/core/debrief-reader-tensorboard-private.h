@@ -7,14 +7,10 @@
  */
 #pragma once
 
+#include "debrief-protobuf-private.h"
 #include "debrief-reader-private.h"
 
 G_BEGIN_DECLS
-
-/* CRC-32C (Castagnoli), and TensorFlow's masking of it. */
-guint32  debrief_crc32c                        (const guint8       *data,
-                                                gsize               length);
-guint32  debrief_tfrecord_mask_crc             (guint32             crc);
 
 /* Reads the scalar events of one file into @set; @tag_prefix ("eval/" for a
  * file in a validation subfolder) is put before each tag. A bad checksum on a

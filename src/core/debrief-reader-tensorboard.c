@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-error.h"
+#include "debrief-protobuf-private.h"
 #include "debrief-reader-tensorboard-private.h"
 
 /* Event files are searched this many folder levels down. */
@@ -30,155 +31,10 @@ enum
   DT_HALF = 19,
 };
 
-static guint32 crc_table[256];
-
-static gpointer
-init_crc_table (gpointer data)
-{
-  for (guint32 i = 0; i < 256; i++)
-    {
-      guint32 c = i;
-      for (int k = 0; k < 8; k++)
-        c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
-      crc_table[i] = c;
-    }
-  return NULL;
-}
-
-guint32
-debrief_crc32c (const guint8 *data,
-                gsize         length)
-{
-  static GOnce once = G_ONCE_INIT;
-  guint32 crc = 0xffffffffu;
-
-  g_once (&once, init_crc_table, NULL);
-  for (gsize i = 0; i < length; i++)
-    crc = crc_table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
-  return crc ^ 0xffffffffu;
-}
-
-guint32
-debrief_tfrecord_mask_crc (guint32 crc)
-{
-  return ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
-}
-
-static guint32
-read_le32 (const guint8 *p)
-{
-  return (guint32) p[0] | ((guint32) p[1] << 8) | ((guint32) p[2] << 16) | ((guint32) p[3] << 24);
-}
-
-static guint64
-read_le64 (const guint8 *p)
-{
-  return (guint64) read_le32 (p) | ((guint64) read_le32 (p + 4) << 32);
-}
-
-/* ---- protocol buffers, just enough ---- */
-
-typedef struct
-{
-  const guint8 *p;
-  const guint8 *end;
-  gboolean bad;
-} Pb;
-
-static guint64
-pb_varint (Pb *pb)
-{
-  guint64 v = 0;
-
-  for (int shift = 0; shift < 64; shift += 7)
-    {
-      guint8 b;
-      if (pb->p >= pb->end)
-        {
-          pb->bad = TRUE;
-          return 0;
-        }
-      b = *pb->p++;
-      v |= (guint64) (b & 0x7f) << shift;
-      if (!(b & 0x80))
-        return v;
-    }
-  pb->bad = TRUE;
-  return 0;
-}
-
-/* Reads a field header; FALSE at the end or when malformed. */
-static gboolean
-pb_field (Pb    *pb,
-          guint *field,
-          guint *wire)
-{
-  guint64 key;
-
-  if (pb->bad || pb->p >= pb->end)
-    return FALSE;
-  key = pb_varint (pb);
-  if (pb->bad)
-    return FALSE;
-  *field = (guint) (key >> 3);
-  *wire = (guint) (key & 7);
-  return TRUE;
-}
-
-/* A length-delimited payload as a sub-reader. */
-static Pb
-pb_bytes (Pb *pb)
-{
-  Pb sub = { NULL, NULL, TRUE };
-  guint64 n = pb_varint (pb);
-
-  if (pb->bad || n > (guint64) (pb->end - pb->p))
-    {
-      pb->bad = TRUE;
-      return sub;
-    }
-  sub.p = pb->p;
-  sub.end = pb->p + n;
-  sub.bad = FALSE;
-  pb->p += n;
-  return sub;
-}
-
-static void
-pb_skip (Pb   *pb,
-         guint wire)
-{
-  switch (wire)
-    {
-    case 0:
-      pb_varint (pb);
-      break;
-    case 1:
-      if (pb->end - pb->p < 8)
-        pb->bad = TRUE;
-      else
-        pb->p += 8;
-      break;
-    case 2:
-      pb_bytes (pb);
-      break;
-    case 5:
-      if (pb->end - pb->p < 4)
-        pb->bad = TRUE;
-      else
-        pb->p += 4;
-      break;
-    default:
-      /* Groups (3, 4) are not used by event files. */
-      pb->bad = TRUE;
-      break;
-    }
-}
-
 static float
 le_float (const guint8 *p)
 {
-  guint32 bits = read_le32 (p);
+  guint32 bits = debrief_read_le32 (p);
   float f;
   memcpy (&f, &bits, sizeof f);
   return f;
@@ -187,7 +43,7 @@ le_float (const guint8 *p)
 static double
 le_double (const guint8 *p)
 {
-  guint64 bits = read_le64 (p);
+  guint64 bits = debrief_read_le64 (p);
   double d;
   memcpy (&d, &bits, sizeof d);
   return d;
@@ -218,7 +74,7 @@ bfloat16_to_double (guint16 b)
 
 /* A TensorProto holding exactly one number. */
 static gboolean
-tensor_scalar (Pb      tensor,
+tensor_scalar (DebriefPb      tensor,
                double *value)
 {
   guint field, wire;
@@ -228,13 +84,13 @@ tensor_scalar (Pb      tensor,
   guint n_values = 0;
   double v = NAN;
 
-  while (pb_field (&tensor, &field, &wire))
+  while (debrief_pb_field (&tensor, &field, &wire))
     {
       if (field == 1 && wire == 0)
-        dtype = pb_varint (&tensor);
+        dtype = debrief_pb_varint (&tensor);
       else if (field == 4 && wire == 2)
         {
-          Pb bytes = pb_bytes (&tensor);
+          DebriefPb bytes = debrief_pb_bytes (&tensor);
           content = bytes.p;
           content_length = bytes.end - bytes.p;
         }
@@ -246,7 +102,7 @@ tensor_scalar (Pb      tensor,
         }
       else if (field == 5 && wire == 2)
         {
-          Pb packed = pb_bytes (&tensor);
+          DebriefPb packed = debrief_pb_bytes (&tensor);
           gsize n = packed.bad ? 0 : (gsize) (packed.end - packed.p);
           if (n >= 4)
             v = le_float (packed.p);
@@ -260,14 +116,14 @@ tensor_scalar (Pb      tensor,
         }
       else if (field == 6 && wire == 2)
         {
-          Pb packed = pb_bytes (&tensor);
+          DebriefPb packed = debrief_pb_bytes (&tensor);
           gsize n = packed.bad ? 0 : (gsize) (packed.end - packed.p);
           if (n >= 8)
             v = le_double (packed.p);
           n_values += n / 8;
         }
       else
-        pb_skip (&tensor, wire);
+        debrief_pb_skip (&tensor, wire);
     }
   if (tensor.bad)
     return FALSE;
@@ -298,12 +154,12 @@ tensor_scalar (Pb      tensor,
         case DT_INT32:
           if (content_length != 4)
             return FALSE;
-          *value = (gint32) read_le32 (content);
+          *value = (gint32) debrief_read_le32 (content);
           return TRUE;
         case DT_INT64:
           if (content_length != 8)
             return FALSE;
-          *value = (double) (gint64) read_le64 (content);
+          *value = (double) (gint64) debrief_read_le64 (content);
           return TRUE;
         default:
           return FALSE;
@@ -319,7 +175,7 @@ tensor_scalar (Pb      tensor,
 
 /* One Summary.Value: its tag and scalar, if it has one. */
 static gboolean
-summary_value (Pb           value,
+summary_value (DebriefPb           value,
                const char **tag,
                gsize       *tag_length,
                double      *scalar)
@@ -328,11 +184,11 @@ summary_value (Pb           value,
   gboolean have_value = FALSE;
 
   *tag = NULL;
-  while (pb_field (&value, &field, &wire))
+  while (debrief_pb_field (&value, &field, &wire))
     {
       if (field == 1 && wire == 2)
         {
-          Pb s = pb_bytes (&value);
+          DebriefPb s = debrief_pb_bytes (&value);
           if (!s.bad)
             {
               *tag = (const char *) s.p;
@@ -347,12 +203,12 @@ summary_value (Pb           value,
         }
       else if (field == 8 && wire == 2)
         {
-          Pb tensor = pb_bytes (&value);
+          DebriefPb tensor = debrief_pb_bytes (&value);
           if (!tensor.bad && tensor_scalar (tensor, scalar))
             have_value = TRUE;
         }
       else
-        pb_skip (&value, wire);
+        debrief_pb_skip (&value, wire);
     }
   return !value.bad && have_value && *tag != NULL && *tag_length > 0;
 }
@@ -366,25 +222,25 @@ parse_event (DebriefSeriesSet *set,
              GString          *scratch,
              guint             record)
 {
-  Pb event = { data, data + length, FALSE };
+  DebriefPb event = { data, data + length, FALSE };
   guint field, wire;
   gint64 step = 0;
   guint position = 0;
 
-  while (pb_field (&event, &field, &wire))
+  while (debrief_pb_field (&event, &field, &wire))
     {
       if (field == 2 && wire == 0)
-        step = (gint64) pb_varint (&event);
+        step = (gint64) debrief_pb_varint (&event);
       else if (field == 5 && wire == 2)
         {
-          Pb summary = pb_bytes (&event);
+          DebriefPb summary = debrief_pb_bytes (&event);
           guint sfield, swire;
 
-          while (!summary.bad && pb_field (&summary, &sfield, &swire))
+          while (!summary.bad && debrief_pb_field (&summary, &sfield, &swire))
             {
               if (sfield == 1 && swire == 2)
                 {
-                  Pb value = pb_bytes (&summary);
+                  DebriefPb value = debrief_pb_bytes (&summary);
                   const char *tag = NULL;
                   gsize tag_length = 0;
                   double scalar = NAN;
@@ -399,13 +255,13 @@ parse_event (DebriefSeriesSet *set,
                     }
                 }
               else
-                pb_skip (&summary, swire);
+                debrief_pb_skip (&summary, swire);
             }
           if (summary.bad)
             event.bad = TRUE;
         }
       else
-        pb_skip (&event, wire);
+        debrief_pb_skip (&event, wire);
     }
   if (event.bad)
     {
@@ -465,8 +321,8 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
                                        "writing?); the records before it are kept"), record, offset);
           break;
         }
-      n = read_le64 (p);
-      if (debrief_tfrecord_mask_crc (debrief_crc32c (p, 8)) != read_le32 (p + 8))
+      n = debrief_read_le64 (p);
+      if (debrief_tfrecord_mask_crc (debrief_crc32c (p, 8)) != debrief_read_le32 (p + 8))
         {
           if (record == 1)
             {
@@ -495,7 +351,7 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
                              record, offset, n, (gsize) (end - p) - 12);
           break;
         }
-      if (debrief_tfrecord_mask_crc (debrief_crc32c (p + 12, n)) != read_le32 (p + 12 + n))
+      if (debrief_tfrecord_mask_crc (debrief_crc32c (p + 12, n)) != debrief_read_le32 (p + 12 + n))
         {
           if (n_bad_data++ == 0)
             debrief_read_warn (ctx, 0, _("record %u (byte %zu): the data checksum does not "

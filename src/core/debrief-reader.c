@@ -17,6 +17,7 @@
 
 #include "debrief-error.h"
 #include "debrief-reader-private.h"
+#include "debrief-yaml-private.h"
 
 /* Small configuration files larger than this are not configuration files. */
 #define MAX_CONFIG_FILE_SIZE (64 * 1024 * 1024)
@@ -314,14 +315,19 @@ debrief_load_job_warn_unusable (DebriefLoadJob *job,
   return TRUE;
 }
 
-DebriefJsonNode *
-debrief_load_job_read_json (DebriefLoadJob *job,
-                            DebriefRun     *run,
-                            const char     *rel)
+typedef DebriefJsonNode *(*SmallFileParser) (const char *data, gsize length, const char *file, GError **error);
+
+static DebriefJsonNode *
+read_small_file (DebriefLoadJob  *job,
+                 DebriefRun      *run,
+                 const char      *rel,
+                 SmallFileParser  parse,
+                 const char      *expected)
 {
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
-  DebriefJsonNode *node;
+  g_autoptr(GMappedFile) mapped = NULL;
+  DebriefJsonNode *node = NULL;
 
   if (!debrief_load_job_has_file (job, rel))
     {
@@ -329,15 +335,157 @@ debrief_load_job_read_json (DebriefLoadJob *job,
       return NULL;
     }
   path = g_build_filename (job->folder_path, rel, NULL);
-  node = debrief_reader_parse_json_file (path, rel, &error);
+  mapped = debrief_reader_map_file (path, rel, &error);
+  if (mapped != NULL)
+    {
+      gsize length = g_mapped_file_get_length (mapped);
+      if (length > MAX_CONFIG_FILE_SIZE)
+        g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
+                     g_dngettext (GETTEXT_PACKAGE, "%s: %zu byte is too large for a configuration file",
+                                  "%s: %zu bytes is too large for a configuration file", length),
+                     rel, length);
+      else if (length == 0)
+        g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s: the file is empty"), rel);
+      else
+        node = parse (g_mapped_file_get_contents (mapped), length, rel, &error);
+    }
   if (node == NULL)
     warn_once (run, _("%s (ignored)"), error->message);
   else if (node->type != DEBRIEF_JSON_OBJECT)
     {
-      warn_once (run, _("%s:1: expected a JSON object; ignored"), rel);
+      warn_once (run, "%s:1: %s", rel, expected);
       g_clear_pointer (&node, debrief_json_node_free);
     }
   return node;
+}
+
+DebriefJsonNode *
+debrief_load_job_read_json (DebriefLoadJob *job,
+                            DebriefRun     *run,
+                            const char     *rel)
+{
+  return read_small_file (job, run, rel, debrief_json_parse, _("expected a JSON object; ignored"));
+}
+
+DebriefJsonNode *
+debrief_load_job_read_yaml (DebriefLoadJob *job,
+                            DebriefRun     *run,
+                            const char     *rel)
+{
+  return read_small_file (job, run, rel, debrief_yaml_parse, _("expected “key: value” lines; ignored"));
+}
+
+/* ---- how a run ended ---- */
+
+/* "[rank0]: " (torchrun) and "E   " style prefixes in front of traceback lines. */
+static const char *
+strip_rank_prefix (const char *line,
+                   const char *end)
+{
+  if (end - line > 6 && line[0] == '[' && strncmp (line + 1, "rank", 4) == 0)
+    {
+      const char *p = line + 5;
+      while (p < end && g_ascii_isdigit (*p))
+        p++;
+      if (p + 1 < end && p[0] == ']' && p[1] == ':')
+        {
+          p += 2;
+          if (p < end && *p == ' ')
+            p++;
+          return p;
+        }
+    }
+  return line;
+}
+
+/* "torch.OutOfMemoryError: CUDA out of memory", "KeyboardInterrupt", "RuntimeError". */
+static gboolean
+is_exception_line (const char *line,
+                   const char *end)
+{
+  const char *p = line;
+
+  if (p >= end || !(g_ascii_isalpha (*p) || *p == '_'))
+    return FALSE;
+  while (p < end && (g_ascii_isalnum (*p) || *p == '_' || *p == '.'))
+    p++;
+  if (p == end || *p == '\r')
+    return TRUE;
+  return *p == ':';
+}
+
+char *
+debrief_find_crash_line (const char *text,
+                         gsize       length,
+                         gsize      *out_offset)
+{
+  static const char marker[] = "Traceback (most recent call last):";
+  const char *end = text + length;
+  const char *start = NULL;
+  const char *p = text;
+  const char *line;
+  guint lines_after = 0;
+  const char *exception = NULL, *exception_end = NULL;
+
+  /* The last traceback of the text. */
+  while ((p = g_strstr_len (p, end - p, marker)) != NULL)
+    {
+      start = p;
+      p += sizeof marker - 1;
+    }
+  if (start == NULL)
+    return NULL;
+  line = memchr (start, '\n', end - start);
+  while (line != NULL && line < end)
+    {
+      const char *l = line + 1;
+      const char *eol = memchr (l, '\n', end - l);
+      const char *stop = eol ? eol : end;
+      const char *body = strip_rank_prefix (l, stop);
+
+      if (exception == NULL)
+        {
+          if (body < stop && body[0] != ' ' && body[0] != '\t' && body[0] != '\r' &&
+              is_exception_line (body, stop))
+            {
+              exception = body;
+              exception_end = stop;
+            }
+        }
+      else if (stop > l)
+        lines_after++;
+      line = eol;
+    }
+  /* A traceback followed by a long stretch of output is one the run survived
+   * (a caught error printed by a callback), not how it ended. */
+  if (exception == NULL || lines_after > 200)
+    return NULL;
+  while (exception_end > exception && (exception_end[-1] == '\r' || exception_end[-1] == ' '))
+    exception_end--;
+  if (out_offset)
+    *out_offset = exception - text;
+  /* Messages can be very long (CUDA's out-of-memory advice): the first 300 bytes say it. */
+  {
+    gsize n = MIN ((gsize) (exception_end - exception), 300);
+    while (n > 0 && n < (gsize) (exception_end - exception) && ((guchar) exception[n] & 0xc0) == 0x80)
+      n--;
+    return g_utf8_make_valid (exception, n);
+  }
+}
+
+guint
+debrief_count_lines (const char *text,
+                     gsize       length)
+{
+  guint n = 1;
+  const char *p = text, *end = text + length;
+
+  while ((p = memchr (p, '\n', end - p)) != NULL)
+    {
+      n++;
+      p++;
+    }
+  return n;
 }
 
 /* ---- series set ---- */

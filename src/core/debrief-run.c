@@ -17,6 +17,8 @@ struct _DebriefRun
   char *path;
   char *name;
   char *format;
+  char *group;
+  char *crash;
 
   GPtrArray *source_files;  /* char*, NULL-terminated */
   GPtrArray *series;        /* DebriefSeries */
@@ -109,6 +111,8 @@ debrief_run_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->format, g_free);
+  g_clear_pointer (&self->group, g_free);
+  g_clear_pointer (&self->crash, g_free);
   g_clear_pointer (&self->source_files, g_ptr_array_unref);
   g_clear_pointer (&self->series, g_ptr_array_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
@@ -265,6 +269,36 @@ debrief_run_set_name (DebriefRun *self,
   g_return_if_fail (DEBRIEF_IS_RUN (self));
   if (replace_str (&self->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+const char *
+debrief_run_get_group (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->group;
+}
+
+void
+debrief_run_set_group (DebriefRun *self,
+                       const char *group)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+  replace_str (&self->group, group);
+}
+
+const char *
+debrief_run_get_crash (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return self->crash;
+}
+
+void
+debrief_run_set_crash (DebriefRun *self,
+                       const char *crash)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+  replace_str (&self->crash, crash);
 }
 
 const char *

@@ -112,6 +112,18 @@ void              debrief_run_set_name            (DebriefRun     *self,
 const char       *debrief_run_get_format          (DebriefRun     *self);
 void              debrief_run_set_format          (DebriefRun     *self,
                                                    const char     *format);
+/* The experiment, project or sweep the tracker filed the run under
+ * (MLflow's experiment name, W&B's project / group); NULL when none. */
+const char       *debrief_run_get_group           (DebriefRun     *self);
+void              debrief_run_set_group           (DebriefRun     *self,
+                                                   const char     *group);
+/* How the run ended when it did not end well: the exception line of a Python
+ * traceback at the end of its console log ("torch.OutOfMemoryError: CUDA out
+ * of memory. ..."), or "exit code N" from the tracker; NULL when the run did
+ * not crash (or nothing says so). For the analysis' broken_run finding. */
+const char       *debrief_run_get_crash           (DebriefRun     *self);
+void              debrief_run_set_crash           (DebriefRun     *self,
+                                                   const char     *crash);
 
 /* Files the reader used, relative to the folder (for the UI: "what was recognised"). */
 void              debrief_run_add_source_file     (DebriefRun     *self,
