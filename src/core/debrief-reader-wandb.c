@@ -718,7 +718,7 @@ detect_crash (DebriefLoadJob   *job,
     {
       crash = debrief_find_crash_line (info->output_tail->str, info->output_tail->len, NULL);
       if (crash != NULL)
-        where = g_strdup (_("console output in the W&B log"));
+        where = g_strdup_printf (_("%s (console output)"), debrief_run_get_source_files (run)[0]);
     }
   if (crash != NULL && !text_is_blank (crash))
     {

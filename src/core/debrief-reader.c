@@ -466,9 +466,17 @@ debrief_find_crash_line (const char *text,
     *out_offset = exception - text;
   /* Messages can be very long (CUDA's out-of-memory advice): the first 300 bytes say it. */
   {
-    gsize n = MIN ((gsize) (exception_end - exception), 300);
-    while (n > 0 && n < (gsize) (exception_end - exception) && ((guchar) exception[n] & 0xc0) == 0x80)
-      n--;
+    gsize full = exception_end - exception;
+    gsize n = MIN (full, 300);
+    if (n < full)
+      {
+        /* Cut after a sentence when there is one, else inside a character never. */
+        const char *stop = g_strrstr_len (exception, n, ". ");
+        if (stop != NULL && stop - exception > 40)
+          n = stop - exception + 1;
+        while (n > 0 && ((guchar) exception[n] & 0xc0) == 0x80)
+          n--;
+      }
     return g_utf8_make_valid (exception, n);
   }
 }

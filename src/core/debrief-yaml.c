@@ -88,7 +88,11 @@ content_length (const char *text,
       char c = text[i];
       if (quote)
         {
-          if (c == quote)
+          if (c == '\\' && quote == '"')
+            i++;
+          else if (c == '\'' && quote == '\'' && i + 1 < length && text[i + 1] == '\'')
+            i++;  /* '' inside a single-quoted string */
+          else if (c == quote)
             quote = 0;
         }
       else if ((c == '\'' || c == '"') && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '[' ||

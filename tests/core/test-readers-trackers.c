@@ -1,0 +1,533 @@
+/* test-readers-trackers.c: W&B run folders, MLflow stores, text logs
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "debrief-core.h"
+#include "debrief-protobuf.h"
+#include "debrief-reader-common.h"
+#include "debrief-reader-wandb.h"
+#include "debrief-yaml.h"
+
+static char *
+data_path (const char *sub)
+{
+  return g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), sub, NULL);
+}
+
+static DebriefRun *
+load_path (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  DebriefRun *run = debrief_run_load (file, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (run);
+  return run;
+}
+
+static gsize
+series_length (DebriefRun *run,
+               const char *name)
+{
+  DebriefSeries *s = debrief_run_get_series_by_name (run, name);
+  return s ? debrief_series_get_length (s) : 0;
+}
+
+static gboolean
+has_warning (DebriefRun *run,
+             const char *substring)
+{
+  const char *const *warnings = debrief_run_get_warnings (run);
+
+  for (guint i = 0; warnings[i]; i++)
+    if (strstr (warnings[i], substring))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+print_warnings (DebriefRun *run)
+{
+  const char *const *warnings = debrief_run_get_warnings (run);
+
+  for (guint i = 0; warnings[i]; i++)
+    g_test_message ("warning: %s", warnings[i]);
+}
+
+/* ---- a W&B transaction log writer, to make logs the reader must survive ---- */
+
+static void
+put_varint (GByteArray *out,
+            guint64     v)
+{
+  do
+    {
+      guint8 b = v & 0x7f;
+      v >>= 7;
+      if (v)
+        b |= 0x80;
+      g_byte_array_append (out, &b, 1);
+    }
+  while (v);
+}
+
+static void
+put_bytes (GByteArray *out,
+           guint       field,
+           const void *data,
+           gsize       length)
+{
+  put_varint (out, (field << 3) | 2);
+  put_varint (out, length);
+  g_byte_array_append (out, data, length);
+}
+
+static void
+put_string (GByteArray *out,
+            guint       field,
+            const char *s)
+{
+  put_bytes (out, field, s, strlen (s));
+}
+
+/* A Record holding a HistoryRecord of "key=value_json" pairs. */
+static GByteArray *
+history_record (const char *const *items)
+{
+  g_autoptr(GByteArray) history = g_byte_array_new ();
+  GByteArray *record = g_byte_array_new ();
+
+  for (guint i = 0; items[i]; i++)
+    {
+      g_autoptr(GByteArray) item = g_byte_array_new ();
+      const char *eq = strchr (items[i], '=');
+      g_autofree char *key = g_strndup (items[i], eq - items[i]);
+
+      put_string (item, 1, key);
+      put_string (item, 16, eq + 1);
+      put_bytes (history, 1, item->data, item->len);
+    }
+  put_varint (record, 1 << 3);
+  put_varint (record, 1);
+  put_bytes (record, 2, history->data, history->len);
+  return record;
+}
+
+typedef struct
+{
+  GByteArray *file;
+  gboolean masked_crc32c;
+} LogWriter;
+
+static void
+writer_init (LogWriter *w)
+{
+  static const guint8 header[7] = { ':', 'W', '&', 'B', 0xe1, 0xbe, 0 };
+
+  w->file = g_byte_array_new ();
+  w->masked_crc32c = FALSE;
+  g_byte_array_append (w->file, header, 7);
+}
+
+static void
+write_chunk (LogWriter    *w,
+             guint8        type,
+             const guint8 *data,
+             gsize         length)
+{
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  guint32 crc;
+  guint8 h[7];
+
+  g_byte_array_append (body, &type, 1);
+  g_byte_array_append (body, data, length);
+  crc = w->masked_crc32c ? debrief_tfrecord_mask_crc (debrief_crc32c (body->data, body->len))
+                         : debrief_crc32_ieee (0, body->data, body->len);
+  h[0] = crc & 0xff;
+  h[1] = (crc >> 8) & 0xff;
+  h[2] = (crc >> 16) & 0xff;
+  h[3] = crc >> 24;
+  h[4] = length & 0xff;
+  h[5] = length >> 8;
+  h[6] = type;
+  g_byte_array_append (w->file, h, 7);
+  g_byte_array_append (w->file, data, length);
+}
+
+/* LevelDB's rule: a chunk never crosses a block; under 7 bytes left is padding. */
+static void
+write_record (LogWriter        *w,
+              const GByteArray *record)
+{
+  gsize done = 0;
+  gboolean first = TRUE;
+
+  do
+    {
+      gsize left = DEBRIEF_WANDB_BLOCK_SIZE - w->file->len % DEBRIEF_WANDB_BLOCK_SIZE;
+      gsize n;
+      guint8 type;
+
+      if (left < 7)
+        {
+          static const guint8 zeros[7] = { 0 };
+          g_byte_array_append (w->file, zeros, left);
+          left = DEBRIEF_WANDB_BLOCK_SIZE;
+        }
+      n = MIN (record->len - done, left - 7);
+      if (first && done + n == record->len)
+        type = 1;
+      else if (first)
+        type = 2;
+      else if (done + n == record->len)
+        type = 4;
+      else
+        type = 3;
+      write_chunk (w, type, record->data + done, n);
+      done += n;
+      first = FALSE;
+    }
+  while (done < record->len);
+}
+
+static void
+write_history_rows (LogWriter *w,
+                    guint      first,
+                    guint      n,
+                    gsize      padding)
+{
+  g_autofree char *pad = g_strnfill (padding, 'x');
+
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *step = g_strdup_printf ("_step=%u", i);
+      g_autofree char *loss = g_strdup_printf ("train/loss=%g", 3.0 - i * 0.01);
+      g_autofree char *note = g_strdup_printf ("note=\"%s\"", pad);
+      const char *items[] = { step, loss, "train/learning_rate=2e-05", note, NULL };
+      g_autoptr(GByteArray) record = history_record (items);
+      write_record (w, record);
+    }
+}
+
+static DebriefRun *
+parse_log (const GByteArray *file,
+           DebriefWandbInfo *info,
+           GError          **error)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path ("/nonexistent");
+  DebriefRun *run = debrief_run_new (folder);
+  DebriefReadContext ctx;
+
+  debrief_read_context_init (&ctx, run, "run-test.wandb", "run-test.wandb");
+  if (!debrief_reader_wandb_parse (&ctx, (const char *) file->data, file->len, info, error))
+    g_clear_object (&run);
+  else
+    debrief_read_context_finish (&ctx);
+  return run;
+}
+
+static void
+test_wandb_framing (void)
+{
+  LogWriter w;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefRun) run = NULL;
+  g_auto(DebriefWandbInfo) info = { 0 };
+
+  writer_init (&w);
+  /* Records of 1 KB: several per block, some split FIRST/LAST over blocks. */
+  write_history_rows (&w, 0, 200, 1000);
+  /* One record of 100 KB: FIRST, MIDDLE, MIDDLE, LAST. */
+  write_history_rows (&w, 200, 1, 100 * 1024);
+  run = parse_log (w.file, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (series_length (run, "train_loss"), ==, 201);
+  g_assert_cmpuint (series_length (run, "learning_rate"), ==, 201);
+  g_assert_cmpint (debrief_series_get_last_step (debrief_run_get_train_loss (run)), ==, 200);
+  g_assert_cmpuint (info.n_history, ==, 201);
+  g_assert_cmpuint (g_strv_length ((char **) debrief_run_get_warnings (run)), ==, 0);
+  g_byte_array_unref (w.file);
+
+  /* LevelDB's own masked CRC-32C is read too. */
+  writer_init (&w);
+  w.masked_crc32c = TRUE;
+  write_history_rows (&w, 0, 10, 10);
+  g_clear_object (&run);
+  run = parse_log (w.file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (series_length (run, "train_loss"), ==, 10);
+  g_byte_array_unref (w.file);
+}
+
+static void
+test_wandb_corruption (void)
+{
+  LogWriter w;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefRun) run = NULL;
+  gsize block2;
+
+  writer_init (&w);
+  write_history_rows (&w, 0, 300, 1000);
+  g_assert_cmpuint (w.file->len, >, 3 * DEBRIEF_WANDB_BLOCK_SIZE);
+  /* A flipped byte in the second block loses the records whose chunks are in it. */
+  block2 = DEBRIEF_WANDB_BLOCK_SIZE + 5000;
+  w.file->data[block2] ^= 0x55;
+  run = parse_log (w.file, NULL, &error);
+  g_assert_no_error (error);
+  print_warnings (run);
+  g_assert_cmpuint (series_length (run, "train_loss"), <, 300);
+  g_assert_cmpuint (series_length (run, "train_loss"), >, 250);
+  g_assert_true (has_warning (run, "run-test.wandb: byte "));
+  g_assert_true (has_warning (run, "skipped up to the next block"));
+  g_clear_object (&run);
+
+  /* Truncated in the middle of a record: what came before is kept, and said. */
+  g_byte_array_set_size (w.file, 2 * DEBRIEF_WANDB_BLOCK_SIZE + 100);
+  w.file->data[block2] ^= 0x55;
+  run = parse_log (w.file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_warning (run, "is the run still writing?"));
+  g_assert_cmpuint (series_length (run, "train_loss"), >=, 55);
+  g_clear_object (&run);
+
+  /* Zeros where the writer has not written yet (preallocated): silent. */
+  g_byte_array_set_size (w.file, 4 * DEBRIEF_WANDB_BLOCK_SIZE);
+  memset (w.file->data + 2 * DEBRIEF_WANDB_BLOCK_SIZE, 0, 2 * DEBRIEF_WANDB_BLOCK_SIZE);
+  run = parse_log (w.file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_warning (run, "is the run still writing?"));
+  g_clear_object (&run);
+
+  /* Not a W&B log at all. */
+  memcpy (w.file->data, "SQLite ", 7);
+  run = parse_log (w.file, NULL, &error);
+  g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE);
+  g_assert_true (g_str_has_prefix (error->message, "run-test.wandb: expected a W&B transaction log"));
+  g_byte_array_unref (w.file);
+}
+
+static void
+test_wandb_step_keys (void)
+{
+  LogWriter w;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefRun) run = NULL;
+  DebriefSeries *train, *val;
+
+  writer_init (&w);
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *row = g_strdup_printf ("_step=%u", 2 * i - 2);
+      g_autofree char *gs = g_strdup_printf ("train/global_step=%u", 10 * i);
+      g_autofree char *loss = g_strdup_printf ("train/loss=%g", 2.0 / i);
+      g_autofree char *eval_row = g_strdup_printf ("_step=%u", 2 * i - 1);
+      const char *items[] = { row, gs, loss, "train/epoch=0.5", "_runtime=12.5", "media={\"_type\": \"image\"}",
+                              NULL };
+      const char *eval_items[] = { eval_row, gs, "eval/loss=NaN", "eval/runtime=3.2", NULL };
+      g_autoptr(GByteArray) r1 = history_record (items);
+      g_autoptr(GByteArray) r2 = history_record (eval_items);
+      write_record (&w, r1);
+      write_record (&w, r2);
+    }
+  run = parse_log (w.file, NULL, &error);
+  g_assert_no_error (error);
+  train = debrief_run_get_train_loss (run);
+  val = debrief_run_get_val_loss (run);
+  g_assert_cmpuint (debrief_series_get_length (train), ==, 5);
+  g_assert_cmpint (debrief_series_get_first_step (train), ==, 10);
+  g_assert_cmpint (debrief_series_get_last_step (train), ==, 50);
+  g_assert_cmpuint (debrief_series_get_length (val), ==, 5);
+  g_assert_true (isnan (debrief_series_get_last_value (val)));
+  g_assert_null (debrief_run_get_series_by_name (run, "_runtime"));
+  g_assert_null (debrief_run_get_series_by_name (run, "eval/runtime"));
+  g_assert_null (debrief_run_get_series_by_name (run, "media"));
+  g_assert_cmpuint (series_length (run, "epoch"), ==, 5);
+  g_byte_array_unref (w.file);
+}
+
+/* ---- YAML ---- */
+
+static void
+test_yaml_subset (void)
+{
+  static const char text[] =
+    "wandb_version: 1\n"
+    "\n"
+    "_wandb:\n"
+    "  desc: null\n"
+    "  value:\n"
+    "    python_version: 3.10.12\n"
+    "    t:\n"
+    "      1:\n"
+    "      - 1\n"
+    "      - 11\n"
+    "    m:\n"
+    "    - 1: train/global_step\n"
+    "      6:\n"
+    "      - 3\n"
+    "    - 1: train/loss  # a comment\n"
+    "      5: 1\n"
+    "learning_rate:\n"
+    "  desc: null\n"
+    "  value: 5.0e-05\n"
+    "target_modules:\n"
+    "  value: [q_proj, 'v_proj', \"o_proj\"]\n"
+    "peft:\n"
+    "  value: {r: 16, lora_alpha: 32}\n"
+    "run_name:\n"
+    "  value: a long name that PyYAML folds\n"
+    "    over two lines\n"
+    "note: |\n"
+    "  first\n"
+    "  second\n"
+    "quoted: 'it''s # not a comment'\n"
+    "empty:\n"
+    "flag: True\n"
+    "nan: .nan\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefJsonNode) root = debrief_yaml_parse (text, strlen (text), "config.yaml", &error);
+  g_autoptr(DebriefJsonNode) flat = NULL;
+  DebriefJsonNode *node, *m;
+  double v;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (root);
+  node = debrief_json_node_get (root, "_wandb");
+  node = debrief_json_node_get (node, "value");
+  g_assert_cmpstr (debrief_json_node_get_string (node, "python_version"), ==, "3.10.12");
+  m = debrief_json_node_get (node, "m");
+  g_assert_cmpint (m->type, ==, DEBRIEF_JSON_ARRAY);
+  g_assert_cmpuint (m->values->len, ==, 2);
+  g_assert_cmpstr (debrief_json_node_get_string (g_ptr_array_index (m->values, 1), "1"), ==, "train/loss");
+  node = debrief_json_node_get (g_ptr_array_index (m->values, 0), "6");
+  g_assert_cmpint (node->type, ==, DEBRIEF_JSON_ARRAY);
+  g_assert_cmpstr (debrief_json_node_get_string (root, "note"), ==, "first\nsecond");
+  g_assert_cmpstr (debrief_json_node_get_string (root, "quoted"), ==, "it's # not a comment");
+  g_assert_cmpint (debrief_json_node_get (root, "empty")->type, ==, DEBRIEF_JSON_NULL);
+  g_assert_cmpint (debrief_json_node_get_bool (root, "flag"), ==, TRUE);
+  g_assert_true (debrief_json_node_get_double (root, "nan", &v) && isnan (v));
+
+  flat = debrief_reader_wandb_unwrap_config (root);
+  g_assert_null (debrief_json_node_get (flat, "_wandb"));
+  g_assert_true (debrief_json_node_get_double (flat, "learning_rate", &v));
+  g_assert_cmpfloat (v, ==, 5e-5);
+  node = debrief_json_node_get (flat, "target_modules");
+  g_assert_cmpuint (node->values->len, ==, 3);
+  g_assert_cmpstr (((DebriefJsonNode *) g_ptr_array_index (node->values, 2))->string, ==, "o_proj");
+  g_assert_true (debrief_json_node_get_double (debrief_json_node_get (flat, "peft"), "r", &v) && v == 16);
+  g_assert_cmpstr (debrief_json_node_get_string (flat, "run_name"), ==, "a long name that PyYAML folds over two lines");
+}
+
+static void
+test_yaml_errors (void)
+{
+  static const char *const bad[] = {
+    "a: 1\n  b: 2\n",          /* indented more than the line before */
+    "- 1\n- 2\n",              /* a list, not a mapping */
+    "a: [1, 2\n",              /* flow not closed */
+    "a: 'x\n",                 /* quote not closed */
+    "just text\n",
+    "a: 1\nb\n",
+    NULL
+  };
+
+  for (guint i = 0; bad[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DebriefJsonNode) root = debrief_yaml_parse (bad[i], strlen (bad[i]), "meta.yaml", &error);
+      g_assert_null (root);
+      g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE);
+      g_assert_true (g_str_has_prefix (error->message, "meta.yaml:"));
+    }
+}
+
+/* ---- crash lines ---- */
+
+static void
+test_crash_line (void)
+{
+  static const char crashed[] =
+    "{'loss': 1.2, 'epoch': 0.1}\n"
+    "Traceback (most recent call last):\n"
+    "  File \"train.py\", line 99, in <module>\n"
+    "    trainer.train()\n"
+    "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 452.00 MiB.\n"
+    "wandb: Synced 5 W&B file(s)\n";
+  static const char torchrun[] =
+    "[rank0]: Traceback (most recent call last):\n"
+    "[rank0]:   File \"/x/train.py\", line 3, in <module>\n"
+    "[rank0]: RuntimeError: NCCL error\n";
+  static const char fine[] = "step 1 | loss 2.0\nstep 2 | loss 1.9\n";
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  gsize at = 0;
+
+  a = debrief_find_crash_line (crashed, strlen (crashed), &at);
+  g_assert_cmpstr (a, ==, "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 452.00 MiB.");
+  g_assert_cmpuint (debrief_count_lines (crashed, at), ==, 5);
+  b = debrief_find_crash_line (torchrun, strlen (torchrun), NULL);
+  g_assert_cmpstr (b, ==, "RuntimeError: NCCL error");
+  c = debrief_find_crash_line (fine, strlen (fine), NULL);
+  g_assert_null (c);
+}
+
+/* ---- real W&B folders (tests/data/public) ---- */
+
+static void
+test_wandb_public_folders (void)
+{
+  g_autofree char *uasft = data_path ("public/wandb-uasft-qwen-sft-offline-runs-oom");
+  g_autoptr(GFile) folder = g_file_new_for_path (uasft);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = debrief_discover_runs (folder, NULL, &error);
+
+  g_assert_no_error (error);
+  /* A wandb/ folder with many runs opens as many runs. */
+  g_assert_cmpuint (runs->len, ==, 3);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      g_autofree char *path = g_file_get_path (g_ptr_array_index (runs, i));
+      g_autoptr(DebriefRun) run = load_path (path);
+
+      g_assert_cmpstr (debrief_run_get_format (run), ==, "wandb");
+      print_warnings (run);
+      if (g_str_has_suffix (path, "sv7hxi9x"))
+        {
+          g_assert_cmpuint (series_length (run, "train_loss"), ==, 19);
+          g_assert_true (g_str_has_prefix (debrief_run_get_crash (run), "torch.OutOfMemoryError: CUDA out of memory."));
+          /* The model's dimensions come from the ConfigRecords in the log (no config.yaml). */
+          g_assert_cmpint (debrief_run_get_config (run)->dims.hidden_size, ==, 4096);
+        }
+      else if (g_str_has_suffix (path, "v9z6xp4p"))
+        {
+          g_assert_cmpuint (series_length (run, "train_loss"), ==, 354);
+          g_assert_null (debrief_run_get_crash (run));
+          g_assert_true (has_warning (run, "is the run still writing?"));
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/trackers/wandb/framing", test_wandb_framing);
+  g_test_add_func ("/trackers/wandb/corruption", test_wandb_corruption);
+  g_test_add_func ("/trackers/wandb/step-keys", test_wandb_step_keys);
+  g_test_add_func ("/trackers/wandb/public-folders", test_wandb_public_folders);
+  g_test_add_func ("/trackers/yaml/subset", test_yaml_subset);
+  g_test_add_func ("/trackers/yaml/errors", test_yaml_errors);
+  g_test_add_func ("/trackers/crash-line", test_crash_line);
+
+  return g_test_run ();
+}
