@@ -10,16 +10,11 @@
 #include <glib/gstdio.h>
 
 #include "debrief-core.h"
-#include "debrief-protobuf.h"
-#include "debrief-reader-common.h"
-#include "debrief-reader-wandb.h"
-#include "debrief-yaml.h"
-
-static char *
-data_path (const char *sub)
-{
-  return g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), sub, NULL);
-}
+#include "debrief-test-core-utils.h"
+#include "debrief-protobuf-private.h"
+#include "debrief-reader-private.h"
+#include "debrief-reader-wandb-private.h"
+#include "debrief-yaml-private.h"
 
 static DebriefRun *
 load_path (const char *path)
@@ -484,7 +479,7 @@ test_crash_line (void)
 static void
 test_wandb_public_folders (void)
 {
-  g_autofree char *uasft = data_path ("public/wandb-uasft-qwen-sft-offline-runs-oom");
+  g_autofree char *uasft = debrief_test_data_path ("public", "wandb-uasft-qwen-sft-offline-runs-oom", NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (uasft);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) runs = debrief_discover_runs (folder, NULL, &error);

@@ -4,8 +4,8 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "debrief-reader-wandb.h"
-#include "debrief-yaml.h"
+#include "debrief-reader-wandb-private.h"
+#include "debrief-yaml-private.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
