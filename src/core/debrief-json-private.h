@@ -81,6 +81,21 @@ gboolean         debrief_json_reader_begin_array (DebriefJsonReader *reader);
 /* TRUE when another element follows; FALSE after ']' or on error. */
 gboolean         debrief_json_reader_next_element (DebriefJsonReader *reader);
 
+/* The fast path for long arrays of numbers (a metrics.json holds millions):
+ * inside an array, reads the following elements while they are plain
+ * decimal numbers, at most @max of them, into @values. Returns how many and
+ * sets *@status to what stopped it:
+ *   DEBRIEF_JSON_NUMBER   @max numbers read; call again;
+ *   DEBRIEF_JSON_ARRAY    the array ended (its "]" consumed), or an error;
+ *   DEBRIEF_JSON_INVALID  the reader is on an element that is not a plain
+ *                         number (null, a string, NaN ...): read it with
+ *                         debrief_json_reader_read_number(), then call again.
+ * The same numbers, errors and line counts as next_element + read_number. */
+gsize            debrief_json_reader_read_numbers (DebriefJsonReader *reader,
+                                                   double            *values,
+                                                   gsize              max,
+                                                   DebriefJsonType   *status);
+
 /* Consumes one value of any type. Numbers (including NaN, Infinity, -Infinity
  * and numbers written as strings) are stored in *value and NUMBER is returned;
  * other values are skipped and their type returned (STRING for a string that
@@ -91,8 +106,9 @@ DebriefJsonType  debrief_json_reader_read_number (DebriefJsonReader *reader,
 char            *debrief_json_reader_read_string (DebriefJsonReader *reader);
 gboolean         debrief_json_reader_skip        (DebriefJsonReader *reader);
 
-/* Parses a number token at *p (JSON syntax plus NaN, Infinity, -Infinity).
- * Fast path exact for up to 15 significant digits, otherwise g_ascii_strtod. */
+/* Parses a number token at *p (JSON syntax plus NaN, Infinity, -Infinity, a
+ * leading "+" and "." and a trailing "."); the value is exactly
+ * g_ascii_strtod's (debrief_strtod). FALSE when there is no number at *p. */
 gboolean         debrief_json_parse_number       (const char       **p,
                                                   const char        *end,
                                                   double            *value);

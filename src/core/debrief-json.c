@@ -11,6 +11,7 @@
 
 #include "debrief-error.h"
 #include "debrief-json-private.h"
+#include "debrief-strtod-private.h"
 
 void
 debrief_json_reader_init (DebriefJsonReader *reader,
@@ -132,20 +133,6 @@ is_delimiter (char c)
 
 /* ---- numbers ---- */
 
-static const double exact_powers_of_ten[] = {
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
-#if LDBL_MANT_DIG == 64
-/* 10^e is exact in an x87 long double up to 10^27 (5^27 < 2^64). */
-static const long double exact_ld_powers_of_ten[] = {
-  1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
-  1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L,
-  1e26L, 1e27L,
-};
-#endif
-
 static gboolean
 match_word (const char  *p,
             const char  *end,
@@ -155,195 +142,55 @@ match_word (const char  *p,
   return (gsize) (end - p) >= n && g_ascii_strncasecmp (p, word, n) == 0;
 }
 
-static gboolean
-slow_number (const char *start,
-             const char *stop,
-             double     *value)
-{
-  char buf[80];
-  g_autofree char *heap = NULL;
-  char *text = buf;
-  char *endptr = NULL;
-  gsize n = stop - start;
-
-  if (n >= sizeof buf)
-    text = heap = g_malloc (n + 1);
-  memcpy (text, start, n);
-  text[n] = '\0';
-  *value = g_ascii_strtod (text, &endptr);
-  return endptr == text + n;
-}
-
-/* Eight ASCII digits at once (the SWAR trick of fast_float / simdjson). */
-static inline gboolean
-eight_digits (const char *p,
-              guint64    *out)
-{
-  guint64 v;
-
-  memcpy (&v, p, sizeof v);
-#if G_BYTE_ORDER != G_LITTLE_ENDIAN
-  v = GUINT64_SWAP_LE_BE (v);
-#endif
-  {
-    guint64 high = v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0);
-    guint64 carry = (v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0);
-    if ((high | (carry >> 4)) != G_GUINT64_CONSTANT (0x3333333333333333))
-      return FALSE;
-  }
-  v -= G_GUINT64_CONSTANT (0x3030303030303030);
-  v = (v * 10) + (v >> 8);
-  v = (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x000F424000000064)) +
-       (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x0000271000000001))) >> 32;
-  *out = v;
-  return TRUE;
-}
-
-/* The mantissa is kept exact below these: ×10 + 9, or ×10^8 + 99999999, stays under 2^64. */
-#define MANTISSA_DIGIT_LIMIT G_GUINT64_CONSTANT (1000000000000000000)
-#define MANTISSA_CHUNK_LIMIT G_GUINT64_CONSTANT (100000000000)
-
 gboolean
 debrief_json_parse_number (const char **pp,
                            const char  *end,
                            double      *value)
 {
   const char *p = *pp;
-  const char *start = p;
-  gboolean negative = FALSE;
-  guint64 mantissa = 0;
-  int exponent = 0;
-  gboolean any_digit = FALSE;
-  gboolean too_many = FALSE;
-  guint64 chunk;
-
-  if (p < end && (*p == '-' || *p == '+'))
-    {
-      negative = *p == '-';
-      p++;
-    }
+  const char *after;
 
   /* Python's json.dump writes NaN, Infinity and -Infinity; other writers use nan/inf. */
-  if (p < end && (*p == 'N' || *p == 'n' || *p == 'I' || *p == 'i'))
-    {
-      if (match_word (p, end, "nan"))
-        {
-          *value = NAN;
-          p += 3;
-        }
-      else if (match_word (p, end, "infinity"))
-        {
-          *value = negative ? -INFINITY : INFINITY;
-          p += 8;
-        }
-      else if (match_word (p, end, "inf"))
-        {
-          *value = negative ? -INFINITY : INFINITY;
-          p += 3;
-        }
-      else
-        return FALSE;
-      *pp = p;
-      return TRUE;
-    }
+  {
+    const char *w = p;
+    gboolean negative = FALSE;
 
-  while (p < end && g_ascii_isdigit (*p))
-    {
-      any_digit = TRUE;
-      if (mantissa < MANTISSA_DIGIT_LIMIT)
-        mantissa = mantissa * 10 + (guint64) (*p - '0');
-      else
-        {
-          too_many = TRUE;
-          exponent++;
-        }
-      p++;
-    }
-  if (p < end && *p == '.')
-    {
-      p++;
-      while (end - p >= 8 && mantissa < MANTISSA_CHUNK_LIMIT && eight_digits (p, &chunk))
-        {
-          any_digit = TRUE;
-          mantissa = mantissa * 100000000 + chunk;
-          exponent -= 8;
-          p += 8;
-        }
-      while (p < end && g_ascii_isdigit (*p))
-        {
-          any_digit = TRUE;
-          if (mantissa < MANTISSA_DIGIT_LIMIT)
-            {
-              mantissa = mantissa * 10 + (guint64) (*p - '0');
-              exponent--;
-            }
-          else
-            too_many = TRUE;
-          p++;
-        }
-    }
-  if (!any_digit)
+    if (w < end && (*w == '-' || *w == '+'))
+      {
+        negative = *w == '-';
+        w++;
+      }
+    if (w < end && (*w == 'N' || *w == 'n' || *w == 'I' || *w == 'i'))
+      {
+        if (match_word (w, end, "nan"))
+          {
+            *value = NAN;
+            w += 3;
+          }
+        else if (match_word (w, end, "infinity"))
+          {
+            *value = negative ? -INFINITY : INFINITY;
+            w += 8;
+          }
+        else if (match_word (w, end, "inf"))
+          {
+            *value = negative ? -INFINITY : INFINITY;
+            w += 3;
+          }
+        else
+          return FALSE;
+        *pp = w;
+        return TRUE;
+      }
+  }
+
+  after = debrief_strtod (p, end, value);
+  /* An exponent without digits ("1e", "2E+") is a malformed number here,
+   * not a number followed by a letter. */
+  if (after == NULL || (after < end && (*after == 'e' || *after == 'E')))
     return FALSE;
-  if (p < end && (*p == 'e' || *p == 'E'))
-    {
-      gboolean exp_negative = FALSE;
-      int e = 0;
-      gboolean exp_digit = FALSE;
-
-      p++;
-      if (p < end && (*p == '-' || *p == '+'))
-        {
-          exp_negative = *p == '-';
-          p++;
-        }
-      while (p < end && g_ascii_isdigit (*p))
-        {
-          exp_digit = TRUE;
-          if (e < 100000)
-            e = e * 10 + (*p - '0');
-          p++;
-        }
-      if (!exp_digit)
-        return FALSE;
-      exponent += exp_negative ? -e : e;
-    }
-  *pp = p;
-
-  if (!too_many)
-    {
-      /* Clinger's fast path: both operands exact, one rounding. */
-      if (mantissa <= (G_GUINT64_CONSTANT (1) << 53) && exponent >= -22 && exponent <= 22)
-        {
-          double m = (double) mantissa;
-          double v = exponent >= 0 ? m * exact_powers_of_ten[exponent]
-                                   : m / exact_powers_of_ten[-exponent];
-          *value = negative ? -v : v;
-          return TRUE;
-        }
-#if LDBL_MANT_DIG == 64
-      /* Up to 19 digits (Python writes 17): compute in the 64-bit x87 mantissa
-       * (one rounding), then round to double. That double rounding is only
-       * wrong when the 11 extra bits sit next to the half-way point; those
-       * rare cases go to the slow, correctly rounded path. */
-      if (exponent >= -27 && exponent <= 27)
-        {
-          long double m = (long double) mantissa;
-          long double v = exponent >= 0 ? m * exact_ld_powers_of_ten[exponent]
-                                        : m / exact_ld_powers_of_ten[-exponent];
-          guint64 bits;
-          guint extra;
-
-          memcpy (&bits, &v, sizeof bits);
-          extra = (guint) (bits & 0x7ff);
-          if ((extra < 0x3fe || extra > 0x402) && v >= (long double) DBL_MIN && v <= (long double) DBL_MAX)
-            {
-              *value = negative ? -(double) v : (double) v;
-              return TRUE;
-            }
-        }
-#endif
-    }
-  return slow_number (start, p, value);
+  *pp = after;
+  return TRUE;
 }
 
 gboolean
@@ -613,6 +460,40 @@ gboolean
 debrief_json_reader_next_element (DebriefJsonReader *reader)
 {
   return next_item (reader, ']', N_("a value or “]”"), N_("“,” or “]”"));
+}
+
+gsize
+debrief_json_reader_read_numbers (DebriefJsonReader *reader,
+                                  double            *values,
+                                  gsize              max,
+                                  DebriefJsonType   *status)
+{
+  gsize n = 0;
+
+  while (n < max)
+    {
+      const char *p, *after;
+      double v;
+
+      if (!debrief_json_reader_next_element (reader))
+        {
+          *status = DEBRIEF_JSON_ARRAY;
+          return n;
+        }
+      /* next_element left the reader on the element, after any white space. */
+      p = reader->pos;
+      after = p < reader->end && (*p == '-' || g_ascii_isdigit (*p)) ? debrief_strtod (p, reader->end, &v) : NULL;
+      if (after == NULL || (after < reader->end && !is_delimiter (*after)))
+        {
+          /* Not a plain number (or a malformed one): the general path decides. */
+          *status = DEBRIEF_JSON_INVALID;
+          return n;
+        }
+      reader->pos = after;
+      values[n++] = v;
+    }
+  *status = DEBRIEF_JSON_NUMBER;
+  return n;
 }
 
 static gboolean

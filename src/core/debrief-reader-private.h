@@ -7,6 +7,7 @@
 
 #include "debrief-json-private.h"
 #include "debrief-run.h"
+#include "debrief-series-private.h"
 
 G_BEGIN_DECLS
 

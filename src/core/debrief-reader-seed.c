@@ -16,6 +16,8 @@
 #define SEED_DETECT_WINDOW (256 * 1024)
 /* Progress and cancellation every this many array elements. */
 #define SEED_CHECK_EVERY 262144
+/* Other arrays are read this many numbers at a time. */
+#define SEED_CHUNK 4096
 
 typedef struct
 {
@@ -63,24 +65,39 @@ read_number_array (DebriefReadContext *ctx,
                    const char         *key)
 {
   NumberArray *array = g_new0 (NumberArray, 1);
+  DebriefJsonType status = DEBRIEF_JSON_NUMBER;
 
   array->key = g_strdup (key);
   array->values = g_array_new (FALSE, FALSE, sizeof (double));
   array->valid = g_array_new (FALSE, FALSE, sizeof (gboolean));
   if (!debrief_json_reader_begin_array (reader))
     return array;
-  while (debrief_json_reader_next_element (reader))
+  while (status != DEBRIEF_JSON_ARRAY)
     {
-      double v = NAN;
-      DebriefJsonType type = debrief_json_reader_read_number (reader, &v);
-      gboolean ok = type == DEBRIEF_JSON_NUMBER;
+      guint len = array->values->len;
+      gsize n;
 
-      if (type == DEBRIEF_JSON_INVALID)
-        break;
-      if (!ok)
-        v = NAN;
-      g_array_append_val (array->values, v);
-      g_array_append_val (array->valid, ok);
+      /* Plain numbers straight into the array, a chunk at a time. */
+      g_array_set_size (array->values, len + SEED_CHUNK);
+      n = debrief_json_reader_read_numbers (reader, &g_array_index (array->values, double, len),
+                                            SEED_CHUNK, &status);
+      g_array_set_size (array->values, len + n);
+      g_array_set_size (array->valid, len + n);
+      for (gsize i = 0; i < n; i++)
+        g_array_index (array->valid, gboolean, len + i) = TRUE;
+      if (status == DEBRIEF_JSON_INVALID)
+        {
+          double v = NAN;
+          DebriefJsonType type = debrief_json_reader_read_number (reader, &v);
+          gboolean ok = type == DEBRIEF_JSON_NUMBER;
+
+          if (type == DEBRIEF_JSON_INVALID)
+            break;
+          if (!ok)
+            v = NAN;
+          g_array_append_val (array->values, v);
+          g_array_append_val (array->valid, ok);
+        }
     }
   return array;
 }
@@ -93,46 +110,52 @@ read_train_losses (DebriefReadContext *ctx,
                    guint              *n_null,
                    guint              *n_bad)
 {
+  DebriefSeriesWriter writer;
+  DebriefJsonType status = DEBRIEF_JSON_NUMBER;
   gint64 step = 0;
-  const char *close;
 
   if (!debrief_json_reader_begin_array (reader))
     return;
-  /* Size the series once: the elements are numbers, so the array ends at the next ']'. */
-  close = memchr (reader->pos, ']', reader->end - reader->pos);
-  if (close != NULL)
+  debrief_series_writer_open (&writer, train);
+  while (status != DEBRIEF_JSON_ARRAY)
     {
-      gsize n = 1;
-      for (const char *c = reader->pos; c < close; c++)
-        n += *c == ',';
-      debrief_series_reserve (train, n);
-    }
-  while (debrief_json_reader_next_element (reader))
-    {
-      double v;
-      guint line = reader->line;
-      DebriefJsonType type = debrief_json_reader_read_number (reader, &v);
+      /* Up to the next progress report, straight into the series. */
+      gsize want = SEED_CHECK_EVERY - (gsize) (step % SEED_CHECK_EVERY);
+      gsize n;
 
-      if (type == DEBRIEF_JSON_INVALID)
-        break;
-      step++;  /* the checklist's steps are 1..N: index i is step i + 1 */
-      if (type == DEBRIEF_JSON_NUMBER)
-        debrief_series_append (train, step, v);
-      else if (type == DEBRIEF_JSON_NULL)
+      debrief_series_writer_reserve (&writer, want);
+      n = debrief_json_reader_read_numbers (reader, writer.values + writer.length, want, &status);
+      /* the checklist's steps are 1..N: index i is step i + 1 */
+      debrief_series_writer_add_consecutive (&writer, step + 1, n);
+      step += n;
+      if (status == DEBRIEF_JSON_INVALID)
         {
-          if ((*n_null)++ == 0)
-            debrief_read_warn (ctx, line, _("train loss of step %" PRId64 " is null; skipped"), step);
+          double v;
+          guint line = reader->line;
+          DebriefJsonType type = debrief_json_reader_read_number (reader, &v);
+
+          if (type == DEBRIEF_JSON_INVALID)
+            break;
+          step++;
+          if (type == DEBRIEF_JSON_NUMBER)
+            debrief_series_writer_append (&writer, step, v);
+          else if (type == DEBRIEF_JSON_NULL)
+            {
+              if ((*n_null)++ == 0)
+                debrief_read_warn (ctx, line, _("train loss of step %" PRId64 " is null; skipped"), step);
+            }
+          else if ((*n_bad)++ == 0)
+            debrief_read_warn (ctx, line, _("train loss of step %" PRId64 " is not a number; skipped"),
+                               step);
         }
-      else if ((*n_bad)++ == 0)
-        debrief_read_warn (ctx, line, _("train loss of step %" PRId64 " is not a number; skipped"),
-                           step);
       if ((step % SEED_CHECK_EVERY) == 0)
         {
           debrief_read_progress (ctx, reader->pos - reader->start, total_length);
           if (g_cancellable_is_cancelled (ctx->cancellable))
-            return;
+            break;
         }
     }
+  debrief_series_writer_close (&writer);
 }
 
 /* Where the i-th of @n_val validation losses was taken, for @n_train train steps. */

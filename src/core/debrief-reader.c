@@ -504,8 +504,7 @@ typedef struct
   char *raw;               /* as in the file, the hash key */
   gsize key_length;        /* of raw */
   DebriefSeries *series;   /* NULL: ignored key */
-  gint64 last_step;
-  gboolean has_last;
+  DebriefSeriesWriter writer;  /* open on series while reading */
   guint backwards_line;    /* first line where the step went backwards */
   gint64 backwards_step;
   gint64 backwards_after;
@@ -523,7 +522,10 @@ struct _DebriefSeriesSet
   GHashTable *slots;        /* key -> KeySlot */
   GPtrArray *order;         /* KeySlot, first seen */
   GPtrArray *by_position;   /* KeySlot or NULL */
-  GArray *pending;
+  /* The values of the record being read: one entry per key, written in place. */
+  Pending *pending;
+  guint n_pending;
+  guint pending_capacity;
   GString *scratch;
   gsize reserve;
 };
@@ -531,6 +533,8 @@ struct _DebriefSeriesSet
 static void
 key_slot_free (KeySlot *slot)
 {
+  if (slot->writer.series != NULL)
+    debrief_series_writer_close (&slot->writer);
   g_free (slot->key);
   g_free (slot->raw);
   g_clear_object (&slot->series);
@@ -546,7 +550,6 @@ debrief_series_set_new (DebriefKeyMapFunc map)
   set->slots = g_hash_table_new (g_str_hash, g_str_equal);
   set->order = g_ptr_array_new_with_free_func ((GDestroyNotify) key_slot_free);
   set->by_position = g_ptr_array_new ();
-  set->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
   set->scratch = g_string_new (NULL);
   return set;
 }
@@ -559,7 +562,7 @@ debrief_series_set_free (DebriefSeriesSet *set)
   g_hash_table_unref (set->slots);
   g_ptr_array_unref (set->order);
   g_ptr_array_unref (set->by_position);
-  g_array_unref (set->pending);
+  g_free (set->pending);
   g_string_free (set->scratch, TRUE);
   g_free (set);
 }
@@ -610,10 +613,36 @@ create_slot (DebriefSeriesSet *set,
           debrief_series_set_source_key (slot->series, slot->key);
           if (set->reserve > 0 && (kind == DEBRIEF_SERIES_TRAIN_LOSS || set->order->len < 64))
             debrief_series_reserve (slot->series, set->reserve);
+          debrief_series_writer_open (&slot->writer, slot->series);
         }
     }
   g_hash_table_insert (set->slots, slot->raw, slot);
   g_ptr_array_add (set->order, slot);
+  return slot;
+}
+
+static G_GNUC_NO_INLINE KeySlot *
+find_slot (DebriefSeriesSet *set,
+           guint             position,
+           const char       *key,
+           gsize             key_length)
+{
+  KeySlot *slot;
+
+  if (memchr (key, '\0', key_length) != NULL)
+    return NULL;  /* a key with a NUL byte cannot be named */
+  g_string_truncate (set->scratch, 0);
+  g_string_append_len (set->scratch, key, key_length);
+  slot = g_hash_table_lookup (set->slots, set->scratch->str);
+  if (slot == NULL)
+    slot = create_slot (set, key, key_length);
+  /* Only short records get a position cache: wider ones use the hash. */
+  if (position < 256)
+    {
+      if (position >= set->by_position->len)
+        g_ptr_array_set_size (set->by_position, position + 1);
+      g_ptr_array_index (set->by_position, position) = slot;
+    }
   return slot;
 }
 
@@ -625,8 +654,9 @@ debrief_series_set_add (DebriefSeriesSet *set,
                         double            value)
 {
   KeySlot *slot = NULL;
-  Pending p;
 
+  /* Records repeat their keys in the same order: the key seen at this
+   * position last time is almost always the one here. */
   if (position < set->by_position->len)
     {
       KeySlot *candidate = g_ptr_array_index (set->by_position, position);
@@ -635,27 +665,15 @@ debrief_series_set_add (DebriefSeriesSet *set,
         slot = candidate;
     }
   if (slot == NULL)
-    {
-      if (memchr (key, '\0', key_length) != NULL)
-        return;  /* a key with a NUL byte cannot be named */
-      g_string_truncate (set->scratch, 0);
-      g_string_append_len (set->scratch, key, key_length);
-      slot = g_hash_table_lookup (set->slots, set->scratch->str);
-      if (slot == NULL)
-        slot = create_slot (set, key, key_length);
-      /* Only short records get a position cache: wider ones use the hash. */
-      if (position < 256)
-        {
-          if (position >= set->by_position->len)
-            g_ptr_array_set_size (set->by_position, position + 1);
-          g_ptr_array_index (set->by_position, position) = slot;
-        }
-    }
-  if (slot->series == NULL)
+    slot = find_slot (set, position, key, key_length);
+  if (slot == NULL || slot->series == NULL)
     return;
-  p.slot = slot;
-  p.value = value;
-  g_array_append_val (set->pending, p);
+  if (G_UNLIKELY (set->n_pending == set->pending_capacity))
+    {
+      set->pending_capacity = MAX (16, set->pending_capacity * 2);
+      set->pending = g_renew (Pending, set->pending, set->pending_capacity);
+    }
+  set->pending[set->n_pending++] = (Pending) { slot, value };
 }
 
 void
@@ -663,34 +681,32 @@ debrief_series_set_commit (DebriefSeriesSet *set,
                            gint64            step,
                            guint             line)
 {
-  for (guint i = 0; i < set->pending->len; i++)
+  for (guint i = 0; i < set->n_pending; i++)
     {
-      Pending *p = &g_array_index (set->pending, Pending, i);
-      KeySlot *slot = p->slot;
+      KeySlot *slot = set->pending[i].slot;
+      DebriefSeriesWriter *w = &slot->writer;
 
-      if (slot->has_last && step < slot->last_step && slot->backwards_line == 0)
+      if (G_UNLIKELY (w->length > 0 && step < w->last_step) && slot->backwards_line == 0)
         {
           slot->backwards_line = line;
           slot->backwards_step = step;
-          slot->backwards_after = slot->last_step;
+          slot->backwards_after = w->last_step;
         }
-      slot->last_step = step;
-      slot->has_last = TRUE;
-      debrief_series_append (slot->series, step, p->value);
+      debrief_series_writer_append (w, step, set->pending[i].value);
     }
-  g_array_set_size (set->pending, 0);
+  set->n_pending = 0;
 }
 
 void
 debrief_series_set_discard (DebriefSeriesSet *set)
 {
-  g_array_set_size (set->pending, 0);
+  set->n_pending = 0;
 }
 
 guint
 debrief_series_set_n_pending (DebriefSeriesSet *set)
 {
-  return set->pending->len;
+  return set->n_pending;
 }
 
 DebriefSeries *
@@ -698,7 +714,16 @@ debrief_series_set_lookup (DebriefSeriesSet *set,
                            const char       *key)
 {
   KeySlot *slot = g_hash_table_lookup (set->slots, key);
-  return slot ? slot->series : NULL;
+
+  if (slot == NULL || slot->series == NULL)
+    return NULL;
+  if (slot->writer.series != NULL)
+    {
+      /* Hand the points written so far to the series. */
+      debrief_series_writer_close (&slot->writer);
+      debrief_series_writer_open (&slot->writer, slot->series);
+    }
+  return slot->series;
 }
 
 static int
@@ -727,6 +752,8 @@ debrief_series_set_finish (DebriefSeriesSet   *set,
 
         if (slot->series == NULL || kind_rank (debrief_series_get_kind (slot->series)) != rank)
           continue;
+        if (slot->writer.series != NULL)
+          debrief_series_writer_close (&slot->writer);
         if (debrief_series_get_length (slot->series) == 0)
           continue;
         dropped = debrief_series_finish (slot->series, &backwards);
@@ -791,13 +818,17 @@ gboolean
 debrief_key_is_step (const char *key,
                      gsize       length)
 {
-  static const char *const step_keys[] = {
-    "step", "global_step", "current_steps", "_step", "iteration", "iter",
-    "train/global_step", "trainer/global_step", "Step", NULL
+#define STEP_KEY(k) { k, sizeof k - 1 }
+  /* Called for every member of every line: lengths compared first. */
+  static const struct { const char *key; gsize length; } step_keys[] = {
+    STEP_KEY ("step"), STEP_KEY ("global_step"), STEP_KEY ("current_steps"), STEP_KEY ("_step"),
+    STEP_KEY ("iteration"), STEP_KEY ("iter"), STEP_KEY ("train/global_step"),
+    STEP_KEY ("trainer/global_step"), STEP_KEY ("Step"),
   };
+#undef STEP_KEY
 
-  for (guint i = 0; step_keys[i]; i++)
-    if (strlen (step_keys[i]) == length && memcmp (key, step_keys[i], length) == 0)
+  for (guint i = 0; i < G_N_ELEMENTS (step_keys); i++)
+    if (step_keys[i].length == length && memcmp (key, step_keys[i].key, length) == 0)
       return TRUE;
   return FALSE;
 }

@@ -3,13 +3,15 @@
  *
  * Storage is two flat arrays (8 + 8 bytes per point) so that a
  * 10-million-point run stays within DESIGN.md's 32 bytes/point budget.
+ * They grow by doubling (large blocks are remapped, not copied) and are
+ * trimmed in finish(). Readers append through a DebriefSeriesWriter.
  */
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "debrief-series.h"
+#include "debrief-series-private.h"
 
 struct _DebriefSeries
 {
@@ -19,8 +21,12 @@ struct _DebriefSeries
   char *source_key;
   DebriefSeriesKind kind;
 
-  GArray *steps;   /* gint64 */
-  GArray *values;  /* double */
+  gint64 *steps;
+  double *values;
+  gsize length;
+  gsize capacity;
+  gint64 last_step;
+  gboolean increasing;  /* each appended step above the previous one */
 
   double min;
   double max;
@@ -62,8 +68,8 @@ debrief_series_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->source_key, g_free);
-  g_clear_pointer (&self->steps, g_array_unref);
-  g_clear_pointer (&self->values, g_array_unref);
+  g_clear_pointer (&self->steps, g_free);
+  g_clear_pointer (&self->values, g_free);
 
   G_OBJECT_CLASS (debrief_series_parent_class)->finalize (object);
 }
@@ -77,8 +83,7 @@ debrief_series_class_init (DebriefSeriesClass *klass)
 static void
 debrief_series_init (DebriefSeries *self)
 {
-  self->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->values = g_array_new (FALSE, FALSE, sizeof (double));
+  self->increasing = TRUE;
   self->min = NAN;
   self->max = NAN;
 }
@@ -127,21 +132,33 @@ debrief_series_set_source_key (DebriefSeries *self,
   self->source_key = g_strdup (key);
 }
 
+static void
+set_capacity (DebriefSeries *self,
+              gsize          capacity)
+{
+  self->steps = g_renew (gint64, self->steps, capacity);
+  self->values = g_renew (double, self->values, capacity);
+  self->capacity = capacity;
+}
+
 void
 debrief_series_reserve (DebriefSeries *self,
                         gsize          n_points)
 {
   g_return_if_fail (DEBRIEF_IS_SERIES (self));
 
-  if (n_points > self->steps->len)
-    {
-      /* GArray has no reserve; growing then shrinking the length keeps the allocation. */
-      guint len = self->steps->len;
-      g_array_set_size (self->steps, n_points);
-      g_array_set_size (self->values, n_points);
-      g_array_set_size (self->steps, len);
-      g_array_set_size (self->values, len);
-    }
+  if (n_points > self->capacity)
+    set_capacity (self, n_points);
+}
+
+static void
+grow (DebriefSeries *self,
+      gsize          n_more)
+{
+  gsize need = self->length + n_more;
+
+  if (need > self->capacity)
+    set_capacity (self, MAX (need, MAX (self->capacity * 2, 64)));
 }
 
 void
@@ -149,19 +166,73 @@ debrief_series_append (DebriefSeries *self,
                        gint64         step,
                        double         value)
 {
-  g_array_append_val (self->steps, step);
-  g_array_append_val (self->values, value);
+  DebriefSeriesWriter writer;
+
+  debrief_series_writer_open (&writer, self);
+  debrief_series_writer_append (&writer, step, value);
+  debrief_series_writer_close (&writer);
+}
+
+void
+debrief_series_writer_open (DebriefSeriesWriter *writer,
+                            DebriefSeries       *series)
+{
+  g_return_if_fail (DEBRIEF_IS_SERIES (series));
+
+  writer->series = series;
+  writer->steps = series->steps;
+  writer->values = series->values;
+  writer->length = series->length;
+  writer->capacity = series->capacity;
+  writer->last_step = series->last_step;
+  writer->increasing = series->increasing;
+}
+
+static void
+writer_store (DebriefSeriesWriter *writer)
+{
+  DebriefSeries *self = writer->series;
+
+  self->length = writer->length;
+  self->last_step = writer->last_step;
+  self->increasing = writer->increasing;
   self->finished = FALSE;
 }
 
-static gboolean
-steps_sorted (const gint64 *steps,
-              gsize         n)
+void
+debrief_series_writer_reserve (DebriefSeriesWriter *writer,
+                               gsize                n_more)
 {
-  for (gsize i = 1; i < n; i++)
-    if (steps[i] < steps[i - 1])
-      return FALSE;
-  return TRUE;
+  DebriefSeries *self = writer->series;
+
+  writer_store (writer);
+  grow (self, n_more);
+  writer->steps = self->steps;
+  writer->values = self->values;
+  writer->capacity = self->capacity;
+}
+
+void
+debrief_series_writer_add_consecutive (DebriefSeriesWriter *writer,
+                                       gint64               first_step,
+                                       gsize                n)
+{
+  g_return_if_fail (writer->length + n <= writer->capacity);
+
+  if (n == 0)
+    return;
+  writer->increasing &= writer->length == 0 || first_step > writer->last_step;
+  for (gsize i = 0; i < n; i++)
+    writer->steps[writer->length + i] = first_step + (gint64) i;
+  writer->length += n;
+  writer->last_step = first_step + (gint64) n - 1;
+}
+
+void
+debrief_series_writer_close (DebriefSeriesWriter *writer)
+{
+  writer_store (writer);
+  memset (writer, 0, sizeof *writer);
 }
 
 typedef struct { gint64 step; gsize order; } StepOrder;
@@ -177,25 +248,33 @@ compare_step_order (gconstpointer a,
   return sa->order < sb->order ? -1 : (sa->order > sb->order);
 }
 
-guint
-debrief_series_finish (DebriefSeries *self,
-                       gboolean      *out_went_backwards)
+static gboolean
+steps_sorted (const gint64 *steps,
+              gsize         n)
 {
-  gint64 *steps = (gint64 *)(gpointer)self->steps->data;
-  double *values = (double *)(gpointer)self->values->data;
-  gsize n = self->steps->len;
-  gsize out = 0;
-  gboolean backwards = FALSE;
+  for (gsize i = 1; i < n; i++)
+    if (steps[i] < steps[i - 1])
+      return FALSE;
+  return TRUE;
+}
 
-  g_return_val_if_fail (DEBRIEF_IS_SERIES (self), 0);
+/* The rare case (resumed runs, two writers, repeated steps): sort by step,
+ * stable in file order, and keep the last value of each step. */
+static gsize
+sort_and_merge (DebriefSeries *self,
+                gboolean      *backwards)
+{
+  gint64 *steps = self->steps;
+  double *values = self->values;
+  gsize n = self->length;
+  gsize out = 0;
 
   if (!steps_sorted (steps, n))
     {
-      /* Rare (resumed runs, two writers): sort a permutation, stable by file order. */
       g_autofree StepOrder *perm = g_new (StepOrder, n);
       g_autofree double *vcopy = g_memdup2 (values, n * sizeof (double));
 
-      backwards = TRUE;
+      *backwards = TRUE;
       for (gsize i = 0; i < n; i++)
         perm[i] = (StepOrder) { steps[i], i };
       qsort (perm, n, sizeof *perm, compare_step_order);
@@ -205,8 +284,6 @@ debrief_series_finish (DebriefSeries *self,
           values[i] = vcopy[perm[i].order];
         }
     }
-
-  /* Keep the last value logged for each step. */
   for (gsize i = 0; i < n; i++)
     {
       if (out > 0 && steps[out - 1] == steps[i])
@@ -218,30 +295,56 @@ debrief_series_finish (DebriefSeries *self,
           out++;
         }
     }
-  g_array_set_size (self->steps, out);
-  g_array_set_size (self->values, out);
+  return out;
+}
 
-  self->min = NAN;
-  self->max = NAN;
-  self->min_index = 0;
-  self->n_nonfinite = 0;
+guint
+debrief_series_finish (DebriefSeries *self,
+                       gboolean      *out_went_backwards)
+{
+  const double *values;
+  gsize n, out;
+  gboolean backwards = FALSE;
+  double min = NAN, max = NAN;
+  gsize min_index = 0, n_nonfinite = 0;
+
+  g_return_val_if_fail (DEBRIEF_IS_SERIES (self), 0);
+
+  n = self->length;
+  out = self->increasing ? n : sort_and_merge (self, &backwards);
+  self->length = out;
+  self->increasing = TRUE;
+  if (out < self->capacity && out > 0)
+    set_capacity (self, out);
+
+  values = self->values;
   for (gsize i = 0; i < out; i++)
     {
       double v = values[i];
 
-      if (!isfinite (v))
+      if (G_UNLIKELY (!isfinite (v)))
         {
-          self->n_nonfinite++;
+          n_nonfinite++;
           continue;
         }
-      if (isnan (self->min) || v < self->min)
+      if (G_UNLIKELY (isnan (min)))
         {
-          self->min = v;
-          self->min_index = i;
+          min = max = v;
+          min_index = i;
+          continue;
         }
-      if (isnan (self->max) || v > self->max)
-        self->max = v;
+      if (v < min)
+        {
+          min = v;
+          min_index = i;
+        }
+      if (v > max)
+        max = v;
     }
+  self->min = min;
+  self->max = max;
+  self->min_index = min_index;
+  self->n_nonfinite = n_nonfinite;
   self->finished = TRUE;
 
   if (out_went_backwards)
@@ -253,21 +356,21 @@ gsize
 debrief_series_get_length (DebriefSeries *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), 0);
-  return self->steps->len;
+  return self->length;
 }
 
 const gint64 *
 debrief_series_get_steps (DebriefSeries *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), NULL);
-  return (const gint64 *)(gpointer)self->steps->data;
+  return self->steps;
 }
 
 const double *
 debrief_series_get_values (DebriefSeries *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), NULL);
-  return (const double *)(gpointer)self->values->data;
+  return self->values;
 }
 
 gint64
@@ -275,8 +378,8 @@ debrief_series_get_step (DebriefSeries *self,
                          gsize          i)
 {
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), 0);
-  g_return_val_if_fail (i < self->steps->len, 0);
-  return g_array_index (self->steps, gint64, i);
+  g_return_val_if_fail (i < self->length, 0);
+  return self->steps[i];
 }
 
 double
@@ -284,29 +387,29 @@ debrief_series_get_value (DebriefSeries *self,
                           gsize          i)
 {
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), NAN);
-  g_return_val_if_fail (i < self->values->len, NAN);
-  return g_array_index (self->values, double, i);
+  g_return_val_if_fail (i < self->length, NAN);
+  return self->values[i];
 }
 
 gint64
 debrief_series_get_first_step (DebriefSeries *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), 0);
-  return self->steps->len ? g_array_index (self->steps, gint64, 0) : 0;
+  return self->length ? self->steps[0] : 0;
 }
 
 gint64
 debrief_series_get_last_step (DebriefSeries *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), 0);
-  return self->steps->len ? g_array_index (self->steps, gint64, self->steps->len - 1) : 0;
+  return self->length ? self->steps[self->length - 1] : 0;
 }
 
 double
 debrief_series_get_last_value (DebriefSeries *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), NAN);
-  return self->values->len ? g_array_index (self->values, double, self->values->len - 1) : NAN;
+  return self->length ? self->values[self->length - 1] : NAN;
 }
 
 double
@@ -348,8 +451,8 @@ debrief_series_lower_bound (DebriefSeries *self,
 
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), 0);
 
-  steps = (const gint64 *)(gpointer)self->steps->data;
-  hi = self->steps->len;
+  steps = self->steps;
+  hi = self->length;
   while (lo < hi)
     {
       gsize mid = lo + (hi - lo) / 2;

@@ -39,15 +39,19 @@ const char        *debrief_series_get_source_key  (DebriefSeries     *self);
 void               debrief_series_set_source_key  (DebriefSeries     *self,
                                                    const char        *key);
 
+/* Room for @n_points in all (address space only until written). */
 void               debrief_series_reserve         (DebriefSeries     *self,
                                                    gsize              n_points);
 /* Values may be NaN or ±Inf: they are data (a diverged run). */
 void               debrief_series_append          (DebriefSeries     *self,
                                                    gint64             step,
                                                    double             value);
+
 /* Sort by step (stable), keep the last value logged for each step, compute
  * statistics. Returns how many points were dropped as repeated steps, and
- * whether any step went backwards in file order. Call once, after the last append. */
+ * whether any step went backwards in file order. Call once, after the last
+ * append; a series appended in increasing step order costs one pass over
+ * its values here. */
 guint              debrief_series_finish          (DebriefSeries     *self,
                                                    gboolean          *out_went_backwards);
 

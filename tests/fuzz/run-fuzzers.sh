@@ -29,7 +29,7 @@ while getopts "b:t:" opt; do
 done
 shift $((OPTIND - 1))
 
-all_targets="reader-jsonl reader-seed reader-hf reader-csv reader-tensorboard json sse judge-answer"
+all_targets="reader-jsonl reader-seed reader-hf reader-csv reader-tensorboard json sse judge-answer strtod"
 targets=${*:-$all_targets}
 
 # Largest input per target: big enough for a few records or events, small
@@ -37,6 +37,7 @@ targets=${*:-$all_targets}
 max_len_for () {
   case $1 in
     judge-answer) echo 4096 ;;
+    strtod) echo 1024 ;;
     sse) echo 8192 ;;
     *) echo 16384 ;;
   esac
