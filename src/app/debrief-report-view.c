@@ -1140,18 +1140,14 @@ search_action (GtkWidget  *widget,
 
 /* ----------------------------------------------------------------- export */
 
-/* The exported plot: the size debrief-cli plot draws by default. */
-#define PLOT_EXPORT_WIDTH 1600
-#define PLOT_EXPORT_HEIGHT 900
-
 typedef struct
 {
   GFile *folder;
   char *text;
   GPtrArray *images;   /* GFile pairs: source, destination */
   DebriefRun *run;     /* for the plot; its series do not change once loaded */
-  DebriefPlotSmoothMethod smooth_method;
-  double smoothing;
+  DebriefAnalysis *analysis;   /* the run's, for the plot's marks; may be NULL */
+  DebriefPlotImageOptions plot;
 } ExportData;
 
 static void
@@ -1159,6 +1155,7 @@ export_data_free (ExportData *data)
 {
   g_clear_object (&data->folder);
   g_clear_object (&data->run);
+  g_clear_object (&data->analysis);
   g_free (data->text);
   g_ptr_array_unref (data->images);
   g_free (data);
@@ -1210,23 +1207,15 @@ export_thread (GTask        *task,
   if (data->run != NULL && (debrief_run_get_train_loss (data->run) != NULL
                             || debrief_run_get_val_loss (data->run) != NULL))
     {
-      g_autoptr(GPtrArray) plot_data = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_plot_data_unref);
-      g_autoptr(DebriefPlotRenderer) renderer = debrief_plot_renderer_new ();
       g_autoptr(GFile) png = g_file_get_child (data->folder, PLOT_FILENAME);
       g_autofree char *png_path = g_file_get_path (png);
-      DebriefPlotAnnotation annotations[DEBRIEF_PLOT_DATA_MAX_BASIC];
-      DebriefPlotPalette palette;
-      DebriefPlotData *d = debrief_plot_data_new (data->run, data->smooth_method, data->smoothing);
-      guint n = debrief_plot_data_basic_annotations (d, 0, annotations);
+      g_autoptr(GPtrArray) runs = g_ptr_array_new ();
+      g_autoptr(GPtrArray) analyses = g_ptr_array_new ();
 
-      g_ptr_array_add (plot_data, d);
-      debrief_plot_palette_init (&palette, FALSE);
-      debrief_plot_renderer_set_palette (renderer, &palette);
-      debrief_plot_renderer_set_font (renderer, "Sans", 10.0);
-      debrief_plot_renderer_set_data (renderer, plot_data);
-      debrief_plot_renderer_set_annotations (renderer, annotations, n);
-      if (png_path == NULL
-          || !debrief_plot_renderer_export (renderer, png_path, PLOT_EXPORT_WIDTH, PLOT_EXPORT_HEIGHT, &error))
+      /* Drawn as `debrief-cli plot` draws it, marks of the analysis included. */
+      g_ptr_array_add (runs, data->run);
+      g_ptr_array_add (analyses, data->analysis);
+      if (png_path == NULL || !debrief_plot_write_runs (runs, analyses, &data->plot, png_path, &error))
         {
           if (error == NULL)
             g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED, _("%s: not a local folder"), png_path);
@@ -1280,12 +1269,16 @@ debrief_report_view_export_async (DebriefReportView   *self,
   data->text = debrief_report_view_dup_text (self);
   data->images = g_ptr_array_new_with_free_func (g_object_unref);
   data->run = self->run != NULL ? g_object_ref (self->run) : NULL;
+  if (self->run != NULL && debrief_run_get_analysis (self->run) != NULL)
+    data->analysis = g_object_ref (debrief_run_get_analysis (self->run));
+  debrief_plot_image_options_init (&data->plot);
   {
     g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
     g_autofree char *method = g_settings_get_string (settings, "smoothing-method");
 
-    data->smoothing = CLAMP (g_settings_get_double (settings, "smoothing"), 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
-    data->smooth_method = g_strcmp0 (method, "median") == 0 ? DEBRIEF_PLOT_SMOOTH_MEDIAN : DEBRIEF_PLOT_SMOOTH_EMA;
+    data->plot.smoothing = CLAMP (g_settings_get_double (settings, "smoothing"), 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
+    data->plot.smooth_method = g_strcmp0 (method, "median") == 0 ? DEBRIEF_PLOT_SMOOTH_MEDIAN
+                                                                 : DEBRIEF_PLOT_SMOOTH_EMA;
   }
 
   layout = debrief_markdown_view_get_layout (self->preview);

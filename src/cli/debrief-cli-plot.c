@@ -12,6 +12,20 @@
 #define MIN_SIDE 64
 #define MAX_SIDE 16384
 
+static void
+unref_analysis (gpointer analysis)
+{
+  /* A run whose analysis failed is drawn with the marks its data shows. */
+  if (analysis != NULL)
+    g_object_unref (analysis);
+}
+
+static gboolean
+has_points (DebriefSeries *series)
+{
+  return series != NULL && debrief_series_get_length (series) > 0;
+}
+
 int
 debrief_cli_plot (int    argc,
                   char **argv)
@@ -40,15 +54,13 @@ debrief_cli_plot (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (N_("DIR… — draw the loss chart of one or more runs"));
-  g_autoptr(GPtrArray) data = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_plot_data_unref);
-  g_autoptr(GArray) annotations = g_array_new (FALSE, TRUE, sizeof (DebriefPlotAnnotation));
-  g_autoptr(DebriefPlotRenderer) renderer = NULL;
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) analyses = g_ptr_array_new_with_free_func (unref_analysis);
   g_autoptr(GError) error = NULL;
-  DebriefPlotSmoothMethod smooth_method = DEBRIEF_PLOT_SMOOTH_EMA;
-  DebriefPlotXUnit x_unit = DEBRIEF_PLOT_X_STEPS;
-  DebriefPlotPalette palette;
+  DebriefPlotImageOptions options;
   gboolean failed = FALSE;
 
+  debrief_plot_image_options_init (&options);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!debrief_cli_parse (context, &argc, &argv))
@@ -72,16 +84,16 @@ debrief_cli_plot (int    argc,
       return DEBRIEF_CLI_EXIT_USAGE;
     }
   if (method != NULL && g_strcmp0 (method, "median") == 0)
-    smooth_method = DEBRIEF_PLOT_SMOOTH_MEDIAN;
+    options.smooth_method = DEBRIEF_PLOT_SMOOTH_MEDIAN;
   else if (method != NULL && g_strcmp0 (method, "ema") != 0)
     {
       g_printerr (_("debrief-cli plot: --smoothing-method must be ema or median, not “%s”\n"), method);
       return DEBRIEF_CLI_EXIT_USAGE;
     }
   if (x_axis != NULL && g_strcmp0 (x_axis, "epochs") == 0)
-    x_unit = DEBRIEF_PLOT_X_EPOCHS;
+    options.x_unit = DEBRIEF_PLOT_X_EPOCHS;
   else if (x_axis != NULL && g_strcmp0 (x_axis, "tokens") == 0)
-    x_unit = DEBRIEF_PLOT_X_TOKENS;
+    options.x_unit = DEBRIEF_PLOT_X_TOKENS;
   else if (x_axis != NULL && g_strcmp0 (x_axis, "steps") != 0)
     {
       g_printerr (_("debrief-cli plot: --x-axis must be steps, epochs or tokens, not “%s”\n"), x_axis);
@@ -96,13 +108,17 @@ debrief_cli_plot (int    argc,
       }
   }
 
+  options.width = width;
+  options.height = height;
+  options.smoothing = smoothing;
+  options.log_y = log_y;
+  options.dark = dark;
+
   for (guint i = 0; dirs[i] != NULL; i++)
     {
       g_autoptr(GFile) folder = g_file_new_for_commandline_arg (dirs[i]);
       g_autoptr(GError) load_error = NULL;
       g_autoptr(DebriefRun) run = debrief_run_load (folder, NULL, &load_error);
-      g_autoptr(DebriefAnalysis) analysis = NULL;
-      DebriefPlotData *d;
 
       if (run == NULL)
         {
@@ -112,28 +128,17 @@ debrief_cli_plot (int    argc,
         }
       for (const char *const *w = debrief_run_get_warnings (run); w != NULL && *w != NULL; w++)
         g_printerr (_("debrief-cli plot: warning: %s\n"), *w);
-      d = debrief_plot_data_new (run, smooth_method, smoothing);
-      if (debrief_plot_data_get_train (d) == NULL && debrief_plot_data_get_validation (d) == NULL)
+      if (!has_points (debrief_run_get_train_loss (run)) && !has_points (debrief_run_get_val_loss (run)))
         g_printerr (_("debrief-cli plot: %s: no loss series to draw\n"), debrief_run_get_path (run));
-      /* The same marks as the window: best step, spike, overfitting, divergence. */
-      analysis = debrief_analysis_run (run, NULL, NULL);
-      debrief_plot_data_analysis_annotations (d, data->len, analysis, annotations);
-      g_ptr_array_add (data, d);
+      g_ptr_array_add (analyses, debrief_analysis_run (run, NULL, NULL));
+      g_ptr_array_add (runs, g_steal_pointer (&run));
     }
   if (failed)
     return DEBRIEF_CLI_EXIT_FAILED;
 
-  renderer = debrief_plot_renderer_new ();
-  debrief_plot_palette_init (&palette, dark);
-  debrief_plot_renderer_set_palette (renderer, &palette);
-  debrief_plot_renderer_set_font (renderer, "Sans", 10.0);
-  debrief_plot_renderer_set_data (renderer, data);
-  debrief_plot_renderer_set_log_y (renderer, log_y);
-  debrief_plot_renderer_set_x_unit (renderer, x_unit);
-  if (x_unit != DEBRIEF_PLOT_X_STEPS && debrief_plot_renderer_get_x_unit (renderer) != x_unit)
+  if (!debrief_plot_data_run_has_unit (g_ptr_array_index (runs, 0), options.x_unit))
     g_printerr (_("debrief-cli plot: warning: the first run did not log %s; the axis shows steps\n"), x_axis);
-  debrief_plot_renderer_set_annotations (renderer, (DebriefPlotAnnotation *) annotations->data, annotations->len);
-  if (!debrief_plot_renderer_export (renderer, output, width, height, &error))
+  if (!debrief_plot_write_runs (runs, analyses, &options, output, &error))
     {
       g_printerr ("debrief-cli plot: %s\n", error->message);
       return DEBRIEF_CLI_EXIT_FAILED;

@@ -79,6 +79,24 @@ mapping_free (Mapping *m)
   g_free (m);
 }
 
+/* Steps to @unit for @run; NULL for steps or when the run did not log it. */
+static Mapping *
+mapping_of_run (DebriefRun       *run,
+                DebriefPlotXUnit  unit)
+{
+  switch (unit)
+    {
+    case DEBRIEF_PLOT_X_EPOCHS:
+      return mapping_new (debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_EPOCH), FALSE);
+    case DEBRIEF_PLOT_X_TOKENS:
+      /* Logged per step: the axis shows them summed. */
+      return mapping_new (debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_TOKENS), TRUE);
+    case DEBRIEF_PLOT_X_STEPS:
+    default:
+      return NULL;
+    }
+}
+
 /* Piecewise linear through (xs, ys), extended with the end segments. */
 static double
 interpolate (const double *xs,
@@ -135,8 +153,8 @@ debrief_plot_data_new (DebriefRun              *run,
   if (val != NULL && debrief_series_get_length (val) > 0)
     self->validation = debrief_plot_pyramid_new (val, NULL);
 
-  self->epochs = mapping_new (debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_EPOCH), FALSE);
-  self->tokens = mapping_new (debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_TOKENS), TRUE);
+  self->epochs = mapping_of_run (run, DEBRIEF_PLOT_X_EPOCHS);
+  self->tokens = mapping_of_run (run, DEBRIEF_PLOT_X_TOKENS);
   self->mappings_ref = g_new (gatomicrefcount, 1);
   g_atomic_ref_count_init (self->mappings_ref);
   return self;
@@ -254,6 +272,19 @@ debrief_plot_data_has_unit (DebriefPlotData  *self,
                             DebriefPlotXUnit  unit)
 {
   return unit == DEBRIEF_PLOT_X_STEPS || mapping_for (self, unit) != NULL;
+}
+
+gboolean
+debrief_plot_data_run_has_unit (DebriefRun       *run,
+                                DebriefPlotXUnit  unit)
+{
+  Mapping *m;
+
+  if (unit == DEBRIEF_PLOT_X_STEPS)
+    return TRUE;
+  m = mapping_of_run (run, unit);
+  mapping_free (m);
+  return m != NULL;
 }
 
 double

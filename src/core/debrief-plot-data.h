@@ -47,6 +47,10 @@ double              debrief_plot_data_get_weight      (DebriefPlotData         *
 
 gboolean            debrief_plot_data_has_unit        (DebriefPlotData         *self,
                                                        DebriefPlotXUnit         unit);
+/* Whether a chart of @run can have @unit on its x axis (what has_unit says of
+ * the DebriefPlotData made from it), without preparing the run's data. */
+gboolean            debrief_plot_data_run_has_unit    (DebriefRun              *run,
+                                                       DebriefPlotXUnit         unit);
 /* Step -> epoch/tokens and back, piecewise linear between logged points and
  * extended linearly past the ends. Identity for DEBRIEF_PLOT_X_STEPS. */
 double              debrief_plot_data_step_to_unit    (DebriefPlotData         *self,

@@ -200,4 +200,30 @@ gboolean  debrief_plot_renderer_export            (DebriefPlotRenderer       *se
                                                    int                        height,
                                                    GError                   **error);
 
+/* A chart drawn into a file: what besides the runs it depends on. */
+struct _DebriefPlotImageOptions
+{
+  int width, height;                      /* pixels (points for SVG and PDF) */
+  DebriefPlotSmoothMethod smooth_method;
+  double smoothing;                       /* 0 to DEBRIEF_PLOT_SMOOTH_MAX */
+  gboolean log_y;
+  DebriefPlotXUnit x_unit;                /* steps where the first run lacks it */
+  gboolean dark;
+};
+
+/* 1600×900, EMA 0.6 (the app's default smoothing), linear, steps, light. */
+void      debrief_plot_image_options_init         (DebriefPlotImageOptions   *options);
+
+/* The loss chart of @runs (DebriefRun, colours in this order) with the marks of
+ * their analyses, into @path (PNG, SVG or PDF by its extension): what
+ * `debrief-cli plot` writes and what the report exports as loss.png, so the two
+ * cannot differ. @analyses holds a DebriefAnalysis or NULL per run (NULL for
+ * none at all: then the marks the data shows by itself). Runs in a worker
+ * thread as long as nobody changes the runs' series meanwhile. */
+gboolean  debrief_plot_write_runs                 (GPtrArray                     *runs,
+                                                   GPtrArray                     *analyses,
+                                                   const DebriefPlotImageOptions *options,
+                                                   const char                    *path,
+                                                   GError                       **error);
+
 G_END_DECLS

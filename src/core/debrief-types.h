@@ -38,6 +38,7 @@ typedef struct _DebriefModelDims        DebriefModelDims;
 typedef struct _DebriefPlotAnnotation   DebriefPlotAnnotation;
 typedef struct _DebriefPlotBucket       DebriefPlotBucket;
 typedef struct _DebriefPlotData         DebriefPlotData;
+typedef struct _DebriefPlotImageOptions DebriefPlotImageOptions;
 typedef struct _DebriefPlotPalette      DebriefPlotPalette;
 typedef struct _DebriefPlotPyramid      DebriefPlotPyramid;
 typedef struct _DebriefPlotRect         DebriefPlotRect;

@@ -72,6 +72,21 @@ debrief_test_find_row (GtkWidget  *root,
   return debrief_test_find_widget (root, debrief_test_is_row_titled, title);
 }
 
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+/* The first widget of TYPE (or a subtype). */
+GtkWidget *
+debrief_test_find_of_type (GtkWidget *root,
+                           GType      type)
+{
+  return debrief_test_find_widget (root, is_of_type, GSIZE_TO_POINTER (type));
+}
+
 /* A label whose text contains TEXT. */
 gboolean
 debrief_test_is_label_with (GtkWidget     *widget,

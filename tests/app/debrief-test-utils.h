@@ -22,6 +22,8 @@ GtkWidget  *debrief_test_find_named        (GtkWidget               *root,
                                             const char              *name);
 GtkWidget  *debrief_test_find_row          (GtkWidget               *root,
                                             const char              *title);
+GtkWidget  *debrief_test_find_of_type      (GtkWidget               *root,
+                                            GType                    type);
 gboolean    debrief_test_is_named          (GtkWidget               *widget,
                                             gconstpointer            name);
 gboolean    debrief_test_is_row_titled     (GtkWidget               *widget,

@@ -1060,6 +1060,29 @@ test_report_export (ReportFixture *fx,
   g_assert_no_error (error);
   g_assert_cmpint (gdk_pixbuf_get_width (plot), ==, 1600);
   g_assert_cmpint (gdk_pixbuf_get_height (plot), ==, 900);
+  /* The very chart `debrief-cli plot` draws of the run, marks included. */
+  {
+    g_autofree char *cli_path = g_build_filename (fx->folder.dir, "cli.png", NULL);
+    g_autofree char *bare_path = g_build_filename (fx->folder.dir, "bare.png", NULL);
+    const char *argv[] = { g_getenv ("DEBRIEF_CLI"), "plot", "-o", cli_path, fx->folder.run_dir, NULL };
+    g_autoptr(GPtrArray) runs = g_ptr_array_new ();
+    DebriefPlotImageOptions options;
+    int status = -1;
+
+    g_assert_nonnull (argv[0]);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (debrief_test_png_equal (png_path, cli_path));
+
+    /* Without the analysis (what the export drew before): another picture. */
+    g_ptr_array_add (runs, fx->run);
+    debrief_plot_image_options_init (&options);
+    g_assert_true (debrief_plot_write_runs (runs, NULL, &options, bare_path, &error));
+    g_assert_no_error (error);
+    g_assert_false (debrief_test_png_equal (png_path, bare_path));
+  }
   /* The editor's text is untouched by the export. */
   g_clear_pointer (&exported, g_free);
   exported = debrief_report_view_dup_text (fx->view);
@@ -1076,26 +1099,11 @@ preview_has (gpointer data)
   return strstr (text, "Paragraph 150.") != NULL;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_report_scroll_follows_editor (ReportFixture *fx,
                                    gconstpointer  data)
 {
-  GtkTextView *editor = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (fx->view), GTK_SOURCE_TYPE_VIEW));
+  GtkTextView *editor = GTK_TEXT_VIEW (debrief_test_find_of_type (GTK_WIDGET (fx->view), GTK_SOURCE_TYPE_VIEW));
   GtkTextView *preview = GTK_TEXT_VIEW (debrief_report_view_get_preview (fx->view));
   GtkAdjustment *editor_vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (editor));
   GtkAdjustment *preview_vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (preview));
@@ -1161,7 +1169,7 @@ test_report_runs_selector (void)
   debrief_test_wait_until (view_idle, view);
   text = debrief_report_view_dup_text (view);
   g_assert_cmpstr (text, ==, "# Report A\n");
-  dropdown = GTK_DROP_DOWN (find_widget (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN));
+  dropdown = GTK_DROP_DOWN (debrief_test_find_of_type (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
 
   /* Two runs: a selector, and choosing switches the report. */

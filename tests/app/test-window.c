@@ -189,13 +189,6 @@ find_message_dialog (AdwMessageDialog *not_this)
   return NULL;
 }
 
-static gboolean
-is_report_view (GtkWidget     *widget,
-                gconstpointer  data)
-{
-  return DEBRIEF_IS_REPORT_VIEW (widget);
-}
-
 static void
 test_window_close_asks_about_unsaved_report (void)
 {
@@ -211,7 +204,7 @@ test_window_close_asks_about_unsaved_report (void)
   debrief_window_open_files (window, &folder, 1);
   wait_until_idle (window);
 
-  report_widget = debrief_test_find_widget (GTK_WIDGET (window), is_report_view, NULL);
+  report_widget = debrief_test_find_of_type (GTK_WIDGET (window), DEBRIEF_TYPE_REPORT_VIEW);
   g_assert_nonnull (report_widget);
   report = DEBRIEF_REPORT_VIEW (report_widget);
 

@@ -3,6 +3,9 @@
  */
 #include "config.h"
 
+#include <string.h>
+
+#include <cairo.h>
 #include <glib/gstdio.h>
 
 #include "debrief-test-core-utils.h"
@@ -146,6 +149,28 @@ debrief_test_iterate_for (guint milliseconds)
   g_timeout_add (milliseconds, set_flag, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* Whether two PNG files hold the same pixels (both must load). */
+gboolean
+debrief_test_png_equal (const char *path_a,
+                        const char *path_b)
+{
+  cairo_surface_t *a = cairo_image_surface_create_from_png (path_a);
+  cairo_surface_t *b = cairo_image_surface_create_from_png (path_b);
+  gboolean equal;
+
+  g_assert_cmpint (cairo_surface_status (a), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_surface_status (b), ==, CAIRO_STATUS_SUCCESS);
+  equal = cairo_image_surface_get_format (a) == cairo_image_surface_get_format (b)
+          && cairo_image_surface_get_width (a) == cairo_image_surface_get_width (b)
+          && cairo_image_surface_get_height (a) == cairo_image_surface_get_height (b)
+          && cairo_image_surface_get_stride (a) == cairo_image_surface_get_stride (b)
+          && memcmp (cairo_image_surface_get_data (a), cairo_image_surface_get_data (b),
+                     (gsize) cairo_image_surface_get_stride (a) * cairo_image_surface_get_height (a)) == 0;
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+  return equal;
 }
 
 /* Listens on a free loopback port; returns it. */

@@ -33,6 +33,9 @@ void        debrief_test_wait_until      (DebriefTestCondition  condition,
 void        debrief_test_drain           (void);
 void        debrief_test_iterate_for     (guint                 milliseconds);
 
+gboolean    debrief_test_png_equal       (const char           *path_a,
+                                          const char           *path_b);
+
 guint       debrief_test_server_listen   (SoupServer           *server);
 void        debrief_test_server_stop     (SoupServer           *server);
 JsonObject *debrief_test_request_object  (SoupServerMessage    *msg,

@@ -11,6 +11,7 @@
 
 #include "debrief-core.h"
 #include "debrief-plot-ticks-private.h"
+#include "debrief-test-core-utils.h"
 
 /* ---- helpers ---- */
 
@@ -668,6 +669,91 @@ test_export_files (void)
   g_rmdir (dir);
 }
 
+/* The tooltip text with several runs: one line per run, named. */
+static void
+test_describe_step_several (void)
+{
+  g_autoptr(DebriefPlotRenderer) r = make_renderer (2, 8000, 0, FALSE);
+  g_autofree char *all = NULL;
+  g_autofree char *validation = NULL;
+
+  all = debrief_plot_renderer_describe_step (r, 4000, TRUE);
+  g_assert_true (g_str_has_prefix (all, "<b>Step 4000</b>\nrun-0: raw "));
+  g_assert_nonnull (strstr (all, "\nrun-1: raw "));
+  g_assert_nonnull (strstr (all, "  smoothed "));
+  g_assert_nonnull (strstr (all, "  validation "));
+  g_assert_nonnull (strstr (all, " (step 4000)"));
+  /* Validation alone: the title is the step asked about, the line names the run. */
+  debrief_plot_renderer_set_layers (r, DEBRIEF_PLOT_LAYER_VALIDATION);
+  validation = debrief_plot_renderer_describe_step (r, 4010, FALSE);
+  g_assert_true (g_str_has_prefix (validation, "Step 4010\nrun-0: validation "));
+  g_assert_nonnull (strstr (validation, "\nrun-1: validation "));
+  g_assert_null (strstr (validation, "raw"));
+}
+
+/* The chart files of debrief-cli plot and of the report's loss.png. */
+static void
+test_write_runs (void)
+{
+  g_autoptr(DebriefRun) run = debrief_test_load_run ("runs", "overfit", NULL);
+  g_autoptr(DebriefAnalysis) analysis = debrief_analysis_run (run, NULL, NULL);
+  g_autoptr(GPtrArray) runs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) analyses = g_ptr_array_new ();
+  g_autofree char *dir = g_dir_make_tmp ("debrief-plot-XXXXXX", NULL);
+  g_autofree char *marked = g_build_filename (dir, "marked.png", NULL);
+  g_autofree char *again = g_build_filename (dir, "again.png", NULL);
+  g_autofree char *bare = g_build_filename (dir, "bare.png", NULL);
+  g_autofree char *dark = g_build_filename (dir, "dark.png", NULL);
+  g_autofree char *bad = g_build_filename (dir, "plot.jpeg", NULL);
+  g_autoptr(GError) error = NULL;
+  DebriefPlotImageOptions options;
+  cairo_surface_t *image;
+
+  g_assert_nonnull (analysis);
+  g_ptr_array_add (runs, run);
+  g_ptr_array_add (analyses, analysis);
+  debrief_plot_image_options_init (&options);
+  options.width = 900;
+  options.height = 500;
+
+  g_assert_true (debrief_plot_write_runs (runs, analyses, &options, marked, &error));
+  g_assert_no_error (error);
+  image = cairo_image_surface_create_from_png (marked);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 900);
+  g_assert_cmpint (cairo_image_surface_get_height (image), ==, 500);
+  cairo_surface_destroy (image);
+  /* The same input draws the same pixels; the analysis' marks show. */
+  g_assert_true (debrief_plot_write_runs (runs, analyses, &options, again, &error));
+  g_assert_true (debrief_test_png_equal (marked, again));
+  g_assert_true (debrief_plot_write_runs (runs, NULL, &options, bare, &error));
+  g_assert_false (debrief_test_png_equal (marked, bare));
+  options.dark = TRUE;
+  g_assert_true (debrief_plot_write_runs (runs, analyses, &options, dark, &error));
+  g_assert_false (debrief_test_png_equal (marked, dark));
+
+  g_assert_false (debrief_plot_write_runs (runs, analyses, &options, bad, &error));
+  g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "plot.jpeg"));
+
+  /* What the x axis can show, without preparing the plot data. */
+  {
+    g_autoptr(DebriefRun) healthy = debrief_test_load_run ("runs", "healthy", NULL);   /* logs epochs */
+    DebriefRun *both[] = { run, healthy };
+
+    g_assert_true (debrief_plot_data_run_has_unit (healthy, DEBRIEF_PLOT_X_EPOCHS));
+    g_assert_false (debrief_plot_data_run_has_unit (healthy, DEBRIEF_PLOT_X_TOKENS));
+    for (guint i = 0; i < G_N_ELEMENTS (both); i++)
+      {
+        DebriefPlotData *d = debrief_plot_data_new (both[i], DEBRIEF_PLOT_SMOOTH_EMA, 0.6);
+
+        for (DebriefPlotXUnit unit = DEBRIEF_PLOT_X_STEPS; unit <= DEBRIEF_PLOT_X_TOKENS; unit++)
+          g_assert_cmpint (debrief_plot_data_run_has_unit (both[i], unit), ==, debrief_plot_data_has_unit (d, unit));
+        debrief_plot_data_unref (d);
+      }
+  }
+  debrief_test_remove_tree (dir);
+}
+
 static void
 test_resmooth_keeps_view (void)
 {
@@ -708,6 +794,8 @@ main (int   argc,
   g_test_add_func ("/plot/render/nonfinite", test_render_nonfinite_does_not_crash);
   g_test_add_func ("/plot/view", test_view_zoom_pan_reset);
   g_test_add_func ("/plot/export", test_export_files);
+  g_test_add_func ("/plot/write-runs", test_write_runs);
+  g_test_add_func ("/plot/describe-step/several", test_describe_step_several);
   g_test_add_func ("/plot/resmooth", test_resmooth_keeps_view);
 
   return g_test_run ();
