@@ -114,3 +114,45 @@ debrief_test_render_widget (GtkWidget *widget)
   gsk_render_node_unref (node);
   return texture;
 }
+
+/* The constructs the generated report uses (FORMATS.md section 7). */
+const char debrief_test_report_markdown[] =
+  "# Debrief: overfit\n"                                   /* 1 */
+  "\n"
+  "**Verdict:** the model *overfits* after `step 4500`.\n" /* 3 */
+  "\n"
+  "## Key numbers\n"                                       /* 5 */
+  "\n"
+  "| Metric | Value |\n"                                   /* 7 */
+  "|---|---:|\n"
+  "| Steps | 9000 |\n"
+  "| Best step | **4500** |\n"
+  "\n"
+  "## Findings\n"                                          /* 12 */
+  "\n"
+  "1. Stop at the best step.\n"                            /* 14 */
+  "2. Review the data.\n"
+  "   - nested point\n"
+  "- See [the checklist](https://example.com/checklist).\n" /* 17 */
+  "\n"
+  "![Loss plot](loss.png)\n"                               /* 19 */
+  "\n"
+  "> A quoted remark.\n"                                   /* 21 */
+  "\n"
+  "```\n"                                                  /* 23 */
+  "debrief-cli analyze runs/overfit\n"
+  "```\n"
+  "\n"
+  "## Notes\n"                                             /* 27 */
+  "\n"
+  "Mine.\n";
+
+/* The whole text of BUFFER (free it). */
+char *
+debrief_test_buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}

@@ -32,5 +32,9 @@ gboolean    debrief_test_is_label_with     (GtkWidget               *widget,
                                             gconstpointer            text);
 
 GdkTexture *debrief_test_render_widget     (GtkWidget               *widget);
+char       *debrief_test_buffer_text       (GtkTextBuffer           *buffer);
+
+/* A report in the markdown the generated report uses, with every construct. */
+extern const char debrief_test_report_markdown[];
 
 G_END_DECLS
