@@ -24,9 +24,20 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+# The remote-folder tests start their own sshd on loopback; they need only its
+# binary. A fresh openssh-server would also start the system's ssh service on
+# port 22: Debian's documented switch keeps it from running (remove
+# /etc/ssh/sshd_not_to_be_run to use that service).
+if ! dpkg-query -W -f='${Status}' openssh-server 2>/dev/null | grep -q "install ok installed" &&
+   [ ! -e /etc/ssh/sshd_config ]; then
+  debrief_as_root mkdir -p /etc/ssh
+  debrief_as_root sh -c 'echo "debrief build-aux/test.sh: only the sshd binary is needed (tests start their own)" \
+    > /etc/ssh/sshd_not_to_be_run'
+fi
 debrief_install_packages "${DEBRIEF_PACKAGES[@]}" clang libclang-rt-14-dev \
   cmake git python3 python3-numpy valgrind \
-  dbus at-spi2-core python3-gi gir1.2-atspi-2.0
+  dbus at-spi2-core python3-gi gir1.2-atspi-2.0 \
+  openssh-server openssh-client gvfs-daemons gvfs-backends dbus-daemon
 # npm (for llama.cpp's source bundle) may come from Debian's npm or from a nodejs
 # package that ships it; install Debian's only when there is none.
 command -v npm >/dev/null 2>&1 || debrief_install_packages npm
