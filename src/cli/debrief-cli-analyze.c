@@ -246,6 +246,8 @@ debrief_cli_analyze (int argc, char **argv)
   gboolean json = FALSE, no_write = FALSE;
   gint64 rank = 0, tokens = 0;
   g_autofree char *model = NULL;
+  g_autofree char *pattern = NULL;
+  DebriefLoadOptions load_options = { 0 };
   g_auto(GStrv) dirs = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -257,6 +259,7 @@ debrief_cli_analyze (int argc, char **argv)
     { "rank", 0, 0, G_OPTION_ARG_INT64, &rank, N_("LoRA rank, when the run does not say"), "N" },
     { "tokens", 0, 0, G_OPTION_ARG_INT64, &tokens, N_("Dataset tokens (one epoch), when the run does not say"), "N" },
     { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Base model: a config.json or a known model name"), "CONFIG_JSON_OR_PRESET" },
+    { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern, DEBRIEF_CLI_PATTERN_HELP, "REGEX" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, N_("DIR…") },
     { NULL }
   };
@@ -279,6 +282,9 @@ debrief_cli_analyze (int argc, char **argv)
       g_printerr (_("debrief-cli analyze: --rank and --tokens must be positive\n"));
       return DEBRIEF_CLI_EXIT_USAGE;
     }
+  if (!debrief_cli_check_pattern ("analyze", pattern))
+    return DEBRIEF_CLI_EXIT_USAGE;
+  load_options.text_pattern = pattern;
   overrides.rank = rank;
   overrides.tokens = tokens;
   if (model)
@@ -301,7 +307,7 @@ debrief_cli_analyze (int argc, char **argv)
     {
       g_autoptr(GFile) dir = g_file_new_for_commandline_arg (dirs[d]);
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) folders = debrief_discover_runs (dir, NULL, &error);
+      g_autoptr(GPtrArray) folders = debrief_discover_runs_with_options (dir, &load_options, NULL, &error);
 
       if (folders == NULL)
         {
@@ -311,7 +317,7 @@ debrief_cli_analyze (int argc, char **argv)
         }
       for (guint i = 0; i < folders->len; i++)
         {
-          g_autoptr(DebriefRun) run = debrief_run_load (folders->pdata[i], NULL, &error);
+          g_autoptr(DebriefRun) run = debrief_run_load_with_options (folders->pdata[i], &load_options, NULL, &error);
           g_autoptr(DebriefAnalysis) analysis = NULL;
           g_autofree char *written = NULL;
 

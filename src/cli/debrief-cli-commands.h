@@ -22,6 +22,12 @@ int debrief_cli_judge    (int argc, char **argv);
 int debrief_cli_plot     (int argc, char **argv);
 
 /* Parses @context over @argv; on failure prints the error and the usage to stderr. */
+/* --pattern of analyze and plot: TRUE when absent or usable, else prints why
+ * ("debrief-cli COMMAND: ...") and returns FALSE (a usage error). */
+gboolean debrief_cli_check_pattern (const char *command,
+                                    const char *pattern);
+#define DEBRIEF_CLI_PATTERN_HELP N_("Regular expression for text logs of another shape: a named group “step” and one per metric, e.g. 'it (?<step>\\d+) loss=(?<loss>\\S+)'")
+
 gboolean debrief_cli_parse (GOptionContext *context,
                             int            *argc,
                             char         ***argv);

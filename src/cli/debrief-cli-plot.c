@@ -41,7 +41,10 @@ debrief_cli_plot (int    argc,
   /* Translators: FILE, N, W, METHOD, UNIT and DIR are the placeholders --help shows for the option
    * values (N a number of pixels, W a smoothing weight); the values themselves (ema, median, steps,
    * epochs, tokens) are typed as they are and stay in English */
+  g_autofree char *pattern = NULL;
+  DebriefLoadOptions load_options = { 0 };
   GOptionEntry entries[] = {
+    { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern, DEBRIEF_CLI_PATTERN_HELP, "REGEX" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the plot to FILE (.png, .svg or .pdf)"), N_("FILE") },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Width in pixels (default 1600)"), N_("N") },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Height in pixels (default 900)"), N_("N") },
@@ -114,11 +117,15 @@ debrief_cli_plot (int    argc,
   options.log_y = log_y;
   options.dark = dark;
 
+  if (!debrief_cli_check_pattern ("plot", pattern))
+    return DEBRIEF_CLI_EXIT_USAGE;
+  load_options.text_pattern = pattern;
+
   for (guint i = 0; dirs[i] != NULL; i++)
     {
       g_autoptr(GFile) folder = g_file_new_for_commandline_arg (dirs[i]);
       g_autoptr(GError) load_error = NULL;
-      g_autoptr(DebriefRun) run = debrief_run_load (folder, NULL, &load_error);
+      g_autoptr(DebriefRun) run = debrief_run_load_with_options (folder, &load_options, NULL, &load_error);
 
       if (run == NULL)
         {

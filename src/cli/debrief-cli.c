@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "debrief-core.h"
 #include "debrief-cli-commands.h"
 
 typedef struct
@@ -37,6 +38,18 @@ print_usage (FILE *out)
   fprintf (out, "\n%s\n", _("Options:"));
   fprintf (out, "  %-10s %s\n", "--help", _("Show this help; COMMAND --help shows a command's options"));
   fprintf (out, "  %-10s %s\n", "--version", _("Show the version"));
+}
+
+gboolean
+debrief_cli_check_pattern (const char *command,
+                           const char *pattern)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (pattern == NULL || debrief_load_check_text_pattern (pattern, &error))
+    return TRUE;
+  g_printerr ("debrief-cli %s: --pattern: %s\n", command, error->message);
+  return FALSE;
 }
 
 gboolean

@@ -29,6 +29,7 @@
 #include "debrief-reader-seed-private.h"
 #include "debrief-reader-tensorboard-private.h"
 #include "debrief-reader-tinker-private.h"
+#include "debrief-reader-text-private.h"
 #include "debrief-reader-wandb-private.h"
 
 /* How much of a file detection reads. */
@@ -47,6 +48,7 @@ typedef enum
   CANDIDATE_GENERIC_JSONL,
   CANDIDATE_GENERIC_CSV,
   CANDIDATE_WANDB,
+  CANDIDATE_TEXT,
 } CandidateKind;
 
 typedef struct
@@ -74,6 +76,7 @@ candidate_format (CandidateKind kind)
     case CANDIDATE_LIGHTNING_CSV: return "lightning_csv";
     case CANDIDATE_TENSORBOARD: return "tensorboard";
     case CANDIDATE_WANDB: return "wandb";
+    case CANDIDATE_TEXT: return "text";
     case CANDIDATE_GENERIC_JSONL:
     case CANDIDATE_GENERIC_CSV:
     default:
@@ -121,13 +124,6 @@ peek_file (DebriefLoadJob *job,
   return g_steal_pointer (&buf);
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char **) a, *(const char **) b);
-}
-
 /* Files of other tools that happen to be JSON lines or CSV. */
 static gboolean
 is_excluded_log (const char *name)
@@ -155,7 +151,7 @@ find_candidates (DebriefLoadJob *job)
     return g_steal_pointer (&candidates);
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, debrief_compare_strings);
 
   if (debrief_reader_hf_folder_has_state (job))
     add_candidate (candidates, CANDIDATE_HF, NULL);
@@ -224,6 +220,12 @@ find_candidates (DebriefLoadJob *job)
     g_autofree char *wandb = debrief_reader_wandb_find_log (job);
     if (wandb != NULL)
       add_candidate (candidates, CANDIDATE_WANDB, wandb);
+  }
+
+  {
+    g_autoptr(GPtrArray) logs = debrief_reader_text_find_logs (job, job->text_pattern);
+    for (guint i = 0; i < logs->len; i++)
+      add_candidate (candidates, CANDIDATE_TEXT, g_ptr_array_index (logs, i));
   }
 
   /* A log under its well-known name that is a folder, a dangling link or a
@@ -295,6 +297,9 @@ load_candidate (DebriefLoadJob  *job,
     case CANDIDATE_LIGHTNING_CSV:
     case CANDIDATE_GENERIC_CSV:
       ok = debrief_reader_csv_parse (&ctx, data, length, error);
+      break;
+    case CANDIDATE_TEXT:
+      ok = debrief_reader_text_parse (&ctx, data, length, job->text_pattern, error);
       break;
     case CANDIDATE_HF:
     case CANDIDATE_TINKER:
@@ -501,7 +506,8 @@ load_folder (DebriefLoadJob  *job,
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
                    _("%s: no training log found (expected metrics.json, metrics.jsonl, trainer_state.json, "
                      "trainer_log.jsonl, metrics.csv, events.out.tfevents.*, a W&B run-*.wandb, "
-                     "or a JSON-lines/CSV log with a step and a loss)"), job->folder_path);
+                     "a JSON-lines/CSV log with a step and a loss, or a text log with lines such as "
+                     "“step 100 | loss 2.31”)"), job->folder_path);
       return NULL;
     }
 
@@ -564,16 +570,33 @@ load_folder (DebriefLoadJob  *job,
   return g_steal_pointer (&best);
 }
 
+gboolean
+debrief_load_check_text_pattern (const char  *pattern,
+                                 GError     **error)
+{
+  g_autoptr(DebriefTextPattern) compiled = debrief_text_pattern_new (pattern, error);
+  return compiled != NULL;
+}
+
 static DebriefRun *
-load_with_progress (GFile          *folder,
-                    GCancellable   *cancellable,
-                    void          (*progress) (gpointer, double),
-                    gpointer        progress_data,
-                    GError        **error)
+load_with_progress (GFile                    *folder,
+                    const DebriefLoadOptions *options,
+                    GCancellable             *cancellable,
+                    void                    (*progress) (gpointer, double),
+                    gpointer                  progress_data,
+                    GError                  **error)
 {
   DebriefLoadJob job = { 0 };
+  g_autoptr(DebriefTextPattern) pattern = NULL;
   DebriefRun *run;
 
+  if (options != NULL && options->text_pattern != NULL && options->text_pattern[0] != '\0')
+    {
+      pattern = debrief_text_pattern_new (options->text_pattern, error);
+      if (pattern == NULL)
+        return NULL;
+    }
+  job.text_pattern = pattern;
   job.folder_path = g_file_get_path (folder);
   if (job.folder_path == NULL)
     {
@@ -590,14 +613,23 @@ load_with_progress (GFile          *folder,
   return run;
 }
 
-gboolean
-debrief_folder_is_run (GFile *folder)
+/* Pattern for discovery; an invalid one is no pattern (loading says why). */
+static DebriefTextPattern *
+options_pattern (const DebriefLoadOptions *options)
+{
+  if (options == NULL || options->text_pattern == NULL || options->text_pattern[0] == '\0')
+    return NULL;
+  return debrief_text_pattern_new (options->text_pattern, NULL);
+}
+
+static gboolean
+folder_is_run (GFile                    *folder,
+               const DebriefTextPattern *pattern)
 {
   DebriefLoadJob job = { 0 };
   g_autoptr(GPtrArray) candidates = NULL;
 
-  g_return_val_if_fail (G_IS_FILE (folder), FALSE);
-
+  job.text_pattern = pattern;
   job.folder_path = g_file_get_path (folder);
   if (job.folder_path == NULL || !g_file_test (job.folder_path, G_FILE_TEST_IS_DIR))
     {
@@ -609,13 +641,41 @@ debrief_folder_is_run (GFile *folder)
   return candidates->len > 0;
 }
 
+gboolean
+debrief_folder_is_run (GFile *folder)
+{
+  g_return_val_if_fail (G_IS_FILE (folder), FALSE);
+  return folder_is_run (folder, NULL);
+}
+
+gboolean
+debrief_folder_is_run_with_options (GFile                    *folder,
+                                    const DebriefLoadOptions *options)
+{
+  g_autoptr(DebriefTextPattern) pattern = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (folder), FALSE);
+  pattern = options_pattern (options);
+  return folder_is_run (folder, pattern);
+}
+
 DebriefRun *
 debrief_run_load (GFile         *folder,
                   GCancellable  *cancellable,
                   GError       **error)
 {
   g_return_val_if_fail (G_IS_FILE (folder), NULL);
-  return load_with_progress (folder, cancellable, NULL, NULL, error);
+  return load_with_progress (folder, NULL, cancellable, NULL, NULL, error);
+}
+
+DebriefRun *
+debrief_run_load_with_options (GFile                    *folder,
+                               const DebriefLoadOptions *options,
+                               GCancellable             *cancellable,
+                               GError                  **error)
+{
+  g_return_val_if_fail (G_IS_FILE (folder), NULL);
+  return load_with_progress (folder, options, cancellable, NULL, NULL, error);
 }
 
 typedef struct
@@ -625,11 +685,13 @@ typedef struct
   GDestroyNotify progress_notify;
   GMainContext *context;
   double last_sent;
+  DebriefLoadOptions options;   /* strings owned */
 } LoadData;
 
 static void
 load_data_free (LoadData *data)
 {
+  g_free ((char *) data->options.text_pattern);
   if (data->progress_notify)
     data->progress_notify (data->progress_data);
   g_clear_pointer (&data->context, g_main_context_unref);
@@ -692,7 +754,9 @@ load_thread (GTask        *task,
   GError *error = NULL;
   DebriefRun *run;
 
-  run = load_with_progress (folder, cancellable, thread_progress, task, &error);
+  LoadData *data = task_data;
+
+  run = load_with_progress (folder, &data->options, cancellable, thread_progress, task, &error);
   if (run == NULL)
     g_task_return_error (task, error);
   else
@@ -708,19 +772,35 @@ debrief_run_load_async (GFile               *folder,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
+  debrief_run_load_with_options_async (folder, NULL, progress, progress_data, progress_notify, cancellable,
+                                       callback, user_data);
+}
+
+void
+debrief_run_load_with_options_async (GFile                    *folder,
+                                     const DebriefLoadOptions *options,
+                                     DebriefProgressFunc       progress,
+                                     gpointer                  progress_data,
+                                     GDestroyNotify            progress_notify,
+                                     GCancellable             *cancellable,
+                                     GAsyncReadyCallback       callback,
+                                     gpointer                  user_data)
+{
   g_autoptr(GTask) task = NULL;
   LoadData *data;
 
   g_return_if_fail (G_IS_FILE (folder));
 
   task = g_task_new (folder, cancellable, callback, user_data);
-  g_task_set_source_tag (task, debrief_run_load_async);
+  g_task_set_source_tag (task, debrief_run_load_with_options_async);
   g_task_set_return_on_cancel (task, FALSE);
   data = g_new0 (LoadData, 1);
   data->progress = progress;
   data->progress_data = progress_data;
   data->progress_notify = progress_notify;
   data->context = g_main_context_ref_thread_default ();
+  if (options != NULL)
+    data->options.text_pattern = g_strdup (options->text_pattern);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);
 }
@@ -730,7 +810,7 @@ debrief_run_load_finish (GAsyncResult  *result,
                          GError       **error)
 {
   g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == debrief_run_load_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == debrief_run_load_with_options_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -745,11 +825,12 @@ compare_files_by_path (gconstpointer a,
 
 /* Children of @folder that are runs; @recurse looks one level further into the others. */
 static gboolean
-collect_runs (GFile         *folder,
-              gboolean       recurse,
-              GPtrArray     *runs,
-              GCancellable  *cancellable,
-              GError       **error)
+collect_runs (GFile                    *folder,
+              const DebriefTextPattern *pattern,
+              gboolean                  recurse,
+              GPtrArray                *runs,
+              GCancellable             *cancellable,
+              GError                  **error)
 {
   g_autoptr(GFileEnumerator) children = NULL;
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
@@ -773,9 +854,9 @@ collect_runs (GFile         *folder,
       /* Symbolic links are not followed: a link loop must not hang discovery. */
       if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
         continue;
-      if (debrief_folder_is_run (child))
+      if (folder_is_run (child, pattern))
         g_ptr_array_add (found, g_object_ref (child));
-      else if (recurse && !collect_runs (child, FALSE, found, cancellable, NULL) &&
+      else if (recurse && !collect_runs (child, pattern, FALSE, found, cancellable, NULL) &&
                g_cancellable_is_cancelled (cancellable))
         return g_cancellable_set_error_if_cancelled (cancellable, error), FALSE;
     }
@@ -789,18 +870,29 @@ debrief_discover_runs (GFile         *folder,
                        GCancellable  *cancellable,
                        GError       **error)
 {
+  return debrief_discover_runs_with_options (folder, NULL, cancellable, error);
+}
+
+GPtrArray *
+debrief_discover_runs_with_options (GFile                    *folder,
+                                    const DebriefLoadOptions *options,
+                                    GCancellable             *cancellable,
+                                    GError                  **error)
+{
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *display = NULL;
+  g_autoptr(DebriefTextPattern) pattern = NULL;
 
   g_return_val_if_fail (G_IS_FILE (folder), NULL);
 
+  pattern = options_pattern (options);
   display = g_file_get_parse_name (folder);
-  if (debrief_folder_is_run (folder))
+  if (folder_is_run (folder, pattern))
     {
       g_ptr_array_add (runs, g_object_ref (folder));
       return g_steal_pointer (&runs);
     }
-  if (!collect_runs (folder, TRUE, runs, cancellable, error))
+  if (!collect_runs (folder, pattern, TRUE, runs, cancellable, error))
     return NULL;
   if (runs->len == 0)
     {

@@ -18,10 +18,29 @@ G_BEGIN_DECLS
 typedef void (*DebriefProgressFunc) (double   fraction,
                                      gpointer user_data);
 
+/* How folders are read: zero-initialise (every field its default), set what
+ * the user chose. Strings are copied by the _async functions. */
+struct _DebriefLoadOptions
+{
+  /* The user's log pattern (Preferences, --pattern): a regular expression
+   * with a named group "step" and one per metric, for text logs of a shape
+   * Debrief does not know; NULL or "" for none. */
+  const char *text_pattern;
+};
+
+/* Whether @pattern is a usable log pattern; the error says why not in a sentence. */
+gboolean    debrief_load_check_text_pattern (const char             *pattern,
+                                             GError                **error);
+
 /* Synchronous load, for debrief-cli, tests and the loader's own thread. */
 DebriefRun *debrief_run_load              (GFile               *folder,
                                            GCancellable        *cancellable,
                                            GError             **error);
+
+DebriefRun *debrief_run_load_with_options (GFile                    *folder,
+                                           const DebriefLoadOptions *options,
+                                           GCancellable             *cancellable,
+                                           GError                  **error);
 
 void        debrief_run_load_async        (GFile               *folder,
                                            DebriefProgressFunc  progress,
@@ -30,11 +49,22 @@ void        debrief_run_load_async        (GFile               *folder,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
+/* @options may be NULL; finish with debrief_run_load_finish(). */
+void        debrief_run_load_with_options_async (GFile                    *folder,
+                                                 const DebriefLoadOptions *options,
+                                                 DebriefProgressFunc       progress,
+                                                 gpointer                  progress_data,
+                                                 GDestroyNotify            progress_notify,
+                                                 GCancellable             *cancellable,
+                                                 GAsyncReadyCallback       callback,
+                                                 gpointer                  user_data);
 DebriefRun *debrief_run_load_finish       (GAsyncResult        *result,
                                            GError             **error);
 
 /* Whether @folder itself holds files Debrief can read (cheap: names and a peek). */
 gboolean    debrief_folder_is_run         (GFile               *folder);
+gboolean    debrief_folder_is_run_with_options (GFile                    *folder,
+                                                const DebriefLoadOptions *options);
 
 /* The runs under @folder: @folder itself when it is a run, else its direct
  * children (and grandchildren) that are runs, sorted by name. Returns an array of
@@ -42,5 +72,9 @@ gboolean    debrief_folder_is_run         (GFile               *folder);
 GPtrArray  *debrief_discover_runs         (GFile               *folder,
                                            GCancellable        *cancellable,
                                            GError             **error);
+GPtrArray  *debrief_discover_runs_with_options (GFile                    *folder,
+                                                const DebriefLoadOptions *options,
+                                                GCancellable             *cancellable,
+                                                GError                  **error);
 
 G_END_DECLS

@@ -70,9 +70,12 @@ DebriefJsonNode *debrief_reader_parse_json_file (const char *path,
 
 /* ---- one folder being loaded ---- */
 
+typedef struct _DebriefTextPattern DebriefTextPattern;
+
 typedef struct
 {
   char *folder_path;
+  const DebriefTextPattern *text_pattern;  /* the user's log pattern, or NULL */
   GCancellable *cancellable;
   void (*progress) (gpointer data, double fraction);
   gpointer progress_data;
@@ -117,6 +120,10 @@ DebriefJsonNode *debrief_load_job_read_yaml (DebriefLoadJob *job,
 /* TRUE when @path (resolving symbolic links) lies inside the folder. */
 gboolean debrief_load_job_path_inside  (DebriefLoadJob     *job,
                                         const char         *path);
+
+/* For g_ptr_array_sort of strings. */
+int      debrief_compare_strings       (gconstpointer       a,
+                                        gconstpointer       b);
 
 /* ---- how a run ended ---- */
 

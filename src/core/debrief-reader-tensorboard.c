@@ -458,20 +458,13 @@ find_event_files (const char *folder,
     }
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char **) a, *(const char **) b);
-}
-
 static GPtrArray *
 event_files (DebriefLoadJob *job)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
 
   find_event_files (job->folder_path, NULL, 0, found);
-  g_ptr_array_sort (found, compare_strings);
+  g_ptr_array_sort (found, debrief_compare_strings);
   return found;
 }
 

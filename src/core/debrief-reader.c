@@ -375,6 +375,13 @@ debrief_load_job_read_yaml (DebriefLoadJob *job,
   return read_small_file (job, run, rel, debrief_yaml_parse, _("expected “key: value” lines; ignored"));
 }
 
+int
+debrief_compare_strings (gconstpointer a,
+                         gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 /* ---- how a run ended ---- */
 
 /* "[rank0]: " (torchrun) and "E   " style prefixes in front of traceback lines. */

@@ -34,6 +34,7 @@ typedef struct _DebriefCheckpoint       DebriefCheckpoint;
 typedef struct _DebriefCompletion       DebriefCompletion;
 typedef struct _DebriefCompletionRequest DebriefCompletionRequest;
 typedef struct _DebriefJudgeSummary     DebriefJudgeSummary;
+typedef struct _DebriefLoadOptions      DebriefLoadOptions;
 typedef struct _DebriefModelDims        DebriefModelDims;
 typedef struct _DebriefPlotAnnotation   DebriefPlotAnnotation;
 typedef struct _DebriefPlotBucket       DebriefPlotBucket;

@@ -13,6 +13,7 @@
 #include "debrief-test-core-utils.h"
 #include "debrief-protobuf-private.h"
 #include "debrief-reader-private.h"
+#include "debrief-reader-text-private.h"
 #include "debrief-reader-wandb-private.h"
 #include "debrief-yaml-private.h"
 
@@ -510,6 +511,203 @@ test_wandb_public_folders (void)
     }
 }
 
+/* ---- text logs ---- */
+
+static DebriefRun *
+parse_text (const char               *text,
+            const DebriefTextPattern *pattern,
+            GError                  **error)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path ("/nonexistent");
+  DebriefRun *run = debrief_run_new (folder);
+  DebriefReadContext ctx;
+
+  debrief_read_context_init (&ctx, run, "train.log", "train.log");
+  if (!debrief_reader_text_parse (&ctx, text, strlen (text), pattern, error))
+    g_clear_object (&run);
+  else
+    debrief_read_context_finish (&ctx);
+  return run;
+}
+
+static void
+test_text_shapes (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *series;
+    gsize points;
+    gint64 last_step;
+  } cases[] = {
+    /* torchtune log_*.txt */
+    { "Step 1 | loss:1.5400923490524292 lr:9.9e-05 tokens_per_second_per_gpu:101.2 peak_memory_alloc:4.5\n"
+      "Step 2 | loss:1.3 lr:9.8e-05 tokens_per_second_per_gpu:99.0 peak_memory_alloc:4.5\n",
+      "train_loss", 2, 2 },
+    { "Step 1 | loss:1.5 lr:9.9e-05 tokens_per_second_per_gpu:101.2\nStep 2 | loss:1.3 lr:9.8e-05 tokens_per_second_per_gpu:99.0\n",
+      "tokens_per_second_per_gpu", 2, 2 },
+    /* build-nanogpt stdout and log.txt */
+    { "step     0 | loss: 10.955010 | lr 6.0000e-04 | norm: 15.3420 | dt: 19152.47ms | tok/sec: 27374.43\n"
+      "step     1 | loss: 10.014891 | lr 6.0000e-04 | norm: 3.8393 | dt: 394.95ms | tok/sec: 1327465.30\n",
+      "grad_norm", 2, 1 },
+    { "step     0 | loss: 10.955010 | lr 6.0000e-04 | norm: 15.3420 | dt: 19152.47ms | tok/sec: 27374.43\n",
+      "tok/sec", 1, 0 },
+    { "0 val 10.9522\n0 hella 0.2487\n0 train 10.955010\n1 train 10.014891\n250 val 6.1\n", "val_loss", 2, 250 },
+    { "0 val 10.9522\n0 hella 0.2487\n0 train 10.955010\n1 train 10.014891\n", "hella", 1, 0 },
+    /* nanoGPT train.py: the evaluation's train estimate is not the curve */
+    { "step 0: train loss 4.2367, val loss 4.2475\niter 0: loss 4.2709, time 10268.08ms, mfu -100.00%\n"
+      "iter 5: loss 4.2082, time 1431.27ms, mfu 0.01%\niter 10: loss nan, time 1434.03ms, mfu 0.01%\n"
+      "step 10: train loss 3.9, val loss 3.95\n",
+      "train_loss", 3, 10 },
+    { "step 0: train loss 4.2367, val loss 4.2475\niter 0: loss 4.2709, time 10268.08ms, mfu -100.00%\n"
+      "step 10: train loss 3.9, val loss 3.95\n",
+      "train_loss_estimate", 2, 10 },
+    /* llm.c main.log */
+    { "s:0 tel:10.9841\ns:0 trl:10.9953 lr:0.000006 norm:15.03\ns:1 trl:10.6 lr:0.000012 norm:12.1\n", "train_loss", 2, 1 },
+    { "s:0 tel:10.9841\ns:0 trl:10.9953 lr:0.000006 norm:15.03\ns:1 trl:10.6 lr:0.000012 norm:12.1\n", "val_loss", 1, 0 },
+    /* llm.c stdout */
+    { "step    1/74 | train loss 11.010 | norm 15.3 | lr 1.00e-04 | (1234.56 ms | 123456 tok/s)\n"
+      "step    2/74 | train loss 10.9 | norm 14.3 | lr 1.00e-04 | (1234.56 ms | 123456 tok/s)\n",
+      "train_loss", 2, 2 },
+    /* logging prefixes, an epoch before the step, steps that restart each epoch */
+    { "2024-01-01 12:00:00,123 - INFO - step 5 | loss 2.3\n[rank0]: step 6 | loss 2.2\n", "train_loss", 2, 6 },
+    { "INFO:__main__:Epoch 0 | Step   10/100 | Loss: 8.2 | PPL: 4455.51\n"
+      "INFO:__main__:Epoch 1 | Step    0/100 | Loss: 0.5 | PPL: 1.71\n",
+      "train_loss", 2, 100 },
+    { "Batch 1/100 | Step 1 | Loss: 3.4182 | Throughput: 49,210 tokens/sec\n", "train_loss", 1, 1 },
+    /* HF Trainer console: tqdm's count is the step; eval dicts at the step of the last train dict */
+    { "  0%|          | 9/4854 [00:14<2:13:35,  1.65s/it]  0%|          | 10/4854 [00:16<2:14:42,  1.67s/it]"
+      "                                                   {'loss': 1.5618, 'grad_norm': 1.2043813467025757, "
+      "'learning_rate': 9.981458590852905e-05, 'epoch': 0.01}\r"
+      "  0%|          | 10/4854 [00:16<2:14:42,  1.67s/it]\r  0%|          | 20/4854 [00:32<2:12:31,  1.64s/it]"
+      "{'loss': 1.2588, 'grad_norm': 0.26, 'learning_rate': 9.96e-05, 'epoch': 0.01}\n"
+      "{'eval_loss': 1.31, 'eval_runtime': 3.2, 'eval_samples_per_second': 9.4, 'epoch': 0.01}\n"
+      "Updated tokens: {'bos_token_id': None, 'pad_token_id': 151643}.\n"
+      "{'train_runtime': 30096.3585, 'train_samples_per_second': 0.665, 'train_loss': 0.86, 'epoch': 1.0}\n",
+      "train_loss", 2, 20 },
+    { "{'loss': 1.5618, 'learning_rate': 2e-05, 'epoch': 0.01}\n{'loss': 1.2588, 'epoch': 0.02}\n"
+      "{'eval_loss': tensor(1.31, device='cuda:0'), 'epoch': 0.02}\n",
+      "val_loss", 1, 2 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DebriefRun) run = parse_text (cases[i].text, NULL, &error);
+      DebriefSeries *s;
+
+      g_test_message ("case %u: %s", i, cases[i].series);
+      g_assert_no_error (error);
+      s = debrief_run_get_series_by_name (run, cases[i].series);
+      g_assert_nonnull (s);
+      g_assert_cmpuint (debrief_series_get_length (s), ==, cases[i].points);
+      g_assert_cmpint (debrief_series_get_last_step (s), ==, cases[i].last_step);
+      g_assert_null (debrief_run_get_series_by_name (run, "pad_token_id"));
+      g_assert_null (debrief_run_get_series_by_name (run, "eval_runtime"));
+    }
+}
+
+static void
+test_text_detect (void)
+{
+  static const char *const logs[] = {
+    "Step 1 | loss:1.5 lr:9.9e-05\n",
+    "{'loss': 0.51, 'grad_norm': 1.2, 'learning_rate': 2e-05, 'epoch': 0.1}\n",
+    "0 train 10.955010\n",
+    NULL
+  };
+  static const char *const not_logs[] = {
+    "numpy==1.26\ntorch>=2.1\n",
+    "The model has 124 M parameters and was trained for 3 epochs.\nIt reached a loss of 2.1.\n",
+    "Updated tokens: {'bos_token_id': None, 'pad_token_id': 151643}.\n",
+    "2024-01-01 12:00:00 server started on port 8080\n",
+    NULL
+  };
+
+  for (guint i = 0; logs[i]; i++)
+    g_assert_true (debrief_reader_text_detect (logs[i], strlen (logs[i]), NULL));
+  for (guint i = 0; not_logs[i]; i++)
+    g_assert_false (debrief_reader_text_detect (not_logs[i], strlen (not_logs[i]), NULL));
+}
+
+static void
+test_text_pattern (void)
+{
+  static const struct { const char *pattern; const char *message; } bad[] = {
+    { "", "empty" },
+    { "(?<step>[0-9]+", "not a valid regular expression" },
+    { "loss=(?<loss>[0-9.]+)", "no group named “step”" },
+    { "it (?<step>[0-9]+)", "names no metric" },
+  };
+  static const char text[] = "iteration #10 -> objective=2.5 / acc=0.4\niteration #20 -> objective=2.25 / acc=0.45\n"
+                             "iteration #30 -> objective=oops / acc=0.5\n";
+  g_autoptr(DebriefTextPattern) pattern = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefRun) run = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) e = NULL;
+      g_assert_false (debrief_load_check_text_pattern (bad[i].pattern, &e));
+      g_assert_error (e, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (e->message, bad[i].message));
+    }
+  /* Without the pattern nothing in this log is a record. */
+  run = parse_text (text, NULL, &error);
+  g_assert_null (run);
+  g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NO_DATA);
+  g_clear_error (&error);
+
+  pattern = debrief_text_pattern_new ("#(?<step>\\d+) -> objective=(?P<loss>\\S+) / acc=(?'accuracy'[0-9.]+)", &error);
+  g_assert_no_error (error);
+  run = parse_text (text, pattern, &error);
+  g_assert_no_error (error);
+  /* "objective=oops": the step and the accuracy are kept, the loss is not a number. */
+  g_assert_cmpuint (series_length (run, "train_loss"), ==, 2);
+  g_assert_cmpuint (series_length (run, "accuracy"), ==, 3);
+}
+
+static void
+test_text_crash_and_cut (void)
+{
+  static const char text[] =
+    "step 1 | loss 2.5\n"
+    "step 2 | loss 2.4\n"
+    "{'loss': 2.3, 'grad_norm': 1.2, 'learning_r\n"
+    "Traceback (most recent call last):\n"
+    "  File \"train.py\", line 10, in <module>\n"
+    "RuntimeError: CUDA error: an illegal memory access was encountered\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DebriefRun) run = parse_text (text, NULL, &error);
+
+  g_assert_no_error (error);
+  print_warnings (run);
+  g_assert_cmpuint (series_length (run, "train_loss"), ==, 2);
+  g_assert_cmpstr (debrief_run_get_crash (run), ==, "RuntimeError: CUDA error: an illegal memory access was encountered");
+  g_assert_true (has_warning (run, "train.log:6: the run crashed: RuntimeError"));
+  g_assert_true (has_warning (run, "train.log:3: a line that starts like a log record is not one"));
+}
+
+static void
+test_text_public_folders (void)
+{
+  static const struct { const char *folder; gsize train; gsize val; } cases[] = {
+    { "text-build-nanogpt-gpt2-124m-no-warmup", 19073, 78 },
+    { "text-gpt2-lora-alpaca-epoch-local-steps", 1302, 0 },
+    { "text-clinical-chatbot-hf-printed-dict", 1, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = debrief_test_data_path ("public", cases[i].folder, NULL);
+      g_autoptr(DebriefRun) run = load_path (path);
+
+      g_assert_cmpstr (debrief_run_get_format (run), ==, "text");
+      g_assert_cmpuint (series_length (run, "train_loss"), ==, cases[i].train);
+      g_assert_cmpuint (series_length (run, "val_loss"), ==, cases[i].val);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -523,6 +721,11 @@ main (int   argc,
   g_test_add_func ("/trackers/yaml/subset", test_yaml_subset);
   g_test_add_func ("/trackers/yaml/errors", test_yaml_errors);
   g_test_add_func ("/trackers/crash-line", test_crash_line);
+  g_test_add_func ("/trackers/text/shapes", test_text_shapes);
+  g_test_add_func ("/trackers/text/detect", test_text_detect);
+  g_test_add_func ("/trackers/text/pattern", test_text_pattern);
+  g_test_add_func ("/trackers/text/crash-and-cut", test_text_crash_and_cut);
+  g_test_add_func ("/trackers/text/public-folders", test_text_public_folders);
 
   return g_test_run ();
 }
