@@ -692,7 +692,7 @@ static void
 test_text_public_folders (void)
 {
   static const struct { const char *folder; gsize train; gsize val; } cases[] = {
-    { "text-build-nanogpt-gpt2-124m-no-warmup", 19073, 78 },
+    { "pretrain-nanogpt-gpt2-124m-no-warmup-text-log", 19073, 78 },
     { "text-gpt2-lora-alpaca-epoch-local-steps", 1302, 0 },
     { "text-clinical-chatbot-hf-printed-dict", 1, 0 },
   };
