@@ -16,15 +16,6 @@
 #include "debrief-cli-commands.h"
 #include "debrief-core.h"
 
-typedef struct
-{
-  gint64 rank;
-  gint64 tokens;
-  DebriefModelDims dims;
-  char *model_name;       /* preset name or config path, for dims_source */
-  gboolean have_dims;
-} Overrides;
-
 static void
 add_double_or_null (JsonBuilder *b,
                     const char  *name,
@@ -184,10 +175,11 @@ print_human (DebriefRun      *run,
   printf ("\n");
 }
 
+/* --model: a config.json (its dimensions) or a name from the built-in table. */
 static gboolean
-resolve_model (const char  *text,
-               Overrides   *overrides,
-               GError     **error)
+resolve_model (const char           *text,
+               DebriefRunOverrides  *overrides,
+               GError              **error)
 {
   if (g_file_test (text, G_FILE_TEST_IS_REGULAR))
     {
@@ -200,7 +192,7 @@ resolve_model (const char  *text,
           return FALSE;
         }
       overrides->have_dims = TRUE;
-      overrides->model_name = g_strdup_printf ("--model %s", text);
+      overrides->dims_source = g_strdup_printf ("--model %s", text);
       return TRUE;
     }
   {
@@ -209,7 +201,7 @@ resolve_model (const char  *text,
     if (preset != NULL)
       {
         overrides->have_dims = TRUE;
-        overrides->model_name = g_strdup_printf ("built-in table: %s", preset);
+        overrides->dims_source = g_strdup_printf ("built-in table: %s", preset);
         return TRUE;
       }
   }
@@ -218,26 +210,33 @@ resolve_model (const char  *text,
   return FALSE;
 }
 
-static void
-apply_overrides (DebriefRun      *run,
-                 const Overrides *overrides)
+static gboolean
+write_report (DebriefRun       *run,
+              DebriefAnalysis  *analysis,
+              char            **written,
+              GError          **error)
 {
-  DebriefRunConfig *config = debrief_run_get_config (run);
+  g_autoptr(GFile) edited = NULL;
+  g_autofree char *samples_md = NULL;
+  g_autofree char *judge_md = NULL;
+  DebriefReportExtras extras = { 0 };
+  g_autoptr(GFile) file = NULL;
 
-  if (overrides->rank > 0)
-    config->lora_rank = overrides->rank;
-  if (overrides->tokens > 0)
+  /* samples.jsonl and judgements.jsonl, when `sample` / `judge` made them. */
+  debrief_judge_report_blocks (debrief_run_get_folder (run), &samples_md, &judge_md);
+  extras.samples_markdown = samples_md;
+  extras.judge_markdown = judge_md;
+  if (!debrief_report_write (run, analysis, &extras, &edited, NULL, error))
+    return FALSE;
+  file = g_file_get_child (debrief_run_get_folder (run), DEBRIEF_REPORT_FILENAME);
+  *written = g_file_get_parse_name (file);
+  if (edited)
     {
-      config->dataset_tokens = overrides->tokens;
-      g_free (config->dataset_tokens_source);
-      config->dataset_tokens_source = g_strdup ("--tokens");
+      g_autofree char *name = g_file_get_parse_name (edited);
+      g_printerr (_("debrief-cli analyze: the generated part of %s was edited by "
+                    "hand; that version is kept as %s\n"), *written, name);
     }
-  if (overrides->have_dims)
-    {
-      config->dims = overrides->dims;
-      g_free (config->dims_source);
-      config->dims_source = g_strdup (overrides->model_name);
-    }
+  return TRUE;
 }
 
 int
@@ -251,7 +250,10 @@ debrief_cli_analyze (int argc, char **argv)
   g_auto(GStrv) dirs = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  Overrides overrides = { 0 };
+  g_auto(DebriefRunOverrides) overrides = { 0 };
+  g_autoptr(DebriefWorkspace) workspace = NULL;
+  g_autoptr(DebriefLoadBatch) batch = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   gboolean failed = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object instead of a summary"), NULL },
@@ -285,8 +287,10 @@ debrief_cli_analyze (int argc, char **argv)
   if (!debrief_cli_check_pattern ("analyze", pattern))
     return DEBRIEF_CLI_EXIT_USAGE;
   load_options.text_pattern = pattern;
-  overrides.rank = rank;
-  overrides.tokens = tokens;
+  overrides.lora_rank = rank;
+  overrides.dataset_tokens = tokens;
+  if (tokens > 0)
+    overrides.dataset_tokens_source = g_strdup ("--tokens");
   if (model)
     {
       g_autoptr(GError) error = NULL;
@@ -297,81 +301,50 @@ debrief_cli_analyze (int argc, char **argv)
         }
     }
 
+  /* The app's workspace, run to completion: the same discovery, loading and
+   * analysis as the window. */
+  workspace = debrief_workspace_new ();
+  debrief_workspace_set_overrides (workspace, &overrides);
+  debrief_workspace_set_load_options (workspace, &load_options);
+  for (guint d = 0; dirs[d]; d++)
+    g_ptr_array_add (files, g_file_new_for_commandline_arg (dirs[d]));
+  batch = debrief_workspace_open_sync (workspace, (GFile **) files->pdata, files->len,
+                                       DEBRIEF_OPEN_DISCOVER, NULL);
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_string_value (builder, PACKAGE_VERSION);
   json_builder_set_member_name (builder, "runs");
   json_builder_begin_array (builder);
 
-  for (guint d = 0; dirs[d]; d++)
+  for (guint i = 0; i < debrief_load_batch_get_n_results (batch); i++)
     {
-      g_autoptr(GFile) dir = g_file_new_for_commandline_arg (dirs[d]);
+      DebriefRun *run = debrief_load_batch_get_run (batch, i);
+      DebriefAnalysis *analysis = run != NULL ? debrief_run_get_analysis (run) : NULL;
+      g_autofree char *written = NULL;
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) folders = debrief_discover_runs_with_options (dir, &load_options, NULL, &error);
 
-      if (folders == NULL)
+      if (run == NULL)
         {
-          g_printerr ("debrief-cli analyze: %s\n", error->message);
+          g_printerr ("debrief-cli analyze: %s\n", debrief_load_batch_get_error (batch, i)->message);
           failed = TRUE;
           continue;
         }
-      for (guint i = 0; i < folders->len; i++)
+      if (analysis == NULL)
         {
-          g_autoptr(DebriefRun) run = debrief_run_load_with_options (folders->pdata[i], &load_options, NULL, &error);
-          g_autoptr(DebriefAnalysis) analysis = NULL;
-          g_autofree char *written = NULL;
-
-          if (run == NULL)
-            {
-              g_printerr ("debrief-cli analyze: %s\n", error->message);
-              g_clear_error (&error);
-              failed = TRUE;
-              continue;
-            }
-          apply_overrides (run, &overrides);
-          analysis = debrief_analysis_run (run, NULL, &error);
-          if (analysis == NULL)
-            {
-              g_printerr ("debrief-cli analyze: %s: %s\n", debrief_run_get_path (run), error->message);
-              g_clear_error (&error);
-              failed = TRUE;
-              continue;
-            }
-          if (!no_write)
-            {
-              g_autoptr(GFile) edited = NULL;
-              g_autofree char *samples_md = NULL;
-              g_autofree char *judge_md = NULL;
-              DebriefReportExtras extras = { 0 };
-
-              /* samples.jsonl and judgements.jsonl, when `sample` / `judge` made them. */
-              debrief_judge_report_blocks (debrief_run_get_folder (run), &samples_md, &judge_md);
-              extras.samples_markdown = samples_md;
-              extras.judge_markdown = judge_md;
-              if (debrief_report_write (run, analysis, &extras, &edited, NULL, &error))
-                {
-                  g_autoptr(GFile) file = g_file_get_child (debrief_run_get_folder (run),
-                                                            DEBRIEF_REPORT_FILENAME);
-                  written = g_file_get_parse_name (file);
-                  if (edited)
-                    {
-                      g_autofree char *name = g_file_get_parse_name (edited);
-                      g_printerr (_("debrief-cli analyze: the generated part of %s was edited by "
-                                    "hand; that version is kept as %s\n"), written, name);
-                    }
-                }
-              else
-                {
-                  g_printerr ("debrief-cli analyze: %s\n", error->message);
-                  g_clear_error (&error);
-                  failed = TRUE;
-                }
-            }
-          if (json)
-            add_run_json (builder, run, analysis);
-          else
-            print_human (run, analysis, written);
+          g_printerr (_("debrief-cli analyze: %s: the analysis did not finish\n"), debrief_run_get_path (run));
+          failed = TRUE;
+          continue;
         }
+      if (!no_write && !write_report (run, analysis, &written, &error))
+        {
+          g_printerr ("debrief-cli analyze: %s\n", error->message);
+          failed = TRUE;
+        }
+      if (json)
+        add_run_json (builder, run, analysis);
+      else
+        print_human (run, analysis, written);
     }
 
   json_builder_end_array (builder);
@@ -382,6 +355,5 @@ debrief_cli_analyze (int argc, char **argv)
       g_autofree char *text = json_to_string (root, TRUE);
       printf ("%s\n", text);
     }
-  g_free (overrides.model_name);
   return failed ? DEBRIEF_CLI_EXIT_FAILED : DEBRIEF_CLI_EXIT_OK;
 }

@@ -61,6 +61,9 @@ debrief_cli_plot (int    argc,
   g_autoptr(GPtrArray) analyses = g_ptr_array_new_with_free_func (unref_analysis);
   g_autoptr(GError) error = NULL;
   DebriefPlotImageOptions options;
+  g_autoptr(DebriefWorkspace) workspace = NULL;
+  g_autoptr(DebriefLoadBatch) batch = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   gboolean failed = FALSE;
 
   debrief_plot_image_options_init (&options);
@@ -121,15 +124,20 @@ debrief_cli_plot (int    argc,
     return DEBRIEF_CLI_EXIT_USAGE;
   load_options.text_pattern = pattern;
 
+  /* The app's workspace, run to completion: each folder as given (no
+   * discovery), read and analysed as the window does. */
+  workspace = debrief_workspace_new ();
+  debrief_workspace_set_load_options (workspace, &load_options);
   for (guint i = 0; dirs[i] != NULL; i++)
+    g_ptr_array_add (files, g_file_new_for_commandline_arg (dirs[i]));
+  batch = debrief_workspace_open_sync (workspace, (GFile **) files->pdata, files->len, DEBRIEF_OPEN_NONE, NULL);
+  for (guint i = 0; i < debrief_load_batch_get_n_results (batch); i++)
     {
-      g_autoptr(GFile) folder = g_file_new_for_commandline_arg (dirs[i]);
-      g_autoptr(GError) load_error = NULL;
-      g_autoptr(DebriefRun) run = debrief_run_load_with_options (folder, &load_options, NULL, &load_error);
+      DebriefRun *run = debrief_load_batch_get_run (batch, i);
 
       if (run == NULL)
         {
-          g_printerr ("debrief-cli plot: %s\n", load_error->message);
+          g_printerr ("debrief-cli plot: %s\n", debrief_load_batch_get_error (batch, i)->message);
           failed = TRUE;
           continue;
         }
@@ -137,8 +145,8 @@ debrief_cli_plot (int    argc,
         g_printerr (_("debrief-cli plot: warning: %s\n"), *w);
       if (!has_points (debrief_run_get_train_loss (run)) && !has_points (debrief_run_get_val_loss (run)))
         g_printerr (_("debrief-cli plot: %s: no loss series to draw\n"), debrief_run_get_path (run));
-      g_ptr_array_add (analyses, debrief_analysis_run (run, NULL, NULL));
-      g_ptr_array_add (runs, g_steal_pointer (&run));
+      g_ptr_array_add (analyses, debrief_run_get_analysis (run) ? g_object_ref (debrief_run_get_analysis (run)) : NULL);
+      g_ptr_array_add (runs, g_object_ref (run));
     }
   if (failed)
     return DEBRIEF_CLI_EXIT_FAILED;

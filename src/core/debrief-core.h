@@ -41,4 +41,9 @@
 #include "debrief-sampler.h"
 #include "debrief-judge.h"
 
+/* The workspace: open runs, their loading and analysis */
+#include "debrief-run-overrides.h"
+#include "debrief-load-batch.h"
+#include "debrief-workspace.h"
+
 #undef DEBRIEF_INSIDE

@@ -22,10 +22,12 @@ typedef struct _DebriefClient           DebriefClient;
 typedef struct _DebriefDocument         DebriefDocument;
 typedef struct _DebriefFinding          DebriefFinding;
 typedef struct _DebriefJudge            DebriefJudge;
+typedef struct _DebriefLoadBatch        DebriefLoadBatch;
 typedef struct _DebriefPlotRenderer     DebriefPlotRenderer;
 typedef struct _DebriefRun              DebriefRun;
 typedef struct _DebriefSampler          DebriefSampler;
 typedef struct _DebriefSeries           DebriefSeries;
+typedef struct _DebriefWorkspace        DebriefWorkspace;
 
 /* Plain structs and reference-counted boxes. */
 typedef struct _DebriefCapacityInput    DebriefCapacityInput;
@@ -46,6 +48,7 @@ typedef struct _DebriefPlotRect         DebriefPlotRect;
 typedef struct _DebriefPlotRGBA         DebriefPlotRGBA;
 typedef struct _DebriefReportExtras     DebriefReportExtras;
 typedef struct _DebriefRunConfig        DebriefRunConfig;
+typedef struct _DebriefRunOverrides     DebriefRunOverrides;
 typedef struct _DebriefSample           DebriefSample;
 
 G_END_DECLS
