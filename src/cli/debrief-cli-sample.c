@@ -32,11 +32,13 @@ typedef struct
 static void
 on_item_changed (DebriefSampler *sampler,
                  guint           prompt,
-                 guint           role,
+                 guint           role,   /* the column */
                  SampleCtx      *ctx)
 {
   DebriefSampleState state = debrief_sampler_get_state (sampler, prompt, role);
-  const char *role_name = debrief_sample_role_to_string (role);
+  const DebriefSampleColumn *column = debrief_sampler_get_column (sampler, role);
+  const char *role_name = column->role == DEBRIEF_ROLE_BASELINE ? debrief_sample_role_to_string (column->role)
+                          : column->checkpoint != NULL ? column->checkpoint : column->model;
   const char *full = debrief_sampler_get_prompt (sampler, prompt);
   g_autofree char *short_prompt = g_utf8_substring (full, 0, MIN (g_utf8_strlen (full, -1), 40));
 
@@ -108,44 +110,31 @@ on_sigint (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* What the run says, for the options not given: its best checkpoint's
- * sampler_path (the fine-tuned model) and its base model (the baseline). */
-static gboolean
-defaults_from_run (const char  *dir,
-                   char       **sampler_path,
-                   char       **base_model,
-                   GError     **error)
+static const DebriefCheckpoint *
+find_checkpoint (DebriefRun *run,
+                 const char *name)
 {
-  g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  g_autoptr(DebriefRun) run = debrief_run_load (folder, NULL, error);
-  const DebriefCheckpoint *best;
-
-  if (run == NULL)
-    return FALSE;
-  *base_model = g_strdup (debrief_run_get_config (run)->base_model);
-  best = debrief_run_get_best_checkpoint (run);
-  if (best != NULL && best->sampler_path != NULL && best->sampler_path[0] != '\0')
-    {
-      *sampler_path = g_strdup (best->sampler_path);
-      g_printerr (_("The run's best checkpoint is “%s” (%s)\n"), best->name != NULL ? best->name : "?",
-                  best->sampler_path);
-    }
-  return TRUE;
+  for (guint i = 0; run != NULL && i < debrief_run_get_n_checkpoints (run); i++)
+    if (g_strcmp0 (debrief_run_get_checkpoint (run, i)->name, name) == 0)
+      return debrief_run_get_checkpoint (run, i);
+  return NULL;
 }
 
 int
 debrief_cli_sample (int argc, char **argv)
 {
   g_autofree char *endpoint = NULL;
-  g_autofree char *model = NULL;
+  g_auto(GStrv) models = NULL;
+  g_auto(GStrv) checkpoint_args = NULL;
+  g_autofree char *server_name = NULL;
   g_autofree char *baseline = NULL;
   g_autofree char *api_key_env = NULL;
   g_autofree char *prompts_file = NULL;
   g_autofree char *temperature_s = NULL;
   g_autofree char *api_key = NULL;
   g_autofree char *samples_path = NULL;
-  g_autofree char *run_base_model = NULL;
   g_autofree char *markdown = NULL;
+  g_autofree char *base_gguf = NULL;
   g_auto(GStrv) prompts = NULL;
   g_auto(GStrv) rest = NULL;
   g_autoptr(GOptionContext) context = NULL;
@@ -154,28 +143,40 @@ debrief_cli_sample (int argc, char **argv)
   g_autoptr(GPtrArray) samples = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(DebriefRun) run = NULL;
+  g_autoptr(DebriefServePlan) plan = NULL;
+  g_autoptr(GArray) columns = NULL;
+  g_autoptr(GError) run_error = NULL;
   gint max_tokens = DEFAULT_MAX_TOKENS;
   gint concurrency = DEBRIEF_CLIENT_DEFAULT_CONCURRENCY;
+  gint per_prompt = 1;
   gboolean stream = FALSE;
+  gboolean resume = FALSE;
   double temperature = DEFAULT_TEMPERATURE;
   SampleCtx ctx = { 0 };
   guint sigint;
+  guint n_baselines = 0;
   const char *dir;
   GOptionEntry entries[] = {
-    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint, N_("OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1"), "URL" },
-    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Fine-tuned model name (default: the run's best checkpoint sampler_path)"), "NAME" },
-    { "baseline-model", 0, 0, G_OPTION_ARG_STRING, &baseline, N_("Base model name to compare with (default: the run's base model)"), "NAME" },
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint, N_("OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 (default with --server: its usual address)"), "URL" },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server_name, N_("The server the checkpoints are served by, as serve-command printed: vllm, sglang, llama.cpp, ollama, tinker"), "NAME" },
+    { "checkpoint", 0, 0, G_OPTION_ARG_STRING_ARRAY, &checkpoint_args, N_("Checkpoint to sample (repeat to compare several; “best”, “last”; default: the best by validation loss)"), "NAME" },
+    { "model", 0, 0, G_OPTION_ARG_STRING_ARRAY, &models, N_("Fine-tuned model name (repeatable; default: from --server, or the run’s sampler_path)"), "NAME" },
+    { "baseline-model", 0, 0, G_OPTION_ARG_STRING, &baseline, N_("Base model name to compare with (default: the run’s base model)"), "NAME" },
+    { "base-gguf", 0, 0, G_OPTION_ARG_FILENAME, &base_gguf, N_("With --server llama.cpp: the base model’s GGUF file"), "FILE" },
     { "api-key-env", 0, 0, G_OPTION_ARG_STRING, &api_key_env, N_("Environment variable holding the API key (default OPENAI_API_KEY)"), "VAR" },
     { "prompts", 0, 0, G_OPTION_ARG_FILENAME, &prompts_file, N_("Prompts: one per line, or JSON Lines with \"prompt\""), "FILE" },
+    { "samples-per-prompt", 0, 0, G_OPTION_ARG_INT, &per_prompt, N_("Answers per prompt and model (default 1)"), "N" },
     { "temperature", 0, 0, G_OPTION_ARG_STRING, &temperature_s, N_("Sampling temperature (default 0.7)"), "T" },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT, &max_tokens, N_("Maximum tokens per answer (default 512)"), "N" },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, N_("Requests in flight at once (default 4)"), "N" },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Keep the answers samples.jsonl already holds for the same model and settings; ask only for the rest"), NULL },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &stream, N_("Print tokens to stdout as they arrive"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, "DIR" },
     { NULL }
   };
 
-  context = g_option_context_new (_("DIR — sample the fine-tuned and base model side by side"));
+  context = g_option_context_new (_("DIR — sample fine-tuned checkpoints and the base model side by side"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
@@ -184,11 +185,13 @@ debrief_cli_sample (int argc, char **argv)
   if (!debrief_cli_parse (context, &argc, &argv))
     return DEBRIEF_CLI_EXIT_USAGE;
 
-  if (endpoint == NULL || rest == NULL || g_strv_length (rest) != 1)
+  if ((endpoint == NULL && server_name == NULL) || rest == NULL || g_strv_length (rest) != 1)
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
 
-      g_printerr ("debrief-cli: %s\n\n%s", endpoint == NULL ? _("--endpoint is required") : _("give exactly one DIR"), help);
+      g_printerr ("debrief-cli: %s\n\n%s", rest == NULL || g_strv_length (rest) != 1 ? _("give exactly one DIR")
+                                                                                 : _("--endpoint or --server is required"),
+                  help);
       return DEBRIEF_CLI_EXIT_USAGE;
     }
   dir = rest[0];
@@ -213,6 +216,11 @@ debrief_cli_sample (int argc, char **argv)
       g_printerr ("%s\n", _("debrief-cli: --max-tokens must be 1–32768 and --concurrency 1–32"));
       return DEBRIEF_CLI_EXIT_USAGE;
     }
+  if (per_prompt < 1 || per_prompt > 100)
+    {
+      g_printerr ("%s\n", _("debrief-cli: --samples-per-prompt must be 1–100"));
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
   if (prompts_file != NULL)
     {
       prompts = debrief_prompts_load (prompts_file, &error);
@@ -225,31 +233,85 @@ debrief_cli_sample (int argc, char **argv)
   else
     prompts = g_strdupv ((char **) debrief_default_prompts ());
 
-  if (model == NULL || baseline == NULL)
-    {
-      g_autofree char *run_sampler_path = NULL;
+  /* The run says what was trained (its checkpoints, its base model). */
+  {
+    g_autoptr(GFile) folder = g_file_new_for_path (dir);
 
-      if (!defaults_from_run (dir, &run_sampler_path, &run_base_model, &error))
+    run = debrief_run_load (folder, NULL, &run_error);
+  }
+  if (models == NULL)
+    {
+      DebriefServer server = DEBRIEF_SERVER_TINKER;
+      DebriefServeOptions options = { base_gguf, 0 };
+
+      if (server_name != NULL && !debrief_server_from_string (server_name, &server))
         {
-          if (model == NULL)
-            {
-              g_printerr ("debrief-cli: %s\n", error->message);
-              return DEBRIEF_CLI_EXIT_FAILED;
-            }
-          g_clear_error (&error);  /* only the baseline default is lost */
+          g_printerr (_("debrief-cli: unknown server “%s” (vllm, sglang, llama.cpp, ollama, tinker)\n"), server_name);
+          return DEBRIEF_CLI_EXIT_USAGE;
         }
-      if (model == NULL)
-        model = g_steal_pointer (&run_sampler_path);
-      if (model == NULL)
+      if (run == NULL)
         {
-          g_printerr (_("debrief-cli: %s: no checkpoint names a sampler_path; give the model with --model\n"), dir);
+          g_printerr ("debrief-cli: %s\n", run_error->message);
           return DEBRIEF_CLI_EXIT_FAILED;
         }
+      plan = debrief_serve_plan_new (run, server, (const char *const *) checkpoint_args, &options);
+      if (!plan->available)
+        {
+          if (server_name == NULL)
+            g_printerr (_("debrief-cli: %s: no checkpoint names a sampler_path; give the model with --model, or the server with --server (%s)\n"),
+                        dir, plan->reason);
+          else
+            g_printerr ("debrief-cli: %s\n", plan->reason);
+          return DEBRIEF_CLI_EXIT_FAILED;
+        }
+      columns = debrief_serve_plan_get_columns (plan, run, baseline == NULL);
+      for (guint i = 0; i < plan->models->len; i++)
+        {
+          DebriefServeModel *m = g_ptr_array_index (plan->models, i);
+
+          g_printerr (_("Checkpoint “%s”: model %s\n"), m->checkpoint, m->model);
+        }
+      if (endpoint == NULL)
+        endpoint = g_strdup (plan->base_url);
+      if (api_key_env == NULL && plan->api_key_env != NULL && g_getenv (plan->api_key_env) != NULL)
+        api_key_env = g_strdup (plan->api_key_env);
     }
-  if (baseline == NULL && run_base_model != NULL)
-    baseline = g_strdup (run_base_model);
-  if (baseline == NULL || baseline[0] == '\0')
+  else
+    {
+      guint n_models = g_strv_length (models);
+      guint n_checkpoints = checkpoint_args != NULL ? g_strv_length (checkpoint_args) : 0;
+
+      if (n_checkpoints > 0 && n_checkpoints != n_models)
+        {
+          g_printerr ("%s\n", _("debrief-cli: with --model, give one --checkpoint per --model (it names which checkpoint each is) or none"));
+          return DEBRIEF_CLI_EXIT_USAGE;
+        }
+      columns = g_array_new (FALSE, TRUE, sizeof (DebriefSampleColumn));
+      for (guint i = 0; i < n_models; i++)
+        {
+          const char *name = n_checkpoints > 0 ? checkpoint_args[i] : NULL;
+          const DebriefCheckpoint *ck = name != NULL ? find_checkpoint (run, name) : NULL;
+          DebriefSampleColumn c = { DEBRIEF_ROLE_FINE_TUNED, models[i], name, ck != NULL ? ck->step : -1, NULL };
+
+          g_array_append_val (columns, c);
+        }
+    }
+  if (baseline == NULL && plan == NULL && run != NULL && debrief_run_get_config (run)->base_model != NULL)
+    baseline = g_strdup (debrief_run_get_config (run)->base_model);
+  if (baseline != NULL && baseline[0] != '\0')
+    {
+      DebriefSampleColumn c = { DEBRIEF_ROLE_BASELINE, baseline, NULL, -1,
+                                plan != NULL ? plan->baseline_request_extra : NULL };
+
+      g_array_append_val (columns, c);
+    }
+  for (guint i = 0; i < columns->len; i++)
+    if (g_array_index (columns, DebriefSampleColumn, i).role == DEBRIEF_ROLE_BASELINE)
+      n_baselines++;
+  if (n_baselines == 0)
     g_printerr ("%s\n", _("debrief-cli: no --baseline-model: sampling the fine-tuned model only"));
+  else
+    g_printerr (_("Baseline: model %s\n"), g_array_index (columns, DebriefSampleColumn, columns->len - 1).model);
 
   api_key = debrief_client_api_key_from_env (api_key_env != NULL ? api_key_env : "OPENAI_API_KEY");
   if (api_key == NULL && api_key_env != NULL)
@@ -260,9 +322,21 @@ debrief_cli_sample (int argc, char **argv)
   samples_path = g_build_filename (dir, DEBRIEF_SAMPLES_FILE, NULL);
   ctx.sampler = debrief_sampler_new (client, samples_path);
   debrief_sampler_set_prompts (ctx.sampler, (const char *const *) prompts);
-  debrief_sampler_set_models (ctx.sampler, model, baseline);
+  debrief_sampler_set_columns (ctx.sampler, (DebriefSampleColumn *) columns->data, columns->len);
+  debrief_sampler_set_samples_per_prompt (ctx.sampler, per_prompt);
   debrief_sampler_set_params (ctx.sampler, DEBRIEF_API_CHAT, temperature, max_tokens);
-  ctx.total = g_strv_length (prompts) * (baseline != NULL && baseline[0] != '\0' ? 2 : 1);
+  if (resume)
+    {
+      g_autoptr(GPtrArray) existing = debrief_samples_load (samples_path, NULL, &error);
+
+      if (existing == NULL)
+        {
+          g_printerr ("debrief-cli: %s\n", error->message);
+          return DEBRIEF_CLI_EXIT_FAILED;
+        }
+      debrief_sampler_set_existing (ctx.sampler, existing);
+    }
+  ctx.total = debrief_sampler_get_n_prompts (ctx.sampler) * columns->len;
   ctx.stream = stream;
   g_signal_connect (ctx.sampler, "item-changed", G_CALLBACK (on_item_changed), &ctx);
   g_signal_connect (ctx.sampler, "delta", G_CALLBACK (on_delta), &ctx);
@@ -282,9 +356,14 @@ debrief_cli_sample (int argc, char **argv)
 
   samples = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_sample_free);
   for (guint p = 0; p < debrief_sampler_get_n_prompts (ctx.sampler); p++)
-    for (int role = DEBRIEF_ROLE_FINE_TUNED; role <= DEBRIEF_ROLE_BASELINE; role++)
-      if (debrief_sampler_get_sample (ctx.sampler, p, role) != NULL)
-        g_ptr_array_add (samples, debrief_sample_copy (debrief_sampler_get_sample (ctx.sampler, p, role)));
+    for (guint c = 0; c < debrief_sampler_get_n_columns (ctx.sampler); c++)
+      if (debrief_sampler_get_sample (ctx.sampler, p, c) != NULL)
+        g_ptr_array_add (samples, debrief_sample_copy (debrief_sampler_get_sample (ctx.sampler, p, c)));
+  if (debrief_sampler_get_n_reused (ctx.sampler) > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u answer was already in %s and was kept\n",
+                              "%u answers were already in %s and were kept\n",
+                              debrief_sampler_get_n_reused (ctx.sampler)),
+                debrief_sampler_get_n_reused (ctx.sampler), samples_path);
   g_clear_object (&ctx.sampler);
 
   if (stream)

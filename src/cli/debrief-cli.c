@@ -25,6 +25,7 @@ static const Command commands[] = {
   { "plot", debrief_cli_plot, N_("Draw the loss chart into a PNG, SVG or PDF file") },
   { "sample", debrief_cli_sample, N_("Sample the fine-tuned and base model side by side") },
   { "judge", debrief_cli_judge, N_("Compare the samples with an LLM judge, report the win rate") },
+  { "serve-command", debrief_cli_serve_command, N_("Print how to serve a checkpoint with vLLM, SGLang, llama.cpp, Ollama or Tinker") },
 };
 
 static void
@@ -34,10 +35,10 @@ print_usage (FILE *out)
   fprintf (out, "\n%s\n", _("Tells whether a fine-tuning run worked and what to do next."));
   fprintf (out, "\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Options:"));
-  fprintf (out, "  %-10s %s\n", "--help", _("Show this help; COMMAND --help shows a command's options"));
-  fprintf (out, "  %-10s %s\n", "--version", _("Show the version"));
+  fprintf (out, "  %-14s %s\n", "--help", _("Show this help; COMMAND --help shows a command's options"));
+  fprintf (out, "  %-14s %s\n", "--version", _("Show the version"));
 }
 
 gboolean

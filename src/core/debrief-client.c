@@ -67,6 +67,7 @@ typedef struct
   gint64 max_tokens;
   gint64 seed;
   gboolean stream;
+  JsonNode *extra;             /* an object, or NULL */
   DebriefDeltaFunc on_delta;
   gpointer delta_data;
 
@@ -145,6 +146,7 @@ job_free (Job *job)
   g_free (job->model);
   g_free (job->system);
   g_free (job->prompt);
+  g_clear_pointer (&job->extra, json_node_unref);
   g_string_free (job->text, TRUE);
   g_free (job->finish_reason);
   g_free (job->server_model);
@@ -843,6 +845,20 @@ job_build_body (Job *job)
       json_builder_add_boolean_value (b, TRUE);
       json_builder_end_object (b);
     }
+  if (job->extra != NULL)
+    {
+      static const char *const own[] = { "model", "messages", "prompt", "temperature", "max_tokens",
+                                         "seed", "stream", "stream_options", NULL };
+      JsonObject *extra = json_node_get_object (job->extra);
+      g_autoptr(GList) members = json_object_get_members (extra);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!g_strv_contains (own, l->data))
+          {
+            json_builder_set_member_name (b, l->data);
+            json_builder_add_value (b, json_node_copy (json_object_get_member (extra, l->data)));
+          }
+    }
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -934,13 +950,29 @@ debrief_client_complete_async (DebriefClient                  *self,
 {
   GTask *task;
   Job *job;
+  JsonNode *extra = NULL;
 
   g_return_if_fail (DEBRIEF_IS_CLIENT (self));
   g_return_if_fail (request != NULL && request->prompt != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, debrief_client_complete_async);
+  if (request->extra_json != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (!json_parser_load_from_data (parser, request->extra_json, -1, NULL) ||
+          json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
+                                   _("The extra request fields are not a JSON object: %s"), request->extra_json);
+          g_object_unref (task);
+          return;
+        }
+      extra = json_node_copy (json_parser_get_root (parser));
+    }
   job = g_new0 (Job, 1);
+  job->extra = extra;
   job->client = g_object_ref (self);
   job->task = task;
   job->state = JOB_QUEUED;

@@ -53,9 +53,12 @@ struct _DebriefCompletionRequest
   gint64 max_tokens;        /* <= 0: leave it to the server */
   gint64 seed;              /* < 0: none */
   gboolean stream;
+  /* A JSON object whose members are added to the request body (a server's own
+   * fields, e.g. llama-server's "lora"); members the client sets itself win. NULL: none. */
+  const char *extra_json;
 };
 
-#define DEBRIEF_COMPLETION_REQUEST_INIT { DEBRIEF_API_CHAT, NULL, NULL, NULL, NAN, 0, -1, TRUE }
+#define DEBRIEF_COMPLETION_REQUEST_INIT { DEBRIEF_API_CHAT, NULL, NULL, NULL, NAN, 0, -1, TRUE, NULL }
 
 struct _DebriefCompletion
 {

@@ -15,8 +15,8 @@ typedef struct _Batch Batch;
 typedef struct
 {
   DebriefSampler *self;      /* weak: items live in the sampler */
-  guint prompt;
-  DebriefSampleRole role;
+  guint prompt;              /* the row: prompt * per_prompt + sample index */
+  guint column;
   DebriefSampleState state;
   GString *text;
   DebriefSample *sample;
@@ -36,19 +36,30 @@ struct _Batch
   GError *first_error;
 };
 
+typedef struct
+{
+  DebriefSampleColumn pub;   /* strings below */
+  char *model;
+  char *checkpoint;
+  char *request_extra;
+} Column;
+
 struct _DebriefSampler
 {
   GObject parent_instance;
 
   DebriefClient *client;
   char *samples_path;
-  GPtrArray *prompts;        /* char* */
-  char *models[DEBRIEF_N_ROLES];
+  GPtrArray *prompts;        /* char*, as set */
+  guint per_prompt;          /* samples of each prompt */
+  GPtrArray *columns;        /* Column* */
   DebriefApiKind api;
   double temperature;
   gint64 max_tokens;
-  GPtrArray *items;          /* Item*, prompt-major: index = prompt * 2 + role */
-  GPtrArray *retired;        /* Item* of replaced prompts, kept for requests still in flight */
+  GPtrArray *items;          /* Item*, row-major: index = row * n_columns + column */
+  GPtrArray *retired;        /* Item* of replaced rows, kept for requests still in flight */
+  GPtrArray *existing;       /* DebriefSample*, completed earlier; NULL none */
+  guint n_reused;
 };
 
 G_DEFINE_FINAL_TYPE (DebriefSampler, debrief_sampler, G_TYPE_OBJECT)
@@ -68,7 +79,45 @@ typedef struct
   guint generation;
   Batch *batch;              /* NULL for a single re-run */
   GTask *single;             /* for a re-run */
+  /* What was asked, as it was (the settings may change while it streams). */
+  Column *column;            /* a reference-less copy owned by the request */
+  char *prompt;
+  guint sample_index;
+  double temperature;
+  gint64 max_tokens;
 } Request;
+
+static void
+column_free (Column *c)
+{
+  g_free (c->model);
+  g_free (c->checkpoint);
+  g_free (c->request_extra);
+  g_free (c);
+}
+
+static Column *
+column_copy (const Column *c)
+{
+  Column *copy = g_new0 (Column, 1);
+
+  copy->model = g_strdup (c->model);
+  copy->checkpoint = g_strdup (c->checkpoint);
+  copy->request_extra = g_strdup (c->request_extra);
+  copy->pub = c->pub;
+  copy->pub.model = copy->model;
+  copy->pub.checkpoint = copy->checkpoint;
+  copy->pub.request_extra = copy->request_extra;
+  return copy;
+}
+
+static void
+request_free (Request *req)
+{
+  column_free (req->column);
+  g_free (req->prompt);
+  g_free (req);
+}
 
 static void
 item_free (Item *item)
@@ -83,21 +132,37 @@ item_free (Item *item)
   g_free (item);
 }
 
-static Item *
-get_item (DebriefSampler    *self,
-          guint              prompt,
-          DebriefSampleRole  role)
+static Column *
+get_column (DebriefSampler *self,
+            guint           column)
 {
-  guint i = prompt * DEBRIEF_N_ROLES + role;
+  g_return_val_if_fail (column < self->columns->len, NULL);
+  return g_ptr_array_index (self->columns, column);
+}
 
-  g_return_val_if_fail (i < self->items->len, NULL);
+static Item *
+get_item (DebriefSampler *self,
+          guint           prompt,
+          guint           column)
+{
+  guint i = prompt * self->columns->len + column;
+
+  if (column >= self->columns->len || i >= self->items->len)
+    return NULL;
   return g_ptr_array_index (self->items, i);
+}
+
+static const char *
+row_prompt (DebriefSampler *self,
+            guint           row)
+{
+  return g_ptr_array_index (self->prompts, row / self->per_prompt);
 }
 
 static void
 item_changed (Item *item)
 {
-  g_signal_emit (item->self, signals[SIGNAL_ITEM_CHANGED], 0, item->prompt, (guint) item->role);
+  g_signal_emit (item->self, signals[SIGNAL_ITEM_CHANGED], 0, item->prompt, item->column);
 }
 
 static void
@@ -115,8 +180,10 @@ on_delta (const char *text,
       item->state = DEBRIEF_SAMPLE_STATE_STREAMING;
       item_changed (item);
     }
-  g_signal_emit (item->self, signals[SIGNAL_DELTA], 0, item->prompt, (guint) item->role, text);
+  g_signal_emit (item->self, signals[SIGNAL_DELTA], 0, item->prompt, item->column, text);
 }
+
+static void item_reuse (Item *item, const DebriefSample *sample);
 
 static void
 batch_item_done (Batch        *batch,
@@ -175,10 +242,16 @@ complete_cb (GObject      *source,
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
       DebriefSample *s = debrief_sample_new ();
+      Column *col = req->column;
 
-      s->prompt = g_strdup (g_ptr_array_index (self->prompts, item->prompt));
-      s->model = g_strdup (self->models[item->role]);
-      s->role = item->role;
+      s->prompt = g_strdup (req->prompt);
+      s->model = g_strdup (col->model);
+      s->role = col->pub.role;
+      s->checkpoint = g_strdup (col->checkpoint);
+      s->step = col->pub.step;
+      s->sample_index = req->sample_index;
+      s->temperature = req->temperature;
+      s->max_tokens = req->max_tokens;
       s->text = g_strdup (c->text);
       s->finish_reason = g_strdup (c->finish_reason);
       s->prompt_tokens = c->prompt_tokens;
@@ -234,7 +307,7 @@ complete_cb (GObject      *source,
       g_object_unref (req->single);
     }
   g_object_unref (self);
-  g_free (req);
+  request_free (req);
 }
 
 static void
@@ -281,13 +354,19 @@ item_start (Item         *item,
   req->generation = item->generation;
   req->batch = batch;
   req->single = single;
+  req->column = column_copy (get_column (self, item->column));
+  req->prompt = g_strdup (row_prompt (self, item->prompt));
+  req->sample_index = item->prompt % self->per_prompt;
+  req->temperature = self->temperature;
+  req->max_tokens = self->max_tokens;
 
   creq.api = self->api;
-  creq.model = self->models[item->role];
-  creq.prompt = g_ptr_array_index (self->prompts, item->prompt);
+  creq.model = req->column->model;
+  creq.prompt = req->prompt;
   creq.temperature = self->temperature;
   creq.max_tokens = self->max_tokens;
   creq.stream = TRUE;
+  creq.extra_json = req->column->request_extra;
   item_changed (item);
   debrief_client_complete_async (self->client, &creq, on_delta, req, item->cancellable,
                                  complete_cb, req);
@@ -295,10 +374,52 @@ item_start (Item         *item,
 }
 
 static gboolean
-role_enabled (DebriefSampler    *self,
-              DebriefSampleRole  role)
+column_enabled (DebriefSampler *self,
+                guint           column)
 {
-  return self->models[role] != NULL && self->models[role][0] != '\0';
+  Column *c = column < self->columns->len ? g_ptr_array_index (self->columns, column) : NULL;
+
+  return c != NULL && c->model != NULL && c->model[0] != '\0';
+}
+
+static gboolean
+any_fine_tuned (DebriefSampler *self)
+{
+  for (guint c = 0; c < self->columns->len; c++)
+    if (column_enabled (self, c) && get_column (self, c)->pub.role == DEBRIEF_ROLE_FINE_TUNED)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+same_double (double a,
+             double b)
+{
+  return fabs (a - b) < 1e-9;
+}
+
+/* A completed sample that answers @item as the settings now ask, or NULL. */
+static const DebriefSample *
+find_existing (DebriefSampler *self,
+               Item           *item)
+{
+  Column *col = get_column (self, item->column);
+  const char *prompt = row_prompt (self, item->prompt);
+  guint index = item->prompt % self->per_prompt;
+
+  if (self->existing == NULL)
+    return NULL;
+  /* The newest match: later lines were written later. */
+  for (guint i = self->existing->len; i > 0; i--)
+    {
+      const DebriefSample *s = g_ptr_array_index (self->existing, i - 1);
+
+      if (s->role == col->pub.role && s->sample_index == index && g_strcmp0 (s->prompt, prompt) == 0 &&
+          g_strcmp0 (s->model, col->model) == 0 && g_strcmp0 (s->checkpoint, col->checkpoint) == 0 &&
+          same_double (s->temperature, self->temperature) && s->max_tokens == self->max_tokens)
+        return s;
+    }
+  return NULL;
 }
 
 void
@@ -309,16 +430,17 @@ debrief_sampler_run_async (DebriefSampler      *self,
 {
   GTask *task;
   Batch *batch;
+  guint rows;
 
   g_return_if_fail (DEBRIEF_IS_SAMPLER (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, debrief_sampler_run_async);
-  if (self->prompts->len == 0 || !role_enabled (self, DEBRIEF_ROLE_FINE_TUNED))
+  if (self->prompts->len == 0 || !any_fine_tuned (self))
     {
       g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
-                               self->prompts->len == 0 ? _("No prompts to sample")
-                                                       : _("No fine-tuned model name is set"));
+                               "%s", self->prompts->len == 0 ? _("No prompts to sample")
+                                                             : _("No fine-tuned model name is set"));
       g_object_unref (task);
       return;
     }
@@ -326,15 +448,37 @@ debrief_sampler_run_async (DebriefSampler      *self,
   g_task_set_check_cancellable (task, FALSE);
   batch = g_new0 (Batch, 1);
   batch->task = task;
-  for (guint p = 0; p < self->prompts->len; p++)
-    for (int role = DEBRIEF_ROLE_FINE_TUNED; role <= DEBRIEF_ROLE_BASELINE; role++)
-      if (role_enabled (self, role))
-        batch->pending++;
-  /* Prompt-major order: each prompt's two answers stream at the same time. */
-  for (guint p = 0; p < self->prompts->len; p++)
-    for (int role = DEBRIEF_ROLE_FINE_TUNED; role <= DEBRIEF_ROLE_BASELINE; role++)
-      if (role_enabled (self, role))
-        item_start (get_item (self, p, role), batch, NULL, cancellable);
+  self->n_reused = 0;
+  rows = debrief_sampler_get_n_prompts (self);
+  /* Keep what already completed; count the rest before starting any. */
+  for (guint p = 0; p < rows; p++)
+    for (guint c = 0; c < self->columns->len; c++)
+      if (column_enabled (self, c))
+        {
+          Item *item = get_item (self, p, c);
+          const DebriefSample *done = find_existing (self, item);
+
+          if (done != NULL)
+            {
+              item_reuse (item, done);
+              self->n_reused++;
+              batch->ok++;
+            }
+          else
+            batch->pending++;
+        }
+  if (batch->pending == 0)
+    {
+      g_task_return_int (task, batch->ok);
+      g_object_unref (task);
+      g_free (batch);
+      return;
+    }
+  /* Row-major order: each prompt's answers stream at the same time. */
+  for (guint p = 0; p < rows; p++)
+    for (guint c = 0; c < self->columns->len; c++)
+      if (column_enabled (self, c) && get_item (self, p, c)->state != DEBRIEF_SAMPLE_STATE_DONE)
+        item_start (get_item (self, p, c), batch, NULL, cancellable);
 }
 
 gssize
@@ -349,7 +493,7 @@ debrief_sampler_run_finish (DebriefSampler  *self,
 void
 debrief_sampler_rerun_async (DebriefSampler      *self,
                              guint                prompt,
-                             DebriefSampleRole    role,
+                             guint                column,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -357,19 +501,21 @@ debrief_sampler_rerun_async (DebriefSampler      *self,
   GTask *task;
 
   g_return_if_fail (DEBRIEF_IS_SAMPLER (self));
-  g_return_if_fail (prompt < self->prompts->len);
+  g_return_if_fail (prompt < debrief_sampler_get_n_prompts (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, debrief_sampler_rerun_async);
-  if (!role_enabled (self, role))
+  if (!column_enabled (self, column))
     {
+      gboolean baseline = column < self->columns->len && get_column (self, column)->pub.role == DEBRIEF_ROLE_BASELINE;
+
       g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
-                               "%s", role == DEBRIEF_ROLE_BASELINE ? _("No baseline model name is set")
-                                                                   : _("No fine-tuned model name is set"));
+                               "%s", baseline ? _("No baseline model name is set")
+                                              : _("No fine-tuned model name is set"));
       g_object_unref (task);
       return;
     }
-  item_start (get_item (self, prompt, role), NULL, task, cancellable);
+  item_start (get_item (self, prompt, column), NULL, task, cancellable);
 }
 
 gboolean
@@ -382,64 +528,64 @@ debrief_sampler_rerun_finish (DebriefSampler  *self,
 }
 
 void
-debrief_sampler_cancel_item (DebriefSampler    *self,
-                             guint              prompt,
-                             DebriefSampleRole  role)
+debrief_sampler_cancel_item (DebriefSampler *self,
+                             guint           prompt,
+                             guint           column)
 {
-  Item *item = get_item (self, prompt, role);
+  Item *item = get_item (self, prompt, column);
 
   if (item != NULL && item->cancellable != NULL)
     g_cancellable_cancel (item->cancellable);
 }
 
 DebriefSampleState
-debrief_sampler_get_state (DebriefSampler    *self,
-                           guint              prompt,
-                           DebriefSampleRole  role)
+debrief_sampler_get_state (DebriefSampler *self,
+                           guint           prompt,
+                           guint           column)
 {
-  Item *item = get_item (self, prompt, role);
+  Item *item = get_item (self, prompt, column);
 
   return item != NULL ? item->state : DEBRIEF_SAMPLE_STATE_IDLE;
 }
 
 const char *
-debrief_sampler_get_text (DebriefSampler    *self,
-                          guint              prompt,
-                          DebriefSampleRole  role)
+debrief_sampler_get_text (DebriefSampler *self,
+                          guint           prompt,
+                          guint           column)
 {
-  Item *item = get_item (self, prompt, role);
+  Item *item = get_item (self, prompt, column);
 
   return item != NULL ? item->text->str : NULL;
 }
 
 const DebriefSample *
-debrief_sampler_get_sample (DebriefSampler    *self,
-                            guint              prompt,
-                            DebriefSampleRole  role)
+debrief_sampler_get_sample (DebriefSampler *self,
+                            guint           prompt,
+                            guint           column)
 {
-  Item *item = get_item (self, prompt, role);
+  Item *item = get_item (self, prompt, column);
 
   return item != NULL ? item->sample : NULL;
 }
 
 const char *
-debrief_sampler_get_error (DebriefSampler    *self,
-                           guint              prompt,
-                           DebriefSampleRole  role)
+debrief_sampler_get_error (DebriefSampler *self,
+                           guint           prompt,
+                           guint           column)
 {
-  Item *item = get_item (self, prompt, role);
+  Item *item = get_item (self, prompt, column);
 
   return item != NULL ? item->error : NULL;
 }
 
-void
-debrief_sampler_set_prompts (DebriefSampler    *self,
-                             const char *const *prompts)
+/* Cancels what is in flight and makes a fresh item per row × column. */
+static void
+reset_items (DebriefSampler *self)
 {
-  g_return_if_fail (DEBRIEF_IS_SAMPLER (self));
+  guint rows = self->prompts->len * self->per_prompt;
 
-  /* Requests in flight for the old prompts are cancelled; their items go away
-   * only after their callbacks ran (each request holds the sampler, not the item). */
+  /* Requests in flight are cancelled; their items go away only after their
+   * callbacks ran (each request holds the sampler, not the item). */
   for (guint i = 0; i < self->items->len; i++)
     {
       Item *item = g_ptr_array_index (self->items, i);
@@ -448,37 +594,115 @@ debrief_sampler_set_prompts (DebriefSampler    *self,
         g_cancellable_cancel (item->cancellable);
       item->generation++;
     }
-  g_ptr_array_set_size (self->prompts, 0);
   g_ptr_array_extend_and_steal (self->retired, self->items);
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
-  for (guint p = 0; prompts != NULL && prompts[p] != NULL; p++)
-    {
-      g_ptr_array_add (self->prompts, g_strdup (prompts[p]));
-      for (int role = DEBRIEF_ROLE_FINE_TUNED; role <= DEBRIEF_ROLE_BASELINE; role++)
-        {
-          Item *item = g_new0 (Item, 1);
+  for (guint p = 0; p < rows; p++)
+    for (guint c = 0; c < self->columns->len; c++)
+      {
+        Item *item = g_new0 (Item, 1);
 
-          item->self = self;
-          item->prompt = p;
-          item->role = role;
-          item->text = g_string_new (NULL);
-          g_ptr_array_add (self->items, item);
-        }
-    }
+        item->self = self;
+        item->prompt = p;
+        item->column = c;
+        item->text = g_string_new (NULL);
+        g_ptr_array_add (self->items, item);
+      }
+}
+
+static void
+item_reuse (Item                *item,
+            const DebriefSample *sample)
+{
+  item->generation++;
+  item->state = DEBRIEF_SAMPLE_STATE_DONE;
+  debrief_sample_free (item->sample);
+  item->sample = debrief_sample_copy (sample);
+  g_string_assign (item->text, sample->text != NULL ? sample->text : "");
+  g_clear_pointer (&item->error, g_free);
+  item_changed (item);
+}
+
+void
+debrief_sampler_set_prompts (DebriefSampler    *self,
+                             const char *const *prompts)
+{
+  g_return_if_fail (DEBRIEF_IS_SAMPLER (self));
+
+  g_ptr_array_set_size (self->prompts, 0);
+  for (guint p = 0; prompts != NULL && prompts[p] != NULL; p++)
+    g_ptr_array_add (self->prompts, g_strdup (prompts[p]));
+  reset_items (self);
 }
 
 guint
 debrief_sampler_get_n_prompts (DebriefSampler *self)
 {
-  return self->prompts->len;
+  return self->prompts->len * self->per_prompt;
 }
 
 const char *
 debrief_sampler_get_prompt (DebriefSampler *self,
                             guint           index)
 {
-  g_return_val_if_fail (index < self->prompts->len, NULL);
-  return g_ptr_array_index (self->prompts, index);
+  g_return_val_if_fail (index < debrief_sampler_get_n_prompts (self), NULL);
+  return row_prompt (self, index);
+}
+
+void
+debrief_sampler_set_samples_per_prompt (DebriefSampler *self,
+                                        guint           n)
+{
+  g_return_if_fail (DEBRIEF_IS_SAMPLER (self));
+  g_return_if_fail (n >= 1);
+
+  self->per_prompt = n;
+  reset_items (self);
+}
+
+guint
+debrief_sampler_get_samples_per_prompt (DebriefSampler *self)
+{
+  return self->per_prompt;
+}
+
+guint
+debrief_sampler_get_sample_index (DebriefSampler *self,
+                                  guint           index)
+{
+  return index % self->per_prompt;
+}
+
+void
+debrief_sampler_set_columns (DebriefSampler            *self,
+                             const DebriefSampleColumn *columns,
+                             guint                      n_columns)
+{
+  g_return_if_fail (DEBRIEF_IS_SAMPLER (self));
+
+  g_ptr_array_set_size (self->columns, 0);
+  for (guint i = 0; i < n_columns; i++)
+    {
+      Column c = { columns[i], (char *) columns[i].model, (char *) columns[i].checkpoint,
+                   (char *) columns[i].request_extra };
+
+      g_ptr_array_add (self->columns, column_copy (&c));
+    }
+  reset_items (self);
+}
+
+guint
+debrief_sampler_get_n_columns (DebriefSampler *self)
+{
+  return self->columns->len;
+}
+
+const DebriefSampleColumn *
+debrief_sampler_get_column (DebriefSampler *self,
+                            guint           column)
+{
+  Column *c = get_column (self, column);
+
+  return c != NULL ? &c->pub : NULL;
 }
 
 void
@@ -486,10 +710,27 @@ debrief_sampler_set_models (DebriefSampler *self,
                             const char     *fine_tuned,
                             const char     *baseline)
 {
-  g_free (self->models[DEBRIEF_ROLE_FINE_TUNED]);
-  g_free (self->models[DEBRIEF_ROLE_BASELINE]);
-  self->models[DEBRIEF_ROLE_FINE_TUNED] = g_strdup (fine_tuned);
-  self->models[DEBRIEF_ROLE_BASELINE] = g_strdup (baseline);
+  DebriefSampleColumn columns[2] = {
+    { DEBRIEF_ROLE_FINE_TUNED, fine_tuned, NULL, -1, NULL },
+    { DEBRIEF_ROLE_BASELINE, baseline, NULL, -1, NULL },
+  };
+
+  debrief_sampler_set_columns (self, columns, 2);
+}
+
+void
+debrief_sampler_set_existing (DebriefSampler *self,
+                              GPtrArray      *samples)
+{
+  g_clear_pointer (&self->existing, g_ptr_array_unref);
+  if (samples != NULL)
+    self->existing = g_ptr_array_ref (samples);
+}
+
+guint
+debrief_sampler_get_n_reused (DebriefSampler *self)
+{
+  return self->n_reused;
 }
 
 void
@@ -511,6 +752,7 @@ debrief_sampler_dispose (GObject *object)
   /* Requests hold a reference on the sampler: none are in flight here. */
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->retired, g_ptr_array_unref);
+  g_clear_pointer (&self->existing, g_ptr_array_unref);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (debrief_sampler_parent_class)->dispose (object);
 }
@@ -521,9 +763,8 @@ debrief_sampler_finalize (GObject *object)
   DebriefSampler *self = DEBRIEF_SAMPLER (object);
 
   g_ptr_array_unref (self->prompts);
+  g_ptr_array_unref (self->columns);
   g_free (self->samples_path);
-  g_free (self->models[0]);
-  g_free (self->models[1]);
   G_OBJECT_CLASS (debrief_sampler_parent_class)->finalize (object);
 }
 
@@ -535,11 +776,11 @@ debrief_sampler_class_init (DebriefSamplerClass *klass)
   object_class->dispose = debrief_sampler_dispose;
   object_class->finalize = debrief_sampler_finalize;
 
-  /* (prompt index, role, text) */
+  /* (prompt row, column, text) */
   signals[SIGNAL_DELTA] = g_signal_new ("delta", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                         G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
-  /* (prompt index, role): state, sample or error changed */
+  /* (prompt row, column): state, sample or error changed */
   signals[SIGNAL_ITEM_CHANGED] = g_signal_new ("item-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                                G_TYPE_UINT, G_TYPE_UINT);
@@ -549,6 +790,8 @@ static void
 debrief_sampler_init (DebriefSampler *self)
 {
   self->prompts = g_ptr_array_new_with_free_func (g_free);
+  self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) column_free);
+  self->per_prompt = 1;
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
   self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
   self->api = DEBRIEF_API_CHAT;
@@ -567,6 +810,7 @@ debrief_sampler_new (DebriefClient *client,
   self = g_object_new (DEBRIEF_TYPE_SAMPLER, NULL);
   self->client = g_object_ref (client);
   self->samples_path = g_strdup (samples_path);
+  debrief_sampler_set_models (self, NULL, NULL);
   debrief_sampler_set_prompts (self, debrief_default_prompts ());
   return self;
 }

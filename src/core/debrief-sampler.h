@@ -1,11 +1,18 @@
-/* debrief-sampler.h: samples the fine-tuned and baseline models side by side
+/* debrief-sampler.h: samples fine-tuned checkpoints and the baseline side by side
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * For each prompt, one request per role (fine-tuned, and baseline when a
- * baseline model is set), all through one DebriefClient (which bounds the
- * concurrency). Text streams out through the "delta" signal; each finished
- * completion is appended to samples.jsonl in the run folder at once.
- * Signals are emitted on the thread-default main context of the caller.
+ * Columns are who answers: the base model and any number of checkpoints
+ * (best, last, ...), each a model name on the endpoint (and, for a server
+ * that needs it, extra request fields). For each prompt, one request per
+ * column, all through one DebriefClient (which bounds the concurrency).
+ * Text streams out through the "delta" signal; each finished completion is
+ * appended to samples.jsonl in the run folder at once, saying which
+ * checkpoint answered. Signals are emitted on the thread-default main
+ * context of the caller.
+ *
+ * debrief_sampler_set_models (fine-tuned, baseline) is the two-column case:
+ * column 0 is the fine-tuned model and column 1 the baseline, so a column
+ * index there equals the DebriefSampleRole.
  */
 #pragma once
 
@@ -46,13 +53,51 @@ const char     *debrief_sampler_get_prompt     (DebriefSampler    *self,
 void            debrief_sampler_set_models     (DebriefSampler    *self,
                                                 const char        *fine_tuned,
                                                 const char        *baseline);
+
+typedef struct
+{
+  DebriefSampleRole role;
+  const char *model;           /* NULL or "": the column is not sampled */
+  const char *checkpoint;      /* which checkpoint this is (written to samples.jsonl); NULL none */
+  gint64 step;                 /* its step, -1 unknown */
+  const char *request_extra;   /* JSON object added to each request (DebriefCompletionRequest.extra_json) */
+} DebriefSampleColumn;
+
+/* Any number of columns (at most one baseline makes sense for the judge).
+ * Replaces the models and resets every item, like set_prompts. */
+void            debrief_sampler_set_columns    (DebriefSampler    *self,
+                                                const DebriefSampleColumn *columns,
+                                                guint              n_columns);
+guint           debrief_sampler_get_n_columns  (DebriefSampler    *self);
+/* The column's settings (strings owned by the sampler). */
+const DebriefSampleColumn *debrief_sampler_get_column (DebriefSampler *self,
+                                                       guint           column);
+
+/* Each prompt is sampled @n times (for a judge over several samples per
+ * prompt); the items are the prompts repeated, prompt-major: item prompt
+ * index p holds prompt p / n, sample p % n. Resets the items. */
+void            debrief_sampler_set_samples_per_prompt (DebriefSampler *self,
+                                                        guint           n);
+guint           debrief_sampler_get_samples_per_prompt (DebriefSampler *self);
+/* Which sample of its prompt the item row @index is (0 … n-1). */
+guint           debrief_sampler_get_sample_index (DebriefSampler *self,
+                                                  guint           index);
+
+/* Samples that already completed (e.g. from samples.jsonl): the next run
+ * keeps a matching one (same prompt, sample index, role, checkpoint, model,
+ * temperature and max_tokens) instead of asking again, so a cancelled or
+ * failed comparison resumes where it stopped. NULL forgets them. */
+void            debrief_sampler_set_existing   (DebriefSampler    *self,
+                                                GPtrArray         *samples);
+/* How many items the last run took from the existing samples. */
+guint           debrief_sampler_get_n_reused   (DebriefSampler    *self);
 void            debrief_sampler_set_params     (DebriefSampler    *self,
                                                 DebriefApiKind     api,
                                                 double             temperature,
                                                 gint64             max_tokens);
 
-/* Samples every prompt × role. Finishes when all are done; the result is the
- * number that succeeded. Errors: G_IO_ERROR_CANCELLED (nothing kept),
+/* Samples every prompt × column. Finishes when all are done; the result is the
+ * number that succeeded (kept existing samples included). Errors: G_IO_ERROR_CANCELLED (nothing kept),
  * DEBRIEF_ERROR_CANCELLED_PARTIAL (cancelled, some kept), or the first
  * request's error when every request failed. A partial failure is not an
  * error: look at each item's state. */
@@ -64,10 +109,10 @@ gssize          debrief_sampler_run_finish     (DebriefSampler    *self,
                                                 GAsyncResult      *result,
                                                 GError           **error);
 
-/* Samples one prompt × role again (also while a run is going on). */
+/* Samples one prompt × column again (also while a run is going on). */
 void            debrief_sampler_rerun_async    (DebriefSampler    *self,
                                                 guint              prompt,
-                                                DebriefSampleRole  role,
+                                                guint              column,
                                                 GCancellable      *cancellable,
                                                 GAsyncReadyCallback callback,
                                                 gpointer           user_data);
@@ -77,22 +122,22 @@ gboolean        debrief_sampler_rerun_finish   (DebriefSampler    *self,
 /* Cancels one item (queued or streaming). */
 void            debrief_sampler_cancel_item    (DebriefSampler    *self,
                                                 guint              prompt,
-                                                DebriefSampleRole  role);
+                                                guint              column);
 
 DebriefSampleState   debrief_sampler_get_state   (DebriefSampler *self,
                                                   guint           prompt,
-                                                  DebriefSampleRole role);
+                                                  guint           column);
 /* The text so far (streaming, or what was kept of a failed/cancelled one). */
 const char          *debrief_sampler_get_text    (DebriefSampler *self,
                                                   guint           prompt,
-                                                  DebriefSampleRole role);
+                                                  guint           column);
 /* The finished sample, NULL unless DONE. */
 const DebriefSample *debrief_sampler_get_sample  (DebriefSampler *self,
                                                   guint           prompt,
-                                                  DebriefSampleRole role);
+                                                  guint           column);
 /* Why it failed, NULL unless FAILED. */
 const char          *debrief_sampler_get_error   (DebriefSampler *self,
                                                   guint           prompt,
-                                                  DebriefSampleRole role);
+                                                  guint           column);
 
 G_END_DECLS

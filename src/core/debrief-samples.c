@@ -63,6 +63,9 @@ debrief_sample_new (void)
   s->completion_tokens = -1;
   s->latency = NAN;
   s->first_token = NAN;
+  s->step = -1;
+  s->temperature = NAN;
+  s->max_tokens = -1;
   return s;
 }
 
@@ -76,6 +79,7 @@ debrief_sample_copy (const DebriefSample *sample)
   s->text = g_strdup (sample->text);
   s->finish_reason = g_strdup (sample->finish_reason);
   s->time = g_strdup (sample->time);
+  s->checkpoint = g_strdup (sample->checkpoint);
   return s;
 }
 
@@ -89,6 +93,7 @@ debrief_sample_free (DebriefSample *sample)
   g_free (sample->text);
   g_free (sample->finish_reason);
   g_free (sample->time);
+  g_free (sample->checkpoint);
   g_free (sample);
 }
 
@@ -139,6 +144,28 @@ debrief_sample_to_json_line (const DebriefSample *s)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "time");
   json_builder_add_string_value (b, s->time != NULL ? s->time : "");
+  json_builder_set_member_name (b, "checkpoint");
+  if (s->checkpoint != NULL)
+    json_builder_add_string_value (b, s->checkpoint);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "step");
+  if (s->step >= 0)
+    json_builder_add_int_value (b, s->step);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "sample_index");
+  json_builder_add_int_value (b, s->sample_index);
+  json_builder_set_member_name (b, "temperature");
+  if (!isnan (s->temperature))
+    json_builder_add_double_value (b, s->temperature);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "max_tokens");
+  if (s->max_tokens >= 0)
+    json_builder_add_int_value (b, s->max_tokens);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -324,11 +351,29 @@ debrief_samples_load (const char  *path,
       s->completion_tokens = isnan (v) ? -1 : (gint64) v;
       s->latency = get_double (obj, "latency");
       s->first_token = get_double (obj, "first_token");
+      s->checkpoint = g_strdup (get_string (obj, "checkpoint"));
+      v = get_double (obj, "step");
+      s->step = isfinite (v) && v >= 0 && v < 1e18 ? (gint64) v : -1;
+      v = get_double (obj, "sample_index");
+      s->sample_index = isfinite (v) && v >= 0 && v < G_MAXUINT ? (guint) v : 0;
+      s->temperature = get_double (obj, "temperature");
+      v = get_double (obj, "max_tokens");
+      s->max_tokens = isfinite (v) && v >= 0 && v < 1e18 ? (gint64) v : -1;
       g_ptr_array_add (samples, g_steal_pointer (&s));
     }
   if (n_skipped != NULL)
     *n_skipped = skipped;
   return g_steal_pointer (&samples);
+}
+
+const char *
+debrief_sample_get_label (const DebriefSample *s)
+{
+  if (s->role == DEBRIEF_ROLE_BASELINE)
+    return "baseline";
+  if (s->checkpoint != NULL && s->checkpoint[0] != '\0')
+    return s->checkpoint;
+  return s->model != NULL ? s->model : "";
 }
 
 GPtrArray *
@@ -340,7 +385,8 @@ debrief_samples_latest (GPtrArray *samples)
   for (guint i = 0; i < samples->len; i++)
     {
       const DebriefSample *s = g_ptr_array_index (samples, i);
-      g_autofree char *key = g_strdup_printf ("%d\x1f%s", s->role, s->prompt);
+      g_autofree char *key = g_strdup_printf ("%d\x1f%s\x1f%u\x1f%s", s->role, debrief_sample_get_label (s),
+                                              s->sample_index, s->prompt);
       gpointer slot;
 
       if (g_hash_table_lookup_extended (index, key, NULL, &slot))
@@ -446,6 +492,24 @@ append_quote (GString    *out,
     g_string_append_printf (out, "> …\n>\n> *(first %u of %ld characters)*\n", max, n);
 }
 
+static int
+compare_answers (gconstpointer pa,
+                 gconstpointer pb)
+{
+  const DebriefSample *a = *(DebriefSample *const *) pa;
+  const DebriefSample *b = *(DebriefSample *const *) pb;
+  int c;
+
+  if (a->role != b->role)
+    return a->role == DEBRIEF_ROLE_FINE_TUNED ? -1 : 1;
+  if (a->step != b->step)
+    return a->step < 0 ? 1 : b->step < 0 ? -1 : a->step < b->step ? -1 : 1;
+  c = strcmp (debrief_sample_get_label (a), debrief_sample_get_label (b));
+  if (c != 0)
+    return c;
+  return a->sample_index < b->sample_index ? -1 : a->sample_index > b->sample_index;
+}
+
 char *
 debrief_samples_to_markdown (GPtrArray *samples)
 {
@@ -471,19 +535,29 @@ debrief_samples_to_markdown (GPtrArray *samples)
       const char *prompt = g_ptr_array_index (prompts, p);
       g_autofree char *one_line = g_strdelimit (g_strdup (prompt), "\r\n", ' ');
 
+      g_autoptr(GPtrArray) answers = g_ptr_array_new ();
+
       g_string_append_printf (out, "### “%s”\n\n", one_line);
-      for (int role = DEBRIEF_ROLE_FINE_TUNED; role <= DEBRIEF_ROLE_BASELINE; role++)
-        for (guint i = 0; i < latest->len; i++)
+      for (guint i = 0; i < latest->len; i++)
+        if (strcmp (((DebriefSample *) g_ptr_array_index (latest, i))->prompt, prompt) == 0)
+          g_ptr_array_add (answers, g_ptr_array_index (latest, i));
+      /* Answers finish in any order: show checkpoints by step, the baseline last. */
+      g_ptr_array_sort (answers, compare_answers);
+      for (guint i = 0; i < answers->len; i++)
           {
-            DebriefSample *s = g_ptr_array_index (latest, i);
+            DebriefSample *s = g_ptr_array_index (answers, i);
+            int role = s->role;
             char latency[32] = "";
 
-            if ((int) s->role != role || strcmp (s->prompt, prompt) != 0)
-              continue;
             if (!isnan (s->latency))
               g_ascii_formatd (latency, sizeof latency, "%.1f", s->latency);
-            g_string_append_printf (out, "**%s** (`%s`", role == DEBRIEF_ROLE_FINE_TUNED ? "Fine-tuned" : "Baseline",
-                                    s->model != NULL && s->model[0] != '\0' ? s->model : "?");
+            g_string_append_printf (out, "**%s", role == DEBRIEF_ROLE_FINE_TUNED ? "Fine-tuned" : "Baseline");
+            /* Which checkpoint said it, when several are compared. */
+            if (role == DEBRIEF_ROLE_FINE_TUNED && s->checkpoint != NULL && s->checkpoint[0] != '\0')
+              g_string_append_printf (out, " · %s", s->checkpoint);
+            if (s->sample_index > 0)
+              g_string_append_printf (out, " · sample %u", s->sample_index + 1);
+            g_string_append_printf (out, "** (`%s`", s->model != NULL && s->model[0] != '\0' ? s->model : "?");
             if (s->completion_tokens >= 0)
               g_string_append_printf (out, ", %" G_GINT64_FORMAT " tokens", s->completion_tokens);
             if (latency[0] != '\0')

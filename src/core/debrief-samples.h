@@ -41,6 +41,12 @@ struct _DebriefSample
   double latency;           /* seconds, NAN unknown */
   double first_token;       /* seconds, NAN unknown */
   char *time;               /* ISO 8601 UTC, when it completed */
+  /* Added in 0.2 (older samples.jsonl files have none of them): */
+  char *checkpoint;         /* which checkpoint answered ("checkpoint-480"); NULL: not said, or the base */
+  gint64 step;              /* its training step; -1 unknown */
+  guint sample_index;       /* 0, 1, ... when a prompt is sampled several times */
+  double temperature;       /* as asked; NAN unknown */
+  gint64 max_tokens;        /* as asked; -1 unknown */
 };
 
 #define DEBRIEF_TYPE_SAMPLE (debrief_sample_get_type ())
@@ -69,7 +75,12 @@ GPtrArray *debrief_samples_load         (const char          *path,
                                          guint               *n_skipped,
                                          GError             **error);
 
-/* The newest sample per (prompt, role), prompts in order of first appearance. */
+/* Who answered, as the report and the judge name it: the checkpoint, else
+ * the model (a fine-tuned sample), or "baseline". */
+const char *debrief_sample_get_label    (const DebriefSample *sample);
+
+/* The newest sample per prompt, answerer (debrief_sample_get_label; all
+ * baselines are one) and sample_index, in order of first appearance. */
 GPtrArray *debrief_samples_latest       (GPtrArray           *samples);
 
 /* The checklist's three prompts. */
@@ -82,7 +93,8 @@ GStrv      debrief_prompts_load         (const char          *path,
                                          GError             **error);
 
 /* The body of the report's "## Samples" section: per prompt ("### “…”"), the
- * newest answer of each role, its first 500 characters quoted. */
+ * newest answer of each checkpoint and of the baseline, its first 500
+ * characters quoted. */
 char      *debrief_samples_to_markdown  (GPtrArray           *samples);
 
 G_END_DECLS

@@ -256,8 +256,32 @@ delta_event (const char *text)
   return g_strdup_printf ("data: {\"choices\":[{\"delta\":{\"content\":\"%s\"},\"finish_reason\":null}]}\n\n", escaped);
 }
 
-/* Streams "MODEL says: PROMPT" in two pieces; model "broken" → HTTP 400;
- * model "slow" → one piece every 200 ms. */
+/* Set: model "dies" answers like any other (a server that came back). */
+static gboolean server_healed;
+
+/* The adapter a request enables with llama-server's "lora" field, or -1. */
+static gint64
+enabled_lora (JsonObject *obj)
+{
+  JsonArray *lora;
+
+  if (!json_object_has_member (obj, "lora"))
+    return -1;
+  lora = json_object_get_array_member (obj, "lora");
+  for (guint i = 0; i < json_array_get_length (lora); i++)
+    {
+      JsonObject *a = json_array_get_object_element (lora, i);
+
+      if (json_object_get_double_member (a, "scale") > 0)
+        return json_object_get_int_member (a, "id");
+    }
+  return -1;
+}
+
+/* Streams "MODEL says: PROMPT" in two pieces ("MODEL[lora N]" when the
+ * request enables an adapter); model "broken" → HTTP 400; model "slow" → one
+ * piece every 200 ms; model "dies" → one piece, then the body ends with no
+ * end marker (a server that died mid-stream) unless server_healed. */
 static void
 sampler_handler (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -288,11 +312,21 @@ sampler_handler (SoupServer        *server,
   s->msg = g_object_ref (msg);
   s->refs = 3;  /* the timeout source and the two signal handlers */
   s->chunks = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (s->chunks, delta_event (model));
-  g_ptr_array_add (s->chunks, g_strdup_printf ("data: {\"choices\":[{\"delta\":{\"content\":\" says: %s\"},\"finish_reason\":\"stop\"}],"
-                                               "\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":%u}}\n\n",
-                                               prompt, (guint) strlen (prompt)));
-  g_ptr_array_add (s->chunks, g_strdup ("data: [DONE]\n\n"));
+  if (enabled_lora (obj) >= 0)
+    {
+      g_autofree char *tagged = g_strdup_printf ("%s[lora %" G_GINT64_FORMAT "]", model, enabled_lora (obj));
+
+      g_ptr_array_add (s->chunks, delta_event (tagged));
+    }
+  else
+    g_ptr_array_add (s->chunks, delta_event (model));
+  if (strcmp (model, "dies") != 0 || server_healed)
+    {
+      g_ptr_array_add (s->chunks, g_strdup_printf ("data: {\"choices\":[{\"delta\":{\"content\":\" says: %s\"},\"finish_reason\":\"stop\"}],"
+                                                   "\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":%u}}\n\n",
+                                                   prompt, (guint) strlen (prompt)));
+      g_ptr_array_add (s->chunks, g_strdup ("data: [DONE]\n\n"));
+    }
   soup_server_message_set_status (msg, 200, NULL);
   soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg), "text/event-stream", NULL);
   soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
@@ -524,6 +558,117 @@ test_sampler_cancel (Fixture *fx, gconstpointer data)
   run_ctx_clear (&ctx);
 }
 
+/* Base, best and last side by side, two samples each; the last one's server
+ * dies mid-stream; then the comparison resumes and asks only for what is missing. */
+static void
+test_sampler_columns (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(DebriefClient) client = debrief_client_new (fx->base, NULL);
+  g_autoptr(DebriefSampler) sampler = debrief_sampler_new (client, fx->path);
+  g_autoptr(DebriefSampler) again = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autofree char *md = NULL;
+  const char *prompts[] = { "Explain quantum computing", "What are the benefits of exercise?", NULL };
+  const DebriefSampleColumn columns[] = {
+    { DEBRIEF_ROLE_FINE_TUNED, "tuned", "checkpoint-200", 200, "{\"lora\": [{\"id\": 0, \"scale\": 1.0}]}" },
+    { DEBRIEF_ROLE_FINE_TUNED, "dies", "checkpoint-300", 300, NULL },
+    { DEBRIEF_ROLE_BASELINE, "base", NULL, -1, "{\"lora\": [{\"id\": 0, \"scale\": 0.0}]}" },
+  };
+  RunCtx ctx = { 0 };
+  guint with_checkpoint = 0;
+
+  server_healed = FALSE;
+  debrief_client_set_retries (client, 0, 10);
+  debrief_sampler_set_prompts (sampler, prompts);
+  debrief_sampler_set_columns (sampler, columns, G_N_ELEMENTS (columns));
+  debrief_sampler_set_samples_per_prompt (sampler, 2);
+  debrief_sampler_set_params (sampler, DEBRIEF_API_CHAT, 0.7, 64);
+  g_assert_cmpuint (debrief_sampler_get_n_columns (sampler), ==, 3);
+  g_assert_cmpuint (debrief_sampler_get_n_prompts (sampler), ==, 4);
+  g_assert_cmpstr (debrief_sampler_get_prompt (sampler, 3), ==, prompts[1]);
+  g_assert_cmpuint (debrief_sampler_get_sample_index (sampler, 3), ==, 1);
+  g_assert_cmpstr (debrief_sampler_get_column (sampler, 1)->checkpoint, ==, "checkpoint-300");
+
+  debrief_sampler_run_async (sampler, NULL, on_run, &ctx);
+  while (!ctx.done)
+    g_main_context_iteration (NULL, TRUE);
+  /* A partial failure is no error: 8 of 12 answered. */
+  g_assert_no_error (ctx.error);
+  g_assert_cmpint (ctx.n, ==, 8);
+  for (guint p = 0; p < 4; p++)
+    {
+      const DebriefSample *best = debrief_sampler_get_sample (sampler, p, 0);
+      g_autofree char *expected = g_strdup_printf ("tuned[lora 0] says: %s", debrief_sampler_get_prompt (sampler, p));
+
+      g_assert_cmpstr (best->text, ==, expected);
+      g_assert_cmpstr (best->checkpoint, ==, "checkpoint-200");
+      g_assert_cmpint (best->step, ==, 200);
+      g_assert_cmpuint (best->sample_index, ==, p % 2);
+      g_assert_cmpint (debrief_sampler_get_state (sampler, p, 1), ==, DEBRIEF_SAMPLE_STATE_FAILED);
+      /* What streamed before the server died is kept on screen. */
+      g_assert_cmpstr (debrief_sampler_get_text (sampler, p, 1), ==, "dies");
+      /* The base's "lora" list enables no adapter. */
+      g_assert_true (g_str_has_prefix (debrief_sampler_get_sample (sampler, p, 2)->text, "base says: "));
+    }
+  run_ctx_clear (&ctx);
+
+  /* samples.jsonl says which checkpoint said what. */
+  loaded = debrief_samples_load (fx->path, NULL, NULL);
+  g_assert_cmpuint (loaded->len, ==, 8);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      DebriefSample *s = g_ptr_array_index (loaded, i);
+
+      g_assert_cmpfloat_with_epsilon (s->temperature, 0.7, 1e-9);
+      g_assert_cmpint (s->max_tokens, ==, 64);
+      if (s->role == DEBRIEF_ROLE_FINE_TUNED)
+        {
+          g_assert_cmpstr (s->checkpoint, ==, "checkpoint-200");
+          with_checkpoint++;
+        }
+      else
+        g_assert_null (s->checkpoint);
+    }
+  g_assert_cmpuint (with_checkpoint, ==, 4);
+  md = debrief_samples_to_markdown (loaded);
+  g_assert_nonnull (strstr (md, "**Fine-tuned · checkpoint-200** (`tuned`"));
+  g_assert_nonnull (strstr (md, "**Fine-tuned · checkpoint-200 · sample 2** (`tuned`"));
+  /* Checkpoints first, then the baseline. */
+  g_assert_true (strstr (md, "**Fine-tuned · checkpoint-200**") < strstr (md, "**Baseline"));
+
+  /* Re-run with what completed: only the four missing answers are asked for. */
+  server_healed = TRUE;
+  again = debrief_sampler_new (client, fx->path);
+  debrief_sampler_set_prompts (again, prompts);
+  debrief_sampler_set_columns (again, columns, G_N_ELEMENTS (columns));
+  debrief_sampler_set_samples_per_prompt (again, 2);
+  debrief_sampler_set_params (again, DEBRIEF_API_CHAT, 0.7, 64);
+  debrief_sampler_set_existing (again, loaded);
+  debrief_sampler_run_async (again, NULL, on_run, &ctx);
+  while (!ctx.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (ctx.error);
+  g_assert_cmpint (ctx.n, ==, 12);
+  g_assert_cmpuint (debrief_sampler_get_n_reused (again), ==, 8);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  loaded = debrief_samples_load (fx->path, NULL, NULL);
+  g_assert_cmpuint (loaded->len, ==, 12);
+  g_assert_cmpstr (debrief_sampler_get_sample (again, 3, 1)->checkpoint, ==, "checkpoint-300");
+  run_ctx_clear (&ctx);
+
+  /* All there: nothing is asked, and it finishes at once. */
+  debrief_sampler_set_existing (again, loaded);
+  debrief_sampler_run_async (again, NULL, on_run, &ctx);
+  while (!ctx.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (ctx.n, ==, 12);
+  g_assert_cmpuint (debrief_sampler_get_n_reused (again), ==, 12);
+  run_ctx_clear (&ctx);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  loaded = debrief_samples_load (fx->path, NULL, NULL);
+  g_assert_cmpuint (loaded->len, ==, 12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -536,5 +681,6 @@ main (int   argc,
   g_test_add ("/sampler/run", Fixture, NULL, fixture_set_up, test_sampler_run, fixture_tear_down);
   g_test_add ("/sampler/partial-failure", Fixture, NULL, fixture_set_up, test_sampler_partial_failure, fixture_tear_down);
   g_test_add ("/sampler/cancel", Fixture, NULL, fixture_set_up, test_sampler_cancel, fixture_tear_down);
+  g_test_add ("/sampler/columns", Fixture, NULL, fixture_set_up, test_sampler_columns, fixture_tear_down);
   return g_test_run ();
 }
