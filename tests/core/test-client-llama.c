@@ -282,7 +282,8 @@ test_sample_and_judge (void)
   summary = w.result;
   g_assert_cmpuint (summary->failed, ==, 0);
   g_assert_cmpuint (summary->judged + summary->unparseable, ==, 3);
-  g_test_message ("random judge: %u judged, %u unparseable", summary->judged, summary->unparseable);
+  g_test_message ("random judge: %u judged, %u unparseable, %u of %u flipped with the order", summary->judged,
+                  summary->unparseable, summary->position_flips, summary->both_orders);
   g_assert_true (g_file_get_contents (judgements_path, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++, n_lines++)
@@ -297,7 +298,8 @@ test_sample_and_judge (void)
       g_assert_cmpstr (json_object_get_string_member (obj, "parsed"), ==,
                        debrief_judge_answer_to_string (debrief_judge_parse_answer (answer, -1)));
     }
-  g_assert_cmpuint (n_lines, ==, 3);
+  /* Each pair judged in both orders: a line per order. */
+  g_assert_cmpuint (n_lines, ==, 6);
   debrief_judge_summary_free (summary);
 }
 
@@ -363,6 +365,34 @@ test_cli (void)
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, loaded.judged > 0 ? 0 : 1);
   g_assert_true (g_file_get_contents (judgements_path, &judgements, NULL, NULL));
   g_assert_null (strstr (judgements, API_KEY));
+
+  /* Again with --json: nothing is judged twice, and the contract's keys are there. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autofree char *again = NULL;
+    JsonObject *root;
+    JsonObject *summary;
+    const char *const keys[] = { "wins", "losses", "ties", "win_rate", "low", "high", "position_flips", "judged", "verdict" };
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_clear_object (&proc);
+    proc = g_subprocess_launcher_spawn (launcher, &error, cli, "judge", "--endpoint", base_url, "--judge-model", ALIAS,
+                                        "--api-key-env", "DEBRIEF_KEY", "--json", dir, NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+    g_test_message ("judge --json stderr:\n%s", err);
+    g_assert_nonnull (strstr (err, "were already in"));
+    g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+    root = json_node_get_object (json_parser_get_root (parser));
+    summary = json_object_get_object_member (root, "summary");
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      g_assert_true (json_object_has_member (summary, keys[i]));
+    g_assert_cmpint (json_object_get_int_member (summary, "judged") + json_object_get_int_member (summary, "unparseable"), ==, 2);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "judgements")), ==, 4);
+    g_assert_true (g_file_get_contents (judgements_path, &again, NULL, NULL));
+    g_assert_cmpstr (again, ==, judgements);
+  }
 
   /* Without --model / --baseline-model, a Tinker run's best sampler_path and its base model. */
   {

@@ -130,17 +130,24 @@ test_verdicts (void)
   g_autofree char *text = NULL;
   g_autofree char *md = NULL;
 
-  /* 60 wins, 40 losses: success, interval 50.2–69.1%: above 50%, trusted. */
+  /* 60 wins, 40 losses: the rate says success, but the interval (50.2–69.1%)
+   * reaches into the 50–55% band: too few prompts, and 381 would do at 60%. */
   s.wins = 60; s.losses = 40;
   debrief_judge_summary_compute (&s);
   g_assert_cmpint (s.verdict, ==, DEBRIEF_VERDICT_SUCCESS);
   g_assert_false (s.too_wide);
+  g_assert_false (s.conclusive);
+  g_assert_cmpuint (s.prompts_needed, ==, 381);
+  g_assert_cmpstr (debrief_judge_summary_verdict_id (&s), ==, "too_few_prompts");
   text = debrief_judge_summary_describe (&s);
   g_assert_nonnull (strstr (text, "Win rate 60% (95% CI 50%–69%)"));
-  g_assert_nonnull (strstr (text, "consider deployment"));
+  g_assert_nonnull (strstr (text, "Too few prompts to conclude"));
+  g_assert_nonnull (strstr (text, "about 381 prompts would settle it"));
+  g_assert_nonnull (strstr (text, "leans towards success"));
+  g_assert_null (strstr (text, "consider deployment"));
   g_clear_pointer (&text, g_free);
 
-  /* 2 wins, 1 tie of 3: 83%, but the interval reaches below 50%: say so. */
+  /* 2 wins, 1 tie of 3: 83%, interval 44–97%: 12 prompts at that rate. */
   memset (&s, 0, sizeof s);
   s.wins = 2; s.ties = 1; s.unparseable = 2;
   debrief_judge_summary_compute (&s);
@@ -148,12 +155,28 @@ test_verdicts (void)
   g_assert_cmpfloat_with_epsilon (s.win_rate, 2.5 / 3, 1e-12);
   g_assert_cmpint (s.verdict, ==, DEBRIEF_VERDICT_SUCCESS);
   g_assert_true (s.too_wide);
+  g_assert_cmpuint (s.prompts_needed, ==, 12);
   text = debrief_judge_summary_describe (&s);
-  g_assert_nonnull (strstr (text, "too wide"));
   g_assert_nonnull (strstr (text, "2 unparseable"));
+  g_assert_nonnull (strstr (text, "about 12 prompts"));
   g_clear_pointer (&text, g_free);
 
-  /* Ties count half: 10 ties + 1 win + 0 losses of 11 → 54.5%: inconclusive. */
+  /* Three wins of three: 100%, but five prompts are the fewest that could show it. */
+  memset (&s, 0, sizeof s);
+  s.wins = 3;
+  debrief_judge_summary_compute (&s);
+  g_assert_false (s.conclusive);
+  g_assert_cmpuint (s.prompts_needed, ==, 5);
+  s.wins = 5;
+  debrief_judge_summary_compute (&s);
+  g_assert_true (s.conclusive);
+  g_assert_cmpuint (s.prompts_needed, ==, 0);
+  g_assert_cmpstr (debrief_judge_summary_verdict_id (&s), ==, "success");
+  text = debrief_judge_summary_describe (&s);
+  g_assert_nonnull (strstr (text, "consider deployment"));
+  g_clear_pointer (&text, g_free);
+
+  /* Ties count half: 10 ties + 1 win + 0 losses of 11 → 54.5%: between 50 and 55%. */
   memset (&s, 0, sizeof s);
   s.wins = 1; s.ties = 10;
   debrief_judge_summary_compute (&s);
@@ -162,43 +185,113 @@ test_verdicts (void)
   g_assert_nonnull (strstr (text, "judge more prompts"));
   g_clear_pointer (&text, g_free);
 
-  /* 30 of 100: iterate. Exactly 55%: not above, inconclusive. Exactly 50%: inconclusive. */
+  /* 30 of 100: settled below 50%. 10 of 100: iterate. */
   memset (&s, 0, sizeof s);
   s.wins = 30; s.losses = 70;
   debrief_judge_summary_compute (&s);
   g_assert_cmpint (s.verdict, ==, DEBRIEF_VERDICT_ITERATE);
-  g_assert_false (s.too_wide);
+  g_assert_true (s.conclusive);
+  g_assert_cmpstr (debrief_judge_summary_verdict_id (&s), ==, "iterate");
+  text = debrief_judge_summary_describe (&s);
+  g_assert_nonnull (strstr (text, "investigate failure modes"));
+  g_clear_pointer (&text, g_free);
+
+  /* Exactly 55%: not above, and no number of prompts separates it from the band's edge. */
   memset (&s, 0, sizeof s);
   s.wins = 55; s.losses = 45;
   debrief_judge_summary_compute (&s);
   g_assert_cmpint (s.verdict, ==, DEBRIEF_VERDICT_INCONCLUSIVE);
+  g_assert_cmpuint (s.prompts_needed, ==, G_MAXUINT);
   memset (&s, 0, sizeof s);
   s.wins = 50; s.losses = 50;
   debrief_judge_summary_compute (&s);
   g_assert_cmpint (s.verdict, ==, DEBRIEF_VERDICT_INCONCLUSIVE);
+  g_assert_cmpuint (s.prompts_needed, ==, G_MAXUINT);
+  text = debrief_judge_summary_describe (&s);
+  g_assert_nonnull (strstr (text, "no number of prompts would settle it"));
+  g_clear_pointer (&text, g_free);
+  /* Inside the band, a large evaluation can show it. */
+  g_assert_cmpuint (debrief_judge_prompts_needed (0.525), ==, 1537);
+  g_assert_cmpuint (debrief_judge_prompts_needed (0.3), ==, 25);
+  g_assert_cmpuint (debrief_judge_prompts_needed (NAN), ==, G_MAXUINT);
+
+  /* Several samples per prompt: the interval is over prompts. */
+  memset (&s, 0, sizeof s);
+  s.wins = 6; s.ties = 0; s.losses = 2; s.prompts = 4; s.prompt_successes = 3.0;
+  debrief_judge_summary_compute (&s);
+  g_assert_cmpfloat_with_epsilon (s.win_rate, 0.75, 1e-12);
+  {
+    double lo, hi;
+
+    debrief_wilson_interval (3.0, 4, DEBRIEF_JUDGE_Z, &lo, &hi);
+    g_assert_cmpfloat_with_epsilon (s.low, lo, 1e-12);
+  }
+  text = debrief_judge_summary_describe (&s);
+  g_assert_nonnull (strstr (text, "over 4 prompts (8 answer pairs)"));
+  g_clear_pointer (&text, g_free);
 
   /* Nothing judged. */
   memset (&s, 0, sizeof s);
   s.unparseable = 3;
   debrief_judge_summary_compute (&s);
   g_assert_cmpint (s.verdict, ==, DEBRIEF_VERDICT_NO_DATA);
+  g_assert_cmpstr (debrief_judge_summary_verdict_id (&s), ==, "no_data");
   g_assert_true (isnan (s.win_rate));
   md = debrief_judge_summary_to_markdown (&s, "judge-x");
   g_assert_true (g_str_has_prefix (md, "Pairwise comparison by `judge-x`"));
   g_assert_nonnull (strstr (md, "No usable judgement (3 unparseable"));
 }
 
-/* ---- a judging run against a fake judge that is a real HTTP server ---- */
+/* ---- judging runs against a fake judge that is a real HTTP server ---- */
+
+typedef enum
+{
+  JUDGE_CONSISTENT,   /* prefers the response holding "GOOD" (else the one without "BAD") wherever it stands */
+  JUDGE_FIRST,        /* always prefers response A: pure position bias */
+} JudgeKind;
 
 typedef struct
 {
   SoupServer *server;
   char *base;
-  GPtrArray *orders;   /* "GOOD first" / "GOOD second" per request, for checks */
+  JudgeKind kind;
+  guint requests;
+  gboolean fail_marked;   /* answer HTTP 500 to prompts holding "FAIL" */
+  guint delay_ms;         /* answer after this long (to cancel in between) */
 } Judge;
 
-/* Answers like a consistent judge: prefers the response holding "GOOD";
- * "TIE" in both → tie; "NOISE" → an answer with no verdict. */
+static void
+send_verdict (SoupServerMessage *msg,
+              const char        *verdict)
+{
+  g_autofree char *chunk = g_strescape (verdict, NULL);
+  g_autofree char *body = g_strdup_printf ("data: {\"choices\":[{\"delta\":{\"content\":\"%s\"},\"finish_reason\":null}]}\n\n"
+                                           "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", chunk);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/event-stream", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  char *verdict;
+} Delayed;
+
+static gboolean
+send_delayed (gpointer data)
+{
+  Delayed *d = data;
+
+  send_verdict (d->msg, d->verdict);
+  soup_server_message_unpause (d->msg);
+  g_object_unref (d->msg);
+  g_free (d->verdict);
+  g_free (d);
+  return G_SOURCE_REMOVE;
+}
+
+/* "TIE" in both responses → tie; "NOISE" → an answer with no verdict. */
 static void
 judge_handler (SoupServer        *server,
                SoupServerMessage *msg,
@@ -206,38 +299,84 @@ judge_handler (SoupServer        *server,
                GHashTable        *query,
                gpointer           data)
 {
+  Judge *judge = data;
+  SoupMessageBody *req = soup_server_message_get_request_body (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *messages;
   const char *user;
-  const char *a_start, *b_start;
+  const char *b_start;
   const char *verdict;
-  g_autofree char *body = NULL;
-  g_autofree char *chunk = NULL;
 
-  messages = json_object_get_array_member (debrief_test_request_object (msg, parser), "messages");
+  judge->requests++;
+  g_assert_true (json_parser_load_from_data (parser, req->data, req->length, NULL));
+  messages = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "messages");
   g_assert_cmpuint (json_array_get_length (messages), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0), "role"), ==, "system");
   user = json_object_get_string_member (json_array_get_object_element (messages, 1), "content");
-  a_start = strstr (user, "[The start of response A]");
+  g_assert_nonnull (strstr (user, "[The start of response A]"));
   b_start = strstr (user, "[The start of response B]");
-  g_assert_nonnull (a_start);
   g_assert_nonnull (b_start);
-  if (strstr (user, "NOISE") != NULL)
+  if (judge->fail_marked && strstr (user, "FAIL") != NULL)
+    {
+      const char *err = "{\"error\":{\"message\":\"judge overloaded\"}}";
+
+      soup_server_message_set_status (msg, 400, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, err, strlen (err));
+      return;
+    }
+  if (judge->kind == JUDGE_FIRST)
+    verdict = "The first one reads better.\n[[A]]";
+  else if (strstr (user, "NOISE") != NULL)
     verdict = "Well, hmm, these are responses.";
   else if (strstr (user, "TIE") != NULL)
     verdict = "Equally good.\n[[tie]]";
+  else if (strstr (user, "GOOD") != NULL)
+    verdict = strstr (user, "GOOD") < b_start ? "A is clearer.\n[[A]]" : "{\"winner\": \"B\"}";
   else
     {
-      const char *good = strstr (user, "GOOD");
+      const char *bad = strstr (user, "BAD");
 
-      g_assert_nonnull (good);
-      verdict = good < b_start ? "A is clearer.\n[[A]]" : "{\"winner\": \"B\"}";
+      g_assert_nonnull (bad);
+      verdict = bad < b_start ? "Response B is better." : "Response A is better.";
     }
-  chunk = g_strescape (verdict, NULL);
-  body = g_strdup_printf ("data: {\"choices\":[{\"delta\":{\"content\":\"%s\"},\"finish_reason\":null}]}\n\n"
-                          "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", chunk);
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "text/event-stream", SOUP_MEMORY_COPY, body, strlen (body));
+  if (judge->delay_ms > 0)
+    {
+      Delayed *d = g_new0 (Delayed, 1);
+
+      d->msg = g_object_ref (msg);
+      d->verdict = g_strdup (verdict);
+      soup_server_message_pause (msg);
+      g_timeout_add (judge->delay_ms, send_delayed, d);
+      return;
+    }
+  send_verdict (msg, verdict);
+}
+
+static void
+judge_start (Judge     *judge,
+             JudgeKind  kind)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  memset (judge, 0, sizeof *judge);
+  judge->kind = kind;
+  judge->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (judge->server, NULL, judge_handler, judge, NULL);
+  g_assert_true (soup_server_listen_local (judge->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (judge->server);
+  judge->base = g_strdup_printf ("http://127.0.0.1:%d/v1", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+static void
+judge_stop (Judge *judge)
+{
+  soup_server_disconnect (judge->server);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_clear_object (&judge->server);
+  g_free (judge->base);
 }
 
 static DebriefSample *
@@ -254,12 +393,30 @@ make_sample (const char        *prompt,
   return s;
 }
 
+static DebriefSample *
+make_checkpoint_sample (const char *prompt,
+                        const char *checkpoint,
+                        gint64      step,
+                        guint       index,
+                        const char *text)
+{
+  DebriefSample *s = make_sample (prompt, DEBRIEF_ROLE_FINE_TUNED, text);
+
+  s->checkpoint = g_strdup (checkpoint);
+  s->step = step;
+  s->sample_index = index;
+  return s;
+}
+
 typedef struct
 {
   gboolean done;
   DebriefJudgeSummary *summary;
   GError *error;
   guint progress;
+  guint total;
+  GCancellable *cancel_after;   /* cancelled once @cancel_at requests came back */
+  guint cancel_at;
 } RunResult;
 
 static void
@@ -281,85 +438,51 @@ progress_cb (DebriefJudge *judge,
 {
   g_assert_cmpuint (done, ==, r->progress + 1);
   r->progress = done;
-}
-
-static int
-cmp_str_ptr (gconstpointer a,
-             gconstpointer b)
-{
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
-}
-
-/* Runs the judge with @seed, returns the "a" role per prompt from judgements.jsonl. */
-static char *
-judge_once (const char  *base,
-            GPtrArray   *samples,
-            const char  *path,
-            guint32      seed,
-            RunResult   *r)
-{
-  g_autoptr(DebriefClient) client = debrief_client_new (base, NULL);
-  g_autoptr(DebriefJudge) judge = debrief_judge_new (client, "judge-model");
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  GString *orders = g_string_new (NULL);
-
-  g_unlink (path);
-  debrief_judge_set_seed (judge, seed);
-  g_signal_connect (judge, "progress", G_CALLBACK (progress_cb), r);
-  debrief_judge_run_async (judge, samples, path, NULL, run_cb, r);
-  while (!r->done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  lines = g_strsplit (contents, "\n", -1);
-  /* One line per judged prompt, each a JSON object; in completion order, so sort by prompt. */
-  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *obj;
-
-      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
-      obj = json_node_get_object (json_parser_get_root (parser));
-      g_assert_cmpstr (json_object_get_string_member (obj, "judge_model"), ==, "judge-model");
-      g_string_append_printf (orders, "%s=%s;", json_object_get_string_member (obj, "prompt"),
-                              json_object_get_string_member (obj, "a"));
-    }
-  {
-    g_auto(GStrv) parts = g_strsplit (orders->str, ";", -1);
-    g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
-
-    for (guint i = 0; parts[i] != NULL; i++)
-      if (parts[i][0] != '\0')
-        g_ptr_array_add (sorted, parts[i]);
-    g_ptr_array_sort (sorted, cmp_str_ptr);
-    g_string_truncate (orders, 0);
-    for (guint i = 0; i < sorted->len; i++)
-      g_string_append_printf (orders, "%s;", (char *) g_ptr_array_index (sorted, i));
-  }
-  return g_string_free (orders, FALSE);
+  r->total = total;
+  if (r->cancel_after != NULL && done == r->cancel_at)
+    g_cancellable_cancel (r->cancel_after);
 }
 
 static void
-test_judge_run (void)
+run_result_clear (RunResult *r)
 {
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_sample_free);
-  g_autofree char *base = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("debrief-judge-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, DEBRIEF_JUDGEMENTS_FILE, NULL);
-  RunResult r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
-  g_autofree char *o1 = NULL;
-  g_autofree char *o2 = NULL;
-  g_autofree char *o3 = NULL;
-  DebriefJudgeSummary loaded;
-  g_autofree char *model = NULL;
+  g_clear_pointer (&r->summary, debrief_judge_summary_free);
+  g_clear_error (&r->error);
+  memset (r, 0, sizeof *r);
+}
 
-  soup_server_add_handler (server, NULL, judge_handler, NULL, NULL);
-  base = g_strdup_printf ("http://127.0.0.1:%u/v1", debrief_test_server_listen (server));
+/* Runs a judge over @samples, appending to @path; @existing (may be NULL) as already judged. */
+static DebriefJudge *
+judge_run (Judge       *judge,
+           GPtrArray   *samples,
+           const char  *path,
+           GPtrArray   *existing,
+           RunResult   *r,
+           void       (*setup) (DebriefJudge *))
+{
+  g_autoptr(DebriefClient) client = debrief_client_new (judge->base, NULL);
+  DebriefJudge *j = debrief_judge_new (client, "judge-model");
+  g_autoptr(GCancellable) cancellable = r->cancel_after != NULL ? g_object_ref (r->cancel_after) : NULL;
 
-  /* 8 prompts: the fine-tuned answer is better on p0–p4, worse on p5,
-   * tied on p6, and the judge rambles on p7. */
+  debrief_client_set_retries (client, 0, 10);
+  if (existing != NULL)
+    debrief_judge_set_existing (j, existing);
+  if (setup != NULL)
+    setup (j);
+  g_signal_connect (j, "progress", G_CALLBACK (progress_cb), r);
+  debrief_judge_run_async (j, samples, path, cancellable, run_cb, r);
+  while (!r->done)
+    g_main_context_iteration (NULL, TRUE);
+  return j;
+}
+
+/* 8 prompts: the fine-tuned answer is better on p0–p4, worse on p5, tied on
+ * p6, and the judge rambles on p7. */
+static GPtrArray *
+eight_prompts (void)
+{
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_sample_free);
+
   for (guint i = 0; i < 8; i++)
     {
       g_autofree char *prompt = g_strdup_printf ("p%u", i);
@@ -374,29 +497,70 @@ test_judge_run (void)
     }
   /* A prompt with only one side is not judged. */
   g_ptr_array_add (samples, make_sample ("lonely", DEBRIEF_ROLE_FINE_TUNED, "GOOD"));
+  return samples;
+}
 
-  o1 = judge_once (base, samples, path, 7, &r1);
-  g_assert_no_error (r1.error);
-  g_assert_cmpuint (r1.progress, ==, 8);
-  /* Whatever the order drawn, the judge's preference maps back to the right side. */
-  g_assert_cmpuint (r1.summary->wins, ==, 5);
-  g_assert_cmpuint (r1.summary->losses, ==, 1);
-  g_assert_cmpuint (r1.summary->ties, ==, 1);
-  g_assert_cmpuint (r1.summary->unparseable, ==, 1);
-  g_assert_cmpuint (r1.summary->judged, ==, 7);
-  g_assert_cmpfloat_with_epsilon (r1.summary->win_rate, 5.5 / 7, 1e-12);
-  g_assert_cmpint (r1.summary->verdict, ==, DEBRIEF_VERDICT_SUCCESS);
-  /* Both orders were drawn (8 fair coins: a single order would be 1/128). */
-  g_assert_nonnull (strstr (o1, "=fine-tuned;"));
-  g_assert_nonnull (strstr (o1, "=baseline;"));
+static char *
+tmp_path (const char *dir)
+{
+  return g_build_filename (dir, DEBRIEF_JUDGEMENTS_FILE, NULL);
+}
 
-  /* judgements.jsonl reads back to the same counts. */
-  g_assert_true (debrief_judge_summary_load (path, &loaded, &model, &error));
+static void
+test_judge_run (void)
+{
+  g_autoptr(GPtrArray) samples = eight_prompts ();
+  g_autofree char *dir = g_dir_make_tmp ("debrief-judge-XXXXXX", NULL);
+  g_autofree char *path = tmp_path (dir);
+  g_autoptr(DebriefJudge) first = NULL;
+  g_autoptr(DebriefJudge) again = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  RunResult r = { 0 };
+  Judge judge;
+  DebriefJudgeSummary from_file;
+  g_autofree char *model = NULL;
+  guint fine_tuned_first = 0;
+
+  judge_start (&judge, JUDGE_CONSISTENT);
+  first = judge_run (&judge, samples, path, NULL, &r, NULL);
+  g_assert_no_error (r.error);
+  /* Every pair in both orders. */
+  g_assert_cmpuint (judge.requests, ==, 16);
+  g_assert_cmpuint (r.total, ==, 16);
+  g_assert_cmpuint (r.summary->wins, ==, 5);
+  g_assert_cmpuint (r.summary->losses, ==, 1);
+  g_assert_cmpuint (r.summary->ties, ==, 1);
+  g_assert_cmpuint (r.summary->unparseable, ==, 1);
+  g_assert_cmpuint (r.summary->judged, ==, 7);
+  /* A consistent judge: no verdict changes with the order. */
+  g_assert_cmpuint (r.summary->position_flips, ==, 0);
+  g_assert_cmpuint (r.summary->both_orders, ==, 7);
+  g_assert_cmpfloat_with_epsilon (r.summary->win_rate, 5.5 / 7, 1e-12);
+  g_assert_cmpint (r.summary->verdict, ==, DEBRIEF_VERDICT_SUCCESS);
+  g_assert_false (r.summary->conclusive);
+  g_assert_cmpuint (r.summary->prompts_needed, ==, 18);
+
+  /* judgements.jsonl: one line per request, each order once per pair, and it reads back the same. */
+  loaded = debrief_judgements_load (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (loaded.wins, ==, 5);
+  g_assert_cmpuint (loaded->len, ==, 16);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      DebriefJudgement *j = g_ptr_array_index (loaded, i);
+
+      g_assert_cmpstr (j->judge_model, ==, "judge-model");
+      g_assert_false (j->single_order);
+      g_assert_nonnull (j->fine_tuned_hash);
+      g_assert_cmpstr (j->candidate, ==, "tuned");
+      fine_tuned_first += j->order == DEBRIEF_JUDGE_ORDER_FINE_TUNED_FIRST;
+    }
+  g_assert_cmpuint (fine_tuned_first, ==, 8);
+  g_assert_true (debrief_judge_summary_load (path, &from_file, &model, &error));
+  g_assert_cmpuint (from_file.wins, ==, 5);
+  g_assert_cmpuint (from_file.unparseable, ==, 1);
+  g_assert_cmpfloat_with_epsilon (from_file.win_rate, r.summary->win_rate, 1e-12);
   g_assert_cmpstr (model, ==, "judge-model");
-  g_assert_cmpuint (loaded.unparseable, ==, 1);
-  g_assert_cmpfloat_with_epsilon (loaded.win_rate, r1.summary->win_rate, 1e-12);
 
   /* The report's blocks: a judge block from judgements.jsonl, no samples block without samples.jsonl. */
   {
@@ -407,22 +571,310 @@ test_judge_run (void)
     debrief_judge_report_blocks (folder, &samples_md, &judge_md);
     g_assert_null (samples_md);
     g_assert_nonnull (judge_md);
-    g_assert_nonnull (strstr (judge_md, "`judge-model`"));
-    g_assert_nonnull (strstr (judge_md, "| 5 | 1 | 1 | 1 | 79% |"));
+    g_assert_nonnull (strstr (judge_md, "`judge-model`, each pair judged in both orders"));
+    g_assert_nonnull (strstr (judge_md, "| 5 | 1 | 1 | 0 of 7 | 1 | 79% | 42%–95% | too few prompts |"));
   }
+  run_result_clear (&r);
 
-  /* The same seed draws the same orders; another seed, other orders. */
-  o2 = judge_once (base, samples, path, 7, &r2);
+  /* Run again with what is there: nothing is judged twice, not even the rambling. */
+  judge.requests = 0;
+  again = judge_run (&judge, samples, path, loaded, &r, NULL);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (judge.requests, ==, 0);
+  g_assert_cmpuint (debrief_judge_get_n_reused (again), ==, 16);
+  g_assert_cmpuint (r.summary->wins, ==, 5);
+  g_assert_cmpuint (debrief_judge_get_judgements (again)->len, ==, 16);
+  run_result_clear (&r);
+
+  /* Unless asked. */
+  {
+    g_autoptr(DebriefClient) client = debrief_client_new (judge.base, NULL);
+    g_autoptr(DebriefJudge) j = debrief_judge_new (client, "judge-model");
+
+    debrief_judge_set_existing (j, loaded);
+    debrief_judge_set_rejudge (j, TRUE);
+    g_signal_connect (j, "progress", G_CALLBACK (progress_cb), &r);
+    debrief_judge_run_async (j, samples, path, NULL, run_cb, &r);
+    while (!r.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (judge.requests, ==, 16);
+    g_assert_cmpuint (debrief_judge_get_n_reused (j), ==, 0);
+  }
+  run_result_clear (&r);
+
+  /* Another text is another judgement: a re-sampled answer is judged anew, only it. */
+  {
+    g_autoptr(GPtrArray) changed = eight_prompts ();
+
+    g_ptr_array_add (changed, make_sample ("p0", DEBRIEF_ROLE_FINE_TUNED, "GOOD, resampled"));
+    judge.requests = 0;
+    g_clear_object (&again);
+    g_clear_pointer (&loaded, g_ptr_array_unref);
+    loaded = debrief_judgements_load (path, NULL);
+    again = judge_run (&judge, changed, path, loaded, &r, NULL);
+    g_assert_cmpuint (judge.requests, ==, 2);
+    g_assert_cmpuint (r.summary->wins, ==, 5);
+  }
+  run_result_clear (&r);
+  judge_stop (&judge);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A judge that always prefers the first answer must come out as all ties. */
+static void
+test_position_bias (void)
+{
+  g_autoptr(GPtrArray) samples = eight_prompts ();
+  g_autofree char *dir = g_dir_make_tmp ("debrief-judge-XXXXXX", NULL);
+  g_autofree char *path = tmp_path (dir);
+  g_autoptr(DebriefJudge) j = NULL;
+  g_autofree char *text = NULL;
+  RunResult r = { 0 };
+  Judge judge;
+
+  judge_start (&judge, JUDGE_FIRST);
+  j = judge_run (&judge, samples, path, NULL, &r, NULL);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (judge.requests, ==, 16);
+  g_assert_cmpuint (r.summary->wins, ==, 0);
+  g_assert_cmpuint (r.summary->losses, ==, 0);
+  g_assert_cmpuint (r.summary->ties, ==, 8);
+  g_assert_cmpuint (r.summary->judged, ==, 8);
+  g_assert_cmpuint (r.summary->position_flips, ==, 8);
+  g_assert_cmpuint (r.summary->both_orders, ==, 8);
+  g_assert_cmpfloat_with_epsilon (r.summary->win_rate, 0.5, 1e-12);
+  text = debrief_judge_summary_describe (r.summary);
+  g_assert_nonnull (strstr (text, "8 of 8 verdicts changed when the answers swapped places (100% position bias"));
+  g_assert_nonnull (strstr (text, "no number of prompts would settle it"));
+  run_result_clear (&r);
+  judge_stop (&judge);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+set_single (DebriefJudge *j)
+{
+  debrief_judge_set_single_order (j, TRUE);
+  debrief_judge_set_seed (j, 7);
+}
+
+static void
+set_single_other_seed (DebriefJudge *j)
+{
+  debrief_judge_set_single_order (j, TRUE);
+  debrief_judge_set_seed (j, 8);
+}
+
+static int
+cmp_str_ptr (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The orders drawn, "p0=1;p1=2;…", from a run's judgements. */
+static char *
+orders_of (DebriefJudge *j)
+{
+  GPtrArray *list = debrief_judge_get_judgements (j);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      DebriefJudgement *jm = g_ptr_array_index (list, i);
+
+      g_ptr_array_add (parts, g_strdup_printf ("%s=%d", jm->prompt, jm->order));
+    }
+  g_ptr_array_sort (parts, cmp_str_ptr);
+  for (guint i = 0; i < parts->len; i++)
+    g_string_append_printf (out, "%s;", (const char *) g_ptr_array_index (parts, i));
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_single_order (void)
+{
+  g_autoptr(GPtrArray) samples = eight_prompts ();
+  g_autoptr(DebriefJudge) j1 = NULL;
+  g_autoptr(DebriefJudge) j2 = NULL;
+  g_autoptr(DebriefJudge) j3 = NULL;
+  g_autofree char *o1 = NULL;
+  g_autofree char *o2 = NULL;
+  g_autofree char *o3 = NULL;
+  RunResult r = { 0 };
+  Judge judge;
+
+  judge_start (&judge, JUDGE_CONSISTENT);
+  j1 = judge_run (&judge, samples, NULL, NULL, &r, set_single);
+  g_assert_cmpuint (judge.requests, ==, 8);
+  /* Whatever the order drawn, the judge's preference maps back to the right side. */
+  g_assert_cmpuint (r.summary->wins, ==, 5);
+  g_assert_cmpuint (r.summary->losses, ==, 1);
+  g_assert_cmpuint (r.summary->both_orders, ==, 0);
+  run_result_clear (&r);
+  j2 = judge_run (&judge, samples, NULL, NULL, &r, set_single);
+  run_result_clear (&r);
+  j3 = judge_run (&judge, samples, NULL, NULL, &r, set_single_other_seed);
+  g_assert_cmpuint (r.summary->wins, ==, 5);
+  run_result_clear (&r);
+  o1 = orders_of (j1);
+  o2 = orders_of (j2);
+  o3 = orders_of (j3);
+  /* The same seed draws the same orders; another seed, other orders; both orders occur. */
   g_assert_cmpstr (o1, ==, o2);
-  o3 = judge_once (base, samples, path, 8, &r3);
   g_assert_cmpstr (o1, !=, o3);
-  g_assert_cmpuint (r3.summary->wins, ==, 5);
+  g_assert_nonnull (strstr (o1, "=1;"));
+  g_assert_nonnull (strstr (o1, "=2;"));
+  judge_stop (&judge);
+}
 
-  debrief_judge_summary_free (r1.summary);
-  debrief_judge_summary_free (r2.summary);
-  debrief_judge_summary_free (r3.summary);
-  debrief_test_remove_tree (dir);
-  debrief_test_server_stop (server);
+/* Base, best and last: each checkpoint judged against the base on its own;
+ * several samples per prompt; a judge request that fails is asked again on a
+ * re-run, and only it. */
+static void
+test_checkpoints_and_failures (void)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_sample_free);
+  g_autofree char *dir = g_dir_make_tmp ("debrief-judge-XXXXXX", NULL);
+  g_autofree char *path = tmp_path (dir);
+  g_autoptr(DebriefJudge) j = NULL;
+  g_autoptr(DebriefJudge) again = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_auto(GStrv) candidates = NULL;
+  g_autofree char *md = NULL;
+  DebriefJudgeSummary best, last;
+  RunResult r = { 0 };
+  Judge judge;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("q%u", i);
+
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *base = g_strdup_printf ("plain %u", k);
+
+          /* checkpoint-200 is better everywhere; checkpoint-300 only on its second samples;
+           * q3's second sample of checkpoint-200 trips the judge. */
+          g_ptr_array_add (samples, make_checkpoint_sample (prompt, "checkpoint-300", 300, k, k == 1 ? "GOOD late" : "BAD"));
+          g_ptr_array_add (samples, make_checkpoint_sample (prompt, "checkpoint-200", 200, k,
+                                                            i == 3 && k == 1 ? "GOOD FAIL" : "GOOD"));
+          {
+            DebriefSample *b = make_sample (prompt, DEBRIEF_ROLE_BASELINE, base);
+
+            b->sample_index = k;
+            g_ptr_array_add (samples, b);
+          }
+        }
+    }
+  judge_start (&judge, JUDGE_CONSISTENT);
+  judge.fail_marked = TRUE;
+  j = judge_run (&judge, samples, path, NULL, &r, NULL);
+  g_assert_no_error (r.error);
+  /* 2 checkpoints × 4 prompts × 2 samples × 2 orders. */
+  g_assert_cmpuint (judge.requests, ==, 32);
+  candidates = debrief_judgements_candidates (debrief_judge_get_judgements (j));
+  g_assert_cmpuint (g_strv_length (candidates), ==, 2);
+  g_assert_cmpstr (candidates[0], ==, "checkpoint-200");
+  g_assert_cmpstr (candidates[1], ==, "checkpoint-300");
+  /* The summary returned is the first candidate's. */
+  g_assert_cmpuint (r.summary->wins, ==, 7);
+  g_assert_cmpuint (r.summary->failed, ==, 1);
+  debrief_judgements_summarize (debrief_judge_get_judgements (j), "checkpoint-300", &last);
+  g_assert_cmpuint (last.wins, ==, 4);
+  g_assert_cmpuint (last.losses, ==, 4);
+  g_assert_cmpuint (last.prompts, ==, 4);
+  /* Per prompt one win and one loss: 50% over 4 prompts. */
+  g_assert_cmpfloat_with_epsilon (last.win_rate, 0.5, 1e-12);
+  run_result_clear (&r);
+
+  md = debrief_judgements_to_markdown (debrief_judge_get_judgements (j));
+  g_assert_nonnull (strstr (md, "| `checkpoint-200` | 7 | 0 | 0 |"));
+  g_assert_nonnull (strstr (md, "| `checkpoint-300` | 4 | 0 | 4 |"));
+  g_assert_nonnull (strstr (md, "**Verdict for `checkpoint-300`:**"));
+
+  /* Re-run: the failed requests (both orders of that pair) and only they are asked again. */
+  judge.fail_marked = FALSE;
+  judge.requests = 0;
+  loaded = debrief_judgements_load (path, NULL);
+  g_assert_cmpuint (loaded->len, ==, 32);
+  again = judge_run (&judge, samples, path, loaded, &r, NULL);
+  g_assert_cmpuint (judge.requests, ==, 2);
+  g_assert_cmpuint (r.summary->wins, ==, 8);
+  g_assert_cmpuint (r.summary->failed, ==, 0);
+  run_result_clear (&r);
+  /* The primary candidate can be chosen. */
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  loaded = debrief_judgements_load (path, NULL);
+  debrief_judgements_summarize (loaded, "checkpoint-200", &best);
+  g_assert_cmpuint (best.wins, ==, 8);
+  g_assert_true (debrief_judge_summary_load (path, &best, NULL, NULL));
+  g_assert_cmpuint (best.wins, ==, 8);
+  judge_stop (&judge);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Cancelled half-way: what came back is kept; the re-run asks for the rest only. */
+static void
+test_cancel_and_resume (void)
+{
+  g_autoptr(GPtrArray) samples = eight_prompts ();
+  g_autofree char *dir = g_dir_make_tmp ("debrief-judge-XXXXXX", NULL);
+  g_autofree char *path = tmp_path (dir);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(DebriefJudge) j = NULL;
+  g_autoptr(DebriefJudge) again = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  RunResult r = { 0 };
+  Judge judge;
+  guint kept;
+
+  judge_start (&judge, JUDGE_CONSISTENT);
+  judge.delay_ms = 20;
+  r.cancel_after = cancellable;
+  r.cancel_at = 5;
+  j = judge_run (&judge, samples, path, NULL, &r, NULL);
+  g_assert_error (r.error, DEBRIEF_ERROR, DEBRIEF_ERROR_CANCELLED_PARTIAL);
+  g_assert_null (r.summary);
+  kept = debrief_judge_get_judgements (j)->len;
+  g_assert_cmpuint (kept, >=, 5);
+  g_assert_cmpuint (kept, <, 16);
+  loaded = debrief_judgements_load (path, NULL);
+  g_assert_cmpuint (loaded->len, ==, kept);
+  run_result_clear (&r);
+  while (g_main_context_iteration (NULL, FALSE));
+
+  judge.requests = 0;
+  again = judge_run (&judge, samples, path, loaded, &r, NULL);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (judge.requests, ==, 16 - kept);
+  g_assert_cmpuint (r.summary->wins, ==, 5);
+  g_assert_cmpuint (r.summary->incomplete, ==, 0);
+  run_result_clear (&r);
+  /* An old single-order file still reads. */
+  {
+    g_autofree char *old = g_build_filename (dir, "old.jsonl", NULL);
+    DebriefJudgeSummary s;
+
+    g_assert_true (g_file_set_contents (old,
+      "{\"prompt\": \"a\", \"judge_model\": \"j\", \"fine_tuned_model\": \"t\", \"baseline_model\": \"b\", \"a\": \"baseline\", "
+      "\"b\": \"fine-tuned\", \"answer\": \"[[B]]\", \"parsed\": \"B\", \"winner\": \"fine-tuned\", \"error\": null, \"time\": \"x\"}\n"
+      "{\"prompt\": \"b\", \"judge_model\": \"j\", \"fine_tuned_model\": \"t\", \"baseline_model\": \"b\", \"a\": \"fine-tuned\", "
+      "\"b\": \"baseline\", \"answer\": \"[[tie]]\", \"parsed\": \"tie\", \"winner\": \"tie\", \"error\": null, \"time\": \"x\"}\n"
+      "not json\n", -1, NULL));
+    g_assert_true (debrief_judge_summary_load (old, &s, NULL, NULL));
+    g_assert_cmpuint (s.wins, ==, 1);
+    g_assert_cmpuint (s.ties, ==, 1);
+    g_assert_cmpuint (s.both_orders, ==, 0);
+    g_unlink (old);
+  }
+  judge_stop (&judge);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -452,6 +904,10 @@ main (int   argc,
   g_test_add_func ("/judge/wilson", test_wilson);
   g_test_add_func ("/judge/verdicts", test_verdicts);
   g_test_add_func ("/judge/run", test_judge_run);
+  g_test_add_func ("/judge/position-bias", test_position_bias);
+  g_test_add_func ("/judge/single-order", test_single_order);
+  g_test_add_func ("/judge/checkpoints-and-failures", test_checkpoints_and_failures);
+  g_test_add_func ("/judge/cancel-and-resume", test_cancel_and_resume);
   g_test_add_func ("/judge/no-pairs", test_judge_no_pairs);
   return g_test_run ();
 }
