@@ -10,9 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "debrief-cli-commands.h"
-#include "debrief-error.h"
-#include "debrief-loader.h"
-#include "debrief-serve.h"
+#include "debrief-core.h"
 
 static const DebriefCheckpoint *
 find_checkpoint (DebriefRun *run,

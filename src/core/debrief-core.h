@@ -40,6 +40,7 @@
 #include "debrief-samples.h"
 #include "debrief-sampler.h"
 #include "debrief-judge.h"
+#include "debrief-serve.h"
 
 /* The workspace: open runs, their loading and analysis */
 #include "debrief-run-overrides.h"

@@ -16,7 +16,7 @@
 #include <gio/gio.h>
 
 #include "debrief-error.h"
-#include "debrief-gguf.h"
+#include "debrief-gguf-private.h"
 
 enum
 {

@@ -119,7 +119,7 @@ typedef enum
 } DebriefJudgeOrder;
 
 /* One line of judgements.jsonl: one judge request. */
-typedef struct
+struct _DebriefJudgement
 {
   char *prompt;
   char *candidate;         /* who the fine-tuned answer is from: its checkpoint, else its model */
@@ -138,7 +138,7 @@ typedef struct
   char *winner;            /* "fine-tuned", "baseline", "tie"; NULL unparseable or failed */
   char *error;             /* the request failed */
   char *time;
-} DebriefJudgement;
+};
 
 #define DEBRIEF_TYPE_JUDGEMENT (debrief_judgement_get_type ())
 GType             debrief_judgement_get_type (void) G_GNUC_CONST;

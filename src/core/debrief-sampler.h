@@ -54,14 +54,14 @@ void            debrief_sampler_set_models     (DebriefSampler    *self,
                                                 const char        *fine_tuned,
                                                 const char        *baseline);
 
-typedef struct
+struct _DebriefSampleColumn
 {
   DebriefSampleRole role;
   const char *model;           /* NULL or "": the column is not sampled */
   const char *checkpoint;      /* which checkpoint this is (written to samples.jsonl); NULL none */
   gint64 step;                 /* its step, -1 unknown */
   const char *request_extra;   /* JSON object added to each request (DebriefCompletionRequest.extra_json) */
-} DebriefSampleColumn;
+};
 
 /* Any number of columns (at most one baseline makes sense for the judge).
  * Replaces the models and resets every item, like set_prompts. */

@@ -28,7 +28,7 @@
 #include <json-glib/json-glib.h>
 
 #include "debrief-error.h"
-#include "debrief-gguf.h"
+#include "debrief-gguf-private.h"
 #include "debrief-serve.h"
 
 /* adapter_config.json is a few hundred bytes; this stops a wrong file early. */

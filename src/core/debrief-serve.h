@@ -15,8 +15,13 @@
  */
 #pragma once
 
+#if !defined (DEBRIEF_INSIDE) && !defined (DEBRIEF_COMPILATION)
+# error "Only \"debrief-core.h\" can be included directly."
+#endif
+
 #include <gio/gio.h>
 
+#include "debrief-types.h"
 #include "debrief-run.h"
 #include "debrief-sampler.h"
 
@@ -48,26 +53,26 @@ const char *debrief_server_default_url (DebriefServer  server);
  * shell treats specially, else in single quotes (a ' written as '\''). */
 char       *debrief_shell_quote        (const char    *s);
 
-typedef struct
+struct _DebriefServeStep
 {
   char *title;            /* what the step does, one translated sentence */
   char *command;          /* one shell command line, arguments quoted */
-} DebriefServeStep;
+};
 
-typedef struct
+struct _DebriefServeModel
 {
   char *checkpoint;       /* the checkpoint's name */
   char *model;            /* the "model" to request */
   char *request_extra;    /* JSON object merged into each request (llama.cpp's "lora"), NULL none */
-} DebriefServeModel;
+};
 
-typedef struct
+struct _DebriefServeFile
 {
   char *path;             /* where to write it (absolute) */
   char *contents;
-} DebriefServeFile;
+};
 
-typedef struct
+struct _DebriefServePlan
 {
   DebriefServer server;
   gboolean available;
@@ -81,7 +86,7 @@ typedef struct
   char *baseline_model;   /* NULL: unknown */
   char *baseline_request_extra;
   GPtrArray *models;      /* DebriefServeModel*, one per checkpoint, in the order asked */
-} DebriefServePlan;
+};
 
 #define DEBRIEF_TYPE_SERVE_PLAN (debrief_serve_plan_get_type ())
 GType             debrief_serve_plan_get_type (void) G_GNUC_CONST;
@@ -89,11 +94,11 @@ DebriefServePlan *debrief_serve_plan_ref      (DebriefServePlan *plan);
 void              debrief_serve_plan_unref    (DebriefServePlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefServePlan, debrief_serve_plan_unref)
 
-typedef struct
+struct _DebriefServeOptions
 {
   const char *base_gguf;  /* llama.cpp: the base model as GGUF, NULL to look for one / convert */
   guint port;             /* 0: the server's default */
-} DebriefServeOptions;
+};
 
 /* The checkpoints Debrief samples by default: the best by validation loss,
  * else the final, else the last (an adapter saved in the run folder itself

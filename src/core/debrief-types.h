@@ -35,6 +35,7 @@ typedef struct _DebriefCapacityResult   DebriefCapacityResult;
 typedef struct _DebriefCheckpoint       DebriefCheckpoint;
 typedef struct _DebriefCompletion       DebriefCompletion;
 typedef struct _DebriefCompletionRequest DebriefCompletionRequest;
+typedef struct _DebriefJudgement        DebriefJudgement;
 typedef struct _DebriefJudgeSummary     DebriefJudgeSummary;
 typedef struct _DebriefLoadOptions      DebriefLoadOptions;
 typedef struct _DebriefModelDims        DebriefModelDims;
@@ -50,5 +51,11 @@ typedef struct _DebriefReportExtras     DebriefReportExtras;
 typedef struct _DebriefRunConfig        DebriefRunConfig;
 typedef struct _DebriefRunOverrides     DebriefRunOverrides;
 typedef struct _DebriefSample           DebriefSample;
+typedef struct _DebriefSampleColumn     DebriefSampleColumn;
+typedef struct _DebriefServeFile        DebriefServeFile;
+typedef struct _DebriefServeModel       DebriefServeModel;
+typedef struct _DebriefServeOptions     DebriefServeOptions;
+typedef struct _DebriefServePlan        DebriefServePlan;
+typedef struct _DebriefServeStep        DebriefServeStep;
 
 G_END_DECLS

@@ -300,7 +300,6 @@ judge_handler (SoupServer        *server,
                gpointer           data)
 {
   Judge *judge = data;
-  SoupMessageBody *req = soup_server_message_get_request_body (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *messages;
   const char *user;
@@ -308,8 +307,7 @@ judge_handler (SoupServer        *server,
   const char *verdict;
 
   judge->requests++;
-  g_assert_true (json_parser_load_from_data (parser, req->data, req->length, NULL));
-  messages = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "messages");
+  messages = json_object_get_array_member (debrief_test_request_object (msg, parser), "messages");
   g_assert_cmpuint (json_array_get_length (messages), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0), "role"), ==, "system");
   user = json_object_get_string_member (json_array_get_object_element (messages, 1), "content");
@@ -356,25 +354,17 @@ static void
 judge_start (Judge     *judge,
              JudgeKind  kind)
 {
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
   memset (judge, 0, sizeof *judge);
   judge->kind = kind;
   judge->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (judge->server, NULL, judge_handler, judge, NULL);
-  g_assert_true (soup_server_listen_local (judge->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (judge->server);
-  judge->base = g_strdup_printf ("http://127.0.0.1:%d/v1", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  judge->base = g_strdup_printf ("http://127.0.0.1:%u/v1", debrief_test_server_listen (judge->server));
 }
 
 static void
 judge_stop (Judge *judge)
 {
-  soup_server_disconnect (judge->server);
-  while (g_main_context_iteration (NULL, FALSE));
+  debrief_test_server_stop (judge->server);
   g_clear_object (&judge->server);
   g_free (judge->base);
 }
@@ -617,8 +607,7 @@ test_judge_run (void)
   }
   run_result_clear (&r);
   judge_stop (&judge);
-  g_unlink (path);
-  g_rmdir (dir);
+  debrief_test_remove_tree (dir);
 }
 
 /* A judge that always prefers the first answer must come out as all ties. */
@@ -649,8 +638,7 @@ test_position_bias (void)
   g_assert_nonnull (strstr (text, "no number of prompts would settle it"));
   run_result_clear (&r);
   judge_stop (&judge);
-  g_unlink (path);
-  g_rmdir (dir);
+  debrief_test_remove_tree (dir);
 }
 
 static void
@@ -814,8 +802,7 @@ test_checkpoints_and_failures (void)
   g_assert_true (debrief_judge_summary_load (path, &best, NULL, NULL));
   g_assert_cmpuint (best.wins, ==, 8);
   judge_stop (&judge);
-  g_unlink (path);
-  g_rmdir (dir);
+  debrief_test_remove_tree (dir);
 }
 
 /* Cancelled half-way: what came back is kept; the re-run asks for the rest only. */
@@ -873,8 +860,7 @@ test_cancel_and_resume (void)
     g_unlink (old);
   }
   judge_stop (&judge);
-  g_unlink (path);
-  g_rmdir (dir);
+  debrief_test_remove_tree (dir);
 }
 
 static void

@@ -9,10 +9,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "debrief-error.h"
-#include "debrief-gguf.h"
-#include "debrief-loader.h"
-#include "debrief-serve.h"
+#include "debrief-core.h"
+#include "debrief-gguf-private.h"
+#include "debrief-test-core-utils.h"
 
 #define BASE "meta-llama/Llama-3.2-1B-Instruct"
 /* Every character a shell or a server's argument parser treats specially. */
@@ -648,24 +647,6 @@ test_gguf (void)
   g_assert_cmpuint (checked, >=, 12);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -686,7 +667,7 @@ main (int   argc,
   g_test_add_func ("/serve/not-peft", test_not_peft);
   g_test_add_func ("/serve/gguf", test_gguf);
   status = g_test_run ();
-  remove_tree (tmp_root);
+  debrief_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return status;
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-#include "debrief-gguf.h"
+#include "debrief-gguf-private.h"
 
 static void
 check_info (const DebriefGgufInfo *info)

@@ -1,4 +1,4 @@
-/* debrief-gguf.h: the metadata at the start of a GGUF file (llama.cpp models and adapters)
+/* debrief-gguf-private.h: the metadata at the start of a GGUF file (llama.cpp models and adapters)
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Only what Debrief needs to tell a LoRA adapter from a base model and to
