@@ -51,47 +51,50 @@ on_sigint (gpointer data)
 }
 
 static void
+add_uint (JsonBuilder *b,
+          const char  *name,
+          guint        value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+/* A fraction, or null when there is none. */
+static void
+add_rate (JsonBuilder *b,
+          const char  *name,
+          gboolean     known,
+          double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (known)
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
 add_summary (JsonBuilder               *b,
              const DebriefJudgeSummary *s)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "wins");
-  json_builder_add_int_value (b, s->wins);
-  json_builder_set_member_name (b, "losses");
-  json_builder_add_int_value (b, s->losses);
-  json_builder_set_member_name (b, "ties");
-  json_builder_add_int_value (b, s->ties);
-  json_builder_set_member_name (b, "win_rate");
-  if (s->judged > 0)
-    json_builder_add_double_value (b, s->win_rate);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "low");
-  json_builder_add_double_value (b, s->low);
-  json_builder_set_member_name (b, "high");
-  json_builder_add_double_value (b, s->high);
-  json_builder_set_member_name (b, "position_flips");
-  json_builder_add_int_value (b, s->position_flips);
-  json_builder_set_member_name (b, "judged");
-  json_builder_add_int_value (b, s->judged);
+  add_uint (b, "wins", s->wins);
+  add_uint (b, "losses", s->losses);
+  add_uint (b, "ties", s->ties);
+  add_rate (b, "win_rate", s->judged > 0, s->win_rate);
+  add_rate (b, "low", TRUE, s->low);
+  add_rate (b, "high", TRUE, s->high);
+  add_uint (b, "position_flips", s->position_flips);
+  add_uint (b, "judged", s->judged);
   json_builder_set_member_name (b, "verdict");
   json_builder_add_string_value (b, debrief_judge_summary_verdict_id (s));
   /* Beyond the contract's keys: what they rest on. */
-  json_builder_set_member_name (b, "both_orders");
-  json_builder_add_int_value (b, s->both_orders);
-  json_builder_set_member_name (b, "position_flip_rate");
-  if (s->both_orders > 0)
-    json_builder_add_double_value (b, (double) s->position_flips / s->both_orders);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "prompts");
-  json_builder_add_int_value (b, s->prompts > 0 ? s->prompts : s->judged);
-  json_builder_set_member_name (b, "unparseable");
-  json_builder_add_int_value (b, s->unparseable);
-  json_builder_set_member_name (b, "failed");
-  json_builder_add_int_value (b, s->failed);
-  json_builder_set_member_name (b, "incomplete");
-  json_builder_add_int_value (b, s->incomplete);
+  add_uint (b, "both_orders", s->both_orders);
+  add_rate (b, "position_flip_rate", s->both_orders > 0, (double) s->position_flips / MAX (s->both_orders, 1));
+  add_uint (b, "prompts", s->prompts > 0 ? s->prompts : s->judged);
+  add_uint (b, "unparseable", s->unparseable);
+  add_uint (b, "failed", s->failed);
+  add_uint (b, "incomplete", s->incomplete);
   json_builder_set_member_name (b, "conclusive");
   json_builder_add_boolean_value (b, s->conclusive);
   json_builder_set_member_name (b, "prompts_needed");
@@ -112,7 +115,6 @@ print_json (GPtrArray                 *judgements,
             const DebriefJudgeSummary *summary)
 {
   g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   g_auto(GStrv) candidates = debrief_judgements_candidates (judgements);
@@ -153,9 +155,7 @@ print_json (GPtrArray                 *judgements,
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
+  text = json_to_string (root, TRUE);
   printf ("%s\n", text);
 }
 

@@ -287,16 +287,13 @@ debrief_cli_serve_command (int argc, char **argv)
       }
     if (json)
       {
-        g_autoptr(JsonGenerator) gen = json_generator_new ();
         g_autoptr(JsonNode) root = NULL;
         g_autofree char *text = NULL;
 
         json_builder_end_array (b);
         json_builder_end_object (b);
         root = json_builder_get_root (b);
-        json_generator_set_root (gen, root);
-        json_generator_set_pretty (gen, TRUE);
-        text = json_generator_to_data (gen, NULL);
+        text = json_to_string (root, TRUE);
         g_print ("%s\n", text);
       }
   }

@@ -719,6 +719,12 @@ test_single_order (void)
   judge_stop (&judge);
 }
 
+static void
+set_primary_last (DebriefJudge *j)
+{
+  debrief_judge_set_primary (j, "checkpoint-300");
+}
+
 /* Base, best and last: each checkpoint judged against the base on its own;
  * several samples per prompt; a judge request that fails is asked again on a
  * re-run, and only it. */
@@ -794,13 +800,20 @@ test_checkpoints_and_failures (void)
   g_assert_cmpuint (r.summary->wins, ==, 8);
   g_assert_cmpuint (r.summary->failed, ==, 0);
   run_result_clear (&r);
-  /* The primary candidate can be chosen. */
+  /* The file reads back to the same; whose summary a run returns can be chosen. */
   g_clear_pointer (&loaded, g_ptr_array_unref);
   loaded = debrief_judgements_load (path, NULL);
   debrief_judgements_summarize (loaded, "checkpoint-200", &best);
   g_assert_cmpuint (best.wins, ==, 8);
   g_assert_true (debrief_judge_summary_load (path, &best, NULL, NULL));
   g_assert_cmpuint (best.wins, ==, 8);
+  judge.requests = 0;
+  g_clear_object (&again);
+  again = judge_run (&judge, samples, path, loaded, &r, set_primary_last);
+  g_assert_cmpuint (judge.requests, ==, 0);
+  g_assert_cmpuint (r.summary->wins, ==, 4);
+  g_assert_cmpuint (r.summary->losses, ==, 4);
+  run_result_clear (&r);
   judge_stop (&judge);
   debrief_test_remove_tree (dir);
 }
