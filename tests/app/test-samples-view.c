@@ -134,13 +134,16 @@ test_samples_view (void)
   wait_until_idle (DEBRIEF_SAMPLES_VIEW (view));
   g_assert_cmpuint (count_lines (samples_path), ==, 5);
 
-  /* Judge: the fake judge always says A; the order is random, so the win rate is anything, but shown. */
+  /* Judge: the fake judge always says A; each pair is judged in both orders, so
+   * every verdict flips with the order and counts as a tie. */
   g_assert_null (debrief_samples_view_get_judgement (DEBRIEF_SAMPLES_VIEW (view)));
   debrief_samples_view_judge (DEBRIEF_SAMPLES_VIEW (view));
   wait_until_idle (DEBRIEF_SAMPLES_VIEW (view));
   g_assert_nonnull (debrief_samples_view_get_judgement (DEBRIEF_SAMPLES_VIEW (view)));
-  g_assert_true (g_str_has_prefix (debrief_samples_view_get_judgement (DEBRIEF_SAMPLES_VIEW (view)), "Win rate "));
-  g_assert_cmpuint (count_lines (judgements_path), ==, 2);
+  g_assert_true (g_str_has_prefix (debrief_samples_view_get_judgement (DEBRIEF_SAMPLES_VIEW (view)), "Win rate 50% "));
+  g_assert_nonnull (strstr (debrief_samples_view_get_judgement (DEBRIEF_SAMPLES_VIEW (view)),
+                            "2 of 2 verdicts changed when the answers swapped places"));
+  g_assert_cmpuint (count_lines (judgements_path), ==, 4);
 
   /* Preferences → Sampling → Test Connection. */
   prefs = debrief_endpoint_preferences_new (settings);
