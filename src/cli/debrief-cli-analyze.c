@@ -336,7 +336,15 @@ debrief_cli_analyze (int argc, char **argv)
           failed = TRUE;
           continue;
         }
-      if (!no_write && !write_report (run, analysis, &written, &error))
+      if (!no_write && g_file_query_file_type (debrief_run_get_folder (run), G_FILE_QUERY_INFO_NONE, NULL) !=
+                       G_FILE_TYPE_DIRECTORY)
+        {
+          /* A run inside an MLflow database has no folder of its own to write into. */
+          if (!json)
+            g_printerr (_("debrief-cli analyze: %s is a run in a database; no analysis.md is written for it\n"),
+                        debrief_run_get_path (run));
+        }
+      else if (!no_write && !write_report (run, analysis, &written, &error))
         {
           g_printerr ("debrief-cli analyze: %s\n", error->message);
           failed = TRUE;

@@ -29,6 +29,7 @@
 #include "debrief-reader-seed-private.h"
 #include "debrief-reader-tensorboard-private.h"
 #include "debrief-reader-tinker-private.h"
+#include "debrief-reader-mlflow-private.h"
 #include "debrief-reader-text-private.h"
 #include "debrief-reader-wandb-private.h"
 
@@ -49,6 +50,7 @@ typedef enum
   CANDIDATE_GENERIC_CSV,
   CANDIDATE_WANDB,
   CANDIDATE_TEXT,
+  CANDIDATE_MLFLOW,
 } CandidateKind;
 
 typedef struct
@@ -77,6 +79,7 @@ candidate_format (CandidateKind kind)
     case CANDIDATE_TENSORBOARD: return "tensorboard";
     case CANDIDATE_WANDB: return "wandb";
     case CANDIDATE_TEXT: return "text";
+    case CANDIDATE_MLFLOW: return "mlflow";
     case CANDIDATE_GENERIC_JSONL:
     case CANDIDATE_GENERIC_CSV:
     default:
@@ -222,6 +225,9 @@ find_candidates (DebriefLoadJob *job)
       add_candidate (candidates, CANDIDATE_WANDB, wandb);
   }
 
+  if (debrief_reader_mlflow_folder_is_run (job))
+    add_candidate (candidates, CANDIDATE_MLFLOW, NULL);
+
   {
     g_autoptr(GPtrArray) logs = debrief_reader_text_find_logs (job, job->text_pattern);
     for (guint i = 0; i < logs->len; i++)
@@ -271,6 +277,8 @@ load_candidate (DebriefLoadJob  *job,
     return debrief_reader_tinker_load (job, run, candidate->rel, error);
   if (candidate->kind == CANDIDATE_TENSORBOARD)
     return debrief_reader_tensorboard_load (job, run, error);
+  if (candidate->kind == CANDIDATE_MLFLOW)
+    return debrief_reader_mlflow_load (job, run, error);
   if (candidate->kind == CANDIDATE_WANDB)
     return debrief_reader_wandb_load (job, run, candidate->rel, error);
 
@@ -305,6 +313,7 @@ load_candidate (DebriefLoadJob  *job,
     case CANDIDATE_TINKER:
     case CANDIDATE_TENSORBOARD:
     case CANDIDATE_WANDB:
+    case CANDIDATE_MLFLOW:
     default:
       g_assert_not_reached ();
     }
@@ -608,6 +617,24 @@ load_with_progress (GFile                    *folder,
   job.cancellable = cancellable;
   job.progress = progress;
   job.progress_data = progress_data;
+  {
+    /* A run of an MLflow database: "<database>/<run_uuid>". */
+    g_autofree char *database = NULL;
+    g_autofree char *run_uuid = NULL;
+    if (debrief_reader_mlflow_split_run_path (job.folder_path, &database, &run_uuid))
+      {
+        run = debrief_run_new (folder);
+        if (!debrief_reader_mlflow_load_database_run (run, database, run_uuid, cancellable, error))
+          g_clear_object (&run);
+        else
+          {
+            debrief_run_set_format (run, "mlflow");
+            complete_config (&job, run);
+          }
+        g_free (job.folder_path);
+        return run;
+      }
+  }
   run = load_folder (&job, folder, error);
   g_free (job.folder_path);
   return run;
@@ -846,6 +873,7 @@ collect_runs (GFile                    *folder,
     {
       GFileInfo *info;
       GFile *child;
+      gboolean container;
 
       if (!g_file_enumerator_iterate (children, &info, &child, cancellable, error))
         return FALSE;
@@ -854,9 +882,11 @@ collect_runs (GFile                    *folder,
       /* Symbolic links are not followed: a link loop must not hang discovery. */
       if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
         continue;
+      /* mlruns/<experiment>/<run>: an MLflow store is searched two levels further. */
+      container = g_strcmp0 (g_file_info_get_name (info), "mlruns") == 0;
       if (folder_is_run (child, pattern))
         g_ptr_array_add (found, g_object_ref (child));
-      else if (recurse && !collect_runs (child, pattern, FALSE, found, cancellable, NULL) &&
+      else if ((recurse || container) && !collect_runs (child, pattern, container, found, cancellable, NULL) &&
                g_cancellable_is_cancelled (cancellable))
         return g_cancellable_set_error_if_cancelled (cancellable, error), FALSE;
     }
@@ -887,7 +917,31 @@ debrief_discover_runs_with_options (GFile                    *folder,
 
   pattern = options_pattern (options);
   display = g_file_get_parse_name (folder);
-  if (folder_is_run (folder, pattern))
+  {
+    /* An MLflow database, or a folder with one: each of its runs. */
+    g_autofree char *path = g_file_get_path (folder);
+    g_autofree char *database = path && g_file_test (path, G_FILE_TEST_IS_DIR)
+                                ? g_build_filename (path, "mlflow.db", NULL) : g_strdup (path);
+    if (database != NULL && debrief_reader_mlflow_is_database (database))
+      {
+        g_autoptr(GPtrArray) db_runs = debrief_reader_mlflow_database_runs (database, error);
+        if (db_runs == NULL)
+          return NULL;
+        for (guint i = 0; i < db_runs->len; i++)
+          g_ptr_array_add (runs, g_object_ref (g_ptr_array_index (db_runs, i)));
+        if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+          {
+            if (runs->len == 0)
+              {
+                g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
+                             _("%s: the MLflow database holds no run"), display);
+                return NULL;
+              }
+            return g_steal_pointer (&runs);
+          }
+      }
+  }
+  if (runs->len == 0 && folder_is_run (folder, pattern))
     {
       g_ptr_array_add (runs, g_object_ref (folder));
       return g_steal_pointer (&runs);

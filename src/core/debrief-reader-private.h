@@ -199,6 +199,12 @@ gboolean debrief_step_from_double  (double      value,
 void     debrief_reader_apply_config   (DebriefRun            *run,
                                         const DebriefJsonNode *object,
                                         const char            *source);
+/* As debrief_reader_apply_config for a tracker's flat {key: value} config
+ * (W&B config, MLflow params): also the nested sections trainers log there
+ * (peft_config.default, model_args ...) and "_name_or_path". */
+void     debrief_reader_apply_flat_config (DebriefRun            *run,
+                                           const DebriefJsonNode *flat,
+                                           const char            *source);
 /* Reads model dimensions from @object, its "text_config" or its "model"
  * object; TRUE if hidden_size was found. */
 gboolean debrief_reader_read_dims      (const DebriefJsonNode *object,

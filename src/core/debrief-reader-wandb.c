@@ -646,36 +646,6 @@ debrief_reader_wandb_unwrap_config (DebriefJsonNode *config)
   return flat;
 }
 
-/* Fills the run's config from a flat {key: value} object: the keys as they
- * are, then the nested objects trainers put there (PEFT's peft_config.default,
- * a "model" or "config" section) and the HF integration's prefixed summary
- * keys ("train/total_flos" -> "total_flos"). */
-static void
-apply_flat_config (DebriefRun      *run,
-                   DebriefJsonNode *flat,
-                   const char      *source)
-{
-  static const char *const sections[] = { "peft_config", "lora_config", "config", "model_args", "training_args",
-                                          "args", "cfg", NULL };
-  DebriefJsonNode *peft;
-  const char *name = debrief_json_node_get_string (flat, "_name_or_path");
-
-  debrief_reader_apply_config (run, flat, source);
-  if (name != NULL && debrief_run_get_config (run)->base_model == NULL && *name != '\0')
-    debrief_run_get_config (run)->base_model = g_strdup (name);
-  for (guint i = 0; sections[i]; i++)
-    {
-      DebriefJsonNode *section = debrief_json_node_get (flat, sections[i]);
-      if (section == NULL || section->type != DEBRIEF_JSON_OBJECT)
-        continue;
-      debrief_reader_apply_config (run, section, source);
-      /* PEFT keys adapters by name: {"default": {"r": 16, ...}}. */
-      peft = debrief_json_node_get (section, "default");
-      if (peft != NULL && peft->type == DEBRIEF_JSON_OBJECT)
-        debrief_reader_apply_config (run, peft, source);
-    }
-}
-
 static gboolean
 text_is_blank (const char *s)
 {
@@ -763,11 +733,11 @@ debrief_reader_wandb_load (DebriefLoadJob  *job,
   if (yaml != NULL)
     {
       g_autoptr(DebriefJsonNode) flat = debrief_reader_wandb_unwrap_config (yaml);
-      apply_flat_config (run, flat, "files/config.yaml");
+      debrief_reader_apply_flat_config (run, flat, "files/config.yaml");
       debrief_run_add_source_file (run, "files/config.yaml");
     }
   if (info.config != NULL)
-    apply_flat_config (run, info.config, rel);
+    debrief_reader_apply_flat_config (run, info.config, rel);
   summary = debrief_load_job_read_json (job, run, "files/wandb-summary.json");
   if (summary != NULL)
     {
@@ -780,7 +750,7 @@ debrief_reader_wandb_load (DebriefLoadJob  *job,
           if (key[0] != '_')
             debrief_json_node_add_member (flat, slash ? slash + 1 : key, steal_member (summary, i));
         }
-      apply_flat_config (run, flat, "files/wandb-summary.json");
+      debrief_reader_apply_flat_config (run, flat, "files/wandb-summary.json");
       debrief_run_add_source_file (run, "files/wandb-summary.json");
     }
   if (info.display_name != NULL && !text_is_blank (info.display_name))

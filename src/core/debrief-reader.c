@@ -1150,3 +1150,33 @@ debrief_reader_apply_config (DebriefRun            *run,
   fill_int (&config->batch_size, object, "train_batch_size");
   fill_int (&config->steps_per_epoch, object, "steps_per_epoch");
 }
+
+/* Fills the run's config from a flat {key: value} object: the keys as they
+ * are, then the nested objects trainers put there (PEFT's peft_config.default,
+ * a "model" or "config" section) and the HF integration's prefixed summary
+ * keys ("train/total_flos" -> "total_flos"). */
+void
+debrief_reader_apply_flat_config (DebriefRun            *run,
+                                  const DebriefJsonNode *flat,
+                                  const char            *source)
+{
+  static const char *const sections[] = { "peft_config", "lora_config", "config", "model_args", "training_args",
+                                          "args", "cfg", NULL };
+  const DebriefJsonNode *peft;
+  const char *name = debrief_json_node_get_string (flat, "_name_or_path");
+
+  debrief_reader_apply_config (run, flat, source);
+  if (name != NULL && debrief_run_get_config (run)->base_model == NULL && *name != '\0')
+    debrief_run_get_config (run)->base_model = g_strdup (name);
+  for (guint i = 0; sections[i]; i++)
+    {
+      DebriefJsonNode *section = debrief_json_node_get (flat, sections[i]);
+      if (section == NULL || section->type != DEBRIEF_JSON_OBJECT)
+        continue;
+      debrief_reader_apply_config (run, section, source);
+      /* PEFT keys adapters by name: {"default": {"r": 16, ...}}. */
+      peft = debrief_json_node_get (section, "default");
+      if (peft != NULL && peft->type == DEBRIEF_JSON_OBJECT)
+        debrief_reader_apply_config (run, peft, source);
+    }
+}

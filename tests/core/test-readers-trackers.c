@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "debrief-core.h"
 #include "debrief-test-core-utils.h"
@@ -708,6 +710,173 @@ test_text_public_folders (void)
     }
 }
 
+/* ---- MLflow ---- */
+
+static void
+test_mlflow_file_stores (void)
+{
+  static const struct { const char *folder; guint runs; const char *group; } cases[] = {
+    { "mlflow-self-training-llm-file-store", 3, "llm-self-training" },
+    { "mlflow-deep-cnn-classifier-file-store", 1, "Default" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GFile) folder = debrief_test_data_file ("public", cases[i].folder, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) runs = debrief_discover_runs (folder, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (runs->len, ==, cases[i].runs);
+      for (guint j = 0; j < runs->len; j++)
+        {
+          g_autoptr(DebriefRun) run = debrief_run_load (g_ptr_array_index (runs, j), NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (debrief_run_get_format (run), ==, "mlflow");
+          g_assert_cmpstr (debrief_run_get_group (run), ==, cases[i].group);
+          g_assert_cmpuint (debrief_run_get_n_points (run), >, 0);
+        }
+    }
+}
+
+static char *
+make_database (const char *dir,
+               guint       n_points)
+{
+  g_autofree char *schema_path = debrief_test_data_path ("mlflow", "tracking-schema.sql", NULL);
+  g_autofree char *schema = NULL;
+  char *path = g_build_filename (dir, "mlflow.db", NULL);
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_true (g_file_get_contents (schema_path, &schema, NULL, NULL));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, schema, NULL, NULL, &message), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+      "INSERT INTO experiments VALUES (0, 'Default', 'mlruns/0', 'active', 0, 0);"
+      "INSERT INTO experiments VALUES (1, 'lora-sweep', 'mlruns/1', 'active', 0, 0);"
+      "INSERT INTO runs VALUES ('aaaa1111', 'r8-lr2e-4', 'LOCAL', 'train.py', '', 'me', 'FINISHED', 1, 2, '', 'active', '', 1, NULL);"
+      "INSERT INTO runs VALUES ('bbbb2222', 'r16-lr2e-4', 'LOCAL', 'train.py', '', 'me', 'FAILED', 3, 4, '', 'active', '', 1, NULL);"
+      "INSERT INTO runs VALUES ('cccc3333', 'gone', 'LOCAL', 'train.py', '', 'me', 'FINISHED', 5, 6, '', 'deleted', '', 1, NULL);"
+      "INSERT INTO params VALUES ('lora_r', '16', 'bbbb2222');"
+      "INSERT INTO params VALUES ('learning_rate', '0.0002', 'bbbb2222');"
+      "INSERT INTO params VALUES ('model_name_or_path', 'meta-llama/Llama-3.2-1B', 'bbbb2222');"
+      "INSERT INTO tags VALUES ('mlflow.runName', 'r16 (tag)', 'bbbb2222');"
+      "INSERT INTO metrics VALUES ('eval_loss', 0, 500, 'bbbb2222', 10, 1);"
+      "INSERT INTO metrics VALUES ('eval_loss', 2.0, 600, 'bbbb2222', 20, 0);"
+      "INSERT INTO metrics VALUES ('loss', 3.0, 100, 'bbbb2222', 1, 0);"
+      "INSERT INTO metrics VALUES ('loss', 2.9, 101, 'bbbb2222', 1, 0);",
+      NULL, NULL, &message), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < n_points; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO metrics VALUES ('train_loss', %g, %u, 'aaaa1111', %u, 0);",
+                                              3.0 - i * 1e-4, 1000 + i, i);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  return path;
+}
+
+static void
+test_mlflow_sqlite (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("debrief-mlflow-XXXXXX", NULL);
+  g_autofree char *db = make_database (dir, 1000);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = debrief_discover_runs (folder, NULL, &error);
+  g_autoptr(DebriefRun) a = NULL;
+  g_autoptr(DebriefRun) b = NULL;
+  g_autofree char *path_a = NULL;
+
+  g_assert_no_error (error);
+  /* The deleted run is not listed; each run is addressed as <database>/<run_uuid>. */
+  g_assert_cmpuint (runs->len, ==, 2);
+  path_a = g_file_get_path (g_ptr_array_index (runs, 0));
+  g_assert_true (g_str_has_suffix (path_a, "mlflow.db/aaaa1111"));
+  a = debrief_run_load (g_ptr_array_index (runs, 0), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (debrief_run_get_format (a), ==, "mlflow");
+  g_assert_cmpstr (debrief_run_get_name (a), ==, "r8-lr2e-4");
+  g_assert_cmpstr (debrief_run_get_group (a), ==, "lora-sweep");
+  g_assert_cmpuint (series_length (a, "train_loss"), ==, 1000);
+  b = debrief_run_load (g_ptr_array_index (runs, 1), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (debrief_run_get_name (b), ==, "r16 (tag)");
+  g_assert_cmpuint (series_length (b, "val_loss"), ==, 2);
+  g_assert_true (isnan (debrief_series_get_value (debrief_run_get_val_loss (b), 0)));
+  g_assert_cmpuint (series_length (b, "train_loss"), ==, 1);   /* step 1 twice: the last is kept */
+  g_assert_cmpfloat (debrief_series_get_value (debrief_run_get_train_loss (b), 0), ==, 2.9);
+  g_assert_cmpint (debrief_run_get_config (b)->lora_rank, ==, 16);
+  g_assert_cmpfloat (debrief_run_get_config (b)->learning_rate, ==, 2e-4);
+  g_assert_cmpstr (debrief_run_get_crash (b), ==, "MLflow run status FAILED");
+
+  /* The database itself opens as its runs too. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (db);
+    g_autoptr(GPtrArray) again = debrief_discover_runs (file, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->len, ==, 2);
+  }
+  debrief_test_remove_tree (dir);
+}
+
+/* A writer keeps writing while Debrief reads: it must never be locked out
+ * (its own busy timeout is short), and every read sees a consistent run. */
+static void
+test_mlflow_sqlite_concurrent_writer (void)
+{
+  static const char writer[] =
+    "import sqlite3, sys, time\n"
+    "db = sqlite3.connect(sys.argv[1], timeout=0.5)\n"
+    "start = time.monotonic(); i = 0\n"
+    "while time.monotonic() - start < 3.0:\n"
+    "    db.execute(\"INSERT INTO metrics VALUES ('train_loss', 1.0, ?, 'aaaa1111', ?, 0)\", (100000 + i, 100000 + i))\n"
+    "    db.commit(); i += 1\n"
+    "print(i)\n";
+  g_autofree char *dir = g_dir_make_tmp ("debrief-mlflow-XXXXXX", NULL);
+  g_autofree char *db = make_database (dir, 20000);
+  g_autofree char *run_path = g_build_filename (db, "aaaa1111", NULL);
+  g_autoptr(GFile) run_file = g_file_new_for_path (run_path);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gsize last = 0;
+  guint reads = 0;
+  gint64 until;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           "python3", "-c", writer, db, NULL);
+  if (proc == NULL)
+    {
+      g_test_skip ("python3 is not available to write the database");
+      return;
+    }
+  until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      g_autoptr(DebriefRun) run = debrief_run_load (run_file, NULL, &error);
+      gsize n;
+
+      g_assert_no_error (error);
+      n = series_length (run, "train_loss");
+      g_assert_cmpuint (n, >=, last);
+      last = n;
+      reads++;
+    }
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%u reads while the writer committed %s rows; %s", reads, g_strstrip (out), err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_cmpuint (reads, >=, 2);
+  g_assert_cmpint (atoi (out), >, 0);
+  debrief_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -721,6 +890,9 @@ main (int   argc,
   g_test_add_func ("/trackers/yaml/subset", test_yaml_subset);
   g_test_add_func ("/trackers/yaml/errors", test_yaml_errors);
   g_test_add_func ("/trackers/crash-line", test_crash_line);
+  g_test_add_func ("/trackers/mlflow/file-stores", test_mlflow_file_stores);
+  g_test_add_func ("/trackers/mlflow/sqlite", test_mlflow_sqlite);
+  g_test_add_func ("/trackers/mlflow/sqlite-concurrent-writer", test_mlflow_sqlite_concurrent_writer);
   g_test_add_func ("/trackers/text/shapes", test_text_shapes);
   g_test_add_func ("/trackers/text/detect", test_text_detect);
   g_test_add_func ("/trackers/text/pattern", test_text_pattern);
