@@ -77,16 +77,29 @@ watch_first_frame (DebriefWindow *window)
   g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), NULL);
 }
 
+/* Each window has its own runs; what the user typed for a run folder and the
+ * recent runs are shared by all of them (on disk, and in the one GSettings). */
+static DebriefWindow *
+create_window (DebriefApplication *self)
+{
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
+  g_autoptr(GFile) state_file = g_file_new_build_filename (g_get_user_state_dir (), "debrief", "runs.ini", NULL);
+
+  debrief_workspace_set_settings (workspace, self->settings);
+  debrief_workspace_set_state_file (workspace, state_file);
+  debrief_workspace_set_watch_files (workspace, TRUE);
+  return debrief_window_new (self, workspace);
+}
+
 static DebriefWindow *
 get_or_create_window (DebriefApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
   DebriefWindow *created;
 
   if (DEBRIEF_IS_WINDOW (window))
     return DEBRIEF_WINDOW (window);
-  created = debrief_window_new (self);
+  created = create_window (self);
   watch_first_frame (created);
   return created;
 }
@@ -192,7 +205,7 @@ debrief_application_new_window_action (GSimpleAction *action,
 {
   DebriefApplication *self = user_data;
 
-  gtk_window_present (GTK_WINDOW (debrief_window_new (self)));
+  gtk_window_present (GTK_WINDOW (create_window (self)));
 }
 
 static void
@@ -224,6 +237,7 @@ debrief_application_init (DebriefApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window", (const char *[]) { "<primary><shift>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", (const char *[]) { "<primary>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close", (const char *[]) { "<primary>w", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-report", (const char *[]) { "<primary>s", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.reanalyze", (const char *[]) { "<primary>r", "F5", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-page('overview')", (const char *[]) { "<alt>1", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-page('samples')", (const char *[]) { "<alt>2", NULL });

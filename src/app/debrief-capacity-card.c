@@ -9,7 +9,6 @@
 
 #include "debrief-core.h"
 #include "debrief-capacity-card.h"
-#include "debrief-findings-view.h"
 
 /* Spin button ranges: ranks beyond 65536 and datasets beyond 10^13 tokens are typos. */
 #define MAX_RANK 65536
@@ -19,10 +18,10 @@ struct _DebriefCapacityCard
 {
   AdwBin parent_instance;
 
-  GListModel *runs;
+  DebriefWorkspace *workspace;
+  GListModel *runs;            /* the workspace's */
   GtkBox *box;
   GPtrArray *watched;
-  GCancellable *cancellable;
   guint rebuild_idle;
 };
 
@@ -59,45 +58,24 @@ number_row (const char *title,
   return row;
 }
 
+/* What the user filled in goes to the workspace, which remembers it and
+ * analyses the run again; this card shows the result when it arrives. */
 static void
 check_clicked (GtkButton *button,
                Inputs    *inputs)
 {
-  DebriefRunConfig *config = debrief_run_get_config (inputs->run);
-  const char *model = gtk_editable_get_text (inputs->model);
-  gint64 rank = (gint64) gtk_spin_button_get_value (inputs->rank);
-  gint64 tokens = (gint64) gtk_spin_button_get_value (inputs->tokens);
+  g_autoptr(GError) error = NULL;
 
-  if (model && *model && g_strcmp0 (model, config->base_model) != 0)
+  if (!debrief_workspace_edit_config (inputs->card->workspace, inputs->run,
+                                      (gint64) gtk_spin_button_get_value (inputs->rank),
+                                      (gint64) gtk_spin_button_get_value (inputs->tokens),
+                                      gtk_editable_get_text (inputs->model), &error))
     {
-      DebriefModelDims dims;
-      const char *name = debrief_model_table_lookup (model, &dims);
-
-      if (name == NULL)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("Unknown model “%s”: use a name such as Llama-3.1-8B or Qwen2.5-7B, "
-                               "or put the model's config.json in the run folder."), model);
-          adw_preferences_group_set_description (inputs->group, message);
-          gtk_widget_add_css_class (GTK_WIDGET (inputs->model), "error");
-          return;
-        }
-      config->dims = dims;
-      g_free (config->dims_source);
-      config->dims_source = g_strdup_printf ("built-in table: %s", name);
-      g_free (config->base_model);
-      config->base_model = g_strdup (model);
-    }
-  if (rank > 0)
-    config->lora_rank = rank;
-  if (tokens > 0 && tokens != config->dataset_tokens)
-    {
-      config->dataset_tokens = tokens;
-      g_free (config->dataset_tokens_source);
-      config->dataset_tokens_source = g_strdup ("user");
+      adw_preferences_group_set_description (inputs->group, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (inputs->model), "error");
+      return;
     }
   adw_preferences_group_set_description (inputs->group, _("Checking…"));
-  debrief_run_analyse_in_background (inputs->run, inputs->card->cancellable);
 }
 
 static char *
@@ -296,15 +274,13 @@ debrief_capacity_card_dispose (GObject *object)
 {
   DebriefCapacityCard *self = (DebriefCapacityCard *)object;
 
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->rebuild_idle, g_source_remove);
   if (self->watched)
     unwatch_all (self);
   if (self->runs)
     g_signal_handlers_disconnect_by_data (self->runs, self);
   g_clear_object (&self->runs);
+  g_clear_object (&self->workspace);
   G_OBJECT_CLASS (debrief_capacity_card_parent_class)->dispose (object);
 }
 
@@ -332,28 +308,32 @@ debrief_capacity_card_init (DebriefCapacityCard *self)
   self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
   adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->box));
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
-  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *
-debrief_capacity_card_new (GListModel *runs)
+debrief_capacity_card_new (DebriefWorkspace *workspace)
 {
   DebriefCapacityCard *self = g_object_new (DEBRIEF_TYPE_CAPACITY_CARD, NULL);
 
-  debrief_capacity_card_set_runs (self, runs);
+  debrief_capacity_card_set_workspace (self, workspace);
   return GTK_WIDGET (self);
 }
 
 void
-debrief_capacity_card_set_runs (DebriefCapacityCard *self,
-                                GListModel          *runs)
+debrief_capacity_card_set_workspace (DebriefCapacityCard *self,
+                                     DebriefWorkspace    *workspace)
 {
   g_return_if_fail (DEBRIEF_IS_CAPACITY_CARD (self));
+  g_return_if_fail (workspace == NULL || DEBRIEF_IS_WORKSPACE (workspace));
 
   if (self->runs)
     g_signal_handlers_disconnect_by_data (self->runs, self);
-  g_set_object (&self->runs, runs);
-  if (runs)
-    g_signal_connect_swapped (runs, "items-changed", G_CALLBACK (items_changed_cb), self);
+  g_clear_object (&self->runs);
+  g_set_object (&self->workspace, workspace);
+  if (workspace != NULL)
+    {
+      self->runs = g_object_ref (debrief_workspace_get_runs (workspace));
+      g_signal_connect_swapped (self->runs, "items-changed", G_CALLBACK (items_changed_cb), self);
+    }
   items_changed_cb (self);
 }

@@ -13,16 +13,16 @@ struct _DebriefFindingsView
 {
   AdwBin parent_instance;
 
-  GListModel *runs;
+  DebriefWorkspace *workspace;
+  GListModel *runs;            /* the workspace's */
   GtkBox *box;
   GPtrArray *watched;          /* DebriefRun whose notify::analysis we follow */
-  GCancellable *cancellable;
   guint rebuild_idle;
 };
 
 enum {
   PROP_0,
-  PROP_RUNS,
+  PROP_WORKSPACE,
   N_PROPS
 };
 
@@ -37,69 +37,6 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (DebriefFindingsView, debrief_findings_view, ADW_TYPE_BIN)
 
 static void schedule_rebuild (DebriefFindingsView *self);
-
-/* ---- background analysis -------------------------------------------------- */
-
-/* Each start bumps the run's generation; only the newest result is kept, so a slow
- * analysis started before the user edited the configuration cannot overwrite the
- * one started after. */
-#define GENERATION_KEY "debrief-analysis-generation"
-
-typedef struct
-{
-  DebriefRun *run;
-  guint generation;
-} AnalyseRequest;
-
-static void
-analysed_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  AnalyseRequest *request = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DebriefAnalysis) analysis = debrief_analysis_run_finish (result, &error);
-  guint latest = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (request->run), GENERATION_KEY));
-
-  if (analysis == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Analysis of %s failed: %s", debrief_run_get_path (request->run), error->message);
-    }
-  else if (request->generation == latest)
-    debrief_run_set_analysis (request->run, analysis);
-  g_object_unref (request->run);
-  g_free (request);
-}
-
-void
-debrief_run_analyse_in_background (DebriefRun   *run,
-                                   GCancellable *cancellable)
-{
-  AnalyseRequest *request = g_new0 (AnalyseRequest, 1);
-  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (run), GENERATION_KEY)) + 1;
-
-  g_object_set_data (G_OBJECT (run), GENERATION_KEY, GUINT_TO_POINTER (generation));
-  request->run = g_object_ref (run);
-  request->generation = generation;
-  debrief_analysis_run_async (run, cancellable, analysed_cb, request);
-}
-
-static void
-analyse_new_runs (DebriefFindingsView *self)
-{
-  guint n = self->runs ? g_list_model_get_n_items (self->runs) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(DebriefRun) run = g_list_model_get_item (self->runs, i);
-
-      /* A generation means an analysis was already started for this run object. */
-      if (debrief_run_get_analysis (run) != NULL || g_object_get_data (G_OBJECT (run), GENERATION_KEY) != NULL)
-        continue;
-      debrief_run_analyse_in_background (run, self->cancellable);
-    }
-}
 
 /* ---- rows ----------------------------------------------------------------- */
 
@@ -341,7 +278,6 @@ runs_changed (DebriefFindingsView *self)
       g_signal_connect_swapped (run, "notify::analysis", G_CALLBACK (schedule_rebuild), self);
       g_ptr_array_add (self->watched, run);   /* takes the reference */
     }
-  analyse_new_runs (self);
   rebuild (self);
 }
 
@@ -362,15 +298,13 @@ debrief_findings_view_dispose (GObject *object)
 {
   DebriefFindingsView *self = (DebriefFindingsView *)object;
 
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->rebuild_idle, g_source_remove);
   if (self->watched)
     unwatch_all (self);
   if (self->runs)
     g_signal_handlers_disconnect_by_data (self->runs, self);
   g_clear_object (&self->runs);
+  g_clear_object (&self->workspace);
   G_OBJECT_CLASS (debrief_findings_view_parent_class)->dispose (object);
 }
 
@@ -393,8 +327,8 @@ debrief_findings_view_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_RUNS:
-      g_value_set_object (value, self->runs);
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -411,8 +345,8 @@ debrief_findings_view_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_RUNS:
-      debrief_findings_view_set_runs (self, g_value_get_object (value));
+    case PROP_WORKSPACE:
+      debrief_findings_view_set_workspace (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -429,7 +363,7 @@ debrief_findings_view_class_init (DebriefFindingsViewClass *klass)
   object_class->get_property = debrief_findings_view_get_property;
   object_class->set_property = debrief_findings_view_set_property;
 
-  properties[PROP_RUNS] = g_param_spec_object ("runs", NULL, NULL, G_TYPE_LIST_MODEL,
+  properties[PROP_WORKSPACE] = g_param_spec_object ("workspace", NULL, NULL, DEBRIEF_TYPE_WORKSPACE,
                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                                                G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -450,36 +384,39 @@ debrief_findings_view_init (DebriefFindingsView *self)
   self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
   adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->box));
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
-  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *
-debrief_findings_view_new (GListModel *runs)
+debrief_findings_view_new (DebriefWorkspace *workspace)
 {
-  return g_object_new (DEBRIEF_TYPE_FINDINGS_VIEW, "runs", runs, NULL);
+  return g_object_new (DEBRIEF_TYPE_FINDINGS_VIEW, "workspace", workspace, NULL);
 }
 
-GListModel *
-debrief_findings_view_get_runs (DebriefFindingsView *self)
+DebriefWorkspace *
+debrief_findings_view_get_workspace (DebriefFindingsView *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_FINDINGS_VIEW (self), NULL);
-  return self->runs;
+  return self->workspace;
 }
 
 void
-debrief_findings_view_set_runs (DebriefFindingsView *self,
-                                GListModel          *runs)
+debrief_findings_view_set_workspace (DebriefFindingsView *self,
+                                     DebriefWorkspace    *workspace)
 {
   g_return_if_fail (DEBRIEF_IS_FINDINGS_VIEW (self));
-  g_return_if_fail (runs == NULL || G_IS_LIST_MODEL (runs));
+  g_return_if_fail (workspace == NULL || DEBRIEF_IS_WORKSPACE (workspace));
 
-  if (self->runs == runs)
+  if (self->workspace == workspace)
     return;
   if (self->runs)
     g_signal_handlers_disconnect_by_data (self->runs, self);
-  g_set_object (&self->runs, runs);
-  if (runs)
-    g_signal_connect (runs, "items-changed", G_CALLBACK (items_changed_cb), self);
+  g_clear_object (&self->runs);
+  g_set_object (&self->workspace, workspace);
+  if (workspace != NULL)
+    {
+      self->runs = g_object_ref (debrief_workspace_get_runs (workspace));
+      g_signal_connect (self->runs, "items-changed", G_CALLBACK (items_changed_cb), self);
+    }
   runs_changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
 }

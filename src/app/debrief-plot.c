@@ -10,7 +10,6 @@
 
 #include "debrief-core.h"
 #include "debrief-plot.h"
-#include "debrief-window.h"
 
 /* One scroll notch zooms by this much: ten notches are about 6×. */
 #define SCROLL_ZOOM       1.2
@@ -20,8 +19,6 @@
 #define MIN_RECT_PX       4.0
 /* Pixels a discrete scroll step pans by (Shift+wheel, horizontal wheels). */
 #define SCROLL_PAN_PX    40.0
-#define DEFAULT_EXPORT_WIDTH  1600
-#define DEFAULT_EXPORT_HEIGHT  900
 
 struct _DebriefPlot
 {
@@ -33,7 +30,8 @@ struct _DebriefPlot
   GtkToggleButton *log_button;
   GtkDropDown *x_unit_dropdown;
 
-  GListModel *runs;
+  DebriefWorkspace *workspace;
+  GListModel *runs;              /* the workspace's */
   GSettings *settings;
   DebriefPlotRenderer *renderer;
   GPtrArray *data_runs;          /* DebriefRun, in the renderer's order */
@@ -53,7 +51,8 @@ G_DEFINE_FINAL_TYPE (DebriefPlot, debrief_plot, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
-  PROP_RUNS,
+  PROP_WORKSPACE,
+  PROP_SETTINGS,
   PROP_BUSY,
   N_PROPS
 };
@@ -238,9 +237,10 @@ request_prepare (DebriefPlot *self)
 /* ---- public API ---- */
 
 GtkWidget *
-debrief_plot_new (void)
+debrief_plot_new (DebriefWorkspace *workspace,
+                  GSettings        *settings)
 {
-  return g_object_new (DEBRIEF_TYPE_PLOT, NULL);
+  return g_object_new (DEBRIEF_TYPE_PLOT, "workspace", workspace, "settings", settings, NULL);
 }
 
 static void
@@ -249,29 +249,23 @@ runs_changed_cb (DebriefPlot *self)
   request_prepare (self);
 }
 
-void
-debrief_plot_set_runs (DebriefPlot *self,
-                       GListModel  *runs)
-{
-  g_return_if_fail (DEBRIEF_IS_PLOT (self));
-  g_return_if_fail (runs == NULL || G_IS_LIST_MODEL (runs));
-
-  if (self->runs == runs)
-    return;
-  if (self->runs != NULL)
-    g_signal_handlers_disconnect_by_func (self->runs, runs_changed_cb, self);
-  g_set_object (&self->runs, runs);
-  if (runs != NULL)
-    g_signal_connect_object (runs, "items-changed", G_CALLBACK (runs_changed_cb), self, G_CONNECT_SWAPPED);
-  request_prepare (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNS]);
-}
-
-GListModel *
-debrief_plot_get_runs (DebriefPlot *self)
+DebriefWorkspace *
+debrief_plot_get_workspace (DebriefPlot *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_PLOT (self), NULL);
-  return self->runs;
+  return self->workspace;
+}
+
+void
+debrief_plot_get_chart_size (DebriefPlot *self,
+                             int         *width,
+                             int         *height)
+{
+  g_return_if_fail (DEBRIEF_IS_PLOT (self));
+
+  /* The chart starts under the toolbar. */
+  *width = gtk_widget_get_width (GTK_WIDGET (self));
+  *height = (int) (gtk_widget_get_height (GTK_WIDGET (self)) - self->top);
 }
 
 DebriefPlotRenderer *
@@ -380,113 +374,6 @@ debrief_plot_export_finish (DebriefPlot   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-export_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  DebriefPlot *self = DEBRIEF_PLOT (object);
-  g_autoptr(GtkWindow) window = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (!debrief_plot_export_finish (self, result, &error))
-    message = g_strdup (error->message);
-  else
-    {
-      Export *e = g_task_get_task_data (G_TASK (result));
-      g_autofree char *name = g_path_get_basename (e->path);
-      message = g_strdup_printf (_("Plot saved as “%s”"), name);
-    }
-  if (DEBRIEF_IS_WINDOW (window))
-    debrief_window_add_toast (DEBRIEF_WINDOW (window), message);
-  else if (error != NULL)
-    g_warning ("%s", message);
-}
-
-static void
-export_dialog_response_cb (GtkNativeDialog *dialog,
-                           int              response,
-                           gpointer         user_data)
-{
-  DebriefPlot *self = DEBRIEF_PLOT (user_data);
-  GtkWindow *window = gtk_native_dialog_get_transient_for (dialog);
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      const char *size = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "size");
-      int width = DEFAULT_EXPORT_WIDTH, height = DEFAULT_EXPORT_HEIGHT;
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-
-      if (g_strcmp0 (size, "view") == 0)
-        {
-          width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 64);
-          height = MAX ((int) (gtk_widget_get_height (GTK_WIDGET (self)) - self->top), 64);
-        }
-      else if (size != NULL && sscanf (size, "%dx%d", &width, &height) != 2)
-        {
-          width = DEFAULT_EXPORT_WIDTH;
-          height = DEFAULT_EXPORT_HEIGHT;
-        }
-      /* No known extension: PNG, the one the report embeds. */
-      if (path != NULL)
-        {
-          g_autofree char *lower = g_ascii_strdown (path, -1);
-          if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") && !g_str_has_suffix (lower, ".pdf"))
-            {
-              g_autofree char *with_png = g_strconcat (path, ".png", NULL);
-              g_clear_object (&file);
-              file = g_file_new_for_path (with_png);
-            }
-        }
-      if (file != NULL)
-        debrief_plot_export_async (self, file, width, height, NULL, export_done_cb,
-                                   window ? g_object_ref (window) : NULL);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-void
-debrief_plot_export_with_dialog (DebriefPlot *self,
-                                 GtkWindow   *window)
-{
-  GtkFileChooserNative *dialog;
-  GtkFileFilter *filter;
-  static const char *sizes[] = { "1600x900", "1920x1080", "1200x675", "view", NULL };
-  const char *size_labels[] = { "1600 × 900", "1920 × 1080", "1200 × 675", _("As Shown"), NULL };
-  static const struct { const char *name; const char *pattern; } types[] = {
-    { N_("PNG Image"), "*.png" }, { N_("SVG Image"), "*.svg" }, { N_("PDF Document"), "*.pdf" },
-  };
-
-  g_return_if_fail (DEBRIEF_IS_PLOT (self));
-
-  dialog = gtk_file_chooser_native_new (_("Export Plot"), window, GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "loss.png");
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("Images and PDF"));
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    gtk_file_filter_add_pattern (filter, types[i].pattern);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    {
-      filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _(types[i].name));
-      gtk_file_filter_add_pattern (filter, types[i].pattern);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-      g_object_unref (filter);
-    }
-  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "size", _("Size"), sizes, size_labels);
-  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "size", sizes[0]);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_dialog_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 /* ---- style ---- */
@@ -916,6 +803,33 @@ x_unit_changed_cb (DebriefPlot *self)
 /* ---- GObject ---- */
 
 static void
+debrief_plot_constructed (GObject *object)
+{
+  DebriefPlot *self = DEBRIEF_PLOT (object);
+
+  G_OBJECT_CLASS (debrief_plot_parent_class)->constructed (object);
+
+  g_return_if_fail (DEBRIEF_IS_WORKSPACE (self->workspace));
+  g_return_if_fail (G_IS_SETTINGS (self->settings));
+
+  g_settings_bind (self->settings, "smoothing", self->smoothing_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "smoothing-method", self->median_button, "active",
+                                G_SETTINGS_BIND_DEFAULT, method_to_active, active_to_method, NULL, NULL);
+  g_settings_bind (self->settings, "log-scale", self->log_button, "active", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::smoothing", G_CALLBACK (smoothing_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::smoothing-method", G_CALLBACK (smoothing_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::log-scale", G_CALLBACK (log_scale_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  debrief_plot_renderer_set_log_y (self->renderer, g_settings_get_boolean (self->settings, "log-scale"));
+
+  self->runs = g_object_ref (debrief_workspace_get_runs (self->workspace));
+  g_signal_connect_object (self->runs, "items-changed", G_CALLBACK (runs_changed_cb), self, G_CONNECT_SWAPPED);
+  request_prepare (self);
+}
+
+static void
 debrief_plot_dispose (GObject *object)
 {
   DebriefPlot *self = DEBRIEF_PLOT (object);
@@ -923,6 +837,7 @@ debrief_plot_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->runs != NULL)
     g_signal_handlers_disconnect_by_func (self->runs, runs_changed_cb, self);
+  g_clear_object (&self->workspace);
   for (guint i = 0; self->data_runs != NULL && i < self->data_runs->len; i++)
     g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->data_runs, i), analysis_changed_cb, self);
   g_clear_pointer (&self->toolbar, gtk_widget_unparent);
@@ -945,8 +860,11 @@ debrief_plot_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_RUNS:
-      g_value_set_object (value, self->runs);
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
       break;
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy);
@@ -966,8 +884,11 @@ debrief_plot_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_RUNS:
-      debrief_plot_set_runs (self, g_value_get_object (value));
+    case PROP_WORKSPACE:
+      self->workspace = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -980,6 +901,7 @@ debrief_plot_class_init (DebriefPlotClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = debrief_plot_constructed;
   object_class->dispose = debrief_plot_dispose;
   object_class->get_property = debrief_plot_get_property;
   object_class->set_property = debrief_plot_set_property;
@@ -988,9 +910,12 @@ debrief_plot_class_init (DebriefPlotClass *klass)
   widget_class->snapshot = debrief_plot_snapshot;
   widget_class->css_changed = debrief_plot_css_changed;
 
-  properties[PROP_RUNS] =
-    g_param_spec_object ("runs", NULL, NULL, G_TYPE_LIST_MODEL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL, DEBRIEF_TYPE_WORKSPACE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1021,20 +946,6 @@ debrief_plot_init (DebriefPlot *self)
 
   self->renderer = debrief_plot_renderer_new ();
   self->cancellable = g_cancellable_new ();
-  self->settings = g_settings_new (APPLICATION_ID);
-
-  g_settings_bind (self->settings, "smoothing", self->smoothing_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (self->settings, "smoothing-method", self->median_button, "active",
-                                G_SETTINGS_BIND_DEFAULT, method_to_active, active_to_method, NULL, NULL);
-  g_settings_bind (self->settings, "log-scale", self->log_button, "active", G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_object (self->settings, "changed::smoothing", G_CALLBACK (smoothing_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::smoothing-method", G_CALLBACK (smoothing_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::log-scale", G_CALLBACK (log_scale_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  debrief_plot_renderer_set_log_y (self->renderer, g_settings_get_boolean (self->settings, "log-scale"));
-
   g_signal_connect_object (self->x_unit_dropdown, "notify::selected", G_CALLBACK (x_unit_changed_cb),
                            self, G_CONNECT_SWAPPED);
 

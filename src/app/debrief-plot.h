@@ -9,7 +9,9 @@
  * smoothing-method, log-scale). The per-run data (pyramids, smoothing) is
  * prepared in a worker thread; export runs in one too.
  *
- * Actions on the widget: plot.reset-zoom, plot.zoom-in, plot.zoom-out.
+ * Actions on the widget: plot.reset-zoom, plot.zoom-in, plot.zoom-out. Its
+ * export button activates win.export-plot: the window runs the dialog and
+ * shows the result.
  */
 #pragma once
 
@@ -22,11 +24,15 @@ G_BEGIN_DECLS
 #define DEBRIEF_TYPE_PLOT (debrief_plot_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefPlot, debrief_plot, DEBRIEF, PLOT, GtkWidget)
 
-GtkWidget           *debrief_plot_new                (void);
-/* A GListModel of DebriefRun; their analyses become annotations as they arrive. */
-void                 debrief_plot_set_runs           (DebriefPlot         *self,
-                                                      GListModel          *runs);
-GListModel          *debrief_plot_get_runs           (DebriefPlot         *self);
+/* Draws @workspace's runs; their analyses become annotations as they arrive.
+ * Smoothing, median and log scale follow @settings. */
+GtkWidget           *debrief_plot_new                (DebriefWorkspace    *workspace,
+                                                      GSettings           *settings);
+DebriefWorkspace    *debrief_plot_get_workspace      (DebriefPlot         *self);
+/* The chart's size on screen, without the toolbar ("As Shown" exports). */
+void                 debrief_plot_get_chart_size     (DebriefPlot         *self,
+                                                      int                 *width,
+                                                      int                 *height);
 /* Zooms the view to show @step (a finding's), y automatic. */
 void                 debrief_plot_show_step          (DebriefPlot         *self,
                                                       gint64               step);
@@ -47,9 +53,4 @@ void                 debrief_plot_export_async       (DebriefPlot         *self,
 gboolean             debrief_plot_export_finish      (DebriefPlot         *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
-/* The save dialog (GtkFileChooserNative) then export; errors as a toast on
- * @window when it is a DebriefWindow, else a warning. */
-void                 debrief_plot_export_with_dialog (DebriefPlot         *self,
-                                                      GtkWindow           *window);
-
 G_END_DECLS

@@ -53,7 +53,9 @@ struct _DebriefReportView
   GtkSourceBuffer *buffer;
   GtkSourceSearchContext *search_context;
 
-  GListModel *runs;
+  DebriefWorkspace *workspace;
+  GListModel *runs;              /* the workspace's */
+  GSettings *settings;           /* smoothing of the exported plot; NULL: the defaults */
   DebriefRun *run;
   DebriefDocument *document;
   GCancellable *cancellable;     /* the current document's reads; cancelled on switch */
@@ -66,6 +68,9 @@ struct _DebriefReportView
   guint64 change_serial;         /* bumped on every edit: a save only clears "modified" for what it wrote */
   guint n_busy;
 
+  GPtrArray *pending_inserts;    /* markdown added before the text was there to add it to */
+
+  guint loading : 1;             /* the document is being read */
   guint load_failed : 1;         /* the file exists but could not be read: never save over it */
   guint awaiting_analysis : 1;   /* no analysis.md: generate one when the analysis arrives */
   guint unsaved_generated : 1;   /* showing a generated report that is not on disk yet */
@@ -75,7 +80,8 @@ struct _DebriefReportView
 
 enum {
   PROP_0,
-  PROP_RUNS,
+  PROP_WORKSPACE,
+  PROP_SETTINGS,
   PROP_RUN,
   PROP_MODIFIED,
   PROP_BUSY,
@@ -433,6 +439,7 @@ draft_loaded (GObject      *object,
 }
 
 static void write_generated_report (DebriefReportView *self);
+static void insert_pending (DebriefReportView *self);
 
 static void
 document_loaded (GObject      *object,
@@ -449,6 +456,7 @@ document_loaded (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || document != self->document)
     return;
 
+  self->loading = FALSE;
   self->load_failed = FALSE;
   self->awaiting_analysis = FALSE;
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -480,6 +488,7 @@ document_loaded (GObject      *object,
 
   if (!self->load_failed)
     debrief_document_load_draft_async (document, self->cancellable, draft_loaded, g_object_ref (self));
+  insert_pending (self);
 }
 
 static void
@@ -530,9 +539,11 @@ close_document (DebriefReportView *self)
   gtk_revealer_set_reveal_child (self->draft_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
   set_disk_banner (self, NULL);
+  self->loading = FALSE;
   self->load_failed = FALSE;
   self->awaiting_analysis = FALSE;
   self->unsaved_generated = FALSE;
+  g_ptr_array_set_size (self->pending_inserts, 0);
 }
 
 static void
@@ -547,6 +558,7 @@ open_file (DebriefReportView *self,
   debrief_markdown_view_set_base_folder (self->preview, folder);
   gtk_stack_set_visible_child_name (self->stack, "editor");
   set_busy (self, TRUE);
+  self->loading = TRUE;
   debrief_document_load_async (self->document, self->cancellable, document_loaded, g_object_ref (self));
   update_status (self);
   update_actions (self);
@@ -879,6 +891,7 @@ write_generated_report (DebriefReportView *self)
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
   render_now (self);
   update_status (self);
+  insert_pending (self);
 }
 
 static void
@@ -980,6 +993,13 @@ debrief_report_view_insert_markdown (DebriefReportView *self,
 
   if (self->document == NULL || self->load_failed)
     return;
+  /* A finding added while the report is still being read (or generated):
+   * it goes in once the text is there, not into text about to be replaced. */
+  if (self->loading || self->awaiting_analysis)
+    {
+      g_ptr_array_add (self->pending_inserts, g_strdup (markdown));
+      return;
+    }
   buffer = GTK_TEXT_BUFFER (self->buffer);
   gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
 
@@ -1026,6 +1046,17 @@ debrief_report_view_insert_markdown (DebriefReportView *self,
   gtk_text_buffer_end_user_action (buffer);
   gtk_text_buffer_place_cursor (buffer, &iter);
   gtk_text_view_scroll_mark_onscreen (GTK_TEXT_VIEW (self->source_view), gtk_text_buffer_get_insert (buffer));
+  render_now (self);
+}
+
+static void
+insert_pending (DebriefReportView *self)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending_inserts);
+
+  self->pending_inserts = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; pending != NULL && i < pending->len; i++)
+    debrief_report_view_insert_markdown (self, g_ptr_array_index (pending, i));
 }
 
 static void
@@ -1272,14 +1303,15 @@ debrief_report_view_export_async (DebriefReportView   *self,
   if (self->run != NULL && debrief_run_get_analysis (self->run) != NULL)
     data->analysis = g_object_ref (debrief_run_get_analysis (self->run));
   debrief_plot_image_options_init (&data->plot);
-  {
-    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-    g_autofree char *method = g_settings_get_string (settings, "smoothing-method");
+  if (self->settings != NULL)
+    {
+      /* The plot as the window shows it. */
+      g_autofree char *method = g_settings_get_string (self->settings, "smoothing-method");
 
-    data->plot.smoothing = CLAMP (g_settings_get_double (settings, "smoothing"), 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
-    data->plot.smooth_method = g_strcmp0 (method, "median") == 0 ? DEBRIEF_PLOT_SMOOTH_MEDIAN
-                                                                 : DEBRIEF_PLOT_SMOOTH_EMA;
-  }
+      data->plot.smoothing = CLAMP (g_settings_get_double (self->settings, "smoothing"), 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
+      data->plot.smooth_method = g_strcmp0 (method, "median") == 0 ? DEBRIEF_PLOT_SMOOTH_MEDIAN
+                                                                   : DEBRIEF_PLOT_SMOOTH_EMA;
+    }
 
   layout = debrief_markdown_view_get_layout (self->preview);
   base = debrief_markdown_view_get_base_folder (self->preview);
@@ -1545,17 +1577,26 @@ void
 debrief_report_view_set_run (DebriefReportView *self,
                              DebriefRun        *run)
 {
+  gboolean same_folder;
+
   g_return_if_fail (DEBRIEF_IS_REPORT_VIEW (self));
   g_return_if_fail (run == NULL || DEBRIEF_IS_RUN (run));
 
   if (self->run == run)
     return;
+  same_folder = self->run != NULL && run != NULL
+                && g_file_equal (debrief_run_get_folder (self->run), debrief_run_get_folder (run));
   if (self->run != NULL)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_set_object (&self->run, run);
   if (run != NULL)
     g_signal_connect (run, "notify::analysis", G_CALLBACK (on_analysis_changed), self);
-  open_current (self);
+  /* The same folder read again (it grew, or changed on disk): the same
+   * analysis.md, so the editor and its unsaved edits stay. */
+  if (same_folder)
+    on_analysis_changed (run, NULL, self);
+  else
+    open_current (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
 }
 
@@ -1566,23 +1607,34 @@ debrief_report_view_get_run (DebriefReportView *self)
   return self->run;
 }
 
-static gboolean
+/* @run in @model, else the run of the same folder (the workspace replaces a
+ * run it reads again), or NULL. */
+static DebriefRun *
 find_run (GListModel *model,
           DebriefRun *run,
           guint      *position)
 {
   guint n = model != NULL && run != NULL ? g_list_model_get_n_items (model) : 0;
+  g_autoptr(DebriefRun) same_folder = NULL;
+  guint same_folder_position = 0;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(DebriefRun) item = g_list_model_get_item (model, i);
+
       if (item == run)
         {
           *position = i;
-          return TRUE;
+          return g_steal_pointer (&item);
+        }
+      if (same_folder == NULL && g_file_equal (debrief_run_get_folder (item), debrief_run_get_folder (run)))
+        {
+          same_folder = g_steal_pointer (&item);
+          same_folder_position = i;
         }
     }
-  return FALSE;
+  *position = same_folder_position;
+  return g_steal_pointer (&same_folder);
 }
 
 /* The runs changed: keep the run shown while it is open (runs are sorted,
@@ -1595,9 +1647,8 @@ follow_runs (DebriefReportView *self)
   guint position = 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->run_dropdown), n > 1);
-  if (find_run (self->runs, self->run, &position))
-    next = g_object_ref (self->run);
-  else if (n > 0)
+  next = find_run (self->runs, self->run, &position);
+  if (next == NULL && n > 0)
     next = g_list_model_get_item (self->runs, 0);
   if (next != NULL)
     {
@@ -1635,32 +1686,36 @@ on_run_selected (GtkDropDown       *dropdown,
 }
 
 void
-debrief_report_view_set_runs (DebriefReportView *self,
-                              GListModel        *runs)
+debrief_report_view_set_workspace (DebriefReportView *self,
+                                   DebriefWorkspace  *workspace)
 {
   g_return_if_fail (DEBRIEF_IS_REPORT_VIEW (self));
-  g_return_if_fail (runs == NULL || G_IS_LIST_MODEL (runs));
+  g_return_if_fail (workspace == NULL || DEBRIEF_IS_WORKSPACE (workspace));
 
-  if (self->runs == runs)
+  if (self->workspace == workspace)
     return;
   if (self->runs != NULL)
     g_signal_handlers_disconnect_by_data (self->runs, self);
-  g_set_object (&self->runs, runs);
-  gtk_drop_down_set_model (self->run_dropdown, runs);
-  if (runs != NULL)
-    g_signal_connect (runs, "items-changed", G_CALLBACK (on_runs_changed), self);
+  g_clear_object (&self->runs);
+  g_set_object (&self->workspace, workspace);
+  if (workspace != NULL)
+    self->runs = g_object_ref (debrief_workspace_get_runs (workspace));
+  /* The drop-down first: it must know of a change before follow_runs() selects in it. */
+  gtk_drop_down_set_model (self->run_dropdown, self->runs);
+  if (self->runs != NULL)
+    g_signal_connect (self->runs, "items-changed", G_CALLBACK (on_runs_changed), self);
   follow_runs (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
 }
 
-GListModel *
-debrief_report_view_get_runs (DebriefReportView *self)
+DebriefWorkspace *
+debrief_report_view_get_workspace (DebriefReportView *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_REPORT_VIEW (self), NULL);
-  return self->runs;
+  return self->workspace;
 }
 
-/* -------------------------------------------------------- window actions */
+/* ----------------------------------------------------------------- actions */
 
 static void
 update_actions (DebriefReportView *self)
@@ -1674,79 +1729,6 @@ update_actions (DebriefReportView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.copy", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.reload", self->document != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.keep-mine", self->document != NULL);
-}
-
-static void
-win_save_report (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  DebriefReportView *self = user_data;
-
-  gtk_widget_activate_action (GTK_WIDGET (self), "report.save", NULL);
-}
-
-static void
-win_add_to_report (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  DebriefReportView *self = user_data;
-
-  debrief_report_view_insert_markdown (self, g_variant_get_string (parameter, NULL));
-  /* Show where it went. */
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "report");
-  render_now (self);
-}
-
-static const GActionEntry win_entries[] = {
-  { "save-report", win_save_report, NULL, NULL, NULL },
-  { "add-to-report", win_add_to_report, "s", NULL, NULL },
-};
-
-static void
-set_accels (GtkWindow *window)
-{
-  GtkApplication *app = gtk_window_get_application (window);
-  g_auto(GStrv) existing = NULL;
-
-  if (app == NULL)
-    return;
-  existing = gtk_application_get_accels_for_action (app, "win.save-report");
-  if (existing == NULL || existing[0] == NULL)
-    gtk_application_set_accels_for_action (app, "win.save-report", (const char *[]) { "<primary>s", NULL });
-}
-
-static void
-debrief_report_view_root (GtkWidget *widget)
-{
-  DebriefReportView *self = DEBRIEF_REPORT_VIEW (widget);
-  GtkRoot *root;
-
-  GTK_WIDGET_CLASS (debrief_report_view_parent_class)->root (widget);
-
-  root = gtk_widget_get_root (widget);
-  if (!G_IS_ACTION_MAP (root))
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (win_entries); i++)
-    g_action_map_remove_action (G_ACTION_MAP (root), win_entries[i].name);
-  g_action_map_add_action_entries (G_ACTION_MAP (root), win_entries, G_N_ELEMENTS (win_entries), self);
-  set_accels (GTK_WINDOW (root));
-  /* The window gets its application after its children are built. */
-  g_signal_connect (root, "notify::application", G_CALLBACK (set_accels), NULL);
-}
-
-static void
-debrief_report_view_unroot (GtkWidget *widget)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (G_IS_ACTION_MAP (root))
-    for (guint i = 0; i < G_N_ELEMENTS (win_entries); i++)
-      g_action_map_remove_action (G_ACTION_MAP (root), win_entries[i].name);
-  g_signal_handlers_disconnect_by_func (root, set_accels, NULL);
-
-  GTK_WIDGET_CLASS (debrief_report_view_parent_class)->unroot (widget);
 }
 
 /* ----------------------------------------------------------------- object */
@@ -1790,6 +1772,8 @@ debrief_report_view_dispose (GObject *object)
   g_clear_handle_id (&self->message_source, g_source_remove);
   g_clear_object (&self->run);
   g_clear_object (&self->runs);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
   g_clear_object (&self->search_context);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DEBRIEF_TYPE_REPORT_VIEW);
@@ -1803,6 +1787,7 @@ debrief_report_view_finalize (GObject *object)
   DebriefReportView *self = DEBRIEF_REPORT_VIEW (object);
 
   g_clear_object (&self->buffer);
+  g_clear_pointer (&self->pending_inserts, g_ptr_array_unref);
   g_free (self->draft_text);
   g_free (self->disk_message);
 
@@ -1819,8 +1804,11 @@ debrief_report_view_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_RUNS:
-      g_value_set_object (value, self->runs);
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
       break;
     case PROP_RUN:
       g_value_set_object (value, self->run);
@@ -1846,8 +1834,11 @@ debrief_report_view_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_RUNS:
-      debrief_report_view_set_runs (self, g_value_get_object (value));
+    case PROP_WORKSPACE:
+      debrief_report_view_set_workspace (self, g_value_get_object (value));
+      break;
+    case PROP_SETTINGS:
+      g_set_object (&self->settings, g_value_get_object (value));
       break;
     case PROP_RUN:
       debrief_report_view_set_run (self, g_value_get_object (value));
@@ -1870,13 +1861,14 @@ debrief_report_view_class_init (DebriefReportViewClass *klass)
   object_class->finalize = debrief_report_view_finalize;
   object_class->get_property = debrief_report_view_get_property;
   object_class->set_property = debrief_report_view_set_property;
-  widget_class->root = debrief_report_view_root;
-  widget_class->unroot = debrief_report_view_unroot;
   widget_class->size_allocate = debrief_report_view_size_allocate;
 
-  properties[PROP_RUNS] =
-    g_param_spec_object ("runs", NULL, NULL, G_TYPE_LIST_MODEL,
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL, DEBRIEF_TYPE_WORKSPACE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_RUN] =
     g_param_spec_object ("run", NULL, NULL, DEBRIEF_TYPE_RUN,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1933,7 +1925,6 @@ debrief_report_view_class_init (DebriefReportViewClass *klass)
   gtk_widget_class_install_action (widget_class, "report.dismiss-message", NULL, dismiss_message_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "report.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "report.save", NULL);
 }
 
 static void
@@ -1956,6 +1947,7 @@ debrief_report_view_init (DebriefReportView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->pending_inserts = g_ptr_array_new_with_free_func (g_free);
   self->buffer = gtk_source_buffer_new (NULL);
   gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "markdown"));
   update_style_scheme (self);

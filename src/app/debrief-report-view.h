@@ -7,8 +7,9 @@
  * (atomic, "~" backup, outside changes noticed, crash drafts) and offers the
  * analysis' findings for the report.
  *
- * Window actions it adds to its window: win.save-report (Ctrl+S) and
- * win.add-to-report (string: markdown inserted at the cursor).
+ * Its actions are report.*; the window's win.save-report (Ctrl+S) and
+ * win.add-to-report call into it. "settings" (construct-only) gives the
+ * smoothing of the plot an export draws.
  */
 #pragma once
 
@@ -25,11 +26,11 @@ G_DECLARE_FINAL_TYPE (DebriefReportView, debrief_report_view, DEBRIEF, REPORT_VI
 
 GtkWidget           *debrief_report_view_new                 (void);
 
-/* The window's open runs (GListModel of DebriefRun); the report follows the
- * first one, or the one chosen when several are open. */
-void                 debrief_report_view_set_runs            (DebriefReportView   *self,
-                                                              GListModel          *runs);
-GListModel          *debrief_report_view_get_runs            (DebriefReportView   *self);
+/* The window's workspace; the report follows its first run, or the one
+ * chosen when several are open. */
+void                 debrief_report_view_set_workspace       (DebriefReportView   *self,
+                                                              DebriefWorkspace    *workspace);
+DebriefWorkspace    *debrief_report_view_get_workspace       (DebriefReportView   *self);
 void                 debrief_report_view_set_run             (DebriefReportView   *self,
                                                               DebriefRun          *run);
 DebriefRun          *debrief_report_view_get_run             (DebriefReportView   *self);

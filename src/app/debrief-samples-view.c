@@ -26,7 +26,8 @@ struct _DebriefSamplesView
 {
   AdwBin parent_instance;
 
-  GListModel *runs;
+  DebriefWorkspace *workspace;
+  GListModel *runs;               /* the workspace's */
   GSettings *settings;
   GCancellable *cancellable;      /* everything; cancelled on dispose */
   GCancellable *run_cancellable;  /* the current sampling run */
@@ -771,18 +772,6 @@ debrief_samples_view_get_judgement (DebriefSamplesView *self)
 
 /* ---- object ---- */
 
-void
-debrief_samples_view_set_runs (DebriefSamplesView *self,
-                               GListModel         *runs)
-{
-  if (self->runs != NULL)
-    g_signal_handlers_disconnect_by_data (self->runs, self);
-  g_set_object (&self->runs, runs);
-  if (runs != NULL)
-    g_signal_connect_swapped (runs, "items-changed", G_CALLBACK (update_run_label), self);
-  update_run_label (self);
-}
-
 static void
 debrief_samples_view_dispose (GObject *object)
 {
@@ -797,6 +786,7 @@ debrief_samples_view_dispose (GObject *object)
   if (self->runs != NULL)
     g_signal_handlers_disconnect_by_data (self->runs, self);
   g_clear_object (&self->runs);
+  g_clear_object (&self->workspace);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
@@ -914,16 +904,23 @@ debrief_samples_view_init (DebriefSamplesView *self)
 }
 
 GtkWidget *
-debrief_samples_view_new (GListModel *runs,
-                          GSettings  *settings)
+debrief_samples_view_new (DebriefWorkspace *workspace,
+                          GSettings        *settings)
 {
-  DebriefSamplesView *self = g_object_new (DEBRIEF_TYPE_SAMPLES_VIEW, NULL);
+  DebriefSamplesView *self;
   g_auto(GStrv) prompts = NULL;
 
-  self->settings = settings != NULL ? g_object_ref (settings) : g_settings_new (APPLICATION_ID);
+  g_return_val_if_fail (DEBRIEF_IS_WORKSPACE (workspace), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (DEBRIEF_TYPE_SAMPLES_VIEW, NULL);
+  self->workspace = g_object_ref (workspace);
+  self->runs = g_object_ref (debrief_workspace_get_runs (workspace));
+  self->settings = g_object_ref (settings);
   g_signal_connect_swapped (self->settings, "changed::endpoint-url", G_CALLBACK (update_run_label), self);
+  g_signal_connect_swapped (self->runs, "items-changed", G_CALLBACK (update_run_label), self);
   prompts = g_settings_get_strv (self->settings, "prompts");
   rebuild_cards (self, (const char *const *) prompts);
-  debrief_samples_view_set_runs (self, runs);
+  update_run_label (self);
   return GTK_WIDGET (self);
 }

@@ -19,10 +19,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DebriefSamplesView, debrief_samples_view, DEBRIEF, SAMPLES_VIEW, AdwBin)
 
 /* @settings: NULL for the application's schema. */
-GtkWidget  *debrief_samples_view_new          (GListModel         *runs,
+/* Samples the first run of @workspace with the endpoint in @settings. */
+GtkWidget  *debrief_samples_view_new          (DebriefWorkspace   *workspace,
                                                GSettings          *settings);
-void        debrief_samples_view_set_runs     (DebriefSamplesView *self,
-                                               GListModel         *runs);
 
 /* What the buttons do (also for tests). */
 void        debrief_samples_view_sample       (DebriefSamplesView *self);

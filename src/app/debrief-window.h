@@ -6,19 +6,25 @@
 #include <adwaita.h>
 
 #include "debrief-application.h"
+#include "debrief-core.h"
 
 G_BEGIN_DECLS
 
 #define DEBRIEF_TYPE_WINDOW (debrief_window_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefWindow, debrief_window, DEBRIEF, WINDOW, AdwApplicationWindow)
 
-DebriefWindow *debrief_window_new            (DebriefApplication *application);
+/* @application gives its GSettings; @workspace may be NULL (the window makes
+ * one, as tests do). */
+DebriefWindow *debrief_window_new            (DebriefApplication *application,
+                                              DebriefWorkspace   *workspace);
+/* The runs the window shows: it only observes them. */
+DebriefWorkspace *debrief_window_get_workspace (DebriefWindow    *self);
 /* The one path every way of opening takes: file chooser, drag and drop,
  * command line, recent runs. Folders that hold several runs open them all. */
 void           debrief_window_open_files     (DebriefWindow      *self,
                                               GFile             **files,
                                               guint               n_files);
-/* A GListStore of DebriefRun: the runs open in this window. */
+/* The workspace's runs (DebriefRun): the runs open in this window. */
 GListModel    *debrief_window_get_runs       (DebriefWindow      *self);
 /* "empty", "loading", "error" or "runs". */
 const char    *debrief_window_get_state      (DebriefWindow      *self);

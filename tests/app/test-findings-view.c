@@ -74,7 +74,8 @@ show_step_signal (DebriefFindingsView *view,
 static void
 test_findings_view (void)
 {
-  g_autoptr(GListStore) runs = g_list_store_new (DEBRIEF_TYPE_RUN);
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
+  GListModel *runs = debrief_workspace_get_runs (workspace);
   g_autoptr(DebriefRun) overfit = load_run ("overfit");
   g_autoptr(DebriefRun) healthy = load_run ("healthy");
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
@@ -90,16 +91,16 @@ test_findings_view (void)
   g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (add_to_report));
   gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (group));
 
-  view = debrief_findings_view_new (G_LIST_MODEL (runs));
+  view = debrief_findings_view_new (workspace);
   g_signal_connect (view, "show-step", G_CALLBACK (show_step_signal), &received);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
 
-  /* Adding runs starts their analysis in the background. */
-  g_list_store_append (runs, overfit);
-  g_list_store_append (runs, healthy);
+  /* The workspace analyses the runs it is given; the view shows them waiting. */
+  debrief_workspace_add_run (workspace, overfit);
+  debrief_workspace_add_run (workspace, healthy);
   g_assert_nonnull (debrief_test_find_row (view, "Analysing…"));
-  wait_for_analysis (G_LIST_MODEL (runs));
+  wait_for_analysis (runs);
   g_assert_true (debrief_analysis_has_finding (debrief_run_get_analysis (overfit),
                                                DEBRIEF_FINDING_OVERFITTING));
   g_assert_null (debrief_test_find_row (view, "Analysing…"));
@@ -127,7 +128,7 @@ test_findings_view (void)
   g_assert_nonnull (strstr (received.markdown, "Stop at step 40"));
 
   /* Closing a run removes its findings. */
-  g_list_store_remove (runs, 0);
+  debrief_workspace_close_run (workspace, overfit);
   g_assert_null (debrief_test_find_row (view, "Validation loss increases"));
 
   g_free (received.markdown);
@@ -145,15 +146,16 @@ status_is (GtkWidget  *card,
 static void
 test_capacity_card (void)
 {
-  g_autoptr(GListStore) runs = g_list_store_new (DEBRIEF_TYPE_RUN);
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
+  GListModel *runs = debrief_workspace_get_runs (workspace);
   g_autoptr(DebriefRun) run = load_run ("overfit");
   GtkWidget *window = gtk_window_new ();
   GtkWidget *card, *view;
   DebriefAnalysis *first;
   gint64 deadline;
 
-  view = debrief_findings_view_new (G_LIST_MODEL (runs));   /* starts the analyses */
-  card = debrief_capacity_card_new (G_LIST_MODEL (runs));
+  view = debrief_findings_view_new (workspace);
+  card = debrief_capacity_card_new (workspace);
   {
     GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
     gtk_box_append (GTK_BOX (box), view);
@@ -161,8 +163,8 @@ test_capacity_card (void)
     gtk_window_set_child (GTK_WINDOW (window), box);
   }
   gtk_window_present (GTK_WINDOW (window));
-  g_list_store_append (runs, run);
-  wait_for_analysis (G_LIST_MODEL (runs));
+  debrief_workspace_add_run (workspace, run);
+  wait_for_analysis (runs);
   /* 73,984 parameters for 8,192 tokens at ~3.75 bits. */
   g_assert_true (status_is (card, "OK"));
   g_assert_nonnull (debrief_test_find_row (card, "Headroom"));
@@ -172,7 +174,10 @@ test_capacity_card (void)
   gtk_editable_set_text (GTK_EDITABLE (debrief_test_find_named (card, "model")), "no-such-model-xyz");
   g_signal_emit_by_name (debrief_test_find_named (card, "check"), "clicked");
   g_assert_true (debrief_run_get_analysis (run) == first);
+  g_assert_false (debrief_workspace_get_busy (workspace));
   g_assert_cmpint (debrief_run_get_config (run)->dims.hidden_size, ==, 128);
+  /* The reason is on the card. */
+  g_assert_nonnull (debrief_test_find_widget (card, debrief_test_is_label_with, "no-such-model-xyz"));
 
   /* The user says the data is bigger: rank 1, a million tokens; the check runs again. */
   gtk_editable_set_text (GTK_EDITABLE (debrief_test_find_named (card, "model")),

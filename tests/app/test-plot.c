@@ -39,7 +39,8 @@ static DebriefRun *
 make_run (const char *name,
           double      scale)
 {
-  g_autoptr(GFile) folder = g_file_new_for_path ("/nonexistent");
+  /* A folder of its own: the workspace keeps one run per folder. */
+  g_autoptr(GFile) folder = g_file_new_build_filename ("/nonexistent", name, NULL);
   DebriefRun *run = debrief_run_new (folder);
   g_autoptr(DebriefSeries) train = debrief_series_new ("loss", DEBRIEF_SERIES_TRAIN_LOSS);
   g_autoptr(DebriefSeries) val = debrief_series_new ("eval_loss", DEBRIEF_SERIES_VAL_LOSS);
@@ -95,7 +96,8 @@ typedef struct
 {
   GtkWindow *window;
   DebriefPlot *plot;
-  GListStore *runs;
+  DebriefWorkspace *workspace;
+  GSettings *settings;
 } Fixture;
 
 static void
@@ -104,13 +106,13 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(DebriefRun) run = make_run ("alpha", 1.0);
 
-  f->runs = g_list_store_new (DEBRIEF_TYPE_RUN);
-  g_list_store_append (f->runs, run);
-  f->plot = DEBRIEF_PLOT (debrief_plot_new ());
+  f->workspace = debrief_workspace_new ();
+  f->settings = g_settings_new (APPLICATION_ID);
+  debrief_workspace_add_run (f->workspace, run);
+  f->plot = DEBRIEF_PLOT (debrief_plot_new (f->workspace, f->settings));
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (f->window, 900, 600);
   gtk_window_set_child (f->window, GTK_WIDGET (f->plot));
-  debrief_plot_set_runs (f->plot, G_LIST_MODEL (f->runs));
   gtk_window_present (f->window);
   wait_until_ready (f->plot);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->plot));
@@ -126,7 +128,8 @@ fixture_tear_down (Fixture       *f,
    * worker threads, signal handlers or the settings bindings. */
   g_object_add_weak_pointer (G_OBJECT (plot), &plot);
   gtk_window_destroy (f->window);
-  g_clear_object (&f->runs);
+  g_clear_object (&f->workspace);
+  g_clear_object (&f->settings);
   debrief_test_wait_until (pointer_is_cleared, &plot);
   debrief_test_drain ();
 }
@@ -188,12 +191,18 @@ test_plot_pixels (Fixture       *f,
   g_free (p.pixels);
 }
 
+static gboolean
+workspace_idle (gpointer workspace)
+{
+  return !debrief_workspace_get_busy (workspace);
+}
+
 static void
 test_plot_interaction (Fixture       *f,
                        gconstpointer  data)
 {
   DebriefPlotRenderer *r = debrief_plot_get_renderer (f->plot);
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GSettings *settings = f->settings;
   g_autoptr(DebriefRun) second = make_run ("beta", 0.8);
   double x0, x1;
 
@@ -224,19 +233,15 @@ test_plot_interaction (Fixture       *f,
   g_settings_reset (settings, "smoothing-method");
   wait_until_ready (f->plot);
 
-  /* A second run is overlaid; the analysis' marks follow notify::analysis. */
-  g_list_store_append (f->runs, second);
+  /* A second run is overlaid; the analysis' marks follow notify::analysis
+   * (the workspace analyses the run; the plot only watches). */
+  debrief_workspace_add_run (f->workspace, second);
   wait_until_ready (f->plot);
   g_assert_cmpuint (debrief_plot_renderer_get_n_runs (r), ==, 2);
-  {
-    g_autoptr(DebriefAnalysis) analysis = debrief_analysis_run (second, NULL, NULL);
-    guint before = debrief_plot_renderer_get_n_annotations (r);
-    g_assert_nonnull (analysis);
-    debrief_run_set_analysis (second, analysis);
-    /* At least the best step (validation bottoms out at the end of this run). */
-    g_assert_cmpuint (debrief_plot_renderer_get_n_annotations (r), >=, before);
-    g_assert_cmpuint (debrief_plot_renderer_get_n_annotations (r), >=, 1);
-  }
+  debrief_test_wait_until (workspace_idle, f->workspace);
+  g_assert_nonnull (debrief_run_get_analysis (second));
+  /* At least the best step (validation bottoms out at the end of this run). */
+  g_assert_cmpuint (debrief_plot_renderer_get_n_annotations (r), >=, 1);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->plot));
 }
 

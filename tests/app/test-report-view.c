@@ -570,9 +570,8 @@ test_report_add_to_report (ReportFixture *fx,
   gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, 2, 5);
   gtk_text_buffer_place_cursor (buffer, &iter);
 
-  /* The window action other widgets (the findings list) use. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->view), "win.add-to-report", "s",
-                                             "### Overfitting\n\nStop at step 4500."));
+  /* What the window's win.add-to-report (the findings list's buttons) calls. */
+  debrief_report_view_insert_markdown (fx->view, "### Overfitting\n\nStop at step 4500.");
   text = debrief_report_view_dup_text (fx->view);
   g_assert_nonnull (strstr (text, "after `step 4500`.\n\n### Overfitting\n\nStop at step 4500.\n\n## Key numbers\n"));
   g_assert_true (debrief_report_view_get_modified (fx->view));
@@ -914,12 +913,13 @@ test_report_scroll_follows_editor (ReportFixture *fx,
 static void
 test_report_runs_selector (void)
 {
-  Folder a, b;
+  Folder a, b, c;
   g_autoptr(GFile) folder_a = NULL;
   g_autoptr(GFile) folder_b = NULL;
+  g_autoptr(GFile) folder_c = NULL;
   g_autoptr(DebriefRun) run_a = NULL;
   g_autoptr(DebriefRun) run_b = NULL;
-  g_autoptr(GListStore) runs = g_list_store_new (DEBRIEF_TYPE_RUN);
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
   GtkWidget *window = GTK_WIDGET (adw_application_window_new (NULL));
   DebriefReportView *view = DEBRIEF_REPORT_VIEW (debrief_report_view_new ());
   GtkDropDown *dropdown;
@@ -927,10 +927,13 @@ test_report_runs_selector (void)
 
   folder_setup (&a);
   folder_setup (&b);
+  folder_setup (&c);
   g_assert_true (g_file_set_contents (a.path, "# Report A\n", -1, NULL));
   g_assert_true (g_file_set_contents (b.path, "# Report B\n", -1, NULL));
+  g_assert_true (g_file_set_contents (c.path, "# Report C\n", -1, NULL));
   folder_a = g_file_new_for_path (a.run_dir);
   folder_b = g_file_new_for_path (b.run_dir);
+  folder_c = g_file_new_for_path (c.run_dir);
   run_a = debrief_run_new (folder_a);
   run_b = debrief_run_new (folder_b);
   debrief_run_set_name (run_a, "a");
@@ -938,11 +941,11 @@ test_report_runs_selector (void)
 
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (GTK_WINDOW (window));
-  debrief_report_view_set_runs (view, G_LIST_MODEL (runs));
+  debrief_report_view_set_workspace (view, workspace);
   g_assert_null (debrief_report_view_get_run (view));
 
   /* The first run opened is the one shown; no selector for one run. */
-  g_list_store_append (runs, run_a);
+  debrief_workspace_add_run (workspace, run_a);
   debrief_test_wait_until (view_idle, view);
   text = debrief_report_view_dup_text (view);
   g_assert_cmpstr (text, ==, "# Report A\n");
@@ -950,7 +953,7 @@ test_report_runs_selector (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
 
   /* Two runs: a selector, and choosing switches the report. */
-  g_list_store_append (runs, run_b);
+  debrief_workspace_add_run (workspace, run_b);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
   g_assert_true (debrief_report_view_get_run (view) == run_a);
   gtk_drop_down_set_selected (dropdown, 1);
@@ -961,27 +964,48 @@ test_report_runs_selector (void)
 
   /* A run opened before it in the (sorted) list: the report stays. */
   {
-    g_autoptr(DebriefRun) run_c = debrief_run_new (folder_a);
+    g_autoptr(DebriefRun) run_c = debrief_run_new (folder_c);
     debrief_run_set_name (run_c, "0");
-    g_list_store_insert (runs, 0, run_c);
+    debrief_workspace_add_run (workspace, run_c);
     debrief_test_wait_until (view_idle, view);
     g_assert_true (debrief_report_view_get_run (view) == run_b);
     g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 2);
-    g_list_store_remove (runs, 0);
+    debrief_workspace_close_run (workspace, run_c);
     g_assert_true (debrief_report_view_get_run (view) == run_b);
   }
 
-  /* Its run closed: back to the remaining one. */
-  g_list_store_remove (runs, 1);
+  /* Its folder read again (a new run object in its place): the same report,
+   * the user's unsaved words kept. */
+  {
+    g_autoptr(DebriefRun) again = debrief_run_new (folder_b);
+    GtkTextBuffer *buffer = GTK_TEXT_BUFFER (debrief_report_view_get_buffer (view));
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_insert (buffer, &end, "Mine.\n", -1);
+    debrief_run_set_name (again, "b");
+    debrief_workspace_add_run (workspace, again);
+    g_assert_true (debrief_report_view_get_run (view) == again);
+    g_assert_true (debrief_report_view_get_modified (view));
+    g_clear_pointer (&text, g_free);
+    text = debrief_report_view_dup_text (view);
+    g_assert_cmpstr (text, ==, "# Report B\nMine.\n");
+    debrief_document_discard_draft (debrief_report_view_get_document (view));
+    gtk_text_buffer_set_modified (buffer, FALSE);
+
+    /* Its run closed: back to the remaining one. */
+    debrief_workspace_close_run (workspace, again);
+  }
   debrief_test_wait_until (view_idle, view);
   g_assert_true (debrief_report_view_get_run (view) == run_a);
 
-  g_list_store_remove_all (runs);
+  debrief_workspace_close_all (workspace);
   g_assert_null (debrief_report_view_get_run (view));
   gtk_window_destroy (GTK_WINDOW (window));
   debrief_test_drain ();
   folder_teardown (&a);
   folder_teardown (&b);
+  folder_teardown (&c);
 }
 
 int

@@ -90,7 +90,7 @@ test_samples_view (void)
   g_autofree char *samples_path = g_build_filename (dir, "samples.jsonl", NULL);
   g_autofree char *judgements_path = g_build_filename (dir, "judgements.jsonl", NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  g_autoptr(GListStore) runs = g_list_store_new (DEBRIEF_TYPE_RUN);
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
   g_autoptr(DebriefRun) run = debrief_run_new (folder);
   g_autofree char *url = NULL;
   g_autofree char *answer = NULL;
@@ -110,8 +110,8 @@ test_samples_view (void)
   g_settings_set_string (settings, "api-key-env", "DEBRIEF_TEST_NO_SUCH_KEY");
   g_settings_set_strv (settings, "prompts", prompts);
 
-  g_list_store_append (runs, run);
-  view = debrief_samples_view_new (G_LIST_MODEL (runs), settings);
+  debrief_workspace_add_run (workspace, run);
+  view = debrief_samples_view_new (workspace, settings);
   g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &view);
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);

@@ -250,6 +250,69 @@ test_window_close_asks_about_unsaved_report (void)
     }
 }
 
+static gboolean
+report_idle (gpointer view)
+{
+  return !debrief_report_view_get_busy (view) && debrief_report_view_get_document (view) != NULL;
+}
+
+/* The window and its views only observe the workspace; the window's actions
+ * are how child widgets reach it. */
+static void
+test_window_observes_workspace (void)
+{
+  DebriefWindow *window = new_window ();
+  DebriefWorkspace *workspace = debrief_window_get_workspace (window);
+  g_autoptr(GFile) folder = test_run ("overfit");
+  DebriefReportView *report;
+  DebriefRun *run;
+  g_autofree char *text = NULL;
+
+  g_assert_true (DEBRIEF_IS_WORKSPACE (workspace));
+  g_assert_true (debrief_window_get_runs (window) == debrief_workspace_get_runs (workspace));
+
+  /* Opened through the workspace directly: the window follows. */
+  g_object_unref (debrief_workspace_open (workspace, &folder, 1, DEBRIEF_OPEN_DISCOVER));
+  g_assert_true (debrief_window_get_busy (window));
+  wait_until_idle (window);
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "runs");
+  run = debrief_workspace_find_run (workspace, folder);
+  g_assert_nonnull (run);
+  g_assert_nonnull (debrief_run_get_analysis (run));
+  /* The findings list shows what the workspace found. */
+  g_assert_nonnull (debrief_test_find_row (GTK_WIDGET (window), "Validation loss increases"));
+
+  /* A finding added to the report, through the window's action. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-to-report", "s", "Words of mine."));
+  report = DEBRIEF_REPORT_VIEW (debrief_test_find_of_type (GTK_WIDGET (window), DEBRIEF_TYPE_REPORT_VIEW));
+  g_assert_nonnull (report);
+  /* Even before the report was read: the words go in once it is there. */
+  debrief_test_wait_until (report_idle, report);
+  text = debrief_report_view_dup_text (report);
+  g_assert_nonnull (strstr (text, "Words of mine."));
+  g_assert_nonnull (strstr (text, "# Debrief: overfit"));
+  g_assert_true (debrief_report_view_get_modified (report));
+
+  /* Reload: a new run object for the folder; the report and its unsaved words stay. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reanalyze", NULL));
+  wait_until_idle (window);
+  g_assert_true (debrief_workspace_find_run (workspace, folder) != run);
+  g_assert_true (debrief_report_view_get_run (report) == debrief_workspace_find_run (workspace, folder));
+  g_clear_pointer (&text, g_free);
+  text = debrief_report_view_dup_text (report);
+  g_assert_nonnull (strstr (text, "Words of mine."));
+  g_assert_true (debrief_report_view_get_modified (report));
+
+  /* Nothing of the user's is left behind. */
+  debrief_document_discard_draft (debrief_report_view_get_document (report));
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (debrief_report_view_get_buffer (report)), FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close-runs", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (debrief_workspace_get_runs (workspace)), ==, 0);
+  g_assert_false (debrief_window_get_busy (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  debrief_test_drain ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,6 +327,7 @@ main (int   argc,
   g_test_add_func ("/window/close-runs", test_window_close_runs);
   g_test_add_func ("/window/keyboard-focus-chain", test_window_keyboard_focus_chain);
   g_test_add_func ("/window/close-asks-about-unsaved-report", test_window_close_asks_about_unsaved_report);
+  g_test_add_func ("/window/observes-workspace", test_window_observes_workspace);
 
   return g_test_run ();
 }

@@ -1,0 +1,59 @@
+/* debrief-window-private.h: what the window's files share
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * debrief-window.c          the object, its state (empty / loading / error / runs)
+ *                           following the workspace, recent runs, drag and drop
+ * debrief-window-actions.c  every win.* action: open, reload, close, export the
+ *                           plot, save and add to the report, toasts
+ */
+#pragma once
+
+#include "debrief-plot.h"
+#include "debrief-report-view.h"
+#include "debrief-window.h"
+
+G_BEGIN_DECLS
+
+struct _DebriefWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  AdwHeaderBar *header_bar;
+  GtkBox *header_end_box;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwToastOverlay *toast_overlay;
+  GtkStack *main_stack;
+  AdwStatusPage *empty_page;
+  AdwStatusPage *error_page;
+  GtkBox *recent_box;
+  GtkListBox *recent_list;
+  GtkSpinner *loading_spinner;
+  GtkLabel *loading_label;
+  GtkProgressBar *loading_progress;
+  AdwViewStack *view_stack;
+  GtkListBox *runs_list;
+  AdwBin *plot_slot;
+  AdwBin *findings_slot;
+  AdwBin *capacity_slot;
+  AdwBin *samples_slot;
+  AdwBin *report_slot;
+
+  DebriefPlot *plot;
+  DebriefReportView *report_view;      /* built after the first frame, see ensure_report_view() */
+  gboolean close_confirmed;            /* the user answered the unsaved-report question */
+
+  DebriefWorkspace *workspace;
+  GSettings *settings;
+};
+
+/* debrief-window.c */
+void _debrief_window_update_state       (DebriefWindow      *self);
+void _debrief_window_ensure_report_view (DebriefWindow      *self);
+
+/* debrief-window-actions.c */
+void _debrief_window_class_add_actions  (DebriefWindowClass *klass);
+/* Asks about unsaved report edits first (window-close path). */
+void _debrief_window_close_after_asking (DebriefWindow      *self);
+
+G_END_DECLS
