@@ -1,28 +1,58 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Loading benchmark: Debrief against the checklist's own Python, in one run.
+"""Loading benchmark: Debrief against Python on the same files, in one run.
 
-Generates a 1,000,000-step metrics.json (seed format) and a 1,000,000-line
-metrics.jsonl (tinker-cookbook lines), then for each file runs, in separate
-processes:
-  - python: json.load (json.loads per line for JSON lines) + convergence_percent
-    + seed_overfitting_warning, exactly as FORMATS.md section 2 says;
-  - debrief: tests/bench/bench-load (debrief_run_load + the same two numbers).
-Prints one JSON line per measurement and one per comparison (ratio of times,
-ratio of peak resident memory, Debrief's resident bytes per loaded point).
+Writes four run folders of 1,000,000 records (kept with --workdir):
+  seed/metrics.json         the checklist's seed format, 1M train losses + 1001 evaluations
+  tinker/metrics.jsonl      tinker-cookbook lines: step + 9 values a line, 1M lines
+  tensorboard/runs/.../events.out.tfevents.*
+                            torch.utils.tensorboard style: one Event per scalar,
+                            4 scalars a step (train/loss, learning_rate, grad_norm,
+                            epoch) for 250,000 steps + eval/loss: 1,001,000 scalars
+  llamafactory/trainer_log.jsonl
+                            LLaMA-Factory's log: 1M training lines + 1000 eval lines
 
-usage: bench-load.py [--bench-load PATH] [--steps N] [--repeat R] [--workdir DIR]
-Stdlib only. Peak memory is the child's ru_maxrss (os.wait4).
+and for each, in separate processes, best of R:
+  python    the checklist's Python (json.load / json.loads per line) or, for the
+            event file, a plain stdlib reader written for this benchmark (TFRecord
+            framing and the Event protobuf decoded by hand), then the checklist's
+            convergence_percent and seed_overfitting_warning (FORMATS.md section 2);
+  cli       `debrief-cli analyze --json --no-write FOLDER`, the whole process as a
+            user runs it: load, every check of the analysis, the JSON output;
+  load      tests/bench/bench-load: debrief_run_load + the same two numbers, timed
+            inside the process (no start-up, no analysis).
+Whole-process times and peak memory come from tests/bench/bench-exec (wait4
+rusage of a child forked by a small process). Prints one JSON line per
+measurement and one comparison per file: time ratios (python / debrief), peak
+memory ratio, resident bytes per logged value, and whether both got the same
+two numbers, bit for bit.
+
+usage: bench-load.py [--build DIR] [--steps N] [--repeat R] [--workdir DIR] [NAME ...]
+NAME: seed, tinker, tensorboard, llamafactory (default: all). Stdlib only.
 """
 import argparse
 import json
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
-import time
+
+CHECKLIST = r'''
+convergence = None
+if len(train) > 100:
+    early = sum(train[:10]) / 10
+    late = sum(train[-10:]) / 10
+    convergence = (early - late) / early * 100
+overfitting = bool(val) and val[-1] > val[len(val) // 2]
+end = time.monotonic()
+cpu_end = time.process_time()
+print(json.dumps({"impl": "python", "seconds": end - start, "cpu_seconds": cpu_end - cpu_start,
+                  "points": points, "convergence_percent": convergence,
+                  "seed_overfitting_warning": overfitting}))
+'''
 
 PYTHON_SEED = r'''
 import json, sys, time
@@ -32,19 +62,8 @@ with open(sys.argv[1]) as f:
     metrics = json.load(f)
 train = metrics["train_losses"]
 val = metrics.get("val_losses", [])
-convergence = None
-if len(train) > 100:
-    early = sum(train[:10]) / 10
-    late = sum(train[-10:]) / 10
-    convergence = (early - late) / early * 100
-overfitting = bool(val) and val[-1] > val[len(val) // 2]
-end = time.monotonic()
-cpu_end = time.process_time()
-with open("/proc/self/status") as f:
-    peak = int(next(l for l in f if l.startswith("VmHWM:")).split()[1])
-print(json.dumps({"impl": "python", "seconds": end - start, "cpu_seconds": cpu_end - cpu_start, "peak_rss_kb": peak, "points": len(train) + len(val),
-                  "convergence_percent": convergence, "seed_overfitting_warning": overfitting}))
-'''
+points = len(train) + len(val)
+''' + CHECKLIST
 
 PYTHON_JSONL = r'''
 import json, sys, time
@@ -52,27 +71,85 @@ start = time.monotonic()
 cpu_start = time.process_time()
 with open(sys.argv[1]) as f:
     rows = [json.loads(line) for line in f if line.strip()]
-train = [r["train_mean_nll"] for r in rows if "train_mean_nll" in r]
-val = [r["test/nll"] for r in rows if "test/nll" in r]
-convergence = None
-if len(train) > 100:
-    early = sum(train[:10]) / 10
-    late = sum(train[-10:]) / 10
-    convergence = (early - late) / early * 100
-overfitting = bool(val) and val[-1] > val[len(val) // 2]
-end = time.monotonic()
-cpu_end = time.process_time()
-with open("/proc/self/status") as f:
-    peak = int(next(l for l in f if l.startswith("VmHWM:")).split()[1])
-print(json.dumps({"impl": "python", "seconds": end - start, "cpu_seconds": cpu_end - cpu_start, "peak_rss_kb": peak, "points": sum(len(r) for r in rows),
-                  "convergence_percent": convergence, "seed_overfitting_warning": overfitting}))
-'''
+train = [r[sys.argv[2]] for r in rows if sys.argv[2] in r]
+val = [r[sys.argv[3]] for r in rows if sys.argv[3] in r]
+points = sum(len(r) for r in rows)
+''' + CHECKLIST
+
+# A plain reader of a TensorBoard event file: TFRecord framing (length, its CRC,
+# data, its CRC; the CRCs are not checked here, which only makes Python faster)
+# and the Event / Summary / Value protobufs, decoded by hand.
+PYTHON_TFEVENTS = r'''
+import json, struct, sys, time
+start = time.monotonic()
+cpu_start = time.process_time()
+
+def varint(buf, pos):
+    result = shift = 0
+    while True:
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if b < 0x80:
+            return result, pos
+        shift += 7
+
+def fields(buf):
+    pos, end = 0, len(buf)
+    while pos < end:
+        key, pos = varint(buf, pos)
+        wire = key & 7
+        if wire == 0:
+            value, pos = varint(buf, pos)
+        elif wire == 1:
+            value = buf[pos:pos + 8]; pos += 8
+        elif wire == 2:
+            n, pos = varint(buf, pos)
+            value = buf[pos:pos + n]; pos += n
+        elif wire == 5:
+            value = buf[pos:pos + 4]; pos += 4
+        else:
+            raise ValueError("wire type %d" % wire)
+        yield key >> 3, wire, value
+
+with open(sys.argv[1], "rb") as f:
+    data = f.read()
+scalars = {}
+pos = 0
+while pos + 12 <= len(data):
+    (n,) = struct.unpack_from("<Q", data, pos)
+    event = data[pos + 12:pos + 12 + n]
+    pos += 12 + n + 4
+    step = 0
+    summary = None
+    for number, wire, value in fields(event):
+        if number == 2:
+            step = value
+        elif number == 5:
+            summary = value
+    if summary is None:
+        continue
+    for number, wire, value in fields(summary):
+        if number != 1:
+            continue
+        tag = None
+        scalar = None
+        for vnumber, vwire, vvalue in fields(value):
+            if vnumber == 1:
+                tag = vvalue.decode()
+            elif vnumber == 2 and vwire == 5:
+                scalar = struct.unpack("<f", vvalue)[0]
+        if tag is not None and scalar is not None:
+            scalars.setdefault(tag, []).append((step, scalar))
+train = [v for _, v in scalars.get(sys.argv[2], [])]
+val = [v for _, v in scalars.get(sys.argv[3], [])]
+points = sum(len(s) for s in scalars.values())
+''' + CHECKLIST
 
 
 def loss_at(step, steps, rng):
     # A plausible curve: fast drop, slow tail, noise (float32 values, as torch logs them).
     base = 1.6 + 1.2 * (1.0 - step / steps) ** 6 + 0.3 / (1 + step / 50)
-    import struct
     return struct.unpack('f', struct.pack('f', base + rng.gauss(0, 0.08)))[0]
 
 
@@ -89,7 +166,7 @@ def write_seed(path, steps, rng):
         f.write(']}\n')
 
 
-def write_jsonl(path, steps, rng):
+def write_tinker(path, steps, rng):
     eval_every = max(steps // 1000, 1)
     with open(path, 'w') as f:
         for s in range(steps):
@@ -104,93 +181,206 @@ def write_jsonl(path, steps, rng):
             f.write('\n')
 
 
-def run_measured(argv):
-    """Runs argv; returns (parsed JSON line, wall seconds, peak RSS kB).
-
-    The peak is the child's own VmHWM: ru_maxrss would include the pages the
-    child inherited from this (large) process when it was forked."""
-    start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit('%s failed (%d): %s' % (argv[0], proc.returncode, err.decode(errors='replace')))
-    result = json.loads(out.decode().strip().splitlines()[-1])
-    return result, wall, result["peak_rss_kb"]
+def hms(seconds):
+    seconds = int(seconds)
+    return '%d:%02d:%02d' % (seconds // 3600, seconds // 60 % 60, seconds % 60)
 
 
-def best_of(argv, repeat):
-    results = [run_measured(argv) for _ in range(repeat)]
-    return min(results, key=lambda r: r[0]["cpu_seconds"])
+def write_llamafactory(path, steps, rng):
+    # LLaMA-Factory's LogCallback: rounded values, times as h:mm:ss.
+    eval_every = max(steps // 1000, 1)
+    with open(path, 'w') as f:
+        for s in range(1, steps + 1):
+            row = {"current_steps": s, "total_steps": steps, "loss": round(loss_at(s, steps, rng), 4),
+                   "lr": 5e-5 * (1 - s / steps), "epoch": round(3.0 * s / steps, 2),
+                   "percentage": round(100.0 * s / steps, 2), "elapsed_time": hms(s * 0.5),
+                   "remaining_time": hms((steps - s) * 0.5)}
+            f.write(json.dumps(row))
+            f.write('\n')
+            if s % eval_every == 0:
+                row = {"current_steps": s, "total_steps": steps,
+                       "eval_loss": round(loss_at(s, steps, rng) + 0.05, 4),
+                       "epoch": round(3.0 * s / steps, 2), "percentage": round(100.0 * s / steps, 2),
+                       "elapsed_time": hms(s * 0.5), "remaining_time": hms((steps - s) * 0.5)}
+                f.write(json.dumps(row))
+                f.write('\n')
 
 
-def bench(name, folder, path, python_code, bench_load, repeat):
-    py, py_wall, py_rss = best_of([sys.executable, '-c', python_code, path], repeat)
-    db, db_wall, db_rss = best_of([bench_load, folder], repeat)
+CRC32C_TABLE = []
+for _i in range(256):
+    _c = _i
+    for _ in range(8):
+        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
+    CRC32C_TABLE.append(_c)
+
+
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    table = CRC32C_TABLE
+    for b in data:
+        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def tfrecord(data):
+    def masked(crc):
+        return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+    header = struct.pack('<Q', len(data))
+    return header + struct.pack('<I', masked(crc32c(header))) + data + struct.pack('<I', masked(crc32c(data)))
+
+
+def pb_varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def pb_field(number, wire, payload):
+    key = pb_varint((number << 3) | wire)
+    if wire == 2:
+        return key + pb_varint(len(payload)) + payload
+    return key + payload
+
+
+def write_tensorboard(path, steps, rng):
+    # torch.utils.tensorboard.SummaryWriter.add_scalar: one Event per scalar,
+    # Summary.Value{tag, simple_value} (float32).
+    n_steps = max(steps // 4, 1)
+    eval_every = max(n_steps // 1000, 1)
+    wall = 1700000000.0
+    with open(path, 'wb') as f:
+        f.write(tfrecord(pb_field(1, 1, struct.pack('<d', wall)) + pb_field(3, 2, b'brain.Event:2')))
+        for s in range(1, n_steps + 1):
+            scalars = [('train/loss', loss_at(s, n_steps, rng)),
+                       ('train/learning_rate', 5e-5 * (1 - s / n_steps)),
+                       ('train/grad_norm', 0.5 + rng.random()),
+                       ('train/epoch', 3.0 * s / n_steps)]
+            if s % eval_every == 0:
+                scalars.append(('eval/loss', loss_at(s, n_steps, rng) + 0.05))
+            for tag, value in scalars:
+                wall += 0.001
+                value_pb = pb_field(1, 2, tag.encode()) + pb_field(2, 5, struct.pack('<f', value))
+                event = (pb_field(1, 1, struct.pack('<d', wall)) + pb_field(2, 0, pb_varint(s)) +
+                         pb_field(5, 2, pb_field(1, 2, value_pb)))
+                f.write(tfrecord(event))
+
+
+def measure(bench_exec, argv, scratch):
+    """Runs argv through bench-exec: (stdout, wall, cpu, peak kB)."""
+    report = os.path.join(scratch, 'bench-exec.json')
+    proc = subprocess.run([bench_exec, report] + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(report) as f:
+        usage = json.load(f)
+    if proc.returncode != 0 or usage['exit_status'] != 0:
+        sys.exit('%s failed (%d): %s' % (argv[0], usage['exit_status'], proc.stderr.decode(errors='replace')))
+    return (proc.stdout.decode(), usage['wall_seconds'], usage['user_seconds'] + usage['sys_seconds'],
+            usage['peak_rss_kb'])
+
+
+def best_of(bench_exec, argv, repeat, scratch):
+    """Best of @repeat: the smallest wall time, CPU time and peak memory (each on its own)."""
+    runs = [measure(bench_exec, argv, scratch) for _ in range(repeat)]
+    return (runs[-1][0], min(r[1] for r in runs), min(r[2] for r in runs), min(r[3] for r in runs))
+
+
+def last_json_line(text):
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def bench(name, folder, path, python_argv, tools, repeat, scratch):
+    bench_exec, cli, bench_load = tools
     size = os.path.getsize(path)
-    for impl, r, wall, rss in (('python', py, py_wall, py_rss), ('debrief', db, db_wall, db_rss)):
-        line = {"bench": name, "impl": impl, "file_bytes": size, "seconds": round(r["seconds"], 4),
-                "cpu_seconds": round(r["cpu_seconds"], 4),
-                "process_seconds": round(wall, 4), "peak_rss_kb": rss, "points": r["points"],
-                "convergence_percent": r["convergence_percent"],
-                "seed_overfitting_warning": r["seed_overfitting_warning"]}
-        if impl == 'debrief':
-            line["bytes_per_point"] = r["bytes_per_point"]
-        print(json.dumps(line))
-    same = (py["seed_overfitting_warning"] == db["seed_overfitting_warning"] and
-            py["convergence_percent"] == db["convergence_percent"])
+
+    out, py_wall, py_cpu, py_rss = best_of(bench_exec, [sys.executable, '-c'] + python_argv, repeat, scratch)
+    py = last_json_line(out)
+    out, cli_wall, cli_cpu, cli_rss = best_of(bench_exec, [cli, 'analyze', '--json', '--no-write', folder],
+                                              repeat, scratch)
+    cli_run = json.loads(out)['runs'][0]
+    loads = [last_json_line(measure(bench_exec, [bench_load, folder], scratch)[0]) for _ in range(repeat)]
+    load = min(loads, key=lambda r: r['seconds'])
+    load_cpu = min(r['cpu_seconds'] for r in loads)
+
+    common = {"bench": name, "file_bytes": size}
+    print(json.dumps(dict(common, impl="python", process_seconds=round(py_wall, 4),
+                          process_cpu_seconds=round(py_cpu, 4), peak_rss_kb=py_rss,
+                          load_seconds=round(py['seconds'], 4), load_cpu_seconds=round(py['cpu_seconds'], 4),
+                          values=py['points'], convergence_percent=py['convergence_percent'],
+                          seed_overfitting_warning=py['seed_overfitting_warning'])))
+    print(json.dumps(dict(common, impl="debrief-cli analyze", process_seconds=round(cli_wall, 4),
+                          process_cpu_seconds=round(cli_cpu, 4), peak_rss_kb=cli_rss,
+                          convergence_percent=cli_run.get('convergence_percent'),
+                          seed_overfitting_warning=cli_run.get('seed_overfitting_warning'),
+                          findings=[f.get('id') for f in cli_run.get('findings', [])])))
+    print(json.dumps(dict(common, impl="debrief load", load_seconds=round(load['seconds'], 4),
+                          load_cpu_seconds=round(load_cpu, 4), values=load['points'],
+                          peak_rss_kb=load['peak_rss_kb'], resident_bytes_per_value=load['bytes_per_point'])))
+    same = (py['seed_overfitting_warning'] == cli_run.get('seed_overfitting_warning') ==
+            load['seed_overfitting_warning'] and
+            py['convergence_percent'] == cli_run.get('convergence_percent') == load['convergence_percent'])
     summary = {"bench": name, "compare": "python/debrief",
-               "time_ratio": round(py["seconds"] / db["seconds"], 2),
-               "cpu_time_ratio": round(py["cpu_seconds"] / db["cpu_seconds"], 2),
-               "process_time_ratio": round(py_wall / db_wall, 2),
-               "peak_rss_ratio": round(py_rss / db_rss, 2),
-               "debrief_bytes_per_point": db["bytes_per_point"],
+               "process_time_ratio": round(py_wall / cli_wall, 2),
+               "process_cpu_ratio": round(py_cpu / cli_cpu, 2),
+               "load_time_ratio": round(py['seconds'] / load['seconds'], 2),
+               "load_cpu_ratio": round(py['cpu_seconds'] / load_cpu, 2),
+               "peak_rss_ratio": round(py_rss / cli_rss, 2),
+               "peak_bytes_per_value": round(cli_rss * 1024 / load['points'], 1),
                "same_numbers": same}
-    print(json.dumps(summary))
+    print(json.dumps(summary), flush=True)
     return summary
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
+    top = os.path.join(here, '..', '..')
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--bench-load', default=None,
-                        help='the bench-load binary (default: build-release/, else build/ tests/bench/bench-load)')
-    parser.add_argument('--steps', type=int, default=1000000)
+    parser.add_argument('--build', default=None, help='build folder (default: build-release, else build)')
+    parser.add_argument('--steps', type=int, default=1000000, help='records per file')
     parser.add_argument('--repeat', type=int, default=3, help='best of R runs each')
-    parser.add_argument('--workdir', default=None, help='where to write the generated files (kept)')
+    parser.add_argument('--workdir', default=None, help='where to write the generated folders (kept)')
+    parser.add_argument('names', nargs='*', help='seed, tinker, tensorboard, llamafactory')
     args = parser.parse_args()
 
-    bench_load = args.bench_load
-    if bench_load is None:
-        for build in ('build-release', 'build'):
-            bench_load = os.path.join(here, '..', '..', build, 'tests', 'bench', 'bench-load')
-            if os.access(bench_load, os.X_OK):
-                break
-    if not os.access(bench_load, os.X_OK):
-        sys.exit('bench-load not found at %s: build first (ninja -C build) or pass --bench-load' % bench_load)
+    builds = [args.build] if args.build else [os.path.join(top, 'build-release'), os.path.join(top, 'build')]
+    for build in builds:
+        tools = (os.path.join(build, 'tests', 'bench', 'bench-exec'), os.path.join(build, 'src', 'cli', 'debrief-cli'),
+                 os.path.join(build, 'tests', 'bench', 'bench-load'))
+        if all(os.access(t, os.X_OK) for t in tools):
+            break
+    else:
+        sys.exit('bench-load.py: build first (ninja -C build-release) or pass --build')
 
     workdir = args.workdir or tempfile.mkdtemp(prefix='debrief-bench-')
-    rng = random.Random(1234)
-    seed_dir = os.path.join(workdir, 'seed')
-    jsonl_dir = os.path.join(workdir, 'jsonl')
-    os.makedirs(seed_dir, exist_ok=True)
-    os.makedirs(jsonl_dir, exist_ok=True)
-    seed_path = os.path.join(seed_dir, 'metrics.json')
-    jsonl_path = os.path.join(jsonl_dir, 'metrics.jsonl')
-    if not os.path.exists(seed_path):
-        write_seed(seed_path, args.steps, rng)
-    if not os.path.exists(jsonl_path):
-        write_jsonl(jsonl_path, args.steps, rng)
-
+    scratch = tempfile.mkdtemp(prefix='debrief-bench-exec-')
+    files = {
+        'seed': ('seed', 'metrics.json', write_seed, [PYTHON_SEED]),
+        'tinker': ('tinker', 'metrics.jsonl', write_tinker, [PYTHON_JSONL, None, 'train_mean_nll', 'test/nll']),
+        'tensorboard': ('tensorboard', os.path.join('runs', 'Dec01_10-00-00_host',
+                                                    'events.out.tfevents.1700000000.host.1.0'),
+                        write_tensorboard, [PYTHON_TFEVENTS, None, 'train/loss', 'eval/loss']),
+        'llamafactory': ('llamafactory', 'trainer_log.jsonl', write_llamafactory,
+                         [PYTHON_JSONL, None, 'loss', 'eval_loss']),
+    }
+    names = args.names or list(files)
     try:
-        print(json.dumps({"machine": os.uname().machine, "cpus": os.cpu_count(), "steps": args.steps,
-                          "python": sys.version.split()[0]}))
-        bench('seed_metrics_json_%d' % args.steps, seed_dir, seed_path, PYTHON_SEED, bench_load, args.repeat)
-        bench('metrics_jsonl_%d' % args.steps, jsonl_dir, jsonl_path, PYTHON_JSONL, bench_load, args.repeat)
+        print(json.dumps({"machine": os.uname().machine, "cpus": os.cpu_count(), "records": args.steps,
+                          "python": sys.version.split()[0], "repeat": args.repeat}), flush=True)
+        for name in names:
+            sub, rel, writer, python_code = files[name]
+            folder = os.path.join(workdir, sub)
+            path = os.path.join(folder, rel)
+            if not os.path.exists(path):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                writer(path, args.steps, random.Random(1234))
+            python_argv = [python_code[0], path] + python_code[2:]
+            bench('%s_%d' % (name, args.steps), folder, path, python_argv, tools, args.repeat, scratch)
     finally:
+        shutil.rmtree(scratch)
         if args.workdir is None:
             shutil.rmtree(workdir)
 
