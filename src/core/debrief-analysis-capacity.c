@@ -217,7 +217,7 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
       double sum = 0;
       gsize count = 0;
       for (gsize i = 0; i < ctx->train.n; i++)
-        if (epoch_end < 0 || ctx->train.x[i] <= (double) epoch_end)
+        if (epoch_end < 0 || _debrief_curve_x (&ctx->train, i) <= (double) epoch_end)
           {
             sum += ctx->train.y[i];
             count++;

@@ -34,9 +34,11 @@
 void
 _debrief_curve_clear (DebriefCurve *c)
 {
-  g_clear_pointer (&c->x, g_free);
+  g_clear_pointer (&c->steps_owned, g_free);
   g_clear_pointer (&c->y_owned, g_free);
+  c->steps = NULL;
   c->y = NULL;
+  g_clear_pointer (&c->scratch, g_free);
   g_clear_pointer (&c->bx, g_free);
   g_clear_pointer (&c->smooth, g_free);
 }
@@ -48,44 +50,49 @@ _debrief_curve_init (DebriefCurve  *c,
   gsize len = series ? debrief_series_get_length (series) : 0;
   const gint64 *steps = series ? debrief_series_get_steps (series) : NULL;
   const double *values = series ? debrief_series_get_values (series) : NULL;
-  gsize k_head, k_tail;
+  gsize k_head, k_tail, n_diffs, nb;
   g_autofree double *by = NULL;
 
   memset (c, 0, sizeof *c);
   c->sigma = c->head = c->tail = c->drop = c->tau_share = c->remaining_share = NAN;
-  c->x = g_new (double, MAX (len, 1));
   if (series == NULL || debrief_series_get_n_nonfinite (series) > 0)
     {
+      c->steps = c->steps_owned = g_new (gint64, MAX (len, 1));
       c->y = c->y_owned = g_new (double, MAX (len, 1));
       for (gsize i = 0; i < len; i++)
         if (isfinite (values[i]))
           {
-            c->x[c->n] = (double) steps[i];
+            c->steps_owned[c->n] = steps[i];
             c->y_owned[c->n] = values[i];
             c->n++;
           }
     }
   else
     {
-      /* The common case needs no copy of the values (million-step runs). */
+      /* The common case needs no copy at all (million-step runs). */
+      c->steps = steps;
       c->y = values;
       c->n = len;
-      for (gsize i = 0; i < len; i++)
-        c->x[i] = (double) steps[i];
     }
   if (c->n < LEVEL_MIN_POINTS)
     return;
 
-  c->sigma = debrief_stats_noise_sigma (c->y, c->n);
-  k_head = MAX (LEVEL_MIN_POINTS, (gsize) (c->n * HEAD_SHARE));
-  k_tail = MAX (LEVEL_MIN_POINTS, (gsize) (c->n * TAIL_SHARE));
-  c->head = debrief_stats_median (c->y, MIN (k_head, c->n));
-  c->tail = debrief_stats_median (c->y + c->n - MIN (k_tail, c->n), MIN (k_tail, c->n));
+  k_head = MIN (c->n, MAX (LEVEL_MIN_POINTS, (gsize) (c->n * HEAD_SHARE)));
+  k_tail = MIN (c->n, MAX (LEVEL_MIN_POINTS, (gsize) (c->n * TAIL_SHARE)));
+  debrief_stats_noise_stride (c->n, &n_diffs);
+  c->scratch_size = MAX (MAX (k_head, k_tail), MAX (2 * n_diffs,
+                                                    debrief_stats_bin_medians_scratch_size (c->n, CURVE_MAX_BINS)));
+  c->scratch = g_new (double, c->scratch_size);
+
+  c->sigma = debrief_stats_noise_sigma_with (c->y, c->n, c->scratch);
+  c->head = debrief_stats_median_with (c->y, k_head, c->scratch);
+  c->tail = debrief_stats_median_with (c->y + c->n - k_tail, k_tail, c->scratch);
   c->drop = c->head - c->tail;
 
-  c->bx = g_new (double, MIN (c->n, CURVE_MAX_BINS));
-  by = g_new (double, MIN (c->n, CURVE_MAX_BINS));
-  c->nb = debrief_stats_bin_medians (c->x, c->y, c->n, CURVE_MAX_BINS, c->bx, by);
+  nb = MIN (c->n, CURVE_MAX_BINS);
+  c->bx = g_new (double, nb);
+  by = g_new (double, nb);
+  c->nb = debrief_stats_bin_medians (c->steps, c->y, c->n, CURVE_MAX_BINS, c->bx, by, c->scratch);
   c->smooth = g_new (double, c->nb);
   debrief_stats_running_median (by, c->nb, SMOOTH_WINDOW, c->smooth);
 

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -234,16 +235,81 @@ _debrief_analysis_check_no_improvement (DebriefAnalysisContext *ctx)
                                  -1);
 }
 
+/* The spike check judges the curve on its own scale z (log(loss), or the
+ * loss), without a copy of the run on that scale: the windows' maximum and
+ * minimum slide along the losses themselves (recomputed only when the extreme
+ * leaves the window), and z is computed only for the few points that may
+ * pass a test. On the log scale a point is ruled out on the losses first,
+ * with a margin (SPIKE_RULE_OUT_MARGIN, far above log's rounding error) that
+ * makes the ruling exact: it rules out only points the test on z rejects. */
+#define SPIKE_RULE_OUT_MARGIN 1e-9
+
+static inline double
+spike_scale (gboolean log_scale,
+             double   y)
+{
+  return log_scale ? log (y) : y;
+}
+
+static void
+spike_scale_into (const double *y,
+                  gboolean      log_scale,
+                  gsize         n,
+                  double       *out)
+{
+  for (gsize j = 0; j < n; j++)
+    out[j] = spike_scale (log_scale, y[j]);
+}
+
+/* The largest (@want_max) or smallest of @y[@from .. @to). */
+static double
+extreme_of (const double *y,
+            gsize         from,
+            gsize         to,
+            gboolean      want_max)
+{
+  double e = y[from];
+
+  for (gsize j = from + 1; j < to; j++)
+    e = want_max ? MAX (e, y[j]) : MIN (e, y[j]);
+  return e;
+}
+
+/* Slides the window [@i - @baseline, @i) of @y on by one point, keeping
+ * *@extreme its maximum (or minimum). */
+static inline void
+slide_extreme (const double *y,
+               gsize         i,
+               gsize         baseline,
+               gboolean      want_max,
+               double       *extreme)
+{
+  double in, out;
+
+  if (i == baseline)
+    {
+      *extreme = extreme_of (y, 0, baseline, want_max);
+      return;
+    }
+  in = y[i - 1];
+  out = y[i - 1 - baseline];
+  if (want_max ? in >= *extreme : in <= *extreme)
+    *extreme = in;
+  else if (out == *extreme)
+    *extreme = extreme_of (y, i - baseline, i, want_max);
+}
+
 void
 _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
 {
   const DebriefCurve *c = &ctx->train;
+  const double *y = c->y;
   g_autoptr(GString) list = NULL;
-  g_autofree double *z = NULL;
-  double sigma, threshold;
+  double window[SPIKE_BASELINE_POINTS], ahead[SPIKE_PERSIST_POINTS];
+  double sigma, threshold, rule_out, top = 0.0, bottom = 0.0;
   double dips[2] = { 0.0, 0.0 };
   guint events = 0;
-  gsize last_event = 0, baseline;
+  gsize last_event = 0, baseline, stride, n_diffs, k_diff = 0, next_diff = 1;
   double worst_jump = 0.0;
   gint64 worst_step = -1;
   gboolean log_scale = TRUE;
@@ -258,22 +324,33 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
    * of its level), so spikes are judged on log(loss) where one sigma fits the whole
    * run; losses that can be zero or negative stay linear. */
   for (gsize i = 0; i < c->n && log_scale; i++)
-    log_scale = c->y[i] > 0;
-  z = g_new (double, c->n);
-  for (gsize i = 0; i < c->n; i++)
-    z[i] = log_scale ? log (c->y[i]) : c->y[i];
+    log_scale = y[i] > 0;
 
   /* The two deepest dips below the trailing median. A point can only dip further
-   * than the window's maximum allows, which skips the median for almost every point. */
-  for (gsize i = baseline; i < c->n; i++)
+   * than the window's maximum allows, which skips the median for almost every point.
+   * The same walk takes the differences for the noise sigma of z. */
+  stride = debrief_stats_noise_stride (c->n, &n_diffs);
+  g_assert (c->scratch_size >= 2 * n_diffs);
+  rule_out = exp (dips[1] - SPIKE_RULE_OUT_MARGIN);
+  for (gsize i = 0; i < c->n; i++)
     {
-      double top = z[i - baseline], dip;
+      double z, dip;
 
-      for (gsize k = 1; k < baseline; k++)
-        top = MAX (top, z[i - baseline + k]);
-      if (top - z[i] <= dips[1])
+      if (i == next_diff && k_diff < n_diffs)
+        {
+          c->scratch[k_diff++] = spike_scale (log_scale, y[i]) - spike_scale (log_scale, y[i - 1]);
+          next_diff += stride;
+        }
+      if (i < baseline)
         continue;
-      dip = debrief_stats_median (z + i - baseline, baseline) - z[i];
+      slide_extreme (y, i, baseline, TRUE, &top);
+      if (log_scale ? y[i] >= DBL_MIN && top <= y[i] * rule_out : top - y[i] <= dips[1])
+        continue;
+      spike_scale_into (y + i - baseline, log_scale, baseline, window);
+      z = spike_scale (log_scale, y[i]);
+      if (extreme_of (window, 0, baseline, TRUE) - z <= dips[1])
+        continue;
+      dip = debrief_stats_median (window, baseline) - z;
       if (dip > dips[0])
         {
           dips[1] = dips[0];
@@ -281,31 +358,37 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
         }
       else if (dip > dips[1])
         dips[1] = dip;
+      rule_out = exp (dips[1] - SPIKE_RULE_OUT_MARGIN);
     }
   /* The README's definition: 1.4826 × MAD of consecutive differences / √2. */
-  sigma = debrief_stats_noise_sigma (z, c->n);
+  sigma = debrief_stats_noise_sigma_of_diffs (c->scratch, n_diffs, c->scratch + n_diffs);
   if (!(sigma > 0))
     return;
   threshold = MAX (SPIKE_SIGMAS * sigma, SPIKE_DIP_FACTOR * dips[1]);
 
   list = g_string_new (NULL);
+  rule_out = exp (threshold - SPIKE_RULE_OUT_MARGIN);
   for (gsize i = baseline; i + SPIKE_PERSIST_POINTS < c->n; i++)
     {
-      double bottom = z[i - baseline], base, jump, after, min_jump;
+      double z, base, jump, after, min_jump;
 
       /* Cheap rejection first: the point must clear the window's minimum. */
-      for (gsize k = 1; k < baseline; k++)
-        bottom = MIN (bottom, z[i - baseline + k]);
-      if (z[i] - bottom <= threshold)
+      slide_extreme (y, i, baseline, FALSE, &bottom);
+      if (log_scale ? bottom >= DBL_MIN && y[i] <= bottom * rule_out : y[i] - bottom <= threshold)
         continue;
-      base = debrief_stats_median (z + i - baseline, baseline);
-      jump = z[i] - base;
+      spike_scale_into (y + i - baseline, log_scale, baseline, window);
+      z = spike_scale (log_scale, y[i]);
+      if (z - extreme_of (window, 0, baseline, FALSE) <= threshold)
+        continue;
+      base = debrief_stats_median (window, baseline);
+      jump = z - base;
       if (jump <= threshold)
         continue;
       min_jump = log_scale ? log1p (SPIKE_MIN_REL_JUMP) : SPIKE_MIN_REL_JUMP * fabs (base);
       if (jump <= min_jump)
         continue;
-      after = debrief_stats_median (z + i + 1, SPIKE_PERSIST_POINTS) - base;
+      spike_scale_into (y + i + 1, log_scale, SPIKE_PERSIST_POINTS, ahead);
+      after = debrief_stats_median (ahead, SPIKE_PERSIST_POINTS) - base;
       if (after < SPIKE_PERSIST_SIGMAS * sigma || after < min_jump / 2 || after < SPIKE_PERSIST_SHARE * jump)
         continue;
       if (events > 0 && i - last_event <= SPIKE_MERGE_POINTS)
@@ -317,15 +400,15 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
       last_event = i;
       {
         double base_value = log_scale ? exp (base) : base;
-        double rise = c->y[i] - base_value;
+        double rise = y[i] - base_value;
 
         if (events <= 5)
-          g_string_append_printf (list, "%s%.0f (%.3f → %.3f, %.0fσ)", events > 1 ? ", " : "", c->x[i],
-                                  base_value, c->y[i], jump / sigma);
+          g_string_append_printf (list, "%s%.0f (%.3f → %.3f, %.0fσ)", events > 1 ? ", " : "",
+                                  _debrief_curve_x (c, i), base_value, y[i], jump / sigma);
         if (rise > worst_jump)
           {
             worst_jump = rise;
-            worst_step = (gint64) c->x[i];
+            worst_step = c->steps[i];
           }
       }
     }
@@ -395,11 +478,9 @@ _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
       /* Train alone: the decline over the last 30% of the points must be significant. */
       gsize first = (gsize) ((double) c->n * (1.0 - SLOW_LATE_SHARE));
       gsize k = c->n - first;
-      double slope = debrief_stats_slope (c->x + first, c->y + first, k);
-      double mx = debrief_stats_mean (c->x + first, k), sxx = 0.0;
+      double sxx;
+      double slope = debrief_stats_slope (c->steps + first, c->y + first, k, &sxx);
 
-      for (gsize i = first; i < c->n; i++)
-        sxx += (c->x[i] - mx) * (c->x[i] - mx);
       val_agrees = k >= LEVEL_MIN_POINTS && sxx > 0 && isfinite (slope)
                    && -slope / (c->sigma / sqrt (sxx)) >= SLOW_NOISE_SIGMAS;
     }

@@ -73,9 +73,14 @@ typedef struct
 typedef struct
 {
   gsize n;                 /* finite points */
-  double *x;
-  const double *y;         /* the series' own values when all are finite, else y_owned */
+  const gint64 *steps;     /* the series' own arrays when all values are finite, else the */
+  const double *y;         /* finite points copied into steps_owned and y_owned */
+  gint64 *steps_owned;
   double *y_owned;
+  /* The analysis's one work area for medians (every check of the train loss
+   * uses it; nothing is allocated per median): scratch_size doubles. */
+  double *scratch;
+  gsize scratch_size;
   double sigma;
   double head, tail, drop;
   gsize nb;
@@ -88,6 +93,13 @@ typedef struct
 
 void        _debrief_curve_init       (DebriefCurve        *c,
                                        DebriefSeries       *series);
+/* The step of point @i, as the fits and the messages use it. */
+static inline double
+_debrief_curve_x (const DebriefCurve *c,
+                  gsize               i)
+{
+  return (double) c->steps[i];
+}
 void        _debrief_curve_clear      (DebriefCurve        *c);
 /* Smoothed value of the curve at @step (nearest bin). */
 double      _debrief_curve_level_at   (const DebriefCurve  *c,

@@ -26,25 +26,54 @@ double   debrief_stats_mad               (const double *values,
  * Insensitive to the curve's trend and to isolated spikes. NaN when @n < 3. */
 double   debrief_stats_noise_sigma       (const double *values,
                                           gsize         n);
+
+/* The same three without allocating: the work happens in @scratch, which must
+ * hold @n values (noise_sigma: 2 × the number of differences it takes, see
+ * debrief_stats_noise_stride). An analysis allocates one scratch buffer for
+ * all of them. */
+double   debrief_stats_median_with       (const double *values,
+                                          gsize         n,
+                                          double       *scratch);
+double   debrief_stats_mad_with          (const double *values,
+                                          gsize         n,
+                                          double       *scratch);
+double   debrief_stats_noise_sigma_with  (const double *values,
+                                          gsize         n,
+                                          double       *scratch);
+/* Which differences the noise sigma of @n values takes: values[k·stride + 1] -
+ * values[k·stride] for k < *@n_diffs. Returns the stride. */
+gsize    debrief_stats_noise_stride      (gsize         n,
+                                          gsize        *n_diffs);
+/* The noise sigma from those differences (computed by the caller); @scratch
+ * holds @n_diffs values. */
+double   debrief_stats_noise_sigma_of_diffs (const double *diffs,
+                                             gsize         n_diffs,
+                                             double       *scratch);
 /* Centred running median with an odd @window (shrinking at the ends) into @out. */
 void     debrief_stats_running_median    (const double *values,
                                           gsize         n,
                                           gsize         window,
                                           double       *out);
-/* Reduce (@x, @y) to at most @max_bins points: each bin holds consecutive points
- * and gives the mean of its x and the median of its y (a robust smoother that
+/* Reduce (@steps, @y) to at most @max_bins points: each bin holds consecutive points
+ * and gives the mean of its steps and the median of its y (a robust smoother that
  * keeps long runs cheap). Returns the number of bins written to @out_x/@out_y,
- * which must hold MIN (@n, @max_bins) values. */
-gsize    debrief_stats_bin_medians       (const double *x,
+ * which must hold MIN (@n, @max_bins) values; @scratch holds
+ * debrief_stats_bin_medians_scratch_size() values. */
+gsize    debrief_stats_bin_medians       (const gint64 *steps,
                                           const double *y,
                                           gsize         n,
                                           gsize         max_bins,
                                           double       *out_x,
-                                          double       *out_y);
-/* Least-squares slope of y over x; NaN when x does not vary. */
-double   debrief_stats_slope             (const double *x,
+                                          double       *out_y,
+                                          double       *scratch);
+gsize    debrief_stats_bin_medians_scratch_size (gsize n,
+                                                 gsize max_bins);
+/* Least-squares slope of y over the steps @x; NaN when x does not vary.
+ * *@out_sxx (may be NULL) receives the sum of squared deviations of x. */
+double   debrief_stats_slope             (const gint64 *x,
                                           const double *y,
-                                          gsize         n);
+                                          gsize         n,
+                                          double       *out_sxx);
 
 /* y ≈ asymptote + amplitude × exp(-(x - x0) / tau), fitted by least squares
  * over a log-spaced grid of tau (1% to 10× the span of x), with asymptote and

@@ -40,6 +40,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from tfrecord import field, file_version, record, varint  # noqa: E402 (tests/tfrecord.py)
+
 CHECKLIST = r'''
 convergence = None
 if len(train) > 100:
@@ -206,48 +210,6 @@ def write_llamafactory(path, steps, rng):
                 f.write('\n')
 
 
-CRC32C_TABLE = []
-for _i in range(256):
-    _c = _i
-    for _ in range(8):
-        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
-    CRC32C_TABLE.append(_c)
-
-
-def crc32c(data):
-    crc = 0xFFFFFFFF
-    table = CRC32C_TABLE
-    for b in data:
-        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def tfrecord(data):
-    def masked(crc):
-        return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-    header = struct.pack('<Q', len(data))
-    return header + struct.pack('<I', masked(crc32c(header))) + data + struct.pack('<I', masked(crc32c(data)))
-
-
-def pb_varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def pb_field(number, wire, payload):
-    key = pb_varint((number << 3) | wire)
-    if wire == 2:
-        return key + pb_varint(len(payload)) + payload
-    return key + payload
-
-
 def write_tensorboard(path, steps, rng):
     # torch.utils.tensorboard.SummaryWriter.add_scalar: one Event per scalar,
     # Summary.Value{tag, simple_value} (float32).
@@ -255,7 +217,7 @@ def write_tensorboard(path, steps, rng):
     eval_every = max(n_steps // 1000, 1)
     wall = 1700000000.0
     with open(path, 'wb') as f:
-        f.write(tfrecord(pb_field(1, 1, struct.pack('<d', wall)) + pb_field(3, 2, b'brain.Event:2')))
+        f.write(file_version(wall))
         for s in range(1, n_steps + 1):
             scalars = [('train/loss', loss_at(s, n_steps, rng)),
                        ('train/learning_rate', 5e-5 * (1 - s / n_steps)),
@@ -265,10 +227,10 @@ def write_tensorboard(path, steps, rng):
                 scalars.append(('eval/loss', loss_at(s, n_steps, rng) + 0.05))
             for tag, value in scalars:
                 wall += 0.001
-                value_pb = pb_field(1, 2, tag.encode()) + pb_field(2, 5, struct.pack('<f', value))
-                event = (pb_field(1, 1, struct.pack('<d', wall)) + pb_field(2, 0, pb_varint(s)) +
-                         pb_field(5, 2, pb_field(1, 2, value_pb)))
-                f.write(tfrecord(event))
+                value_pb = field(1, 2, tag.encode()) + field(2, 5, struct.pack('<f', value))
+                event = (field(1, 1, struct.pack('<d', wall)) + field(2, 0, varint(s)) +
+                         field(5, 2, field(1, 2, value_pb)))
+                f.write(record(event))
 
 
 def measure(bench_exec, argv, scratch):

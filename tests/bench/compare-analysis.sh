@@ -5,13 +5,21 @@
 # with this tree's CLI and with the CLI of a base revision (built once into a
 # scratch directory), and compares stdout, stderr and the exit status byte
 # for byte. A speed-up must not move a single digit.
-#   tests/bench/compare-analysis.sh [BASE_REV] [BUILDDIR]
+#   tests/bench/compare-analysis.sh [--synthetic N] [BASE_REV] [BUILDDIR]
 # BASE_REV defaults to where this branch left main (git merge-base HEAD main),
 # so that changes landed on main since do not count; BUILDDIR (this tree's
 # build) defaults to build/.
-# Prints one line per difference and a summary; exits 1 on any difference.
+# --synthetic N also compares N random run folders written by
+# make-synthetic-runs.py (every shape, spikes, NaNs, resumed runs, 20 to
+# 300,000 steps). Prints one line per difference and a summary; exits 1 on
+# any difference.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+synthetic=0
+if [ "${1:-}" = --synthetic ]; then
+  synthetic=$2
+  shift 2
+fi
 base_rev=${1:-$(git -C "$top" merge-base HEAD main)}
 builddir=${2:-$top/build}
 cli="$builddir/src/cli/debrief-cli"
@@ -50,7 +58,11 @@ while IFS= read -r dir; do
     diff "$scratch/base.out" "$scratch/new.out" | head -n 10 || true
     diff "$scratch/base.err" "$scratch/new.err" | head -n 5 || true
   fi
-done < <(find tests/data -type d | LC_ALL=C sort)
+done < <(find tests/data -type d | LC_ALL=C sort
+          if [ "$synthetic" -gt 0 ]; then
+            python3 "$top/tests/bench/make-synthetic-runs.py" "$scratch/synthetic" "$synthetic"
+            find "$scratch/synthetic" -mindepth 1 -maxdepth 1 -type d | LC_ALL=C sort
+          fi)
 
 printf '{"check":"compare-analysis","base":"%s","folders":%d,"different":%d}\n' "$base_sha" "$n" "$n_diff"
 [ $n_diff -eq 0 ]

@@ -12,6 +12,11 @@ import json
 import os
 import shutil
 import struct
+import sys
+
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+from tfrecord import field, file_version, record, varint  # noqa: E402 (tests/tfrecord.py)
 
 here = os.path.dirname(os.path.abspath(__file__))
 
@@ -122,46 +127,12 @@ folder('csv-unterminated-quote', {'metrics.csv': 'step,train_loss,note\n0,2.9,"n
 folder('csv-not-numbers', {'metrics.csv': 'step,train_loss\nzero,2.9\n1,two\n2,2.5\n1e999,2.4\n'})
 
 # ---- TensorBoard TFRecords ---------------------------------------------------------------
-def crc32c(data):
-    crc = 0xFFFFFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
-    return crc ^ 0xFFFFFFFF
-
-def masked(crc):
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-def field(num, wire, payload):
-    key = varint((num << 3) | wire)
-    if wire == 2:
-        return key + varint(len(payload)) + payload
-    return key + payload
-
 def event(step, tag, v):
     value = field(1, 2, tag.encode()) + field(2, 5, struct.pack('<f', v))
     return field(1, 1, struct.pack('<d', 1.7e9 + step)) + field(2, 0, varint(step)) + field(5, 2, field(1, 2, value))
 
-def record(data, length=None, header_crc=None, data_crc=None):
-    header = struct.pack('<Q', len(data) if length is None else length)
-    hc = masked(crc32c(header)) if header_crc is None else header_crc
-    dc = masked(crc32c(data)) if data_crc is None else data_crc
-    return header + struct.pack('<I', hc) + data + struct.pack('<I', dc)
-
 TB = 'events.out.tfevents.1700000000.host.1.0'
-FILE_VERSION = record(field(1, 1, struct.pack('<d', 1.7e9)) + field(3, 2, b'brain.Event:2'))
+FILE_VERSION = file_version()
 good = [record(event(s, 'train/loss', 3.0 - 0.1 * s)) for s in range(1, 6)]
 folder('tfevents-bad-data-crc', {TB: FILE_VERSION + good[0] + record(event(2, 'train/loss', 2.8), data_crc=0xDEADBEEF) + b''.join(good[2:])})
 folder('tfevents-bad-header-crc', {TB: FILE_VERSION + good[0] + record(event(2, 'train/loss', 2.8), header_crc=0x12345678) + b''.join(good[2:])})

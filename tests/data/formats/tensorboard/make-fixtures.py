@@ -10,34 +10,11 @@ CRC-32C around Event protobufs, as torch.utils.tensorboard and TF2 write them.
 """
 import os
 import struct
+import sys
 
-def crc32c(data):
-    crc = 0xFFFFFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
-    return crc ^ 0xFFFFFFFF
-
-def masked(crc):
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-def field(num, wire, payload):
-    key = varint((num << 3) | wire)
-    if wire == 2:
-        return key + varint(len(payload)) + payload
-    return key + payload
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
+from tfrecord import crc32c, field, file_version, masked, record, varint  # noqa: E402 (tests/tfrecord.py)
 
 def simple_value(tag, v):
     return field(1, 2, tag.encode()) + field(2, 5, struct.pack('<f', v))
@@ -52,10 +29,8 @@ def event(step, values, wall=1700000000.0):
     summary = b''.join(field(1, 2, v) for v in values)
     return field(1, 1, struct.pack('<d', wall + step)) + field(2, 0, varint(step)) + field(5, 2, summary)
 
-def record(data, corrupt=False):
-    header = struct.pack('<Q', len(data))
-    crc = masked(crc32c(data)) ^ (1 if corrupt else 0)
-    return header + struct.pack('<I', masked(crc32c(header))) + data + struct.pack('<I', crc)
+def corrupt_record(data):
+    return record(data, data_crc=masked(crc32c(data)) ^ 1)
 
 def write(path, records):
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -65,17 +40,17 @@ def write(path, records):
 
 here = os.path.dirname(os.path.abspath(__file__))
 
-recs = [record(field(1, 1, struct.pack('<d', 1.7e9)) + field(3, 2, b'brain.Event:2'))]
+recs = [file_version()]
 for step in range(1, 21):
     vals = [simple_value('train/loss', 3.0 - 0.05 * step), simple_value('train/learning_rate', 1e-4)]
     if step % 5 == 0:
         vals.append(tensor_value('eval/loss', 2.9 - 0.04 * step))
-    recs.append(record(event(step, vals), corrupt=(step == 7)))
+    recs.append(corrupt_record(event(step, vals)) if step == 7 else record(event(step, vals)))
 recs.append(record(event(21, [simple_value('train/loss', 1.9)]))[:20])  # still being written
 write(os.path.join(here, 'hf-style/runs/Nov25_10-00-00_host/events.out.tfevents.1700000000.host.1.0'), recs)
 
 for sub, base in (('train', 2.0), ('validation', 2.2)):
-    recs = [record(field(1, 1, struct.pack('<d', 1.7e9)) + field(3, 2, b'brain.Event:2'))]
+    recs = [file_version()]
     for epoch in range(5):
         recs.append(record(event(epoch, [tensor_value('epoch_loss', base - 0.1 * epoch)])))
     write(os.path.join(here, 'keras', sub, 'events.out.tfevents.1700000001.host.2.v2'), recs)
