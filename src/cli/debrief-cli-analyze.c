@@ -48,7 +48,67 @@ add_series (JsonBuilder   *b,
   json_builder_add_int_value (b, debrief_series_get_last_step (series));
   add_double_or_null (b, "last", debrief_series_get_last_value (series));
   add_double_or_null (b, "min", debrief_series_get_min (series));
+  add_double_or_null (b, "max", debrief_series_get_max (series));
+  /* The key as the trainer logged it ("loss", "train/loss", "train_mean_nll"). */
+  json_builder_set_member_name (b, "key");
+  json_builder_add_string_value (b, debrief_series_get_source_key (series) ? debrief_series_get_source_key (series)
+                                                                          : debrief_series_get_name (series));
   json_builder_end_object (b);
+}
+
+static void
+add_string_or_null (JsonBuilder *b,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* The capacity object with where its inputs came from (keys added to the checklist's). */
+static JsonNode *
+capacity_json (DebriefRun      *run,
+               DebriefAnalysis *analysis)
+{
+  const DebriefRunConfig *config = debrief_run_get_config (run);
+  JsonNode *node = debrief_capacity_result_to_json (debrief_analysis_get_capacity (analysis));
+  JsonObject *object = json_node_get_object (node);
+
+  if (config->lora_rank > 0)
+    json_object_set_int_member (object, "rank", config->lora_rank);
+  else
+    json_object_set_null_member (object, "rank");
+  if (config->base_model != NULL)
+    json_object_set_string_member (object, "model", config->base_model);
+  else
+    json_object_set_null_member (object, "model");
+  if (config->dims_source != NULL)
+    json_object_set_string_member (object, "model_source", config->dims_source);
+  else
+    json_object_set_null_member (object, "model_source");
+  if (config->dataset_tokens > 0)
+    json_object_set_int_member (object, "dataset_tokens", config->dataset_tokens);
+  else
+    json_object_set_null_member (object, "dataset_tokens");
+  if (config->dataset_tokens_source != NULL)
+    json_object_set_string_member (object, "dataset_tokens_source", config->dataset_tokens_source);
+  else
+    json_object_set_null_member (object, "dataset_tokens_source");
+  /* RL counts episodes (about one bit each), not tokens. */
+  if (config->rl_episodes > 0)
+    {
+      json_object_set_int_member (object, "episodes", config->rl_episodes);
+      json_object_set_string_member (object, "episodes_source", config->rl_episodes_source);
+    }
+  else
+    {
+      json_object_set_null_member (object, "episodes");
+      json_object_set_null_member (object, "episodes_source");
+    }
+  return node;
 }
 
 static void
@@ -71,10 +131,34 @@ add_run_json (JsonBuilder     *b,
   else
     json_builder_add_null_value (b);
 
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, debrief_method_to_string (debrief_run_get_method (run)));
+  json_builder_set_member_name (b, "adapter");
+  json_builder_add_string_value (b, debrief_adapter_to_string (debrief_run_get_adapter (run)));
+  json_builder_set_member_name (b, "kind_evidence");
+  json_builder_begin_object (b);
+  add_string_or_null (b, "method", debrief_run_get_method_evidence (run));
+  add_string_or_null (b, "adapter", debrief_run_get_adapter_evidence (run));
+  json_builder_end_object (b);
+  add_string_or_null (b, "primary_metric", debrief_run_get_primary_metric (run));
+
   json_builder_set_member_name (b, "series");
   json_builder_begin_object (b);
   add_series (b, "train_loss", debrief_run_get_train_loss (run));
   add_series (b, "val_loss", debrief_run_get_val_loss (run));
+  /* Every other logged series, under its name (the key as logged, or the role
+   * the readers gave it: learning_rate, grad_norm, epoch, tokens). */
+  {
+    GPtrArray *all = debrief_run_get_series (run);
+    for (guint i = 0; i < all->len; i++)
+      {
+        DebriefSeries *series = g_ptr_array_index (all, i);
+        if (series == debrief_run_get_train_loss (run) || series == debrief_run_get_val_loss (run) ||
+            debrief_series_get_length (series) == 0)
+          continue;
+        add_series (b, debrief_series_get_name (series), series);
+      }
+  }
   json_builder_end_object (b);
 
   add_double_or_null (b, "convergence_percent", debrief_analysis_get_convergence_percent (analysis));
@@ -88,7 +172,7 @@ add_run_json (JsonBuilder     *b,
   add_double_or_null (b, "best_val_loss", debrief_analysis_get_best_val_loss (analysis));
 
   json_builder_set_member_name (b, "capacity");
-  json_builder_add_value (b, debrief_capacity_result_to_json (debrief_analysis_get_capacity (analysis)));
+  json_builder_add_value (b, capacity_json (run, analysis));
 
   json_builder_set_member_name (b, "findings");
   json_builder_begin_array (b);

@@ -211,8 +211,18 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
         }
     }
 
+  /* RL: a policy-gradient episode carries about one bit ("LoRA Without Regret",
+   * Thinking Machines 2025), so the rule counts episodes, not tokens. */
+  if (input.dataset_tokens <= 0 && config->rl_episodes > 0)
+    {
+      input.dataset_tokens = config->rl_episodes;
+      input.bits_per_token = 1.0;
+      bits_source = g_strdup_printf (_("RL: %" PRId64 " episodes (%s), about one bit each"), config->rl_episodes,
+                                     config->rl_episodes_source);
+      input.bits_source = bits_source;
+    }
   /* Bits per token: the first-epoch mean loss (nats) / ln 2. */
-  if (ctx->has_train && ctx->train.n > 0)
+  else if (ctx->has_train && ctx->train.n > 0)
     {
       double sum = 0;
       gsize count = 0;

@@ -182,13 +182,7 @@ inputs_new (DebriefRun *run)
   const DebriefRunConfig *c = debrief_run_get_config (run);
 
   in->run_name = g_strdup (debrief_run_get_name (run));
-  debrief_run_config_init (&in->config);
-  in->config = *c;
-  in->config.target_modules = g_strdupv (c->target_modules);
-  in->config.base_model = g_strdup (c->base_model);
-  in->config.dims_source = g_strdup (c->dims_source);
-  in->config.dataset_tokens_source = g_strdup (c->dataset_tokens_source);
-  in->config.lr_schedule = g_strdup (c->lr_schedule);
+  debrief_run_config_copy (&in->config, c);
   in->train = debrief_run_get_train_loss (run) ? g_object_ref (debrief_run_get_train_loss (run)) : NULL;
   in->val = debrief_run_get_val_loss (run) ? g_object_ref (debrief_run_get_val_loss (run)) : NULL;
   in->lr = ref_series (run, DEBRIEF_SERIES_LEARNING_RATE);

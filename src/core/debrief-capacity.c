@@ -157,6 +157,14 @@ debrief_capacity_check (const DebriefCapacityInput *input)
     per_layer_mlp += inter + h;
   if (targets & DEBRIEF_TARGET_GATE_UP)
     per_layer_mlp += h + 2 * inter;
+  /* Mixture of experts: each routed expert has its own MLP, and a LoRA on the MLP
+   * projections adapts every one of them. */
+  if (d->num_experts > 1 && per_layer_mlp > 0)
+    {
+      per_layer_mlp *= d->num_experts;
+      g_ptr_array_add (assumed, g_strdup_printf (_("mixture of experts: the MLP adapter counted once per expert "
+                                                   "(%" PRId64 " experts)"), d->num_experts));
+    }
 
   if (d->num_layers > 0 && h > 0)
     {

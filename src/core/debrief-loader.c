@@ -21,7 +21,7 @@
 
 #include "debrief-error.h"
 #include "debrief-loader.h"
-#include "debrief-model-table.h"
+#include "debrief-loader-private.h"
 #include "debrief-reader-private.h"
 #include "debrief-reader-csv-private.h"
 #include "debrief-reader-hf-private.h"
@@ -138,7 +138,15 @@ is_excluded_log (const char *name)
   for (guint i = 0; excluded[i]; i++)
     if (strcmp (name, excluded[i]) == 0)
       return TRUE;
-  return g_str_has_suffix (name, "_checkpoints.jsonl");
+  return g_str_has_suffix (name, "_checkpoints.jsonl") || g_str_has_suffix (name, "-checkpoints.jsonl");
+}
+
+/* tinker-cookbook's metrics.jsonl, a recipe's <name>_metrics.jsonl, a script's <name>-metrics.jsonl. */
+static gboolean
+is_metrics_name (const char *name)
+{
+  return strcmp (name, "metrics.jsonl") == 0 || g_str_has_suffix (name, "_metrics.jsonl") ||
+         g_str_has_suffix (name, "-metrics.jsonl");
 }
 
 static GPtrArray *
@@ -169,14 +177,12 @@ find_candidates (DebriefLoadJob *job)
 
       if (!g_str_has_suffix (n, ".jsonl") || is_excluded_log (n))
         continue;
-      if (strcmp (n, "metrics.jsonl") != 0 && !g_str_has_suffix (n, "_metrics.jsonl") &&
-          g_str_has_prefix (n, "."))
+      if (!is_metrics_name (n) && g_str_has_prefix (n, "."))
         continue;
       peek = peek_file (job, n, &length);
       if (peek == NULL)
         continue;
-      if ((strcmp (n, "metrics.jsonl") == 0 || g_str_has_suffix (n, "_metrics.jsonl")) &&
-          !have_tinker && debrief_reader_jsonl_is_tinker (peek, length))
+      if (is_metrics_name (n) && !have_tinker && debrief_reader_jsonl_is_tinker (peek, length))
         {
           add_candidate (candidates, CANDIDATE_TINKER, n);
           have_tinker = TRUE;
@@ -295,7 +301,7 @@ load_candidate (DebriefLoadJob  *job,
       break;
     case CANDIDATE_LLAMAFACTORY:
       {
-        DebriefJsonlOptions options = { debrief_key_map_llamafactory, "current_steps" };
+        DebriefJsonlOptions options = { debrief_key_map_llamafactory, "current_steps", NULL, TRUE };
         ok = debrief_reader_jsonl_parse (&ctx, data, length, &options, error);
       }
       break;
@@ -346,148 +352,6 @@ richer (DebriefRun *a,
   if (la != lb)
     return la > lb;
   return debrief_run_get_n_points (a) > debrief_run_get_n_points (b);
-}
-
-static gboolean
-has_module (char       **modules,
-            const char *const *names)
-{
-  for (guint i = 0; modules && modules[i]; i++)
-    for (guint j = 0; names[j]; j++)
-      if (g_str_has_suffix (modules[i], names[j]))
-        return TRUE;
-  return FALSE;
-}
-
-/* What the adapter covers, from target_modules when the trainer did not say. */
-static void
-derive_targets (DebriefRunConfig *config)
-{
-  static const char *const attn[] = { "q_proj", "k_proj", "v_proj", "o_proj", "qkv_proj", "c_attn",
-                                      "query_key_value", "Wqkv", "query", "key", "value", "out_proj",
-                                      "dense", NULL };
-  static const char *const mlp[] = { "gate_proj", "up_proj", "down_proj", "gate_up_proj", "fc1", "fc2",
-                                     "c_fc", "w1", "w2", "w3", "dense_h_to_4h", "dense_4h_to_h", NULL };
-  static const char *const unembed[] = { "lm_head", "embed_out", "output", NULL };
-
-  if (config->target_modules == NULL &&
-      (config->train_attn != DEBRIEF_TRISTATE_UNKNOWN || config->train_mlp != DEBRIEF_TRISTATE_UNKNOWN))
-    {
-      /* Tinker's booleans, in the Llama/Qwen module names its models use. */
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-      if (config->train_attn == DEBRIEF_TRISTATE_YES)
-        {
-          static const char *const names[] = { "q_proj", "k_proj", "v_proj", "o_proj", NULL };
-          g_strv_builder_addv (builder, (const char **) names);
-        }
-      if (config->train_mlp == DEBRIEF_TRISTATE_YES)
-        {
-          static const char *const names[] = { "gate_proj", "up_proj", "down_proj", NULL };
-          g_strv_builder_addv (builder, (const char **) names);
-        }
-      if (config->train_unembed == DEBRIEF_TRISTATE_YES)
-        g_strv_builder_add (builder, "lm_head");
-      config->target_modules = g_strv_builder_end (builder);
-      return;
-    }
-  if (config->target_modules == NULL || config->target_modules[0] == NULL)
-    return;
-  if (g_strv_length (config->target_modules) == 1 &&
-      g_ascii_strcasecmp (config->target_modules[0], "all-linear") == 0)
-    {
-      /* PEFT's all-linear: every linear layer except the output layer. */
-      if (config->train_attn == DEBRIEF_TRISTATE_UNKNOWN)
-        config->train_attn = DEBRIEF_TRISTATE_YES;
-      if (config->train_mlp == DEBRIEF_TRISTATE_UNKNOWN)
-        config->train_mlp = DEBRIEF_TRISTATE_YES;
-      if (config->train_unembed == DEBRIEF_TRISTATE_UNKNOWN)
-        config->train_unembed = DEBRIEF_TRISTATE_NO;
-      return;
-    }
-  if (config->train_attn == DEBRIEF_TRISTATE_UNKNOWN)
-    config->train_attn = has_module (config->target_modules, attn) ? DEBRIEF_TRISTATE_YES : DEBRIEF_TRISTATE_NO;
-  if (config->train_mlp == DEBRIEF_TRISTATE_UNKNOWN)
-    config->train_mlp = has_module (config->target_modules, mlp) ? DEBRIEF_TRISTATE_YES : DEBRIEF_TRISTATE_NO;
-  if (config->train_unembed == DEBRIEF_TRISTATE_UNKNOWN)
-    config->train_unembed = has_module (config->target_modules, unembed) ? DEBRIEF_TRISTATE_YES
-                                                                         : DEBRIEF_TRISTATE_NO;
-}
-
-/* Steps per epoch from the logged epoch column: Tinker logs the 0-based epoch
- * index (integers), the HF Trainer the fraction of epochs done. */
-static gint64
-steps_per_epoch_from_series (DebriefRun       *run,
-                             DebriefRunConfig *config)
-{
-  DebriefSeries *epoch = debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_EPOCH);
-  DebriefSeries *train = debrief_run_get_train_loss (run);
-  gsize n;
-  gboolean integral = TRUE;
-  double first;
-
-  if (epoch == NULL || (n = debrief_series_get_length (epoch)) < 2)
-    return 0;
-  first = debrief_series_get_value (epoch, 0);
-  for (gsize i = 0; i < n && integral; i++)
-    integral = debrief_series_get_value (epoch, i) == floor (debrief_series_get_value (epoch, i));
-  for (gsize i = 1; i < n; i++)
-    {
-      double e = debrief_series_get_value (epoch, i);
-      if (integral && e > first)
-        return debrief_series_get_step (epoch, i) - debrief_series_get_step (epoch, 0);
-      if (!integral && e >= 1.0 - 1e-9)
-        return debrief_series_get_step (epoch, i);
-    }
-  /* A whole one-epoch run that never changed epoch. */
-  if (integral && isfinite (config->num_epochs) && config->num_epochs == 1 && train != NULL &&
-      debrief_series_get_length (train) > 1)
-    return debrief_series_get_last_step (train) - debrief_series_get_first_step (train) + 1;
-  return 0;
-}
-
-static void
-complete_config (DebriefLoadJob *job,
-                 DebriefRun     *run)
-{
-  DebriefRunConfig *config = debrief_run_get_config (run);
-  DebriefSeries *lr = debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_LEARNING_RATE);
-
-  /* A config.json beside the log (scripts write one) fills what the log did not say. */
-  if (config->dims.hidden_size == 0 || config->lora_rank == 0 || config->base_model == NULL)
-    {
-      g_autoptr(DebriefJsonNode) node = NULL;
-      const char *const *sources = debrief_run_get_source_files (run);
-
-      if (!g_strv_contains (sources, "config.json"))
-        {
-          node = debrief_load_job_read_json (job, run, "config.json");
-          if (node != NULL)
-            {
-              debrief_reader_apply_config (run, node, "config.json");
-              debrief_run_add_source_file (run, "config.json");
-            }
-        }
-    }
-
-  if (config->dims.hidden_size == 0 && config->base_model != NULL)
-    {
-      const char *name = debrief_model_table_lookup (config->base_model, &config->dims);
-      if (name != NULL)
-        {
-          g_free (config->dims_source);
-          config->dims_source = g_strdup_printf (_("built-in table: %s"), name);
-        }
-    }
-  derive_targets (config);
-
-  if (isnan (config->learning_rate) && lr != NULL && debrief_series_get_length (lr) > 0)
-    config->learning_rate = debrief_series_get_max (lr);  /* the peak of the schedule */
-  if (config->steps_per_epoch == 0 && config->max_steps > 0 && isfinite (config->num_epochs) &&
-      config->num_epochs >= 1 && fmod ((double) config->max_steps, config->num_epochs) == 0)
-    config->steps_per_epoch = (gint64) ((double) config->max_steps / config->num_epochs);
-  if (config->steps_per_epoch == 0)
-    config->steps_per_epoch = steps_per_epoch_from_series (run, config);
-  debrief_reader_tinker_fill_dataset_tokens (run, _("logged tokens per step"));
 }
 
 static DebriefRun *
@@ -566,7 +430,7 @@ load_folder (DebriefLoadJob  *job,
 
   /* The folder is a LLaMA-Factory run even when its trainer_state.json was the richer file. */
   debrief_run_set_format (best, llamafactory && g_strcmp0 (format, "hf_trainer") == 0 ? "llamafactory" : format);
-  complete_config (job, best);
+  debrief_loader_complete_run (job, best);
 
   if (job->progress != NULL)
     job->progress (job->progress_data, 1.0);

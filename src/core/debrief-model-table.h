@@ -18,4 +18,9 @@ G_BEGIN_DECLS
 const char *debrief_model_table_lookup (const char       *model_name,
                                         DebriefModelDims *dims);
 
+/* The parameters the HF Trainer counts for total_flos (num_parameters with
+ * exclude_embeddings: every weight but the nn.Embedding tables; an untied
+ * output layer counts), from the shapes; 0 when hidden size or layers are unknown. */
+gint64      debrief_model_dims_trainer_params (const DebriefModelDims *dims);
+
 G_END_DECLS

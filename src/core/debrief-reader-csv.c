@@ -10,6 +10,7 @@
 
 #include "debrief-error.h"
 #include "debrief-reader-csv-private.h"
+#include "debrief-run-kind-private.h"
 
 /* Progress and cancellation checks every this many lines. */
 #define CSV_CHECK_EVERY 65536
@@ -191,7 +192,7 @@ debrief_reader_csv_detect (const char *data,
       g_autofree char *name = field_name (&fields[i]);
       if (debrief_key_is_step (name, strlen (name)))
         has_step = TRUE;
-      if (debrief_key_is_loss_like (name))
+      if (debrief_key_is_training_metric (name))
         has_loss = TRUE;
     }
   return has_step && has_loss;

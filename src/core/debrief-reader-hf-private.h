@@ -21,6 +21,7 @@ typedef struct
   gint64 train_batch_size;
   double num_train_epochs;
   double epoch;
+  double total_flos;
   gboolean has_log_history;
 } DebriefHfState;
 
@@ -38,6 +39,9 @@ gboolean debrief_reader_hf_parse_state  (DebriefReadContext *ctx,
                                          GError            **error);
 /* Whether the folder holds a trainer_state.json (itself or in a checkpoint-N/). */
 gboolean debrief_reader_hf_folder_has_state (DebriefLoadJob *job);
+/* "checkpoint-N/@file" of the highest N that has it, relative to the folder; NULL when none. */
+char    *debrief_reader_hf_newest_checkpoint_file (DebriefLoadJob *job,
+                                                   const char     *file);
 /* A whole Trainer output folder: the latest trainer_state.json, checkpoints,
  * adapter_config.json, config.json, *_results.json. */
 gboolean debrief_reader_hf_load         (DebriefLoadJob     *job,

@@ -25,6 +25,7 @@ debrief_hf_state_init (DebriefHfState *state)
   state->best_metric = NAN;
   state->num_train_epochs = NAN;
   state->epoch = NAN;
+  state->total_flos = NAN;
 }
 
 void
@@ -134,6 +135,8 @@ read_top_number (DebriefJsonReader *reader,
     state->num_train_epochs = v;
   else if (key_is (key, key_length, "epoch"))
     state->epoch = v;
+  else if (key_is (key, key_length, "total_flos"))
+    state->total_flos = v;
   else if (debrief_step_from_double (v, &i) && i >= 0)
     {
       if (key_is (key, key_length, "global_step"))
@@ -341,6 +344,34 @@ list_checkpoint_dirs (DebriefLoadJob *job,
     }
   g_array_sort (dirs, compare_checkpoint_dirs);
   return g_steal_pointer (&dirs);
+}
+
+char *
+debrief_reader_hf_newest_checkpoint_file (DebriefLoadJob *job,
+                                          const char     *file)
+{
+  g_autoptr(GDir) dir = g_dir_open (job->folder_path, 0, NULL);
+  g_autofree char *best = NULL;
+  gint64 best_step = -1;
+  const char *name;
+
+  if (dir == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      gint64 step;
+      g_autofree char *rel = NULL;
+
+      if (!parse_checkpoint_name (name, &step) || step <= best_step)
+        continue;
+      rel = g_build_filename (name, file, NULL);
+      if (!debrief_load_job_has_file (job, rel))
+        continue;
+      best_step = step;
+      g_free (best);
+      best = g_steal_pointer (&rel);
+    }
+  return g_steal_pointer (&best);
 }
 
 gboolean
@@ -572,6 +603,12 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
       state.num_train_epochs >= 1 && fmod ((double) state.max_steps, state.num_train_epochs) == 0)
     config->steps_per_epoch = (gint64) ((double) state.max_steps / state.num_train_epochs);
   fill_dataset_tokens (run, &state, state_rel);
+  if (isnan (config->total_flos) && isfinite (state.total_flos) && state.total_flos > 0)
+    {
+      config->total_flos = state.total_flos;
+      config->total_flos_source = g_strdup (state_rel);
+      config->epochs_done = state.epoch;
+    }
 
   /* Checkpoints: the folders on disk; best_model_checkpoint is matched by name only
    * (it is a path on the training machine: data, never followed). */

@@ -16,6 +16,9 @@ typedef struct
   /* When set: the lines that hold a string under a key ending in "_path"
    * (tinker's state_path / sampler_path), as DebriefJsonlLine. */
   GArray *path_lines;
+  /* Lines that parse but carry no value are a run, not an error (LLaMA-Factory
+   * writes progress-only lines for a prediction run): the run opens empty. */
+  gboolean allow_no_values;
 } DebriefJsonlOptions;
 
 typedef struct

@@ -10,6 +10,7 @@
 
 #include "debrief-error.h"
 #include "debrief-reader-jsonl-private.h"
+#include "debrief-run-kind-private.h"
 
 /* Progress and cancellation checks every this many lines. */
 #define JSONL_CHECK_EVERY 65536
@@ -254,6 +255,12 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
                                               n_null_loss), n_null_loss);
 
   n_points = debrief_series_set_finish (set, ctx);
+  if (n_points == 0 && options && options->allow_no_values)
+    {
+      debrief_read_warn (ctx, 0, _("no metric was logged on any line (progress only: a prediction or "
+                                   "evaluation run?)"));
+      return TRUE;
+    }
   if (n_points == 0)
     {
       debrief_read_error (error, ctx, DEBRIEF_ERROR_NO_DATA, 0,
@@ -301,7 +308,8 @@ debrief_reader_jsonl_detect (const char *data,
   guint n = 0;
   Line line;
 
-  /* Loss keys may appear only on some lines (evaluations), so look at several. */
+  /* Loss keys may appear only on some lines (evaluations), so look at several.
+   * An RL log has a reward and no loss: any training metric will do. */
   while (next_line (&pos, end, &line) && n < JSONL_DETECT_LINES && !(has_step && has_loss))
     {
       g_autoptr(DebriefJsonNode) node = NULL;
@@ -317,7 +325,7 @@ debrief_reader_jsonl_detect (const char *data,
           const char *key = g_ptr_array_index (node->keys, i);
           if (debrief_key_is_step (key, strlen (key)))
             has_step = TRUE;
-          if (debrief_key_is_loss_like (key))
+          if (debrief_key_is_training_metric (key))
             has_loss = TRUE;
         }
     }
@@ -330,9 +338,18 @@ debrief_reader_jsonl_is_tinker (const char *data,
 {
   g_autoptr(DebriefJsonNode) node = first_object (data, length, 0);
 
-  return node != NULL && debrief_json_node_get (node, "step") != NULL &&
-         (debrief_json_node_get (node, "train_mean_nll") != NULL ||
-          debrief_json_node_get (node, "test/nll") != NULL);
+  if (node == NULL || debrief_json_node_get (node, "step") == NULL)
+    return FALSE;
+  /* Supervised (train_mean_nll, test/nll), RL and distillation (env/..., optim/...,
+   * progress/done_frac): keys only tinker-cookbook's ml_log writes together with "step". */
+  if (debrief_json_node_get (node, "train_mean_nll") != NULL || debrief_json_node_get (node, "test/nll") != NULL ||
+      debrief_json_node_get (node, "progress/done_frac") != NULL ||
+      debrief_json_node_get (node, "optim/kl_sample_train_v1") != NULL)
+    return TRUE;
+  for (guint i = 0; i < node->keys->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (node->keys, i), "env/all/"))
+      return TRUE;
+  return FALSE;
 }
 
 gboolean

@@ -185,10 +185,11 @@ checkpoints_from_metrics (DebriefRun   *run,
 static char *
 checkpoints_name_for (const char *metrics_rel)
 {
-  if (g_str_has_suffix (metrics_rel, "_metrics.jsonl"))
+  /* Recipes write <name>_metrics.jsonl, scripts also <name>-metrics.jsonl. */
+  if (g_str_has_suffix (metrics_rel, "_metrics.jsonl") || g_str_has_suffix (metrics_rel, "-metrics.jsonl"))
     {
       g_autofree char *stem = g_strndup (metrics_rel, strlen (metrics_rel) - strlen ("_metrics.jsonl"));
-      return g_strconcat (stem, "_checkpoints.jsonl", NULL);
+      return g_strdup_printf ("%s%ccheckpoints.jsonl", stem, metrics_rel[strlen (stem)]);
     }
   return g_strdup ("checkpoints.jsonl");
 }

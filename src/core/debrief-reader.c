@@ -798,7 +798,7 @@ static const char *const val_loss_keys[] = {
 };
 
 static const char *const lr_keys[] = {
-  "learning_rate", "lr", "train/learning_rate", "learning-rate", "train/lr", NULL
+  "learning_rate", "lr", "train/learning_rate", "learning-rate", "train/lr", "optim/lr", NULL
 };
 
 static const char *const grad_norm_keys[] = {
@@ -996,14 +996,14 @@ static gboolean
 read_dims_flat (const DebriefJsonNode *object,
                 DebriefModelDims      *dims)
 {
-  static const char *const hidden[] = { "hidden_size", "d_model", "n_embd", "hidden_dim", "dim", NULL };
+  static const char *const hidden[] = { "hidden_size", "d_model", "n_embd", "n_embed", "hidden_dim", "dim", NULL };
   static const char *const inter[] = { "intermediate_size", "ffn_dim", "n_inner", "d_ff",
                                        "ffn_hidden_size", NULL };
   static const char *const layers[] = { "num_hidden_layers", "num_layers", "n_layer", "n_layers", NULL };
   static const char *const heads[] = { "num_attention_heads", "n_head", "n_heads", "num_heads", NULL };
-  static const char *const kv[] = { "num_key_value_heads", "n_kv_heads", "num_kv_heads", NULL };
-  static const char *const head_dim[] = { "head_dim", NULL };
-  static const char *const vocab[] = { "vocab_size", "n_vocab", NULL };
+  static const char *const kv[] = { "num_key_value_heads", "n_kv_heads", "num_kv_heads", "multi_query_group_num", NULL };
+  static const char *const head_dim[] = { "head_dim", "kv_channels", NULL };
+  static const char *const vocab[] = { "vocab_size", "n_vocab", "padded_vocab_size", NULL };
   DebriefModelDims found = { 0 };
 
   fill_dim (&found.hidden_size, object, hidden);
@@ -1015,6 +1015,30 @@ read_dims_flat (const DebriefJsonNode *object,
   fill_dim (&found.num_key_value_heads, object, kv);
   fill_dim (&found.head_dim, object, head_dim);
   fill_dim (&found.vocab_size, object, vocab);
+  {
+    static const char *const experts[] = { "num_local_experts", "num_experts", "n_routed_experts", NULL };
+    const char *type = debrief_json_node_get_string (object, "model_type");
+    int tie = debrief_json_node_get_bool (object, "tie_word_embeddings");
+
+    fill_dim (&found.num_experts, object, experts);
+    /* An expert's MLP is moe_intermediate_size wide (intermediate_size is the dense one). */
+    if (found.num_experts > 1)
+      {
+        gint64 moe = 0;
+        fill_int (&moe, object, "moe_intermediate_size");
+        if (moe > 0)
+          found.intermediate_size = moe;
+      }
+    if (tie >= 0)
+      found.tie_word_embeddings = tie ? 2 : 1;
+    /* Plain two-matrix MLPs (c_fc/c_proj, fc1/fc2, dense_h_to_4h/dense_4h_to_h). */
+    if (type != NULL && (strcmp (type, "gpt2") == 0 || strcmp (type, "bloom") == 0 || strcmp (type, "phi") == 0 ||
+                         strcmp (type, "gpt_neox") == 0 || strcmp (type, "opt") == 0 || strcmp (type, "bart") == 0))
+      found.mlp_matrices = 2;
+    /* GPT-2 and BLOOM tie by default and do not write it. */
+    if (tie < 0 && type != NULL && (strcmp (type, "gpt2") == 0 || strcmp (type, "bloom") == 0))
+      found.tie_word_embeddings = 2;
+  }
   *dims = found;
   return TRUE;
 }
@@ -1047,9 +1071,29 @@ read_target_modules (const DebriefJsonNode *node)
     return NULL;
   if (node->type == DEBRIEF_JSON_STRING && node->string[0] != '\0')
     {
-      /* PEFT also accepts a regex or "all-linear"; keep it as written. */
-      char *one[] = { node->string, NULL };
-      return g_strdupv (one);
+      /* LLaMA-Factory's lora_target is "q_proj,v_proj" or "all"; PEFT also accepts
+       * a regex or "all-linear", kept as written. */
+      if (strcmp (node->string, "all") == 0)
+        {
+          char *all[] = { (char *) "all-linear", NULL };
+          return g_strdupv (all);
+        }
+      if (strchr (node->string, ',') != NULL && strpbrk (node->string, "()|[*\\") == NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit (node->string, ",", -1);
+          builder = g_strv_builder_new ();
+          for (guint i = 0; parts[i]; i++)
+            {
+              g_strstrip (parts[i]);
+              if (parts[i][0] != '\0')
+                g_strv_builder_add (builder, parts[i]);
+            }
+          return g_strv_builder_end (builder);
+        }
+      {
+        char *one[] = { node->string, NULL };
+        return g_strdupv (one);
+      }
     }
   if (node->type != DEBRIEF_JSON_ARRAY)
     return NULL;
@@ -1061,6 +1105,130 @@ read_target_modules (const DebriefJsonNode *node)
         g_strv_builder_add (builder, item->string);
     }
   return g_strv_builder_end (builder);
+}
+
+static void
+set_hint (char       **slot,
+          char       **slot_source,
+          const char  *value,
+          const char  *source)
+{
+  if (*slot != NULL || value == NULL || *value == '\0')
+    return;
+  *slot = g_ascii_strdown (value, -1);
+  g_strstrip (*slot);
+  *slot_source = g_strdup (source);
+}
+
+static gboolean
+has_key (const DebriefJsonNode *object,
+         const char            *key)
+{
+  const DebriefJsonNode *value = debrief_json_node_get (object, key);
+  return value != NULL && value->type != DEBRIEF_JSON_NULL;
+}
+
+/* What a configuration says about how the run trained: trainer configs say it
+ * with a key (LLaMA-Factory stage / finetuning_type, axolotl rl / adapter),
+ * TRL's with the options only one trainer has. */
+static void
+read_kind_hints (DebriefRunConfig      *config,
+                 const DebriefJsonNode *object,
+                 const char            *source)
+{
+  /* TRL configuration classes, by the options that belong to one trainer only. */
+  static const struct { const char *key; const char *stage; } trl_keys[] = {
+    { "num_generations", "grpo" },        /* GRPOConfig */
+    { "rloo_k", "rloo" },                 /* RLOOConfig */
+    { "num_ppo_epochs", "ppo" },          /* PPOConfig */
+    { "cliprange_value", "ppo" },
+    { "desirable_weight", "kto" },        /* KTOConfig */
+    { "cpo_alpha", "cpo" },               /* CPOConfig */
+    { "simpo_gamma", "simpo" },
+    { "rpo_alpha", "dpo" },               /* DPOConfig */
+    { "reference_free", "dpo" },
+    { "center_rewards_coefficient", "rm" }, /* RewardConfig */
+    { "dataset_text_field", "sft" },      /* SFTConfig */
+    { "completion_only_loss", "sft" },
+    { "kl_penalty_coef", "rl" },          /* tinker-cookbook RL configs */
+    { "dpo_beta", "dpo" },                /* tinker-cookbook DPO */
+  };
+  const char *stage = debrief_json_node_get_string (object, "stage");
+  const char *rl = debrief_json_node_get_string (object, "rl");
+  const char *adapter = debrief_json_node_get_string (object, "adapter");
+  const char *finetuning = debrief_json_node_get_string (object, "finetuning_type");
+  const char *pref_loss = debrief_json_node_get_string (object, "pref_loss");
+  DebriefJsonNode *quant;
+  double bits;
+  int flag;
+
+  set_hint (&config->peft_type, &config->peft_type_source, debrief_json_node_get_string (object, "peft_type"),
+            source);
+  if (stage != NULL && pref_loss != NULL && strcmp (pref_loss, "sigmoid") != 0)
+    {
+      /* LLaMA-Factory's stage dpo also runs ORPO and SimPO: say which. */
+      g_autofree char *both = g_strdup_printf ("%s (%s)", stage, pref_loss);
+      set_hint (&config->stage, &config->stage_source, both, source);
+    }
+  set_hint (&config->stage, &config->stage_source, stage, source);
+  set_hint (&config->stage, &config->stage_source, rl, source);
+  {
+    /* tinker-cookbook RL: the policy-gradient loss it optimises. */
+    const char *loss_fn = debrief_json_node_get_string (object, "loss_fn");
+    if (loss_fn != NULL && (strcmp (loss_fn, "importance_sampling") == 0 || strcmp (loss_fn, "ppo") == 0 ||
+                            strcmp (loss_fn, "cispo") == 0))
+      {
+        g_autofree char *said = g_strdup_printf ("rl (loss_fn %s)", loss_fn);
+        set_hint (&config->stage, &config->stage_source, said, source);
+      }
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (trl_keys) && config->stage == NULL; i++)
+    if (has_key (object, trl_keys[i].key))
+      {
+        g_autofree char *said = g_strdup_printf ("%s (%s)", trl_keys[i].stage, trl_keys[i].key);
+        set_hint (&config->stage, &config->stage_source, said, source);
+      }
+
+  set_hint (&config->finetuning_type, &config->finetuning_type_source, finetuning, source);
+  set_hint (&config->finetuning_type, &config->finetuning_type_source, adapter, source);
+  flag = debrief_json_node_get_bool (object, "use_peft");  /* TRL ModelConfig */
+  if (flag >= 0)
+    set_hint (&config->finetuning_type, &config->finetuning_type_source, flag ? "lora" : "full", source);
+
+  if (config->quantization_bits == 0)
+    {
+      if (debrief_json_node_get_double (object, "quantization_bit", &bits) && (bits == 4 || bits == 8))
+        config->quantization_bits = (gint64) bits;
+      else if (debrief_json_node_get_bool (object, "load_in_4bit") == 1)
+        config->quantization_bits = 4;
+      else if (debrief_json_node_get_bool (object, "load_in_8bit") == 1)
+        config->quantization_bits = 8;
+      quant = debrief_json_node_get (object, "quantization_config");
+      if (config->quantization_bits == 0 && quant != NULL && quant->type == DEBRIEF_JSON_OBJECT)
+        {
+          if (debrief_json_node_get_bool (quant, "load_in_4bit") == 1 ||
+              (debrief_json_node_get_double (quant, "bits", &bits) && bits == 4))
+            config->quantization_bits = 4;
+          else if (debrief_json_node_get_bool (quant, "load_in_8bit") == 1 ||
+                   (debrief_json_node_get_double (quant, "bits", &bits) && bits == 8))
+            config->quantization_bits = 8;
+        }
+      if (config->quantization_bits != 0)
+        config->quantization_source = g_strdup (source);
+    }
+
+  /* A model's own config.json (its architecture), not a training config. */
+  if (has_key (object, "architectures") && has_key (object, "model_type"))
+    config->full_model_config = TRUE;
+
+  if (isnan (config->total_flos) && debrief_json_node_get_double (object, "total_flos", &bits) &&
+      isfinite (bits) && bits > 0)
+    {
+      config->total_flos = bits;
+      config->total_flos_source = g_strdup (source);
+      if (debrief_json_node_get_double (object, "epoch", &bits) && isfinite (bits) && bits > 0)
+        config->epochs_done = bits;
+    }
 }
 
 void
@@ -1149,6 +1317,7 @@ debrief_reader_apply_config (DebriefRun            *run,
   fill_int (&config->batch_size, object, "per_device_train_batch_size");
   fill_int (&config->batch_size, object, "train_batch_size");
   fill_int (&config->steps_per_epoch, object, "steps_per_epoch");
+  read_kind_hints (config, object, source);
 }
 
 /* Fills the run's config from a flat {key: value} object: the keys as they

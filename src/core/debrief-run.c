@@ -30,6 +30,7 @@ struct _DebriefRun
   char *method_evidence;
   DebriefAdapter adapter;
   char *adapter_evidence;
+  char *primary_metric;
   DebriefAnalysis *analysis;
 };
 
@@ -65,6 +66,8 @@ debrief_run_config_init (DebriefRunConfig *config)
   config->lora_alpha = NAN;
   config->learning_rate = NAN;
   config->num_epochs = NAN;
+  config->total_flos = NAN;
+  config->epochs_done = NAN;
   config->train_attn = DEBRIEF_TRISTATE_UNKNOWN;
   config->train_mlp = DEBRIEF_TRISTATE_UNKNOWN;
   config->train_unembed = DEBRIEF_TRISTATE_UNKNOWN;
@@ -80,6 +83,36 @@ debrief_run_config_clear (DebriefRunConfig *config)
   g_clear_pointer (&config->dims_source, g_free);
   g_clear_pointer (&config->dataset_tokens_source, g_free);
   g_clear_pointer (&config->lr_schedule, g_free);
+  g_clear_pointer (&config->peft_type, g_free);
+  g_clear_pointer (&config->peft_type_source, g_free);
+  g_clear_pointer (&config->stage, g_free);
+  g_clear_pointer (&config->stage_source, g_free);
+  g_clear_pointer (&config->finetuning_type, g_free);
+  g_clear_pointer (&config->finetuning_type_source, g_free);
+  g_clear_pointer (&config->quantization_source, g_free);
+  g_clear_pointer (&config->total_flos_source, g_free);
+  g_clear_pointer (&config->rl_episodes_source, g_free);
+}
+
+void
+debrief_run_config_copy (DebriefRunConfig       *dest,
+                         const DebriefRunConfig *src)
+{
+  *dest = *src;
+  dest->target_modules = g_strdupv (src->target_modules);
+  dest->base_model = g_strdup (src->base_model);
+  dest->dims_source = g_strdup (src->dims_source);
+  dest->dataset_tokens_source = g_strdup (src->dataset_tokens_source);
+  dest->lr_schedule = g_strdup (src->lr_schedule);
+  dest->peft_type = g_strdup (src->peft_type);
+  dest->peft_type_source = g_strdup (src->peft_type_source);
+  dest->stage = g_strdup (src->stage);
+  dest->stage_source = g_strdup (src->stage_source);
+  dest->finetuning_type = g_strdup (src->finetuning_type);
+  dest->finetuning_type_source = g_strdup (src->finetuning_type_source);
+  dest->quantization_source = g_strdup (src->quantization_source);
+  dest->total_flos_source = g_strdup (src->total_flos_source);
+  dest->rl_episodes_source = g_strdup (src->rl_episodes_source);
 }
 
 void
@@ -120,6 +153,7 @@ debrief_run_finalize (GObject *object)
   debrief_run_config_clear (&self->config);
   g_clear_pointer (&self->method_evidence, g_free);
   g_clear_pointer (&self->adapter_evidence, g_free);
+  g_clear_pointer (&self->primary_metric, g_free);
 
   G_OBJECT_CLASS (debrief_run_parent_class)->finalize (object);
 }
@@ -618,4 +652,22 @@ debrief_run_set_adapter (DebriefRun     *self,
   self->adapter = adapter;
   g_free (self->adapter_evidence);
   self->adapter_evidence = g_strdup (evidence);
+}
+
+const char *
+debrief_run_get_primary_metric (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+
+  return self->primary_metric;
+}
+
+void
+debrief_run_set_primary_metric (DebriefRun *self,
+                                const char *series_name)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN (self));
+
+  g_free (self->primary_metric);
+  self->primary_metric = g_strdup (series_name);
 }

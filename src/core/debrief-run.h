@@ -24,6 +24,10 @@ struct _DebriefModelDims
   gint64 num_key_value_heads;
   gint64 head_dim;
   gint64 vocab_size;
+  /* For the parameter count (the total_flos token estimate); 0 unknown. */
+  gint64 num_experts;             /* routed MLP experts per layer (mixture of experts); 0 dense */
+  gint64 tie_word_embeddings;     /* 1 untied output layer, 2 tied to the embedding */
+  gint64 mlp_matrices;            /* 3 gated (gate, up, down), 2 plain (fc1/c_fc, fc2/c_proj) */
 };
 
 typedef enum
@@ -59,6 +63,29 @@ struct _DebriefRunConfig
   gint64 max_steps;
   gint64 steps_per_epoch;
   gint64 batch_size;
+
+  /* How the run trained, as its configuration files wrote it, each with the file
+   * that said it; kind detection reads them (NULL: not said). */
+  char *peft_type;                /* adapter_config.json "LORA", "PROMPT_TUNING" ... */
+  char *peft_type_source;
+  char *stage;                    /* LLaMA-Factory stage, axolotl rl, a trainer recognised by its keys */
+  char *stage_source;
+  char *finetuning_type;          /* "lora", "qlora", "full", "freeze" */
+  char *finetuning_type_source;
+  gint64 quantization_bits;       /* 4 or 8 when the base weights were quantised; 0 unknown */
+  char *quantization_source;
+  gboolean full_model_config;     /* a config.json of a whole model sat in the folder */
+
+  /* The Trainer's floating-point operation count and the epochs it covers (the
+   * token estimate of POSTTRAINING 5); NAN unknown. */
+  double total_flos;
+  char *total_flos_source;
+  double epochs_done;
+
+  /* RL: the episodes (rollouts) trained on, which the capacity rule counts
+   * instead of tokens (about one bit each); 0 unknown. */
+  gint64 rl_episodes;
+  char *rl_episodes_source;
 };
 
 struct _DebriefCheckpoint
@@ -175,6 +202,12 @@ const char       *debrief_run_get_adapter_evidence (DebriefRun    *self);
 void              debrief_run_set_adapter         (DebriefRun     *self,
                                                    DebriefAdapter  adapter,
                                                    const char     *evidence);
+/* The key under the run's series of what is shown first, decided by the kind
+ * (RL: mean reward; DPO, SFT: the training loss); NULL when nothing was logged. */
+const char       *debrief_run_get_primary_metric  (DebriefRun     *self);
+void              debrief_run_set_primary_metric  (DebriefRun     *self,
+                                                   const char     *series_name);
+
 /* Whether the adapter is a LoRA of any flavour (LoRA advice applies). */
 gboolean          debrief_adapter_is_lora         (DebriefAdapter  adapter);
 
@@ -183,6 +216,9 @@ gsize             debrief_run_get_n_points        (DebriefRun     *self);
 
 void              debrief_run_config_clear        (DebriefRunConfig *config);
 void              debrief_run_config_init         (DebriefRunConfig *config);
+/* A deep copy: @dest owns its strings (clear it with debrief_run_config_clear). */
+void              debrief_run_config_copy         (DebriefRunConfig       *dest,
+                                                   const DebriefRunConfig *src);
 void              debrief_checkpoint_clear        (DebriefCheckpoint *checkpoint);
 
 G_END_DECLS

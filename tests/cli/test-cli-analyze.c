@@ -97,8 +97,10 @@ assert_member_type (JsonObject *o,
     }
 }
 
+/* @in_run: the object of analyze --json, which also says where its inputs came from. */
 static void
-validate_capacity (JsonObject *cap)
+validate_capacity (JsonObject *cap,
+                   gboolean    in_run)
 {
   const char *status;
 
@@ -119,6 +121,16 @@ validate_capacity (JsonObject *cap)
   if (g_str_equal (status, "UNDERCAPACITY"))
     g_assert_true (g_str_has_prefix (json_object_get_string_member (cap, "message"),
                                      "Insufficient capacity. Increase rank from "));
+  if (!in_run)
+    return;
+  /* 0.2: where the inputs came from. */
+  assert_member_type (cap, "rank", G_TYPE_INT64, TRUE);
+  assert_member_type (cap, "model", G_TYPE_STRING, TRUE);
+  assert_member_type (cap, "model_source", G_TYPE_STRING, TRUE);
+  assert_member_type (cap, "dataset_tokens", G_TYPE_INT64, TRUE);
+  assert_member_type (cap, "dataset_tokens_source", G_TYPE_STRING, TRUE);
+  g_assert_cmpint (json_object_get_null_member (cap, "dataset_tokens"), ==,
+                   json_object_get_null_member (cap, "dataset_tokens_source"));
 }
 
 static void
@@ -136,6 +148,8 @@ validate_series (JsonObject *series,
   assert_member_type (s, "last_step", G_TYPE_INT64, FALSE);
   assert_member_type (s, "last", G_TYPE_DOUBLE, TRUE);
   assert_member_type (s, "min", G_TYPE_DOUBLE, TRUE);
+  assert_member_type (s, "max", G_TYPE_DOUBLE, TRUE);
+  assert_member_type (s, "key", G_TYPE_STRING, FALSE);
   g_assert_cmpint (json_object_get_int_member (s, "points"), >, 0);
   g_assert_cmpint (json_object_get_int_member (s, "first_step"), <=, json_object_get_int_member (s, "last_step"));
 }
@@ -153,9 +167,29 @@ validate_run (JsonObject *run)
   g_assert_true (g_strv_contains ((const char *const[]) { "seed", "hf_trainer", "tinker", "llamafactory",
                                                           "lightning_csv", "tensorboard", "generic", NULL },
                                   format));
+  /* 0.2: the kind of run, each answer with its evidence, and every logged series. */
+  assert_member_type (run, "method", G_TYPE_STRING, FALSE);
+  g_assert_true (g_strv_contains ((const char *const[]) { "sft", "cpt", "pretrain", "dpo", "rl", "reward_model",
+                                                          "unknown", NULL },
+                                  json_object_get_string_member (run, "method")));
+  assert_member_type (run, "adapter", G_TYPE_STRING, FALSE);
+  g_assert_true (g_strv_contains ((const char *const[]) { "lora", "qlora", "dora", "none", "unknown", NULL },
+                                  json_object_get_string_member (run, "adapter")));
+  assert_member_type (run, "kind_evidence", JSON_TYPE_OBJECT, FALSE);
+  assert_member_type (json_object_get_object_member (run, "kind_evidence"), "method", G_TYPE_STRING, FALSE);
+  assert_member_type (json_object_get_object_member (run, "kind_evidence"), "adapter", G_TYPE_STRING, FALSE);
+  assert_member_type (run, "primary_metric", G_TYPE_STRING, TRUE);
   assert_member_type (run, "series", JSON_TYPE_OBJECT, FALSE);
   validate_series (json_object_get_object_member (run, "series"), "train_loss");
   validate_series (json_object_get_object_member (run, "series"), "val_loss");
+  {
+    JsonObject *series = json_object_get_object_member (run, "series");
+    g_autoptr(GList) names = json_object_get_members (series);
+    for (GList *l = names; l; l = l->next)
+      validate_series (series, l->data);
+    if (!json_object_get_null_member (run, "primary_metric"))
+      g_assert_true (json_object_has_member (series, json_object_get_string_member (run, "primary_metric")));
+  }
   assert_member_type (run, "convergence_percent", G_TYPE_DOUBLE, TRUE);
   assert_member_type (run, "seed_overfitting_warning", G_TYPE_BOOLEAN, FALSE);
   assert_member_type (run, "best_step", G_TYPE_INT64, TRUE);
@@ -163,7 +197,7 @@ validate_run (JsonObject *run)
   g_assert_cmpint (json_object_get_null_member (run, "best_step"), ==,
                    json_object_get_null_member (run, "best_val_loss"));
   assert_member_type (run, "capacity", JSON_TYPE_OBJECT, FALSE);
-  validate_capacity (json_object_get_object_member (run, "capacity"));
+  validate_capacity (json_object_get_object_member (run, "capacity"), TRUE);
   assert_member_type (run, "findings", JSON_TYPE_ARRAY, FALSE);
   findings = json_object_get_array_member (run, "findings");
   for (guint i = 0; i < json_array_get_length (findings); i++)
@@ -348,7 +382,7 @@ test_capacity_json (void)
   g_assert_cmpint (run_cli (args, &out, NULL), ==, 0);
   root = parse (out);
   o = json_node_get_object (root);
-  validate_capacity (o);
+  validate_capacity (o, FALSE);
   /* Llama-3.1-8B per unit of rank: 851,968 + 1,769,472 + 132,352. */
   g_assert_cmpint (json_object_get_int_member (o, "lora_params"), ==, 16 * (851968 + 1769472 + 132352));
   g_assert_cmpint (json_object_get_int_member (o, "required_bits"), ==, 100000000);
@@ -372,7 +406,7 @@ test_capacity_checklist_example (void)
   g_assert_cmpint (run_cli (args, &out, NULL), ==, 0);
   root = parse (out);
   o = json_node_get_object (root);
-  validate_capacity (o);
+  validate_capacity (o, FALSE);
   g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "OK");
   g_assert_cmpint (json_object_get_int_member (o, "lora_params"), ==, (gint64) 64 * 32 * (32768 + 61440));
   g_assert_cmpint (json_object_get_int_member (o, "suggested_rank"), ==, 64);

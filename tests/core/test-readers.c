@@ -279,7 +279,9 @@ test_model_table (void)
   g_assert_cmpint (dims.hidden_size, ==, 8192);
   g_assert_cmpstr (debrief_model_table_lookup ("Qwen/Qwen2.5-7B", NULL), ==, "Qwen2.5-7B");
   g_assert_cmpstr (debrief_model_table_lookup ("qwen3:8b", NULL), ==, "Qwen3-8B");
-  g_assert_cmpstr (debrief_model_table_lookup ("Qwen/Qwen3-30B-A3B", NULL), ==, NULL);
+  /* Mixture of experts: the routed experts per layer come with the shapes. */
+  g_assert_cmpstr (debrief_model_table_lookup ("Qwen/Qwen3-30B-A3B", &dims), ==, "Qwen3-30B-A3B");
+  g_assert_cmpint (dims.num_experts, ==, 128);
   g_assert_cmpstr (debrief_model_table_lookup ("mistralai/Mistral-7B-Instruct-v0.3", NULL), ==, "Mistral-7B-v0.3");
   g_assert_cmpstr (debrief_model_table_lookup ("google/gemma-2-9b-it", &dims), ==, "gemma-2-9b");
   g_assert_cmpint (dims.head_dim, ==, 256);
