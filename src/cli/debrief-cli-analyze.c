@@ -57,18 +57,29 @@ add_series (JsonBuilder   *b,
 }
 
 static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *name,
-                    const char  *value)
+set_int_or_null (JsonObject *object,
+                 const char *member,
+                 gint64      value)
 {
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
+  if (value > 0)
+    json_object_set_int_member (object, member, value);
   else
-    json_builder_add_null_value (b);
+    json_object_set_null_member (object, member);
 }
 
-/* The capacity object with where its inputs came from (keys added to the checklist's). */
+static void
+set_string_or_null (JsonObject *object,
+                    const char *member,
+                    const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, member, value);
+  else
+    json_object_set_null_member (object, member);
+}
+
+/* The capacity object with where its inputs came from (keys added to the checklist's).
+ * RL counts episodes (about one bit each), not tokens. */
 static JsonNode *
 capacity_json (DebriefRun      *run,
                DebriefAnalysis *analysis)
@@ -77,37 +88,13 @@ capacity_json (DebriefRun      *run,
   JsonNode *node = debrief_capacity_result_to_json (debrief_analysis_get_capacity (analysis));
   JsonObject *object = json_node_get_object (node);
 
-  if (config->lora_rank > 0)
-    json_object_set_int_member (object, "rank", config->lora_rank);
-  else
-    json_object_set_null_member (object, "rank");
-  if (config->base_model != NULL)
-    json_object_set_string_member (object, "model", config->base_model);
-  else
-    json_object_set_null_member (object, "model");
-  if (config->dims_source != NULL)
-    json_object_set_string_member (object, "model_source", config->dims_source);
-  else
-    json_object_set_null_member (object, "model_source");
-  if (config->dataset_tokens > 0)
-    json_object_set_int_member (object, "dataset_tokens", config->dataset_tokens);
-  else
-    json_object_set_null_member (object, "dataset_tokens");
-  if (config->dataset_tokens_source != NULL)
-    json_object_set_string_member (object, "dataset_tokens_source", config->dataset_tokens_source);
-  else
-    json_object_set_null_member (object, "dataset_tokens_source");
-  /* RL counts episodes (about one bit each), not tokens. */
-  if (config->rl_episodes > 0)
-    {
-      json_object_set_int_member (object, "episodes", config->rl_episodes);
-      json_object_set_string_member (object, "episodes_source", config->rl_episodes_source);
-    }
-  else
-    {
-      json_object_set_null_member (object, "episodes");
-      json_object_set_null_member (object, "episodes_source");
-    }
+  set_int_or_null (object, "rank", config->lora_rank);
+  set_string_or_null (object, "model", config->base_model);
+  set_string_or_null (object, "model_source", config->dims_source);
+  set_int_or_null (object, "dataset_tokens", config->dataset_tokens);
+  set_string_or_null (object, "dataset_tokens_source", config->dataset_tokens > 0 ? config->dataset_tokens_source : NULL);
+  set_int_or_null (object, "episodes", config->rl_episodes);
+  set_string_or_null (object, "episodes_source", config->rl_episodes > 0 ? config->rl_episodes_source : NULL);
   return node;
 }
 
@@ -137,10 +124,10 @@ add_run_json (JsonBuilder     *b,
   json_builder_add_string_value (b, debrief_adapter_to_string (debrief_run_get_adapter (run)));
   json_builder_set_member_name (b, "kind_evidence");
   json_builder_begin_object (b);
-  add_string_or_null (b, "method", debrief_run_get_method_evidence (run));
-  add_string_or_null (b, "adapter", debrief_run_get_adapter_evidence (run));
+  debrief_cli_add_string_or_null (b, "method", debrief_run_get_method_evidence (run));
+  debrief_cli_add_string_or_null (b, "adapter", debrief_run_get_adapter_evidence (run));
   json_builder_end_object (b);
-  add_string_or_null (b, "primary_metric", debrief_run_get_primary_metric (run));
+  debrief_cli_add_string_or_null (b, "primary_metric", debrief_run_get_primary_metric (run));
 
   json_builder_set_member_name (b, "series");
   json_builder_begin_object (b);

@@ -9,6 +9,9 @@
 
 #include <glib.h>
 
+/* Only the commands that write JSON include json-glib itself. */
+typedef struct _JsonBuilder JsonBuilder;
+
 G_BEGIN_DECLS
 
 #define DEBRIEF_CLI_EXIT_OK     0
@@ -28,6 +31,11 @@ int debrief_cli_serve_command (int argc, char **argv);
 gboolean debrief_cli_check_pattern (const char *command,
                                     const char *pattern);
 #define DEBRIEF_CLI_PATTERN_HELP N_("Regular expression for text logs of another shape: a named group “step” and one per metric, e.g. 'it (?<step>\\d+) loss=(?<loss>\\S+)'")
+
+/* "member": "value", or null when @value is NULL (the JSON of every subcommand). */
+void     debrief_cli_add_string_or_null (JsonBuilder *b,
+                                         const char  *member,
+                                         const char  *value);
 
 gboolean debrief_cli_parse (GOptionContext *context,
                             int            *argc,

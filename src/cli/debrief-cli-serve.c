@@ -75,18 +75,6 @@ add_json_object_text (JsonBuilder *b,
 }
 
 static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 plan_to_json (JsonBuilder            *b,
               const DebriefServePlan *plan,
               const char             *dir)
@@ -96,7 +84,7 @@ plan_to_json (JsonBuilder            *b,
   json_builder_add_string_value (b, debrief_server_to_string (plan->server));
   json_builder_set_member_name (b, "available");
   json_builder_add_boolean_value (b, plan->available);
-  add_string_or_null (b, "reason", plan->reason);
+  debrief_cli_add_string_or_null (b, "reason", plan->reason);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
   for (guint i = 0; i < plan->files->len; i++)
@@ -104,8 +92,8 @@ plan_to_json (JsonBuilder            *b,
       DebriefServeFile *f = g_ptr_array_index (plan->files, i);
 
       json_builder_begin_object (b);
-      add_string_or_null (b, "path", f->path);
-      add_string_or_null (b, "contents", f->contents);
+      debrief_cli_add_string_or_null (b, "path", f->path);
+      debrief_cli_add_string_or_null (b, "contents", f->contents);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -116,8 +104,8 @@ plan_to_json (JsonBuilder            *b,
       DebriefServeStep *s = g_ptr_array_index (plan->steps, i);
 
       json_builder_begin_object (b);
-      add_string_or_null (b, "title", s->title);
-      add_string_or_null (b, "command", s->command);
+      debrief_cli_add_string_or_null (b, "title", s->title);
+      debrief_cli_add_string_or_null (b, "command", s->command);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -128,10 +116,10 @@ plan_to_json (JsonBuilder            *b,
   json_builder_end_array (b);
   json_builder_set_member_name (b, "endpoint");
   json_builder_begin_object (b);
-  add_string_or_null (b, "profile", debrief_server_to_string (plan->server));
-  add_string_or_null (b, "base_url", plan->base_url);
-  add_string_or_null (b, "api_key_env", plan->api_key_env);
-  add_string_or_null (b, "baseline_model", plan->baseline_model);
+  debrief_cli_add_string_or_null (b, "profile", debrief_server_to_string (plan->server));
+  debrief_cli_add_string_or_null (b, "base_url", plan->base_url);
+  debrief_cli_add_string_or_null (b, "api_key_env", plan->api_key_env);
+  debrief_cli_add_string_or_null (b, "baseline_model", plan->baseline_model);
   add_json_object_text (b, "baseline_request_extra", plan->baseline_request_extra);
   json_builder_set_member_name (b, "models");
   json_builder_begin_array (b);
@@ -140,8 +128,8 @@ plan_to_json (JsonBuilder            *b,
       DebriefServeModel *m = g_ptr_array_index (plan->models, i);
 
       json_builder_begin_object (b);
-      add_string_or_null (b, "checkpoint", m->checkpoint);
-      add_string_or_null (b, "model", m->model);
+      debrief_cli_add_string_or_null (b, "checkpoint", m->checkpoint);
+      debrief_cli_add_string_or_null (b, "model", m->model);
       add_json_object_text (b, "request_extra", m->request_extra);
       json_builder_end_object (b);
     }
@@ -151,10 +139,10 @@ plan_to_json (JsonBuilder            *b,
     {
       g_autofree char *sample = debrief_serve_plan_sample_command (plan, dir);
 
-      add_string_or_null (b, "sample_command", sample);
+      debrief_cli_add_string_or_null (b, "sample_command", sample);
     }
   else
-    add_string_or_null (b, "sample_command", NULL);
+    debrief_cli_add_string_or_null (b, "sample_command", NULL);
   json_builder_end_object (b);
 }
 

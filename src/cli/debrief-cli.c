@@ -53,6 +53,18 @@ debrief_cli_check_pattern (const char *command,
   return FALSE;
 }
 
+void
+debrief_cli_add_string_or_null (JsonBuilder *b,
+                                const char  *member,
+                                const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
 gboolean
 debrief_cli_parse (GOptionContext *context,
                    int            *argc,

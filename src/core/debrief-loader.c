@@ -493,7 +493,7 @@ load_with_progress (GFile                    *folder,
         else
           {
             debrief_run_set_format (run, "mlflow");
-            complete_config (&job, run);
+            debrief_loader_complete_run (&job, run);
           }
         g_free (job.folder_path);
         return run;

@@ -185,12 +185,39 @@ append_findings (GString         *s,
 
 static void
 append_capacity (GString         *s,
+                 DebriefRun      *run,
                  DebriefAnalysis *analysis)
 {
   const DebriefCapacityResult *c = debrief_analysis_get_capacity (analysis);
+  const DebriefRunConfig *config = debrief_run_get_config (run);
 
   g_string_append_printf (s, "## %s\n\n", _("Capacity"));
   g_string_append_printf (s, "**%s** — %s\n\n", debrief_capacity_status_to_string (c->status), c->message);
+  /* Where each input came from, so that a reader can check it. */
+  if (config->base_model != NULL || config->dims_source != NULL)
+    {
+      g_string_append (s, "- ");
+      /* Translators: the model's name, then where its shapes came from ("config.json", "built-in table: ...") */
+      g_string_append_printf (s, _("model: %s (shapes from %s)"), config->base_model ? config->base_model : "?",
+                              config->dims_source ? config->dims_source : _("nowhere: unknown"));
+      g_string_append_c (s, '\n');
+    }
+  if (config->dataset_tokens > 0)
+    {
+      g_string_append (s, "- ");
+      /* Translators: a number of tokens, then how it was obtained */
+      g_string_append_printf (s, _("dataset tokens (one epoch): %" PRId64 " (%s)"), config->dataset_tokens,
+                              config->dataset_tokens_source ? config->dataset_tokens_source : "?");
+      g_string_append_c (s, '\n');
+    }
+  if (config->rl_episodes > 0 && debrief_run_get_method (run) == DEBRIEF_METHOD_RL)
+    {
+      g_string_append (s, "- ");
+      /* Translators: a number of RL episodes, then how it was obtained */
+      g_string_append_printf (s, _("episodes: %" PRId64 " (%s), about one bit each"), config->rl_episodes,
+                              config->rl_episodes_source);
+      g_string_append_c (s, '\n');
+    }
   if (c->lora_params > 0)
     {
       g_autoptr(GString) bits = g_string_new (NULL);
@@ -319,10 +346,16 @@ debrief_report_generate (DebriefRun                *run,
   if (extras && extras->plot_image)
     g_string_append_printf (s, "![%s](%s)\n\n", _("Loss curves"), extras->plot_image);
   g_string_append_printf (s, "**%s** %s\n\n", _("Verdict:"), debrief_analysis_get_verdict (analysis));
+  /* What kind of training this was, and why Debrief thinks so (POSTTRAINING 1). */
+  g_string_append_printf (s, "**%s** %s — %s; **%s** %s — %s\n\n", _("Method:"),
+                          debrief_method_to_string (debrief_run_get_method (run)),
+                          debrief_run_get_method_evidence (run) ? debrief_run_get_method_evidence (run) : "?",
+                          _("adapter:"), debrief_adapter_to_string (debrief_run_get_adapter (run)),
+                          debrief_run_get_adapter_evidence (run) ? debrief_run_get_adapter_evidence (run) : "?");
 
   append_key_numbers (s, run, analysis);
   append_findings (s, analysis);
-  append_capacity (s, analysis);
+  append_capacity (s, run, analysis);
   append_recommendations (s, analysis, extras);
 
   g_string_append_printf (s, "## %s\n\n", _("Samples"));

@@ -48,16 +48,6 @@ strip_prefixes (const char *key)
 }
 
 static gboolean
-in_list (const char         *key,
-         const char *const  *list)
-{
-  for (guint i = 0; list[i]; i++)
-    if (strcmp (key, list[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
 has_any_prefix (const char         *key,
                 const char *const  *list)
 {
@@ -91,11 +81,11 @@ debrief_key_role (const char *key)
   if (debrief_key_is_loss_like (key))
     return DEBRIEF_KEY_LOSS;
   k = strip_prefixes (key);
-  if (in_list (k, preference) ||
+  if (g_strv_contains (preference, k) ||
       (g_str_has_prefix (k, "rewards/") && (strstr (k, "chosen") || strstr (k, "rejected"))))
     return DEBRIEF_KEY_PREFERENCE;
   /* GRPO logs one "rewards/<function>" per reward function. */
-  if (in_list (k, rl) || has_any_prefix (k, rl_prefixes) || g_str_has_prefix (k, "rewards/"))
+  if (g_strv_contains (rl, k) || has_any_prefix (k, rl_prefixes) || g_str_has_prefix (k, "rewards/"))
     return DEBRIEF_KEY_RL;
   if (strcmp (k, "mean_token_accuracy") == 0)
     return DEBRIEF_KEY_SFT;
@@ -146,7 +136,10 @@ gather_keys (DebriefRun  *run,
     {
       DebriefSeries *s = g_ptr_array_index (series, i);
       const char *key = series_key (s);
-      DebriefKeyRole role = debrief_key_role (key);
+      DebriefSeriesKind kind = debrief_series_get_kind (s);
+      /* A reader that named the losses itself (text logs: "N train X") knows better than the key. */
+      DebriefKeyRole role = kind == DEBRIEF_SERIES_TRAIN_LOSS || kind == DEBRIEF_SERIES_VAL_LOSS
+                            ? DEBRIEF_KEY_LOSS : debrief_key_role (key);
 
       if (debrief_series_get_length (s) == 0)
         continue;

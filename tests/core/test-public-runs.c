@@ -51,12 +51,6 @@ test_labelled_run (gconstpointer data)
   JsonNode *primary = json_object_get_member (label, "primary_metric");
   const char *method, *adapter;
 
-  if (run == NULL && g_strcmp0 (format, "text") == 0 && g_error_matches (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN))
-    {
-      /* Console-log runs open once the text-log reader (issue 15) is in. */
-      g_test_skip ("no reader for console text logs yet");
-      return;
-    }
   g_assert_no_error (error);
   g_assert_nonnull (run);
 
