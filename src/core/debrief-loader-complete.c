@@ -12,12 +12,8 @@
 
 #include <math.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "debrief-capacity.h"
 #include "debrief-loader-private.h"
@@ -187,15 +183,15 @@ static void
 apply_yaml_files (DebriefLoadJob *job,
                   DebriefRun     *run)
 {
-  g_autoptr(GDir) dir = g_dir_open (job->folder_path, 0, NULL);
+  g_autoptr(GPtrArray) all = debrief_load_job_list (job, NULL);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
 
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if ((g_str_has_suffix (name, ".yaml") || g_str_has_suffix (name, ".yml")) && name[0] != '.')
-      g_ptr_array_add (names, g_strdup (name));
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *name = g_ptr_array_index (all, i);
+      if ((g_str_has_suffix (name, ".yaml") || g_str_has_suffix (name, ".yml")) && name[0] != '.')
+        g_ptr_array_add (names, g_strdup (name));
+    }
   /* training_args.yaml first (LLaMA-Factory writes it), then the others by name. */
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
@@ -207,12 +203,11 @@ apply_yaml_files (DebriefLoadJob *job,
   for (guint i = 0; i < names->len; i++)
     {
       const char *rel = g_ptr_array_index (names, i);
-      g_autofree char *path = g_build_filename (job->folder_path, rel, NULL);
       g_autoptr(DebriefJsonNode) node = NULL;
-      GStatBuf st;
+      DebriefEntry entry;
 
-      if (is_source (run, rel) || !debrief_load_job_has_file (job, rel) ||
-          g_stat (path, &st) != 0 || st.st_size > MAX_YAML_SIZE)
+      if (is_source (run, rel) || !debrief_load_job_entry (job, rel, &entry) ||
+          entry.target != DEBRIEF_ENTRY_FILE || entry.size > MAX_YAML_SIZE)
         continue;
       node = debrief_load_job_read_yaml (job, run, rel);
       if (node == NULL || !is_trainer_yaml (node))
@@ -233,16 +228,19 @@ apply_model_card (DebriefLoadJob *job,
     "sft", "dpo", "orpo", "kto", "cpo", "simpo", "grpo", "ppo", "rloo", "reward-trainer", NULL
   };
   DebriefRunConfig *config = debrief_run_get_config (run);
-  g_autofree char *path = g_build_filename (job->folder_path, "README.md", NULL);
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *text = NULL;
   g_autoptr(DebriefJsonNode) node = NULL;
   DebriefJsonNode *tags;
   const char *end;
-  gsize length;
-  GStatBuf st;
+  DebriefEntry entry;
 
-  if (!debrief_load_job_has_file (job, "README.md") || g_stat (path, &st) != 0 || st.st_size > MAX_YAML_SIZE ||
-      !g_file_get_contents (path, &text, &length, NULL) || !g_str_has_prefix (text, "---\n"))
+  if (!debrief_load_job_entry (job, "README.md", &entry) || entry.target != DEBRIEF_ENTRY_FILE ||
+      entry.size > MAX_YAML_SIZE ||
+      (bytes = debrief_load_job_read_part (job, "README.md", 0, MAX_YAML_SIZE, NULL)) == NULL)
+    return;
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (!g_str_has_prefix (text, "---\n"))
     return;
   end = strstr (text + 4, "\n---");
   if (end == NULL)
@@ -370,43 +368,39 @@ detect_crash_in_console_logs (DebriefLoadJob *job,
                               DebriefRun     *run)
 {
   static const char *const suffixes[] = { ".log", ".out", ".err", "running_log.txt", NULL };
-  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
 
-  if (debrief_run_get_crash (run) != NULL || (dir = g_dir_open (job->folder_path, 0, NULL)) == NULL)
+  if (debrief_run_get_crash (run) != NULL)
     return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    for (guint i = 0; suffixes[i]; i++)
-      if (g_str_has_suffix (name, suffixes[i]) && name[0] != '.')
-        {
-          g_ptr_array_add (names, g_strdup (name));
-          break;
-        }
+  all = debrief_load_job_list (job, NULL);
+  for (guint j = 0; j < all->len; j++)
+    {
+      const char *name = g_ptr_array_index (all, j);
+      for (guint i = 0; suffixes[i]; i++)
+        if (g_str_has_suffix (name, suffixes[i]) && name[0] != '.')
+          {
+            g_ptr_array_add (names, g_strdup (name));
+            break;
+          }
+    }
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
       const char *rel = g_ptr_array_index (names, i);
-      g_autofree char *path = g_build_filename (job->folder_path, rel, NULL);
       g_autofree char *crash = NULL;
       g_autofree char *tail = NULL;
-      GStatBuf st;
-      gssize n;
-      int fd;
+      g_autoptr(GBytes) bytes = NULL;
+      DebriefEntry entry;
+      gsize n;
 
-      if (!debrief_load_job_has_file (job, rel) || g_stat (path, &st) != 0)
+      if (!debrief_load_job_entry (job, rel, &entry) || entry.target != DEBRIEF_ENTRY_FILE)
         continue;
-      fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-      if (fd < 0)
+      bytes = debrief_load_job_read_part (job, rel, entry.size > CRASH_TAIL_BYTES ? entry.size - CRASH_TAIL_BYTES : 0,
+                                          CRASH_TAIL_BYTES, NULL);
+      if (bytes == NULL || (n = g_bytes_get_size (bytes)) == 0)
         continue;
-      tail = g_malloc (CRASH_TAIL_BYTES + 1);
-      if (st.st_size > CRASH_TAIL_BYTES)
-        lseek (fd, st.st_size - CRASH_TAIL_BYTES, SEEK_SET);
-      n = read (fd, tail, CRASH_TAIL_BYTES);
-      close (fd);
-      if (n <= 0)
-        continue;
-      tail[n] = '\0';
+      tail = g_strndup (g_bytes_get_data (bytes, NULL), n);
       crash = debrief_find_crash_line (tail, n, NULL);
       if (crash == NULL && stopped_early (run))
         crash = find_error_line (tail, n);

@@ -99,32 +99,32 @@ add_candidate (GPtrArray     *candidates,
   g_ptr_array_add (candidates, c);
 }
 
-/* The first bytes of a file (never more than PEEK_SIZE); NULL when unreadable. */
+/* The first bytes of a file (never more than PEEK_SIZE), NUL-terminated; NULL when unreadable. */
 static char *
 peek_file (DebriefLoadJob *job,
            const char     *rel,
            gsize          *length)
 {
-  g_autofree char *path = g_build_filename (job->folder_path, rel, NULL);
-  g_autofree char *buf = NULL;
-  ssize_t n;
-  int fd;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  char *buf;
 
   if (!debrief_load_job_has_file (job, rel))
     return NULL;
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    return NULL;
-  buf = g_malloc (PEEK_SIZE + 1);
-  do
-    n = read (fd, buf, PEEK_SIZE);
-  while (n < 0 && errno == EINTR);
-  close (fd);
-  if (n < 0)
-    return NULL;
-  buf[n] = '\0';
-  *length = n;
-  return g_steal_pointer (&buf);
+  bytes = debrief_load_job_read_part (job, rel, 0, PEEK_SIZE, &error);
+  if (bytes == NULL)
+    {
+      if (job->connection_error == NULL && g_error_matches (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK))
+        job->connection_error = g_steal_pointer (&error);
+      return NULL;
+    }
+  data = g_bytes_get_data (bytes, length);
+  buf = g_malloc (*length + 1);
+  if (*length > 0)
+    memcpy (buf, data, *length);
+  buf[*length] = '\0';
+  return buf;
 }
 
 /* Files of other tools that happen to be JSON lines or CSV. */
@@ -153,16 +153,11 @@ static GPtrArray *
 find_candidates (DebriefLoadJob *job)
 {
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDir) dir = g_dir_open (job->folder_path, 0, NULL);
-  const char *name;
+  g_autoptr(GPtrArray) names = debrief_load_job_list (job, NULL);
   gboolean have_tinker = FALSE;
 
-  if (dir == NULL)
+  if (names->len == 0)
     return g_steal_pointer (&candidates);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, debrief_compare_strings);
 
   if (debrief_reader_hf_folder_has_state (job))
     add_candidate (candidates, CANDIDATE_HF, NULL);
@@ -254,9 +249,8 @@ find_candidates (DebriefLoadJob *job)
       };
       for (guint i = 0; i < G_N_ELEMENTS (known); i++)
         {
-          g_autofree char *path = g_build_filename (job->folder_path, known[i].name, NULL);
-          GStatBuf st;
-          if (g_lstat (path, &st) == 0 && !debrief_load_job_has_file (job, known[i].name))
+          DebriefEntry entry;
+          if (debrief_load_job_entry (job, known[i].name, &entry) && entry.target != DEBRIEF_ENTRY_FILE)
             add_candidate (candidates, known[i].kind, known[i].name);
         }
     }
@@ -272,7 +266,7 @@ load_candidate (DebriefLoadJob  *job,
 {
   DebriefReadContext ctx;
   g_autofree char *path = NULL;
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   const char *data;
   gsize length;
   gboolean ok = FALSE;
@@ -288,11 +282,10 @@ load_candidate (DebriefLoadJob  *job,
   if (candidate->kind == CANDIDATE_WANDB)
     return debrief_reader_wandb_load (job, run, candidate->rel, error);
 
-  mapped = debrief_load_job_map (job, run, candidate->rel, &path, &ctx, error);
-  if (mapped == NULL)
+  bytes = debrief_load_job_read (job, run, candidate->rel, &path, &ctx, error);
+  if (bytes == NULL)
     return FALSE;
-  data = g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
+  data = g_bytes_get_data (bytes, &length);
 
   switch (candidate->kind)
     {
@@ -354,6 +347,20 @@ richer (DebriefRun *a,
   return debrief_run_get_n_points (a) > debrief_run_get_n_points (b);
 }
 
+/* A remote folder whose connection failed during the load: one error for the
+ * folder (the app offers to try again), not a run made of what was read before. */
+static gboolean
+connection_lost (DebriefLoadJob  *job,
+                 GError         **error)
+{
+  if (job->connection_error == NULL)
+    return FALSE;
+  g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK,
+               _("%s: the connection to the folder failed while reading it (%s)"),
+               job->folder_path, job->connection_error->message);
+  return TRUE;
+}
+
 static DebriefRun *
 load_folder (DebriefLoadJob  *job,
              GFile           *folder,
@@ -364,16 +371,20 @@ load_folder (DebriefLoadJob  *job,
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   const char *format = NULL;
   gboolean llamafactory = FALSE;
-  GStatBuf st;
+  DebriefEntry entry;
 
-  if (g_stat (job->folder_path, &st) != 0 || !S_ISDIR (st.st_mode))
+  if (!debrief_load_job_entry (job, NULL, &entry) || entry.target != DEBRIEF_ENTRY_FOLDER)
     {
+      if (connection_lost (job, error))
+        return NULL;
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
                    _("%s: not a folder (a run is the folder its trainer wrote)"), job->folder_path);
       return NULL;
     }
 
   candidates = find_candidates (job);
+  if (connection_lost (job, error))
+    return NULL;
   if (candidates->len == 0)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
@@ -388,9 +399,8 @@ load_folder (DebriefLoadJob  *job,
   for (guint i = 0; i < candidates->len; i++)
     {
       Candidate *c = g_ptr_array_index (candidates, i);
-      g_autofree char *path = c->rel ? g_build_filename (job->folder_path, c->rel, NULL) : NULL;
-      if (path && g_stat (path, &st) == 0)
-        job->bytes_total += st.st_size;
+      if (c->rel != NULL && debrief_load_job_entry (job, c->rel, &entry))
+        job->bytes_total += entry.size;
       if (c->kind == CANDIDATE_LLAMAFACTORY)
         llamafactory = TRUE;
     }
@@ -406,6 +416,13 @@ load_folder (DebriefLoadJob  *job,
           if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
               g_propagate_error (error, local);
+              return NULL;
+            }
+          if (job->connection_error == NULL && g_error_matches (local, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK))
+            job->connection_error = g_error_copy (local);
+          if (connection_lost (job, error))
+            {
+              g_error_free (local);
               return NULL;
             }
           g_ptr_array_add (failures, local);
@@ -431,6 +448,8 @@ load_folder (DebriefLoadJob  *job,
   /* The folder is a LLaMA-Factory run even when its trainer_state.json was the richer file. */
   debrief_run_set_format (best, llamafactory && g_strcmp0 (format, "hf_trainer") == 0 ? "llamafactory" : format);
   debrief_loader_complete_run (job, best);
+  if (connection_lost (job, error))
+    return NULL;
 
   if (job->progress != NULL)
     job->progress (job->progress_data, 1.0);
@@ -451,6 +470,22 @@ debrief_load_check_text_pattern (const char  *pattern,
   return compiled != NULL;
 }
 
+static void
+job_init (DebriefLoadJob *job,
+          GFile          *folder)
+{
+  job->folder = debrief_folder_new (folder);
+  job->folder_path = g_strdup (debrief_folder_get_display (job->folder));
+}
+
+static void
+job_clear (DebriefLoadJob *job)
+{
+  g_clear_pointer (&job->folder, debrief_folder_free);
+  g_clear_pointer (&job->folder_path, g_free);
+  g_clear_error (&job->connection_error);
+}
+
 static DebriefRun *
 load_with_progress (GFile                    *folder,
                     const DebriefLoadOptions *options,
@@ -469,15 +504,11 @@ load_with_progress (GFile                    *folder,
       if (pattern == NULL)
         return NULL;
     }
+  /* A remote folder is mounted first (again, when its connection dropped): Retry is a new load. */
+  if (!debrief_mount_folder (folder, cancellable, error))
+    return NULL;
+  job_init (&job, folder);
   job.text_pattern = pattern;
-  job.folder_path = g_file_get_path (folder);
-  if (job.folder_path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (folder);
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
-                   _("%s: only local folders can be read"), uri);
-      return NULL;
-    }
   job.cancellable = cancellable;
   job.progress = progress;
   job.progress_data = progress_data;
@@ -495,12 +526,12 @@ load_with_progress (GFile                    *folder,
             debrief_run_set_format (run, "mlflow");
             debrief_loader_complete_run (&job, run);
           }
-        g_free (job.folder_path);
+        job_clear (&job);
         return run;
       }
   }
   run = load_folder (&job, folder, error);
-  g_free (job.folder_path);
+  job_clear (&job);
   return run;
 }
 
@@ -519,17 +550,17 @@ folder_is_run (GFile                    *folder,
 {
   DebriefLoadJob job = { 0 };
   g_autoptr(GPtrArray) candidates = NULL;
+  gboolean is_run = FALSE;
 
+  job_init (&job, folder);
   job.text_pattern = pattern;
-  job.folder_path = g_file_get_path (folder);
-  if (job.folder_path == NULL || !g_file_test (job.folder_path, G_FILE_TEST_IS_DIR))
+  if (debrief_load_job_has_folder (&job, NULL))
     {
-      g_free (job.folder_path);
-      return FALSE;
+      candidates = find_candidates (&job);
+      is_run = candidates->len > 0;
     }
-  candidates = find_candidates (&job);
-  g_free (job.folder_path);
-  return candidates->len > 0;
+  job_clear (&job);
+  return is_run;
 }
 
 gboolean
@@ -709,8 +740,17 @@ static int
 compare_files_by_path (gconstpointer a,
                        gconstpointer b)
 {
+  /* Paths for local folders, URIs for remote ones (which have no path). */
   g_autofree char *na = g_file_get_path (*(GFile **) a);
   g_autofree char *nb = g_file_get_path (*(GFile **) b);
+
+  if (na == NULL || nb == NULL)
+    {
+      g_free (na);
+      g_free (nb);
+      na = g_file_get_uri (*(GFile **) a);
+      nb = g_file_get_uri (*(GFile **) b);
+    }
   return g_strcmp0 (na, nb);
 }
 
@@ -781,6 +821,8 @@ debrief_discover_runs_with_options (GFile                    *folder,
 
   pattern = options_pattern (options);
   display = g_file_get_parse_name (folder);
+  if (!debrief_mount_folder (folder, cancellable, error))
+    return NULL;
   {
     /* An MLflow database, or a folder with one: each of its runs. */
     g_autofree char *path = g_file_get_path (folder);
@@ -820,4 +862,188 @@ debrief_discover_runs_with_options (GFile                    *folder,
     }
   g_ptr_array_sort (runs, compare_files_by_path);
   return g_steal_pointer (&runs);
+}
+
+/* ---- remote folders ---- */
+
+/* A mount whose connection dropped stays registered while gvfsd takes it down
+ * ("Backend currently unmounting"): mounting again succeeds only after that. */
+#define MOUNT_ATTEMPTS 25
+#define MOUNT_RETRY_MS 200
+
+typedef struct
+{
+  GMountOperation *operation;
+  guint attempt;
+} MountData;
+
+static void
+mount_data_free (MountData *data)
+{
+  g_clear_object (&data->operation);
+  g_free (data);
+}
+
+static void mount_attempt (GTask *task);
+
+static void
+mount_failed (GTask  *task,
+              GError *cause)
+{
+  g_autofree char *display = g_file_get_parse_name (g_task_get_source_object (task));
+
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, cause);
+  else
+    {
+      g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK, _("%s: cannot connect: %s"),
+                               display, cause->message);
+      g_error_free (cause);
+    }
+  g_object_unref (task);
+}
+
+static gboolean
+mount_retry (gpointer user_data)
+{
+  mount_attempt (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mount_queried (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  MountData *data = g_task_get_task_data (task);
+  g_autoptr(GFileInfo) info = NULL;
+  GError *error = NULL;
+
+  info = g_file_query_info_finish (G_FILE (source), result, &error);
+  if (info != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && ++data->attempt < MOUNT_ATTEMPTS)
+    {
+      g_autoptr(GSource) timeout = g_timeout_source_new (MOUNT_RETRY_MS);
+
+      g_error_free (error);
+      g_source_set_callback (timeout, mount_retry, task, NULL);
+      g_source_attach (timeout, g_task_get_context (task));
+      return;
+    }
+  mount_failed (task, error);
+}
+
+static void
+mount_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_file_mount_enclosing_volume_finish (G_FILE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ALREADY_MOUNTED))
+    {
+      mount_failed (task, error);
+      return;
+    }
+  g_clear_error (&error);
+  g_file_query_info_async (G_FILE (source), G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, g_task_get_cancellable (task), mount_queried, task);
+}
+
+static void
+mount_attempt (GTask *task)
+{
+  MountData *data = g_task_get_task_data (task);
+
+  g_file_mount_enclosing_volume (g_task_get_source_object (task), G_MOUNT_MOUNT_NONE, data->operation,
+                                 g_task_get_cancellable (task), mount_done, task);
+}
+
+void
+debrief_mount_folder_async (GFile               *folder,
+                            GMountOperation     *operation,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+  MountData *data;
+
+  g_return_if_fail (G_IS_FILE (folder));
+
+  task = g_task_new (folder, cancellable, callback, user_data);
+  g_task_set_source_tag (task, debrief_mount_folder_async);
+  if (g_file_is_native (folder))
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  data = g_new0 (MountData, 1);
+  data->operation = operation ? g_object_ref (operation) : NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) mount_data_free);
+  mount_attempt (task);
+}
+
+gboolean
+debrief_mount_folder_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == debrief_mount_folder_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} MountWait;
+
+static void
+mount_sync_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  MountWait *wait = user_data;
+
+  wait->ok = debrief_mount_folder_finish (result, &wait->error);
+  wait->done = TRUE;
+}
+
+gboolean
+debrief_mount_folder (GFile         *folder,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GMainContext) context = NULL;
+  MountWait wait = { FALSE, FALSE, NULL };
+  gboolean is_main;
+
+  if (g_file_is_native (folder))
+    return TRUE;
+  /* GVfs's client learns of new mounts from D-Bus signals delivered to the
+   * global default context: on the thread that runs it (debrief-cli), iterate
+   * that one; a worker thread uses a context of its own. */
+  is_main = g_main_context_acquire (g_main_context_default ());
+  context = is_main ? g_main_context_ref (g_main_context_default ()) : g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  debrief_mount_folder_async (folder, NULL, cancellable, mount_sync_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  if (is_main)
+    g_main_context_release (g_main_context_default ());
+  if (!wait.ok)
+    g_propagate_error (error, wait.error);
+  return wait.ok;
 }

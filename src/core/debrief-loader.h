@@ -77,4 +77,22 @@ GPtrArray  *debrief_discover_runs_with_options (GFile                    *folder
                                                 GCancellable             *cancellable,
                                                 GError                  **error);
 
+/* A folder on another machine (sftp://gpu-box/home/me/runs/exp3, smb://...) is read
+ * through GVfs once its volume is mounted. This mounts it when it is not yet
+ * (or again, after its connection dropped) and checks that the folder answers;
+ * a local folder needs nothing. @operation answers the questions a mount may
+ * ask (a GtkMountOperation in the app; NULL: none can be asked, keys from an
+ * ssh-agent still work). Errors are DEBRIEF_ERROR_NETWORK and name the folder. */
+void        debrief_mount_folder_async    (GFile               *folder,
+                                           GMountOperation     *operation,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    debrief_mount_folder_finish   (GAsyncResult        *result,
+                                           GError             **error);
+/* The same, running a main context of its own until done (debrief-cli). */
+gboolean    debrief_mount_folder          (GFile               *folder,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
+
 G_END_DECLS

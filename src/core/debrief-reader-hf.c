@@ -6,10 +6,8 @@
 
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "debrief-error.h"
 #include "debrief-reader-hf-private.h"
@@ -311,33 +309,24 @@ list_checkpoint_dirs (DebriefLoadJob *job,
                       DebriefRun     *run)
 {
   g_autoptr(GArray) dirs = g_array_new (FALSE, FALSE, sizeof (CheckpointDir));
-  g_autoptr(GDir) dir = g_dir_open (job->folder_path, 0, NULL);
-  const char *name;
+  g_autoptr(GPtrArray) names = debrief_load_job_list (job, NULL);
 
   g_array_set_clear_func (dirs, (GDestroyNotify) checkpoint_dir_clear);
-  if (dir == NULL)
-    return g_steal_pointer (&dirs);
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; i < names->len; i++)
     {
-      g_autofree char *path = NULL;
+      const char *name = g_ptr_array_index (names, i);
       CheckpointDir entry;
-      GStatBuf st;
+      DebriefEntry what;
 
-      if (!parse_checkpoint_name (name, &entry.step))
+      if (!parse_checkpoint_name (name, &entry.step) || !debrief_load_job_entry (job, name, &what))
         continue;
-      path = g_build_filename (job->folder_path, name, NULL);
-      if (g_lstat (path, &st) != 0)
-        continue;
-      if (S_ISLNK (st.st_mode))
+      if (what.type == DEBRIEF_ENTRY_LINK && what.target != DEBRIEF_ENTRY_FOLDER)
         {
-          if (!debrief_load_job_path_inside (job, path) || !g_file_test (path, G_FILE_TEST_IS_DIR))
-            {
-              debrief_run_add_warning (run, _("%s: a symbolic link that loops, dangles or leads "
-                                              "outside the run folder; skipped"), name);
-              continue;
-            }
+          debrief_run_add_warning (run, _("%s: a symbolic link that loops, dangles or leads "
+                                          "outside the run folder; skipped"), name);
+          continue;
         }
-      else if (!S_ISDIR (st.st_mode))
+      if (what.target != DEBRIEF_ENTRY_FOLDER)
         continue;
       entry.name = g_strdup (name);
       g_array_append_val (dirs, entry);
@@ -350,15 +339,13 @@ char *
 debrief_reader_hf_newest_checkpoint_file (DebriefLoadJob *job,
                                           const char     *file)
 {
-  g_autoptr(GDir) dir = g_dir_open (job->folder_path, 0, NULL);
+  g_autoptr(GPtrArray) names = debrief_load_job_list (job, NULL);
   g_autofree char *best = NULL;
   gint64 best_step = -1;
-  const char *name;
 
-  if (dir == NULL)
-    return NULL;
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; i < names->len; i++)
     {
+      const char *name = g_ptr_array_index (names, i);
       gint64 step;
       g_autofree char *rel = NULL;
 
@@ -377,16 +364,14 @@ debrief_reader_hf_newest_checkpoint_file (DebriefLoadJob *job,
 gboolean
 debrief_reader_hf_folder_has_state (DebriefLoadJob *job)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autoptr(GPtrArray) names = NULL;
 
   if (debrief_load_job_has_file (job, "trainer_state.json"))
     return TRUE;
-  dir = g_dir_open (job->folder_path, 0, NULL);
-  if (dir == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (dir)) != NULL)
+  names = debrief_load_job_list (job, NULL);
+  for (guint i = 0; i < names->len; i++)
     {
+      const char *name = g_ptr_array_index (names, i);
       gint64 step;
       g_autofree char *rel = NULL;
 
@@ -408,14 +393,13 @@ load_state (DebriefLoadJob  *job,
 {
   DebriefReadContext ctx;
   g_autofree char *path = NULL;
-  g_autoptr(GMappedFile) mapped = debrief_load_job_map (job, run, rel, &path, &ctx, error);
+  g_autoptr(GBytes) bytes = debrief_load_job_read (job, run, rel, &path, &ctx, error);
   gboolean ok;
 
-  if (mapped == NULL)
+  if (bytes == NULL)
     return FALSE;
-  ok = debrief_reader_hf_parse_state (&ctx, g_mapped_file_get_contents (mapped),
-                                      g_mapped_file_get_length (mapped), state, error);
-  debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+  ok = debrief_reader_hf_parse_state (&ctx, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), state, error);
+  debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
   if (ok)
     debrief_run_add_source_file (run, rel);
   return ok;
@@ -496,8 +480,7 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
   DebriefRunConfig *config = debrief_run_get_config (run);
   DebriefSeries *val;
   gboolean have_root = debrief_load_job_has_file (job, "trainer_state.json");
-  g_autofree char *root_path = g_build_filename (job->folder_path, "trainer_state.json", NULL);
-  GStatBuf root_st;
+  DebriefEntry root_entry;
   gint64 best_step = -1;
   g_autofree char *best_name = NULL;
 
@@ -547,7 +530,7 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
             debrief_hf_state_clear (&newer_state);
         }
     }
-  else if (latest_rel == NULL && g_lstat (root_path, &root_st) == 0)
+  else if (latest_rel == NULL && debrief_load_job_entry (job, "trainer_state.json", &root_entry))
     {
       /* trainer_state.json is a folder or a link out of the folder: the error names it. */
       load_state (job, run, "trainer_state.json", &state, error);
@@ -618,7 +601,7 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
   for (guint i = 0; i < dirs->len; i++)
     {
       CheckpointDir *d = &g_array_index (dirs, CheckpointDir, i);
-      g_autofree char *path = g_build_filename (job->folder_path, d->name, NULL);
+      g_autofree char *path = debrief_folder_display (job->folder, d->name);
       DebriefCheckpoint checkpoint = { 0 };
 
       checkpoint.name = d->name;

@@ -10,7 +10,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -88,14 +87,13 @@ apply_status (DebriefRun *run,
 gboolean
 debrief_reader_mlflow_folder_is_run (DebriefLoadJob *job)
 {
-  g_autofree char *path = g_build_filename (job->folder_path, "metrics", NULL);
-  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = NULL;
 
   /* A run that logged no metric (a parent run of nested runs) has nothing to show. */
   if (!debrief_load_job_has_file (job, "meta.yaml"))
     return FALSE;
-  dir = g_dir_open (path, 0, NULL);
-  return dir != NULL && g_dir_read_name (dir) != NULL;
+  names = debrief_load_job_list (job, "metrics");
+  return names->len > 0;
 }
 
 gboolean
@@ -171,31 +169,34 @@ debrief_reader_mlflow_parse_metric (DebriefReadContext *ctx,
   return TRUE;
 }
 
-/* Every file under metrics/ (a key "train/loss" is metrics/train/loss). */
+/* Every file under @top (metrics/: a key "train/loss" is metrics/train/loss), relative to it. */
 static void
-collect_metric_files (const char *root,
-                      const char *rel,
-                      guint       depth,
-                      GPtrArray  *out)
+collect_metric_files (DebriefLoadJob *job,
+                      const char     *top,
+                      const char     *rel,
+                      guint           depth,
+                      GPtrArray      *out)
 {
-  g_autofree char *path = rel ? g_build_filename (root, rel, NULL) : g_strdup (root);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  g_autofree char *dir_rel = rel ? g_build_filename (top, rel, NULL) : g_strdup (top);
+  g_autoptr(GPtrArray) names = NULL;
 
-  if (dir == NULL || depth > MLFLOW_MAX_KEY_DEPTH)
+  if (depth > MLFLOW_MAX_KEY_DEPTH)
     return;
-  while ((name = g_dir_read_name (dir)) != NULL)
+  names = debrief_load_job_list (job, dir_rel);
+  for (guint i = 0; i < names->len; i++)
     {
+      const char *name = g_ptr_array_index (names, i);
       g_autofree char *child_rel = rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
-      g_autofree char *child = g_build_filename (root, child_rel, NULL);
-      GStatBuf st;
+      g_autofree char *child = g_build_filename (top, child_rel, NULL);
+      DebriefEntry entry;
 
-      if (name[0] == '.' || g_lstat (child, &st) != 0)
+      /* The entry's own type: links are not followed. */
+      if (name[0] == '.' || !debrief_load_job_entry (job, child, &entry))
         continue;
-      if (S_ISREG (st.st_mode))
+      if (entry.type == DEBRIEF_ENTRY_FILE)
         g_ptr_array_add (out, g_steal_pointer (&child_rel));
-      else if (S_ISDIR (st.st_mode))
-        collect_metric_files (root, child_rel, depth + 1, out);
+      else if (entry.type == DEBRIEF_ENTRY_FOLDER)
+        collect_metric_files (job, top, child_rel, depth + 1, out);
     }
 }
 
@@ -205,33 +206,30 @@ read_value_folder (DebriefLoadJob *job,
                    DebriefRun     *run,
                    const char     *folder)
 {
-  g_autofree char *path = g_build_filename (job->folder_path, folder, NULL);
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   DebriefJsonNode *object = debrief_json_node_new (DEBRIEF_JSON_OBJECT);
 
-  collect_metric_files (path, NULL, 0, files);
+  collect_metric_files (job, folder, NULL, 0, files);
   g_ptr_array_sort (files, debrief_compare_strings);
   for (guint i = 0; i < files->len; i++)
     {
       const char *key = g_ptr_array_index (files, i);
       g_autofree char *rel = g_build_filename (folder, key, NULL);
-      g_autofree char *file = g_build_filename (job->folder_path, rel, NULL);
       g_autoptr(GError) error = NULL;
-      g_autoptr(GMappedFile) mapped = NULL;
+      g_autoptr(GBytes) bytes = NULL;
 
       if (!debrief_load_job_has_file (job, rel))
         continue;
-      mapped = debrief_reader_map_file (file, rel, &error);
-      if (mapped == NULL)
+      bytes = debrief_load_job_read_part (job, rel, 0, MLFLOW_MAX_VALUE + 1, &error);
+      if (bytes == NULL)
         {
           debrief_run_add_warning (run, _("%s (ignored)"), error->message);
           continue;
         }
-      if (g_mapped_file_get_length (mapped) > MLFLOW_MAX_VALUE)
+      if (g_bytes_get_size (bytes) > MLFLOW_MAX_VALUE)
         continue;
       debrief_json_node_add_member (object, key,
-                                    param_node (g_mapped_file_get_contents (mapped),
-                                                g_mapped_file_get_length (mapped)));
+                                    param_node (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
     }
   return object;
 }
@@ -243,33 +241,32 @@ debrief_reader_mlflow_load (DebriefLoadJob  *job,
 {
   g_autoptr(DebriefSeriesSet) set = debrief_series_set_new (debrief_key_map_default);
   g_autoptr(GPtrArray) metrics = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *metrics_dir = g_build_filename (job->folder_path, "metrics", NULL);
   g_autoptr(DebriefJsonNode) meta = NULL;
   g_autoptr(DebriefJsonNode) params = NULL;
   g_autoptr(DebriefJsonNode) tags = NULL;
   g_autoptr(DebriefJsonNode) experiment = NULL;
-  g_autofree char *experiment_meta = NULL;
+  g_autoptr(GFile) parent = NULL;
   DebriefReadContext ctx;
   const char *name;
   gint64 status = 0;
 
-  collect_metric_files (metrics_dir, NULL, 0, metrics);
+  collect_metric_files (job, "metrics", NULL, 0, metrics);
   g_ptr_array_sort (metrics, debrief_compare_strings);
   for (guint i = 0; i < metrics->len; i++)
     {
       const char *key = g_ptr_array_index (metrics, i);
       g_autofree char *rel = g_build_filename ("metrics", key, NULL);
       g_autofree char *path = NULL;
-      g_autoptr(GMappedFile) mapped = NULL;
+      g_autoptr(GBytes) bytes = NULL;
       GError *local = NULL;
 
-      mapped = debrief_load_job_map (job, run, rel, &path, &ctx, &local);
-      if (mapped != NULL &&
-          debrief_reader_mlflow_parse_metric (&ctx, set, key, g_mapped_file_get_contents (mapped),
-                                              g_mapped_file_get_length (mapped), &local))
+      bytes = debrief_load_job_read (job, run, rel, &path, &ctx, &local);
+      if (bytes != NULL &&
+          debrief_reader_mlflow_parse_metric (&ctx, set, key, g_bytes_get_data (bytes, NULL),
+                                              g_bytes_get_size (bytes), &local))
         debrief_run_add_source_file (run, rel);
-      if (mapped != NULL)
-        debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+      if (bytes != NULL)
+        debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
       if (local != NULL)
         {
           debrief_run_add_warning (run, _("%s (file skipped)"), local->message);
@@ -304,12 +301,14 @@ debrief_reader_mlflow_load (DebriefLoadJob  *job,
     debrief_run_set_name (run, name);
 
   /* The experiment: its meta.yaml one folder up names it. */
-  experiment_meta = g_build_filename (job->folder_path, "..", "meta.yaml", NULL);
-  if (g_file_test (experiment_meta, G_FILE_TEST_IS_REGULAR))
+  parent = g_file_get_parent (debrief_folder_get_file (job->folder));
+  if (parent != NULL)
     {
-      g_autoptr(GMappedFile) mapped = debrief_reader_map_file (experiment_meta, "../meta.yaml", NULL);
-      if (mapped != NULL && g_mapped_file_get_length (mapped) > 0)
-        experiment = debrief_yaml_parse (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+      g_autoptr(DebriefFolder) experiment_folder = debrief_folder_new (parent);
+      g_autoptr(GBytes) bytes = debrief_folder_read (experiment_folder, "meta.yaml", 0, MLFLOW_MAX_VALUE, NULL,
+                                                     job->cancellable, NULL);
+      if (bytes != NULL && g_bytes_get_size (bytes) > 0)
+        experiment = debrief_yaml_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                          "../meta.yaml", NULL);
     }
   if (experiment != NULL && debrief_json_node_get_string (experiment, "name") != NULL)

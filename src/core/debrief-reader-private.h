@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "debrief-folder-private.h"
 #include "debrief-json-private.h"
 #include "debrief-run.h"
 #include "debrief-series-private.h"
@@ -58,50 +59,64 @@ void     debrief_read_progress         (DebriefReadContext *ctx,
                                         gsize               done,
                                         gsize               total);
 
-/* Maps a regular file (symlinks followed only inside the run folder is the
- * loader's business). Errors name @display. An empty file maps to length 0. */
-GMappedFile *debrief_reader_map_file   (const char         *path,
-                                        const char         *display,
-                                        GError            **error);
-/* Small files (config.json ...): whole file as a DOM; errors name @display. */
-DebriefJsonNode *debrief_reader_parse_json_file (const char *path,
-                                                 const char *display,
-                                                 GError    **error);
-
 /* ---- one folder being loaded ---- */
 
 typedef struct _DebriefTextPattern DebriefTextPattern;
 
 typedef struct
 {
+  /* The folder as the user knows it (its path, or its URI when it is remote):
+   * for messages only. Files are read through @folder. */
   char *folder_path;
+  DebriefFolder *folder;
   const DebriefTextPattern *text_pattern;  /* the user's log pattern, or NULL */
   GCancellable *cancellable;
   void (*progress) (gpointer data, double fraction);
   gpointer progress_data;
   guint64 bytes_total;      /* of the files to read, for progress */
   guint64 bytes_done;
+  /* The first failure of a remote folder that is not about one of its files (the
+   * connection dropped): the loader ends the load with it instead of trying on. */
+  GError *connection_error;
 } DebriefLoadJob;
 
-/* Sets up @ctx for the file @rel of the folder; *out_path receives its full path. */
+/* Sets up @ctx for the file @rel of the folder; *out_path receives its full path (or URI). */
 void     debrief_load_job_context      (DebriefLoadJob     *job,
                                         DebriefRun         *run,
                                         const char         *rel,
                                         char              **out_path,
                                         DebriefReadContext *ctx);
-/* Maps @rel (a regular file inside the folder) and sets up @ctx for it. */
-GMappedFile *debrief_load_job_map      (DebriefLoadJob     *job,
+/* Reads @rel (a regular file inside the folder) and sets up @ctx for it: a local file
+ * is mapped, a remote one read through GIO. */
+GBytes  *debrief_load_job_read         (DebriefLoadJob     *job,
                                         DebriefRun         *run,
                                         const char         *rel,
                                         char              **out_path,
                                         DebriefReadContext *ctx,
                                         GError            **error);
+/* At most @max_length bytes of @rel from @offset (the tail of a console log). */
+GBytes  *debrief_load_job_read_part    (DebriefLoadJob     *job,
+                                        const char         *rel,
+                                        guint64             offset,
+                                        gsize               max_length,
+                                        GError            **error);
 void     debrief_load_job_file_done    (DebriefLoadJob     *job,
                                         DebriefReadContext *ctx,
                                         gsize               length);
+/* The names in the subfolder @rel of the folder (NULL: the folder itself),
+ * sorted; empty when it cannot be listed. */
+GPtrArray *debrief_load_job_list       (DebriefLoadJob     *job,
+                                        const char         *rel);
+/* What @rel is; FALSE when it does not exist. */
+gboolean debrief_load_job_entry        (DebriefLoadJob     *job,
+                                        const char         *rel,
+                                        DebriefEntry       *entry);
 /* Whether @rel exists as a regular file inside the folder. Symbolic links are
  * accepted only when they resolve inside the folder. */
 gboolean debrief_load_job_has_file     (DebriefLoadJob     *job,
+                                        const char         *rel);
+/* The same for a subfolder. */
+gboolean debrief_load_job_has_folder   (DebriefLoadJob     *job,
                                         const char         *rel);
 /* When @rel exists but is not a usable file (a folder, a dangling link, a link
  * leading out of the folder): a warning on @run naming it, and TRUE. */
@@ -117,9 +132,6 @@ DebriefJsonNode *debrief_load_job_read_json (DebriefLoadJob *job,
 DebriefJsonNode *debrief_load_job_read_yaml (DebriefLoadJob *job,
                                              DebriefRun     *run,
                                              const char     *rel);
-/* TRUE when @path (resolving symbolic links) lies inside the folder. */
-gboolean debrief_load_job_path_inside  (DebriefLoadJob     *job,
-                                        const char         *path);
 
 /* For g_ptr_array_sort of strings. */
 int      debrief_compare_strings       (gconstpointer       a,

@@ -6,10 +6,8 @@
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "debrief-error.h"
 #include "debrief-protobuf-private.h"
@@ -427,34 +425,26 @@ is_log_subfolder (const char *name,
 }
 
 static void
-find_event_files (const char *folder,
-                  const char *rel,
-                  int         depth,
-                  GPtrArray  *found)
+find_event_files (DebriefLoadJob *job,
+                  const char     *rel,
+                  int             depth,
+                  GPtrArray      *found)
 {
-  g_autofree char *path = rel ? g_build_filename (folder, rel, NULL) : g_strdup (folder);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_autoptr(GPtrArray) names = debrief_load_job_list (job, rel);
 
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
   for (guint i = 0; i < names->len; i++)
     {
       const char *n = g_ptr_array_index (names, i);
       g_autofree char *child_rel = rel ? g_build_filename (rel, n, NULL) : g_strdup (n);
-      g_autofree char *child = g_build_filename (folder, child_rel, NULL);
-      GStatBuf st;
+      DebriefEntry entry;
 
-      /* lstat: symbolic links are not followed (no loops, nothing outside the run). */
-      if (g_lstat (child, &st) != 0)
+      /* The entry's own type: symbolic links are not followed (no loops, nothing outside the run). */
+      if (!debrief_load_job_entry (job, child_rel, &entry))
         continue;
-      if (S_ISREG (st.st_mode) && g_str_has_prefix (n, "events.out.tfevents."))
+      if (entry.type == DEBRIEF_ENTRY_FILE && g_str_has_prefix (n, "events.out.tfevents."))
         g_ptr_array_add (found, g_steal_pointer (&child_rel));
-      else if (S_ISDIR (st.st_mode) && depth < TB_MAX_DEPTH && is_log_subfolder (n, depth))
-        find_event_files (folder, child_rel, depth + 1, found);
+      else if (entry.type == DEBRIEF_ENTRY_FOLDER && depth < TB_MAX_DEPTH && is_log_subfolder (n, depth))
+        find_event_files (job, child_rel, depth + 1, found);
     }
 }
 
@@ -463,7 +453,7 @@ event_files (DebriefLoadJob *job)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
 
-  find_event_files (job->folder_path, NULL, 0, found);
+  find_event_files (job, NULL, 0, found);
   g_ptr_array_sort (found, debrief_compare_strings);
   return found;
 }
@@ -503,19 +493,19 @@ debrief_reader_tensorboard_load (DebriefLoadJob  *job,
     {
       const char *rel = g_ptr_array_index (files, i);
       g_autofree char *path = NULL;
-      g_autoptr(GMappedFile) mapped = NULL;
+      g_autoptr(GBytes) bytes = NULL;
       GError *local = NULL;
 
-      mapped = debrief_load_job_map (job, run, rel, &path, &ctx, &local);
-      if (mapped != NULL &&
-          debrief_reader_tensorboard_parse_into (&ctx, set, g_mapped_file_get_contents (mapped),
-                                                 g_mapped_file_get_length (mapped), prefix_for (rel), &local))
+      bytes = debrief_load_job_read (job, run, rel, &path, &ctx, &local);
+      if (bytes != NULL &&
+          debrief_reader_tensorboard_parse_into (&ctx, set, g_bytes_get_data (bytes, NULL),
+                                                 g_bytes_get_size (bytes), prefix_for (rel), &local))
         {
           n_read++;
           debrief_run_add_source_file (run, rel);
         }
-      if (mapped != NULL)
-        debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+      if (bytes != NULL)
+        debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
       if (local != NULL)
         {
           if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -10,14 +10,10 @@
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "debrief-error.h"
 #include "debrief-reader-text-private.h"
@@ -1183,40 +1179,38 @@ name_may_be_log (const char *name)
 /* The first and the last TEXT_PEEK bytes (a log's first records can come after
  * pages of start-up messages). */
 static char *
-peek_head_and_tail (const char *path,
-                    gsize      *length)
+peek_head_and_tail (DebriefLoadJob *job,
+                    const char     *rel,
+                    gsize          *length)
 {
+  g_autoptr(GBytes) head_bytes = NULL;
+  g_autoptr(GBytes) tail_bytes = NULL;
   g_autofree char *buf = NULL;
-  GStatBuf st;
+  DebriefEntry entry;
   gsize head, tail = 0;
-  ssize_t n;
-  int fd;
 
-  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+  if (!debrief_load_job_entry (job, rel, &entry) || entry.target != DEBRIEF_ENTRY_FILE)
     return NULL;
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    return NULL;
-  head = MIN ((gsize) st.st_size, TEXT_PEEK);
-  if ((gsize) st.st_size > 2 * TEXT_PEEK)
+  head = MIN ((gsize) entry.size, TEXT_PEEK);
+  if ((gsize) entry.size > 2 * TEXT_PEEK)
     tail = TEXT_PEEK;
-  else if ((gsize) st.st_size > TEXT_PEEK)
-    head = st.st_size;
+  else if ((gsize) entry.size > TEXT_PEEK)
+    head = entry.size;
+  head_bytes = debrief_load_job_read_part (job, rel, 0, head, NULL);
+  if (head_bytes == NULL)
+    return NULL;
+  head = g_bytes_get_size (head_bytes);
   buf = g_malloc (head + tail + 2);
-  n = pread (fd, buf, head, 0);
-  if (n < 0)
-    {
-      close (fd);
-      return NULL;
-    }
-  head = n;
+  if (head > 0)
+    memcpy (buf, g_bytes_get_data (head_bytes, NULL), head);
   buf[head] = '\n';
   if (tail > 0)
     {
-      n = pread (fd, buf + head + 1, tail, st.st_size - tail);
-      tail = n > 0 ? (gsize) n : 0;
+      tail_bytes = debrief_load_job_read_part (job, rel, entry.size - tail, tail, NULL);
+      tail = tail_bytes ? g_bytes_get_size (tail_bytes) : 0;
+      if (tail > 0)
+        memcpy (buf + head + 1, g_bytes_get_data (tail_bytes, NULL), tail);
     }
-  close (fd);
   *length = head + (tail > 0 ? 1 + tail : 0);
   buf[*length] = '\0';
   return g_steal_pointer (&buf);
@@ -1226,22 +1220,18 @@ GPtrArray *
 debrief_reader_text_find_logs (DebriefLoadJob           *job,
                                const DebriefTextPattern *pattern)
 {
-  g_autoptr(GDir) dir = g_dir_open (job->folder_path, 0, NULL);
+  g_autoptr(GPtrArray) names = debrief_load_job_list (job, NULL);
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
 
-  if (dir == NULL)
-    return found;
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; i < names->len; i++)
     {
-      g_autofree char *path = NULL;
+      const char *name = g_ptr_array_index (names, i);
       g_autofree char *peek = NULL;
       gsize length = 0;
 
       if (!name_may_be_log (name) || !debrief_load_job_has_file (job, name))
         continue;
-      path = g_build_filename (job->folder_path, name, NULL);
-      peek = peek_head_and_tail (path, &length);
+      peek = peek_head_and_tail (job, name, &length);
       if (peek != NULL && length > 0 && debrief_reader_text_detect (peek, length, pattern))
         g_ptr_array_add (found, g_strdup (name));
     }

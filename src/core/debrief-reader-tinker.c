@@ -203,25 +203,25 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
   DebriefReadContext ctx;
   g_autofree char *path = NULL;
   g_autofree char *checkpoints_rel = checkpoints_name_for (metrics_rel);
-  g_autoptr(GMappedFile) mapped = debrief_load_job_map (job, run, metrics_rel, &path, &ctx, error);
+  g_autoptr(GBytes) bytes = debrief_load_job_read (job, run, metrics_rel, &path, &ctx, error);
   g_autoptr(DebriefJsonNode) config = NULL;
   g_autoptr(GArray) path_lines = g_array_new (FALSE, FALSE, sizeof (DebriefJsonlLine));
   gboolean ok;
 
-  if (mapped == NULL)
+  if (bytes == NULL)
     return FALSE;
-  ok = parse_metrics (&ctx, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+  ok = parse_metrics (&ctx, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                       path_lines, error);
   if (!ok)
     {
-      debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+      debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
       return FALSE;
     }
   debrief_run_add_source_file (run, metrics_rel);
   if (!debrief_load_job_has_file (job, checkpoints_rel) &&
       !debrief_load_job_warn_unusable (job, run, checkpoints_rel))
-    checkpoints_from_metrics (run, g_mapped_file_get_contents (mapped), path_lines);
-  debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+    checkpoints_from_metrics (run, g_bytes_get_data (bytes, NULL), path_lines);
+  debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
 
   config = debrief_load_job_read_json (job, run, "config.json");
   if (config != NULL)
@@ -235,15 +235,15 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
     {
       g_autofree char *cpath = NULL;
       g_autoptr(GError) local = NULL;
-      g_autoptr(GMappedFile) cmapped = debrief_load_job_map (job, run, checkpoints_rel, &cpath, &ctx, &local);
+      g_autoptr(GBytes) cbytes = debrief_load_job_read (job, run, checkpoints_rel, &cpath, &ctx, &local);
 
-      if (cmapped == NULL)
+      if (cbytes == NULL)
         debrief_run_add_warning (run, _("%s (ignored)"), local->message);
       else
         {
-          debrief_reader_tinker_parse_checkpoints (&ctx, g_mapped_file_get_contents (cmapped),
-                                                   g_mapped_file_get_length (cmapped), NULL);
-          debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (cmapped));
+          debrief_reader_tinker_parse_checkpoints (&ctx, g_bytes_get_data (cbytes, NULL),
+                                                   g_bytes_get_size (cbytes), NULL);
+          debrief_load_job_file_done (job, &ctx, g_bytes_get_size (cbytes));
           debrief_run_add_source_file (run, checkpoints_rel);
         }
     }

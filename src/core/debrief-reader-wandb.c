@@ -591,15 +591,15 @@ debrief_reader_wandb_parse (DebriefReadContext *ctx,
 char *
 debrief_reader_wandb_find_log (DebriefLoadJob *job)
 {
-  g_autoptr(GDir) dir = g_dir_open (job->folder_path, 0, NULL);
+  g_autoptr(GPtrArray) names = debrief_load_job_list (job, NULL);
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
 
-  if (dir == NULL)
-    return NULL;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".wandb") && name[0] != '.' && debrief_load_job_has_file (job, name))
-      g_ptr_array_add (found, g_strdup (name));
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      if (g_str_has_suffix (name, ".wandb") && name[0] != '.' && debrief_load_job_has_file (job, name))
+        g_ptr_array_add (found, g_strdup (name));
+    }
   if (found->len == 0)
     return NULL;
   /* One per run folder; when a copy sits beside it, run-<id>.wandb first. */
@@ -668,13 +668,12 @@ detect_crash (DebriefLoadJob   *job,
 
   if (debrief_load_job_has_file (job, output_rel))
     {
-      g_autofree char *path = g_build_filename (job->folder_path, output_rel, NULL);
-      g_autoptr(GMappedFile) mapped = debrief_reader_map_file (path, output_rel, NULL);
-      gsize length = mapped ? g_mapped_file_get_length (mapped) : 0;
+      g_autoptr(GBytes) bytes = debrief_load_job_read_part (job, output_rel, 0, G_MAXSIZE, NULL);
+      gsize length = bytes ? g_bytes_get_size (bytes) : 0;
 
       if (length > 0)
         {
-          const char *text = g_mapped_file_get_contents (mapped);
+          const char *text = g_bytes_get_data (bytes, NULL);
           gsize from = length > OUTPUT_TAIL_MAX ? length - OUTPUT_TAIL_MAX : 0;
           gsize at = 0;
 
@@ -712,18 +711,18 @@ debrief_reader_wandb_load (DebriefLoadJob  *job,
 {
   DebriefReadContext ctx;
   g_autofree char *path = NULL;
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_auto(DebriefWandbInfo) info = { 0 };
   g_autoptr(DebriefJsonNode) yaml = NULL;
   g_autoptr(DebriefJsonNode) summary = NULL;
   gboolean ok;
 
-  mapped = debrief_load_job_map (job, run, rel, &path, &ctx, error);
-  if (mapped == NULL)
+  bytes = debrief_load_job_read (job, run, rel, &path, &ctx, error);
+  if (bytes == NULL)
     return FALSE;
-  ok = debrief_reader_wandb_parse (&ctx, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+  ok = debrief_reader_wandb_parse (&ctx, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                    &info, error);
-  debrief_load_job_file_done (job, &ctx, g_mapped_file_get_length (mapped));
+  debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
   if (!ok)
     return FALSE;
   debrief_run_add_source_file (run, rel);

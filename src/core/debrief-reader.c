@@ -119,67 +119,6 @@ debrief_read_progress (DebriefReadContext *ctx,
     ctx->progress (ctx->progress_data, done, total);
 }
 
-GMappedFile *
-debrief_reader_map_file (const char  *path,
-                         const char  *display,
-                         GError     **error)
-{
-  GStatBuf st;
-  GError *local = NULL;
-  GMappedFile *mapped;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED, _("%s: cannot read: %s"),
-                   display, g_strerror (saved));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED,
-                   _("%s: cannot read: expected a file, found %s"), display,
-                   S_ISDIR (st.st_mode) ? _("a folder") : _("a special file"));
-      return NULL;
-    }
-  mapped = g_mapped_file_new (path, FALSE, &local);
-  if (mapped == NULL)
-    {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED, _("%s: cannot read: %s"),
-                   display, local->message);
-      g_error_free (local);
-      return NULL;
-    }
-  return mapped;
-}
-
-DebriefJsonNode *
-debrief_reader_parse_json_file (const char  *path,
-                                const char  *display,
-                                GError     **error)
-{
-  g_autoptr(GMappedFile) mapped = debrief_reader_map_file (path, display, error);
-  gsize length;
-
-  if (mapped == NULL)
-    return NULL;
-  length = g_mapped_file_get_length (mapped);
-  if (length > MAX_CONFIG_FILE_SIZE)
-    {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                   g_dngettext (GETTEXT_PACKAGE, "%s: %zu byte is too large for a configuration file",
-                               "%s: %zu bytes is too large for a configuration file", length),
-                   display, length);
-      return NULL;
-    }
-  if (length == 0)
-    {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s: the file is empty"), display);
-      return NULL;
-    }
-  return debrief_json_parse (g_mapped_file_get_contents (mapped), length, display, error);
-}
-
 /* ---- load job ---- */
 
 static void
@@ -196,6 +135,19 @@ job_progress (gpointer data,
   job->progress (job->progress_data, CLAMP (fraction, 0.0, 1.0));
 }
 
+/* Keeps the first connection failure; the caller treats the file as absent. */
+static void
+job_note_error (DebriefLoadJob *job,
+                GError         *error)
+{
+  if (error == NULL)
+    return;
+  if (job->connection_error == NULL && g_error_matches (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK))
+    job->connection_error = error;
+  else
+    g_error_free (error);
+}
+
 void
 debrief_load_job_context (DebriefLoadJob     *job,
                           DebriefRun         *run,
@@ -203,36 +155,40 @@ debrief_load_job_context (DebriefLoadJob     *job,
                           char              **out_path,
                           DebriefReadContext *ctx)
 {
-  *out_path = g_build_filename (job->folder_path, rel, NULL);
+  *out_path = debrief_folder_display (job->folder, rel);
   debrief_read_context_init (ctx, run, *out_path, rel);
   ctx->cancellable = job->cancellable;
   ctx->progress = job_progress;
   ctx->progress_data = job;
 }
 
-GMappedFile *
-debrief_load_job_map (DebriefLoadJob     *job,
-                      DebriefRun         *run,
-                      const char         *rel,
-                      char              **out_path,
-                      DebriefReadContext *ctx,
-                      GError            **error)
+GBytes *
+debrief_load_job_read (DebriefLoadJob     *job,
+                       DebriefRun         *run,
+                       const char         *rel,
+                       char              **out_path,
+                       DebriefReadContext *ctx,
+                       GError            **error)
 {
+  gboolean mapped = FALSE;
+  GBytes *bytes;
+
   debrief_load_job_context (job, run, rel, out_path, ctx);
-  if (!debrief_load_job_path_inside (job, *out_path))
-    {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED,
-                   _("%s: a symbolic link that leads outside the run folder, or cannot be resolved"),
-                   *out_path);
-      return NULL;
-    }
-  {
-    GMappedFile *mapped = debrief_reader_map_file (*out_path, *out_path, error);
-    /* GMappedFile maps read-only and private: see DebriefReadContext.mapped_data. */
-    if (mapped != NULL && g_mapped_file_get_length (mapped) > 0)
-      ctx->mapped_data = g_mapped_file_get_contents (mapped);
-    return mapped;
-  }
+  bytes = debrief_folder_read (job->folder, rel, 0, G_MAXSIZE, &mapped, job->cancellable, error);
+  /* A mapping is read-only and private: see DebriefReadContext.mapped_data. */
+  if (bytes != NULL && mapped)
+    ctx->mapped_data = g_bytes_get_data (bytes, NULL);
+  return bytes;
+}
+
+GBytes *
+debrief_load_job_read_part (DebriefLoadJob  *job,
+                            const char      *rel,
+                            guint64          offset,
+                            gsize            max_length,
+                            GError         **error)
+{
+  return debrief_folder_read (job->folder, rel, offset, max_length, NULL, job->cancellable, error);
 }
 
 void
@@ -245,33 +201,49 @@ debrief_load_job_file_done (DebriefLoadJob     *job,
   job_progress (job, 0, 0);
 }
 
-gboolean
-debrief_load_job_path_inside (DebriefLoadJob *job,
-                              const char     *path)
+GPtrArray *
+debrief_load_job_list (DebriefLoadJob *job,
+                       const char     *rel)
 {
-  g_autofree char *real_folder = realpath (job->folder_path, NULL);
-  g_autofree char *real_path = realpath (path, NULL);
-  gsize n;
+  GError *error = NULL;
+  GPtrArray *names = debrief_folder_list (job->folder, rel, job->cancellable, &error);
 
-  if (real_folder == NULL || real_path == NULL)
-    return FALSE;
-  n = strlen (real_folder);
-  return strncmp (real_path, real_folder, n) == 0 &&
-         (real_path[n] == '/' || real_path[n] == '\0' || (n == 1 && real_folder[0] == '/'));
+  if (names == NULL)
+    {
+      job_note_error (job, error);
+      names = g_ptr_array_new_with_free_func (g_free);
+    }
+  return names;
+}
+
+gboolean
+debrief_load_job_entry (DebriefLoadJob *job,
+                        const char     *rel,
+                        DebriefEntry   *entry)
+{
+  GError *error = NULL;
+  gboolean exists = debrief_folder_query (job->folder, rel, entry, job->cancellable, &error);
+
+  job_note_error (job, error);
+  return exists;
 }
 
 gboolean
 debrief_load_job_has_file (DebriefLoadJob *job,
                            const char     *rel)
 {
-  g_autofree char *path = g_build_filename (job->folder_path, rel, NULL);
-  GStatBuf st;
+  DebriefEntry entry;
 
-  if (g_lstat (path, &st) != 0)
-    return FALSE;
-  if (S_ISLNK (st.st_mode))
-    return debrief_load_job_path_inside (job, path) && g_file_test (path, G_FILE_TEST_IS_REGULAR);
-  return S_ISREG (st.st_mode);
+  return debrief_load_job_entry (job, rel, &entry) && entry.target == DEBRIEF_ENTRY_FILE;
+}
+
+gboolean
+debrief_load_job_has_folder (DebriefLoadJob *job,
+                             const char     *rel)
+{
+  DebriefEntry entry;
+
+  return debrief_load_job_entry (job, rel, &entry) && entry.target == DEBRIEF_ENTRY_FOLDER;
 }
 
 /* A side file read by several readers (config.json) is warned about once. */
@@ -300,14 +272,13 @@ debrief_load_job_warn_unusable (DebriefLoadJob *job,
                                 DebriefRun     *run,
                                 const char     *rel)
 {
-  g_autofree char *path = g_build_filename (job->folder_path, rel, NULL);
-  GStatBuf st;
+  DebriefEntry entry;
 
-  if (g_lstat (path, &st) != 0 || debrief_load_job_has_file (job, rel))
+  if (!debrief_load_job_entry (job, rel, &entry) || entry.target == DEBRIEF_ENTRY_FILE)
     return FALSE;
-  if (S_ISDIR (st.st_mode))
+  if (entry.type == DEBRIEF_ENTRY_FOLDER)
     warn_once (run, _("%s: cannot read: expected a file, found a folder (ignored)"), rel);
-  else if (S_ISLNK (st.st_mode))
+  else if (entry.type == DEBRIEF_ENTRY_LINK)
     warn_once (run, _("%s: a symbolic link that leads outside the run folder, or cannot be resolved (ignored)"),
                rel);
   else
@@ -324,33 +295,49 @@ read_small_file (DebriefLoadJob  *job,
                  SmallFileParser  parse,
                  const char      *expected)
 {
-  g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   DebriefJsonNode *node = NULL;
+  DebriefEntry entry;
 
-  if (!debrief_load_job_has_file (job, rel))
+  if (!debrief_load_job_entry (job, rel, &entry) || entry.target != DEBRIEF_ENTRY_FILE)
     {
       debrief_load_job_warn_unusable (job, run, rel);
       return NULL;
     }
-  path = g_build_filename (job->folder_path, rel, NULL);
-  mapped = debrief_reader_map_file (path, rel, &error);
-  if (mapped != NULL)
+  if (entry.size > MAX_CONFIG_FILE_SIZE)
+    g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
+                 g_dngettext (GETTEXT_PACKAGE, "%s: %zu byte is too large for a configuration file",
+                              "%s: %zu bytes is too large for a configuration file", (gulong) entry.size),
+                 rel, (gsize) entry.size);
+  else
     {
-      gsize length = g_mapped_file_get_length (mapped);
-      if (length > MAX_CONFIG_FILE_SIZE)
-        g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                     g_dngettext (GETTEXT_PACKAGE, "%s: %zu byte is too large for a configuration file",
-                                  "%s: %zu bytes is too large for a configuration file", length),
-                     rel, length);
-      else if (length == 0)
-        g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s: the file is empty"), rel);
-      else
-        node = parse (g_mapped_file_get_contents (mapped), length, rel, &error);
+      bytes = debrief_folder_read (job->folder, rel, 0, G_MAXSIZE, NULL, job->cancellable, &error);
+      if (bytes == NULL && g_error_matches (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK))
+        {
+          job_note_error (job, g_steal_pointer (&error));
+          return NULL;
+        }
+      if (bytes != NULL)
+        {
+          gsize length;
+          const char *data = g_bytes_get_data (bytes, &length);
+
+          if (length == 0)
+            g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s: the file is empty"), rel);
+          else
+            node = parse (data, length, rel, &error);
+        }
     }
   if (node == NULL)
-    warn_once (run, _("%s (ignored)"), error->message);
+    {
+      /* The folder's own errors name the whole path; a side file is named as in the folder. */
+      g_autofree char *full = debrief_folder_display (job->folder, rel);
+      g_autofree char *message = NULL;
+      if (g_str_has_prefix (error->message, full) && error->message[strlen (full)] == ':')
+        message = g_strconcat (rel, error->message + strlen (full), NULL);
+      warn_once (run, _("%s (ignored)"), message ? message : error->message);
+    }
   else if (node->type != DEBRIEF_JSON_OBJECT)
     {
       warn_once (run, "%s:1: %s", rel, expected);

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "debrief-core.h"
 #include "debrief-test-sshd.h"
 
 static DebriefTestSshd *server;
@@ -138,10 +139,213 @@ test_sftp_connection_loss (void)
   g_test_message ("open after the connection dropped: %s", error->message);
   g_clear_error (&error);
 
-  g_assert_true (debrief_test_sshd_mount (server, &error));
-  g_assert_no_error (error);
+  /* Loading the run again is the retry: the loader mounts the folder again first. */
+  {
+    g_autoptr(DebriefRun) loaded = debrief_run_load (folder, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (debrief_series_get_length (debrief_run_get_train_loss (loaded)), ==, 50000);
+  }
   g_assert_true (g_file_load_contents (metrics, NULL, &contents, NULL, NULL, &error));
   g_assert_no_error (error);
+}
+
+typedef struct
+{
+  gboolean done;
+  DebriefRun *run;
+  GError *error;
+} LoadWait;
+
+static void
+load_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  LoadWait *wait = user_data;
+
+  wait->run = debrief_run_load_finish (result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+drop_connections (gpointer user_data)
+{
+  debrief_test_sshd_drop_connections (server);
+  return G_SOURCE_REMOVE;
+}
+
+/* The connection drops while a big log is being read in the loader's thread (as in
+ * the app): the load ends with an error naming the folder, or had read it whole;
+ * loading again (the app's Retry) mounts it again and reads it whole. */
+static void
+test_sftp_connection_loss_mid_read (void)
+{
+  const guint n_lines = 400000;
+  g_autofree char *run = make_run ("mid-read", n_lines);
+  g_autofree char *uri = debrief_test_sshd_uri (server, run);
+  g_autoptr(GFile) folder = g_file_new_for_uri (uri);
+  g_autofree char *display = g_file_get_parse_name (folder);
+  LoadWait wait = { FALSE, NULL, NULL };
+  LoadWait again = { FALSE, NULL, NULL };
+
+  debrief_test_sshd_allow_gvfs_reconnect ();
+  debrief_run_load_async (folder, NULL, NULL, NULL, NULL, load_done, &wait);
+  g_timeout_add (30, drop_connections, NULL);
+  g_assert_true (debrief_test_wait_for (&wait.done, 60000));
+  if (wait.run != NULL)
+    {
+      g_test_message ("the log was read before the connection dropped");
+      g_assert_cmpuint (debrief_series_get_length (debrief_run_get_train_loss (wait.run)), ==, n_lines);
+    }
+  else
+    {
+      g_test_message ("%s", wait.error->message);
+      g_assert_error (wait.error, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK);
+      g_assert_true (g_str_has_prefix (wait.error->message, display));
+    }
+  g_clear_object (&wait.run);
+  g_clear_error (&wait.error);
+
+  debrief_run_load_async (folder, NULL, NULL, NULL, NULL, load_done, &again);
+  g_assert_true (debrief_test_wait_for (&again.done, 60000));
+  g_assert_no_error (again.error);
+  g_assert_cmpuint (debrief_series_get_length (debrief_run_get_train_loss (again.run)), ==, n_lines);
+  g_clear_object (&again.run);
+}
+
+/* @text with every @from replaced by @to. */
+static char *
+replace_all (const char *text,
+             const char *from,
+             const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+  return g_strjoinv (to, parts);
+}
+
+static void
+assert_same_series (DebriefSeries *a,
+                    DebriefSeries *b)
+{
+  gsize n = debrief_series_get_length (a);
+
+  g_assert_cmpstr (debrief_series_get_name (a), ==, debrief_series_get_name (b));
+  g_assert_cmpint (debrief_series_get_kind (a), ==, debrief_series_get_kind (b));
+  g_assert_cmpuint (n, ==, debrief_series_get_length (b));
+  if (n > 0)
+    {
+      /* Bit for bit: NaN and ±Inf are data too. */
+      g_assert_cmpmem (debrief_series_get_steps (a), n * sizeof (gint64), debrief_series_get_steps (b),
+                       n * sizeof (gint64));
+      g_assert_cmpmem (debrief_series_get_values (a), n * sizeof (double), debrief_series_get_values (b),
+                       n * sizeof (double));
+    }
+}
+
+/* Loads @local_dir from disk and through sftp://: the same run, or the same error
+ * (messages naming the folder by its URI instead of its path). */
+static void
+assert_same_load (const char *local_dir)
+{
+  g_autoptr(GFile) local_file = g_file_new_for_path (local_dir);
+  g_autofree char *uri = debrief_test_sshd_uri (server, local_dir);
+  g_autoptr(GFile) remote_file = g_file_new_for_uri (uri);
+  g_autofree char *remote_display = g_file_get_parse_name (remote_file);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) remote_error = NULL;
+  g_autoptr(DebriefRun) local = debrief_run_load (local_file, NULL, &local_error);
+  g_autoptr(DebriefRun) remote = debrief_run_load (remote_file, NULL, &remote_error);
+  GPtrArray *ls, *rs;
+  const char *const *lw, *const *rw;
+  const char *const *lf, *const *rf;
+  DebriefRunConfig *lc, *rc;
+
+  g_test_message ("%s", local_dir);
+  if (local == NULL)
+    {
+      g_autofree char *expected = replace_all (local_error->message, local_dir, remote_display);
+      g_assert_nonnull (remote_error);
+      g_assert_cmpuint (remote_error->domain, ==, local_error->domain);
+      g_assert_cmpint (remote_error->code, ==, local_error->code);
+      g_assert_cmpstr (remote_error->message, ==, expected);
+      return;
+    }
+  g_assert_no_error (remote_error);
+  g_assert_nonnull (remote);
+
+  g_assert_cmpstr (debrief_run_get_format (remote), ==, debrief_run_get_format (local));
+  g_assert_cmpstr (debrief_run_get_name (remote), ==, debrief_run_get_name (local));
+  ls = debrief_run_get_series (local);
+  rs = debrief_run_get_series (remote);
+  g_assert_cmpuint (rs->len, ==, ls->len);
+  for (guint i = 0; i < ls->len; i++)
+    assert_same_series (g_ptr_array_index (ls, i), g_ptr_array_index (rs, i));
+
+  lf = debrief_run_get_source_files (local);
+  rf = debrief_run_get_source_files (remote);
+  g_assert_cmpuint (g_strv_length ((char **) rf), ==, g_strv_length ((char **) lf));
+  for (guint i = 0; lf[i]; i++)
+    g_assert_cmpstr (rf[i], ==, lf[i]);
+
+  lw = debrief_run_get_warnings (local);
+  rw = debrief_run_get_warnings (remote);
+  g_assert_cmpuint (g_strv_length ((char **) rw), ==, g_strv_length ((char **) lw));
+  for (guint i = 0; lw[i]; i++)
+    {
+      g_autofree char *expected = replace_all (lw[i], local_dir, remote_display);
+      g_assert_cmpstr (rw[i], ==, expected);
+    }
+
+  g_assert_cmpuint (debrief_run_get_n_checkpoints (remote), ==, debrief_run_get_n_checkpoints (local));
+  for (guint i = 0; i < debrief_run_get_n_checkpoints (local); i++)
+    {
+      const DebriefCheckpoint *a = debrief_run_get_checkpoint (local, i);
+      const DebriefCheckpoint *b = debrief_run_get_checkpoint (remote, i);
+      g_assert_cmpstr (b->name, ==, a->name);
+      g_assert_cmpint (b->step, ==, a->step);
+      g_assert_cmpint (b->is_final, ==, a->is_final);
+      g_assert_cmpint (b->is_best, ==, a->is_best);
+    }
+
+  lc = debrief_run_get_config (local);
+  rc = debrief_run_get_config (remote);
+  g_assert_cmpint (rc->lora_rank, ==, lc->lora_rank);
+  g_assert_cmpstr (rc->base_model, ==, lc->base_model);
+  g_assert_cmpint (rc->dims.hidden_size, ==, lc->dims.hidden_size);
+  g_assert_cmpint (rc->dims.num_layers, ==, lc->dims.num_layers);
+  g_assert_cmpint (rc->dataset_tokens, ==, lc->dataset_tokens);
+  g_assert_cmpint (rc->max_steps, ==, lc->max_steps);
+  g_assert_cmpint (rc->steps_per_epoch, ==, lc->steps_per_epoch);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every run folder of the test data, through sftp:// as from disk. */
+static void
+test_sftp_same_as_local (gconstpointer data)
+{
+  const char *set = data;
+  g_autofree char *top = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), set, NULL);
+  g_autoptr(GDir) dir = g_dir_open (top, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_assert_cmpuint (names->len, >, 3);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (top, g_ptr_array_index (names, i), NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        assert_same_load (path);
+    }
 }
 
 int
@@ -175,7 +379,12 @@ main (int   argc,
     }
 
   g_test_add_func ("/remote/sftp/file-access", test_sftp_file_access);
+  g_test_add_data_func ("/remote/sftp/same-as-local/runs", "runs", test_sftp_same_as_local);
+  g_test_add_data_func ("/remote/sftp/same-as-local/formats", "formats", test_sftp_same_as_local);
+  g_test_add_data_func ("/remote/sftp/same-as-local/bad", "bad", test_sftp_same_as_local);
+  g_test_add_data_func ("/remote/sftp/same-as-local/public", "public", test_sftp_same_as_local);
   g_test_add_func ("/remote/sftp/connection-loss", test_sftp_connection_loss);
+  g_test_add_func ("/remote/sftp/connection-loss-mid-read", test_sftp_connection_loss_mid_read);
   status = g_test_run ();
   g_clear_pointer (&server, debrief_test_sshd_stop);
   return status;
