@@ -22,17 +22,17 @@ api_key_schema (void)
   return &schema;
 }
 
+/* In the order of the profile row's list (debrief-endpoint-preferences.ui). */
 static const struct
 {
   const char *id;
-  const char *name;
   const char *url;      /* NULL: keep what the user typed */
 } profiles[] = {
-  { "tinker", N_("Tinker"), NULL },
-  { "vllm", N_("vLLM / SGLang"), "http://127.0.0.1:8000/v1" },
-  { "llama.cpp", N_("llama.cpp server"), "http://127.0.0.1:8080/v1" },
-  { "ollama", N_("Ollama"), "http://127.0.0.1:11434/v1" },
-  { "custom", N_("Custom"), NULL },
+  { "tinker", NULL },
+  { "vllm", "http://127.0.0.1:8000/v1" },
+  { "llama.cpp", "http://127.0.0.1:8080/v1" },
+  { "ollama", "http://127.0.0.1:11434/v1" },
+  { "custom", NULL },
 };
 
 const char *
@@ -240,47 +240,7 @@ debrief_endpoint_preferences_test_connection (DebriefEndpointPreferences *self)
   debrief_endpoint_lookup_api_key_async (self->settings, url, self->cancellable, key_for_test, g_object_ref (self));
 }
 
-/* ---- building the page ---- */
-
-static AdwEntryRow *
-entry_row (AdwPreferencesGroup *group,
-           GSettings           *settings,
-           const char          *key,
-           const char          *title)
-{
-  AdwEntryRow *row = ADW_ENTRY_ROW (adw_entry_row_new ());
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  g_settings_bind (settings, key, row, "text", G_SETTINGS_BIND_DEFAULT);
-  adw_preferences_group_add (group, GTK_WIDGET (row));
-  return row;
-}
-
-static GtkSpinButton *
-spin_row (AdwPreferencesGroup *group,
-          GSettings           *settings,
-          const char          *key,
-          const char          *title,
-          const char          *subtitle,
-          double               min,
-          double               max,
-          double               step,
-          guint                digits)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkSpinButton *spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (min, max, step));
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_spin_button_set_digits (spin, digits);
-  gtk_widget_set_valign (GTK_WIDGET (spin), GTK_ALIGN_CENTER);
-  g_settings_bind (settings, key, gtk_spin_button_get_adjustment (spin), "value", G_SETTINGS_BIND_DEFAULT);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (spin));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), GTK_WIDGET (spin));
-  adw_preferences_group_add (group, row);
-  return spin;
-}
+/* ---- the page ---- */
 
 static gboolean
 profile_get_mapping (GValue   *value,
@@ -345,12 +305,33 @@ debrief_endpoint_preferences_dispose (GObject *object)
 static void
 debrief_endpoint_preferences_class_init (DebriefEndpointPreferencesClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = debrief_endpoint_preferences_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/debrief/Debrief/debrief-endpoint-preferences.ui");
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, profile_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, url_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, model_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, baseline_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, judge_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, env_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, key_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, key_status_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, temperature_spin);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, max_tokens_spin);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, concurrency_spin);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, test_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefEndpointPreferences, test_button);
+  gtk_widget_class_bind_template_callback (widget_class, key_applied);
+  gtk_widget_class_bind_template_callback (widget_class, debrief_endpoint_preferences_test_connection);
 }
 
 static void
 debrief_endpoint_preferences_init (DebriefEndpointPreferences *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 }
 
@@ -358,72 +339,27 @@ GtkWidget *
 debrief_endpoint_preferences_new (GSettings *settings)
 {
   DebriefEndpointPreferences *self;
-  AdwPreferencesGroup *group;
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  static const struct { const char *key; const char *property; gsize offset; } bindings[] = {
+    { "endpoint-url", "text", G_STRUCT_OFFSET (DebriefEndpointPreferences, url_row) },
+    { "model-name", "text", G_STRUCT_OFFSET (DebriefEndpointPreferences, model_row) },
+    { "baseline-model-name", "text", G_STRUCT_OFFSET (DebriefEndpointPreferences, baseline_row) },
+    { "judge-model-name", "text", G_STRUCT_OFFSET (DebriefEndpointPreferences, judge_row) },
+    { "api-key-env", "text", G_STRUCT_OFFSET (DebriefEndpointPreferences, env_row) },
+  };
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  self = g_object_new (DEBRIEF_TYPE_ENDPOINT_PREFERENCES,
-                       "title", _("Sampling"),
-                       "icon-name", "network-server-symbolic",
-                       "name", "endpoint",
-                       NULL);
+  self = g_object_new (DEBRIEF_TYPE_ENDPOINT_PREFERENCES, NULL);
   self->settings = g_object_ref (settings);
-
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Endpoint"));
-  adw_preferences_group_set_description (group, _("Any server with the OpenAI-compatible API: "
-                                                  "Tinker, vLLM, SGLang, llama.cpp, Ollama."));
-  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
-    gtk_string_list_append (names, _(profiles[i].name));
-  self->profile_row = ADW_COMBO_ROW (adw_combo_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->profile_row), _("Profile"));
-  adw_combo_row_set_model (self->profile_row, G_LIST_MODEL (names));
-  adw_preferences_group_add (group, GTK_WIDGET (self->profile_row));
-  self->url_row = entry_row (group, settings, "endpoint-url", _("Base URL"));
-  self->test_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->test_row), _("Connection"));
-  adw_action_row_set_subtitle (self->test_row, _("Not tested"));
-  self->test_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Test Connection")));
-  gtk_widget_set_valign (GTK_WIDGET (self->test_button), GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (self->test_button, "clicked",
-                            G_CALLBACK (debrief_endpoint_preferences_test_connection), self);
-  adw_action_row_add_suffix (self->test_row, GTK_WIDGET (self->test_button));
-  adw_preferences_group_add (group, GTK_WIDGET (self->test_row));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
-
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Models"));
-  self->model_row = entry_row (group, settings, "model-name", _("Fine-tuned model"));
-  self->baseline_row = entry_row (group, settings, "baseline-model-name", _("Baseline model (empty: the run's base model)"));
-  self->judge_row = entry_row (group, settings, "judge-model-name", _("Judge model"));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
-
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("API Key"));
-  adw_preferences_group_set_description (group, _("Sent as a bearer token; never written to the settings, "
-                                                  "samples or reports."));
-  self->key_row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row), _("Key (stored in the keyring for this URL)"));
-  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->key_row), TRUE);
-  g_signal_connect_swapped (self->key_row, "apply", G_CALLBACK (key_applied), self);
-  adw_preferences_group_add (group, GTK_WIDGET (self->key_row));
-  self->key_status_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_status_row), _("Keyring"));
-  adw_action_row_set_subtitle (self->key_status_row, _("Without a stored key, the environment variable below is used"));
-  adw_preferences_group_add (group, GTK_WIDGET (self->key_status_row));
-  self->env_row = entry_row (group, settings, "api-key-env", _("Environment variable"));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
-
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Sampling"));
-  self->temperature_spin = spin_row (group, settings, "temperature", _("Temperature"),
-                                     _("The checklist samples at 0.7"), 0.0, 2.0, 0.05, 2);
-  self->max_tokens_spin = spin_row (group, settings, "max-tokens", _("Maximum tokens per answer"), NULL,
-                                    1, 32768, 16, 0);
-  self->concurrency_spin = spin_row (group, settings, "concurrency", _("Requests at once"), NULL, 1, 32, 1, 0);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), group);
-
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    g_settings_bind (settings, bindings[i].key, G_STRUCT_MEMBER (gpointer, self, bindings[i].offset),
+                     bindings[i].property, G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "temperature", gtk_spin_button_get_adjustment (self->temperature_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "max-tokens", gtk_spin_button_get_adjustment (self->max_tokens_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "concurrency", gtk_spin_button_get_adjustment (self->concurrency_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "endpoint-profile", self->profile_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, profile_get_mapping, profile_set_mapping, NULL, NULL);
   g_signal_connect_object (settings, "changed::endpoint-profile", G_CALLBACK (profile_changed), self,

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "debrief-core.h"
+#include "debrief-finding-row.h"
 #include "debrief-findings-view.h"
 
 struct _DebriefFindingsView
@@ -40,136 +41,11 @@ static void schedule_rebuild (DebriefFindingsView *self);
 
 /* ---- rows ----------------------------------------------------------------- */
 
-static const char *
-severity_icon (DebriefSeverity severity)
-{
-  switch (severity)
-    {
-    case DEBRIEF_SEVERITY_ERROR:
-      return "dialog-error-symbolic";
-    case DEBRIEF_SEVERITY_WARNING:
-      return "dialog-warning-symbolic";
-    case DEBRIEF_SEVERITY_INFO:
-    default:
-      return "dialog-information-symbolic";
-    }
-}
-
-static const char *
-severity_class (DebriefSeverity severity)
-{
-  switch (severity)
-    {
-    case DEBRIEF_SEVERITY_ERROR:
-      return "error";
-    case DEBRIEF_SEVERITY_WARNING:
-      return "warning";
-    case DEBRIEF_SEVERITY_INFO:
-    default:
-      return "accent";
-    }
-}
-
-static const char *
-severity_label (DebriefSeverity severity)
-{
-  switch (severity)
-    {
-    case DEBRIEF_SEVERITY_ERROR:
-      return _("Error");
-    case DEBRIEF_SEVERITY_WARNING:
-      return _("Warning");
-    case DEBRIEF_SEVERITY_INFO:
-    default:
-      return _("Information");
-    }
-}
-
-static GtkWidget *
-text_row (const char *title,
-          const char *text)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text ? text : "");
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  gtk_widget_add_css_class (row, "property");
-  return row;
-}
-
 static void
-show_step_clicked (GtkButton           *button,
-                   DebriefFindingsView *self)
+row_show_step_cb (DebriefFindingsView *self,
+                  gint64               step)
 {
-  DebriefFinding *finding = g_object_get_data (G_OBJECT (button), "finding");
-  gint64 step = debrief_finding_get_step (finding);
-
   g_signal_emit (self, signals[SIGNAL_SHOW_STEP], 0, step);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-step", "x", step);
-}
-
-static void
-add_to_report_clicked (GtkButton           *button,
-                       DebriefFindingsView *self)
-{
-  DebriefFinding *finding = g_object_get_data (G_OBJECT (button), "finding");
-  g_autofree char *markdown = debrief_finding_to_markdown (finding);
-
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.add-to-report", "s", markdown);
-}
-
-static GtkWidget *
-finding_row (DebriefFindingsView *self,
-             DebriefFinding      *finding)
-{
-  GtkWidget *row = adw_expander_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (severity_icon (debrief_finding_get_severity (finding)));
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *button_row = gtk_list_box_row_new ();
-  GtkWidget *report_button = gtk_button_new_with_mnemonic (_("_Add to Report"));
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), debrief_finding_get_title (finding));
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), debrief_finding_get_cause (finding));
-  gtk_widget_add_css_class (icon, severity_class (debrief_finding_get_severity (finding)));
-  gtk_widget_set_tooltip_text (icon, severity_label (debrief_finding_get_severity (finding)));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  severity_label (debrief_finding_get_severity (finding)), -1);
-  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), icon);
-  g_object_set_data_full (G_OBJECT (row), "finding", g_object_ref (finding), g_object_unref);
-
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (_("Evidence"), debrief_finding_get_evidence (finding)));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (_("Likely cause"), debrief_finding_get_cause (finding)));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_row (_("Fix"), debrief_finding_get_fix (finding)));
-
-  gtk_widget_set_margin_top (buttons, 6);
-  gtk_widget_set_margin_bottom (buttons, 6);
-  gtk_widget_set_margin_start (buttons, 12);
-  gtk_widget_set_margin_end (buttons, 12);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  if (debrief_finding_get_step (finding) >= 0)
-    {
-      g_autofree char *label = g_strdup_printf (_("Show Step %" PRId64 " on Plot"),
-                                                debrief_finding_get_step (finding));
-      GtkWidget *show_button = gtk_button_new_with_label (label);
-
-      g_object_set_data_full (G_OBJECT (show_button), "finding", g_object_ref (finding), g_object_unref);
-      g_signal_connect (show_button, "clicked", G_CALLBACK (show_step_clicked), self);
-      gtk_widget_set_name (show_button, "show-step");
-      gtk_box_append (GTK_BOX (buttons), show_button);
-    }
-  g_object_set_data_full (G_OBJECT (report_button), "finding", g_object_ref (finding), g_object_unref);
-  g_signal_connect (report_button, "clicked", G_CALLBACK (add_to_report_clicked), self);
-  gtk_widget_set_name (report_button, "add-to-report");
-  gtk_box_append (GTK_BOX (buttons), report_button);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (button_row), buttons);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (button_row), FALSE);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), button_row);
-  /* Warnings and errors open by default: they are what the user came for. */
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row),
-                                 debrief_finding_get_severity (finding) != DEBRIEF_SEVERITY_INFO);
-  return row;
 }
 
 static GtkWidget *
@@ -205,7 +81,10 @@ run_group (DebriefFindingsView *self,
     for (guint i = 0; i < n; i++)
       {
         g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, i);
-        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), finding_row (self, finding));
+        GtkWidget *row = debrief_finding_row_new (finding);
+
+        g_signal_connect_object (row, "show-step", G_CALLBACK (row_show_step_cb), self, G_CONNECT_SWAPPED);
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       }
     if (n == 0)
       {
@@ -376,13 +255,17 @@ debrief_findings_view_class_init (DebriefFindingsViewClass *klass)
    */
   signals[SIGNAL_SHOW_STEP] = g_signal_new ("show-step", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  g_type_ensure (DEBRIEF_TYPE_FINDING_ROW);
+  gtk_widget_class_set_template_from_resource (GTK_WIDGET_CLASS (klass),
+                                               "/io/github/debrief/Debrief/debrief-findings-view.ui");
+  gtk_widget_class_bind_template_child (GTK_WIDGET_CLASS (klass), DebriefFindingsView, box);
 }
 
 static void
 debrief_findings_view_init (DebriefFindingsView *self)
 {
-  self->box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
-  adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->box));
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
 }
 

@@ -224,6 +224,8 @@ _debrief_report_view_open_file (DebriefReportView *self,
   gtk_stack_set_visible_child_name (self->stack, "editor");
   _debrief_report_view_set_busy (self, TRUE);
   self->loading = TRUE;
+  /* Nothing typed before the file is read would survive its arrival. */
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (self->source_view), FALSE);
   debrief_document_load_async (self->document, self->cancellable, document_loaded, g_object_ref (self));
   _debrief_report_view_update_status (self);
   _debrief_report_view_update_actions (self);

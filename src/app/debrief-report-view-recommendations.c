@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "debrief-core.h"
+#include "debrief-finding-row.h"
 #include "debrief-report-view-private.h"
 
 static GtkWidget *
@@ -22,11 +23,8 @@ recommendation_row (DebriefFinding *finding)
   g_autofree char *fix_text = NULL;
   DebriefSeverity severity = debrief_finding_get_severity (finding);
 
-  icon = gtk_image_new_from_icon_name (severity == DEBRIEF_SEVERITY_ERROR ? "dialog-error-symbolic"
-                                       : severity == DEBRIEF_SEVERITY_WARNING ? "dialog-warning-symbolic"
-                                       : "dialog-information-symbolic");
-  gtk_widget_add_css_class (icon, severity == DEBRIEF_SEVERITY_ERROR ? "error"
-                            : severity == DEBRIEF_SEVERITY_WARNING ? "warning" : "accent");
+  icon = gtk_image_new_from_icon_name (debrief_severity_icon_name (severity));
+  gtk_widget_add_css_class (icon, debrief_severity_css_class (severity));
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_label_set_xalign (GTK_LABEL (title), 0);

@@ -25,7 +25,11 @@ struct _DebriefRunRow
   AdwExpanderRow parent_instance;
 
   DebriefRun *run;
+
+  /* Template widgets */
   GtkWidget *status_icon;
+  GtkWidget *notes_icon;
+  GtkWidget *close_button;
 };
 
 G_DEFINE_FINAL_TYPE (DebriefRunRow, debrief_run_row, ADW_TYPE_EXPANDER_ROW)
@@ -178,15 +182,20 @@ debrief_run_row_dispose (GObject *object)
 static void
 debrief_run_row_class_init (DebriefRunRowClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = debrief_run_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/debrief/Debrief/debrief-run-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, DebriefRunRow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, DebriefRunRow, notes_icon);
+  gtk_widget_class_bind_template_child (widget_class, DebriefRunRow, close_button);
 }
 
 static void
 debrief_run_row_init (DebriefRunRow *self)
 {
-  self->status_icon = gtk_image_new ();
-  gtk_widget_set_visible (self->status_icon, FALSE);
-  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), self->status_icon);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -196,7 +205,6 @@ debrief_run_row_new (DebriefRun *run)
   const char *const *files;
   const char *const *warnings;
   g_autofree char *files_text = NULL;
-  GtkWidget *close_button;
   guint n_warnings;
 
   g_return_val_if_fail (DEBRIEF_IS_RUN (run), NULL);
@@ -208,7 +216,6 @@ debrief_run_row_new (DebriefRun *run)
   n_warnings = warnings ? g_strv_length ((char **) warnings) : 0;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), debrief_run_get_name (run));
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
 #if ADW_CHECK_VERSION (1, 3, 0)
   adw_expander_row_set_subtitle_lines (ADW_EXPANDER_ROW (self), 3);
 #endif
@@ -216,25 +223,14 @@ debrief_run_row_new (DebriefRun *run)
 
   if (n_warnings > 0)
     {
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
       g_autofree char *tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note while reading",
                                                            "%u notes while reading", n_warnings),
                                               n_warnings);
-      gtk_widget_set_tooltip_text (icon, tip);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (self), icon);
+      gtk_widget_set_tooltip_text (self->notes_icon, tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->notes_icon), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+      gtk_widget_set_visible (self->notes_icon, TRUE);
     }
-
-  close_button = gtk_button_new_from_icon_name ("window-close-symbolic");
-  gtk_widget_set_valign (close_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (close_button, "flat");
-  gtk_widget_add_css_class (close_button, "circular");
-  gtk_widget_set_tooltip_text (close_button, _("Close This Run"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (close_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Close this run"), -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (close_button), "win.close-run");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (close_button), "s", debrief_run_get_path (run));
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (self), close_button);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->close_button), "s", debrief_run_get_path (run));
 
   files_text = files && files[0] ? g_strjoinv (", ", (char **) files) : g_strdup (C_("files read", "none"));
   add_detail_row (self, _("Files read"), files_text);

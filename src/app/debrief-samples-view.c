@@ -9,18 +9,9 @@
 #include <glib/gi18n.h>
 
 #include "debrief-endpoint-preferences.h"
+#include "debrief-prompt-card.h"
 #include "debrief-core.h"
 #include "debrief-samples-view.h"
-
-typedef struct
-{
-  GtkWidget *card;
-  GtkEntry *entry;
-  GtkTextBuffer *buffer[DEBRIEF_N_ROLES];
-  GtkLabel *status[DEBRIEF_N_ROLES];
-  GtkWidget *rerun[DEBRIEF_N_ROLES];
-  GtkWidget *cancel[DEBRIEF_N_ROLES];
-} PromptCard;
 
 struct _DebriefSamplesView
 {
@@ -35,6 +26,7 @@ struct _DebriefSamplesView
   gboolean sampling;
   gboolean judging;
 
+  /* Template widgets */
   GtkLabel *run_label;
   GtkLabel *status_label;
   GtkLabel *judge_label;
@@ -45,7 +37,7 @@ struct _DebriefSamplesView
   GtkWidget *add_button;
   GtkWidget *load_button;
   GtkBox *prompts_box;
-  GPtrArray *cards;               /* PromptCard* */
+  GPtrArray *cards;               /* DebriefPromptCard, borrowed: children of prompts_box */
 };
 
 G_DEFINE_FINAL_TYPE (DebriefSamplesView, debrief_samples_view, ADW_TYPE_BIN)
@@ -87,18 +79,19 @@ update_sensitivity (DebriefSamplesView *self)
   gtk_widget_set_sensitive (self->load_button, !self->sampling);
   for (guint i = 0; i < self->cards->len; i++)
     {
-      PromptCard *card = g_ptr_array_index (self->cards, i);
+      DebriefPromptCard *card = g_ptr_array_index (self->cards, i);
 
-      gtk_editable_set_editable (GTK_EDITABLE (card->entry), !self->sampling);
+      debrief_prompt_card_set_editable (card, !self->sampling);
       for (int r = 0; r < DEBRIEF_N_ROLES; r++)
         {
           DebriefSampleState state = self->sampler != NULL && i < debrief_sampler_get_n_prompts (self->sampler)
                                      ? debrief_sampler_get_state (self->sampler, i, r) : DEBRIEF_SAMPLE_STATE_IDLE;
           gboolean running = state == DEBRIEF_SAMPLE_STATE_WAITING || state == DEBRIEF_SAMPLE_STATE_STREAMING;
 
-          gtk_widget_set_sensitive (card->rerun[r], self->sampler != NULL && !running && !self->judging &&
-                                                    i < debrief_sampler_get_n_prompts (self->sampler));
-          gtk_widget_set_sensitive (card->cancel[r], running);
+          debrief_answer_view_set_controls (debrief_prompt_card_get_column (card, r),
+                                            self->sampler != NULL && !self->judging &&
+                                            i < debrief_sampler_get_n_prompts (self->sampler),
+                                            running);
         }
     }
 }
@@ -120,107 +113,47 @@ update_run_label (DebriefSamplesView *self)
 
 /* ---- prompt cards ---- */
 
-static void remove_prompt (GtkButton *button, DebriefSamplesView *self);
-static void rerun_clicked (GtkButton *button, DebriefSamplesView *self);
-static void cancel_item_clicked (GtkButton *button, DebriefSamplesView *self);
-
-static void
-prompt_card_free (PromptCard *card)
+static guint
+card_index (DebriefSamplesView *self,
+            DebriefPromptCard  *card)
 {
-  g_free (card);
+  guint index = G_MAXUINT;
+
+  g_ptr_array_find (self->cards, card, &index);
+  return index;
 }
 
-static GtkWidget *
-make_column (DebriefSamplesView *self,
-             PromptCard         *card,
-             guint               index,
-             DebriefSampleRole   role)
+static void remove_prompt (DebriefSamplesView *self, DebriefPromptCard *card);
+
+static void
+rerun_cb (DebriefSamplesView *self,
+          guint               column,
+          DebriefPromptCard  *card)
 {
-  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *title = gtk_label_new (role == DEBRIEF_ROLE_FINE_TUNED ? _("Fine-tuned") : _("Baseline"));
-  GtkWidget *status = gtk_label_new (NULL);
-  GtkWidget *rerun = gtk_button_new_from_icon_name ("view-refresh-symbolic");
-  GtkWidget *cancel = gtk_button_new_from_icon_name ("process-stop-symbolic");
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *view = gtk_text_view_new ();
+  debrief_samples_view_rerun (self, card_index (self, card), column);
+}
 
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_add_css_class (status, "dim-label");
-  gtk_widget_add_css_class (status, "caption");
-  gtk_label_set_xalign (GTK_LABEL (status), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (status, TRUE);
-  gtk_widget_set_tooltip_text (rerun, _("Sample this answer again"));
-  gtk_widget_set_tooltip_text (cancel, _("Stop this answer"));
-  gtk_widget_add_css_class (rerun, "flat");
-  gtk_widget_add_css_class (cancel, "flat");
-  g_object_set_data (G_OBJECT (rerun), "prompt", GUINT_TO_POINTER (index));
-  g_object_set_data (G_OBJECT (rerun), "role", GUINT_TO_POINTER (role));
-  g_object_set_data (G_OBJECT (cancel), "prompt", GUINT_TO_POINTER (index));
-  g_object_set_data (G_OBJECT (cancel), "role", GUINT_TO_POINTER (role));
-  g_signal_connect (rerun, "clicked", G_CALLBACK (rerun_clicked), self);
-  g_signal_connect (cancel, "clicked", G_CALLBACK (cancel_item_clicked), self);
-  gtk_box_append (GTK_BOX (header), title);
-  gtk_box_append (GTK_BOX (header), status);
-  gtk_box_append (GTK_BOX (header), rerun);
-  gtk_box_append (GTK_BOX (header), cancel);
-
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 140);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_widget_add_css_class (scrolled, "card");
-
-  gtk_box_append (GTK_BOX (column), header);
-  gtk_box_append (GTK_BOX (column), scrolled);
-  gtk_widget_set_hexpand (column, TRUE);
-
-  card->buffer[role] = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  card->status[role] = GTK_LABEL (status);
-  card->rerun[role] = rerun;
-  card->cancel[role] = cancel;
-  return column;
+static void
+cancel_item_cb (DebriefSamplesView *self,
+                guint               column,
+                DebriefPromptCard  *card)
+{
+  if (self->sampler != NULL)
+    debrief_sampler_cancel_item (self->sampler, card_index (self, card), column);
 }
 
 static void
 add_card (DebriefSamplesView *self,
           const char         *prompt)
 {
-  PromptCard *card = g_new0 (PromptCard, 1);
-  guint index = self->cards->len;
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  GtkWidget *columns = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *card = debrief_prompt_card_new (prompt);
 
-  card->entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_editable_set_text (GTK_EDITABLE (card->entry), prompt);
-  gtk_entry_set_placeholder_text (card->entry, _("Prompt"));
-  gtk_widget_set_hexpand (GTK_WIDGET (card->entry), TRUE);
-  gtk_widget_set_tooltip_text (remove, _("Remove this prompt"));
-  gtk_widget_add_css_class (remove, "flat");
-  g_object_set_data (G_OBJECT (remove), "prompt", GUINT_TO_POINTER (index));
-  g_signal_connect (remove, "clicked", G_CALLBACK (remove_prompt), self);
-  gtk_box_append (GTK_BOX (top), GTK_WIDGET (card->entry));
-  gtk_box_append (GTK_BOX (top), remove);
-
-  gtk_box_set_homogeneous (GTK_BOX (columns), TRUE);
-  gtk_box_append (GTK_BOX (columns), make_column (self, card, index, DEBRIEF_ROLE_FINE_TUNED));
-  gtk_box_append (GTK_BOX (columns), make_column (self, card, index, DEBRIEF_ROLE_BASELINE));
-
-  gtk_box_append (GTK_BOX (box), top);
-  gtk_box_append (GTK_BOX (box), columns);
-  card->card = box;
-  gtk_box_append (self->prompts_box, box);
+  debrief_prompt_card_add_column (DEBRIEF_PROMPT_CARD (card), _("Fine-tuned"));
+  debrief_prompt_card_add_column (DEBRIEF_PROMPT_CARD (card), _("Baseline"));
+  g_signal_connect_object (card, "remove", G_CALLBACK (remove_prompt), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (card, "rerun", G_CALLBACK (rerun_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (card, "cancel", G_CALLBACK (cancel_item_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (self->prompts_box, card);
   g_ptr_array_add (self->cards, card);
 }
 
@@ -229,7 +162,7 @@ rebuild_cards (DebriefSamplesView *self,
                const char *const  *prompts)
 {
   for (guint i = 0; i < self->cards->len; i++)
-    gtk_box_remove (self->prompts_box, ((PromptCard *) g_ptr_array_index (self->cards, i))->card);
+    gtk_box_remove (self->prompts_box, g_ptr_array_index (self->cards, i));
   g_ptr_array_set_size (self->cards, 0);
   for (guint i = 0; prompts != NULL && prompts[i] != NULL; i++)
     add_card (self, prompts[i]);
@@ -244,8 +177,8 @@ current_prompts (DebriefSamplesView *self)
 
   for (guint i = 0; i < self->cards->len; i++)
     {
-      PromptCard *card = g_ptr_array_index (self->cards, i);
-      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (card->entry))));
+      DebriefPromptCard *card = g_ptr_array_index (self->cards, i);
+      g_autofree char *text = g_strstrip (g_strdup (debrief_prompt_card_get_prompt (card)));
 
       if (text[0] != '\0')
         g_strv_builder_add (builder, text);
@@ -254,19 +187,17 @@ current_prompts (DebriefSamplesView *self)
 }
 
 static void
-remove_prompt (GtkButton          *button,
-               DebriefSamplesView *self)
+remove_prompt (DebriefSamplesView *self,
+               DebriefPromptCard  *removed)
 {
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "prompt"));
-  g_auto(GStrv) prompts = current_prompts (self);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) kept = NULL;
 
   if (self->sampling)
     return;
   for (guint i = 0; i < self->cards->len; i++)
-    if (i != index)
-      g_strv_builder_add (builder, gtk_editable_get_text (GTK_EDITABLE (((PromptCard *) g_ptr_array_index (self->cards, i))->entry)));
+    if (g_ptr_array_index (self->cards, i) != removed)
+      g_strv_builder_add (builder, debrief_prompt_card_get_prompt (g_ptr_array_index (self->cards, i)));
   kept = g_strv_builder_end (builder);
   g_clear_object (&self->sampler);
   rebuild_cards (self, (const char *const *) kept);
@@ -276,7 +207,7 @@ static void
 add_prompt_clicked (DebriefSamplesView *self)
 {
   add_card (self, "");
-  gtk_widget_grab_focus (GTK_WIDGET (((PromptCard *) g_ptr_array_index (self->cards, self->cards->len - 1))->entry));
+  debrief_prompt_card_grab_focus (g_ptr_array_index (self->cards, self->cards->len - 1));
   update_sensitivity (self);
 }
 
@@ -333,19 +264,18 @@ show_item (DebriefSamplesView *self,
            guint               prompt,
            DebriefSampleRole   role)
 {
-  PromptCard *card;
+  DebriefAnswerView *answer;
   DebriefSampleState state;
   g_autofree char *text = NULL;
 
   if (self->sampler == NULL || prompt >= self->cards->len)
     return;
-  card = g_ptr_array_index (self->cards, prompt);
+  answer = debrief_prompt_card_get_column (g_ptr_array_index (self->cards, prompt), role);
   state = debrief_sampler_get_state (self->sampler, prompt, role);
-  gtk_widget_remove_css_class (GTK_WIDGET (card->status[role]), "error");
   switch (state)
     {
     case DEBRIEF_SAMPLE_STATE_WAITING:
-      gtk_text_buffer_set_text (card->buffer[role], "", -1);
+      debrief_answer_view_set_text (answer, "");
       text = g_strdup (_("Waiting…"));
       break;
     case DEBRIEF_SAMPLE_STATE_STREAMING:
@@ -356,7 +286,7 @@ show_item (DebriefSamplesView *self,
         const DebriefSample *s = debrief_sampler_get_sample (self->sampler, prompt, role);
         char latency[32];
 
-        gtk_text_buffer_set_text (card->buffer[role], s->text, -1);
+        debrief_answer_view_set_text (answer, s->text);
         g_ascii_formatd (latency, sizeof latency, "%.1f", s->latency);
         if (s->completion_tokens >= 0)
           text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %" PRId64 " token · %s s",
@@ -375,7 +305,6 @@ show_item (DebriefSamplesView *self,
       break;
     case DEBRIEF_SAMPLE_STATE_FAILED:
       text = g_strdup (debrief_sampler_get_error (self->sampler, prompt, role));
-      gtk_widget_add_css_class (GTK_WIDGET (card->status[role]), "error");
       break;
     case DEBRIEF_SAMPLE_STATE_CANCELLED:
       text = g_strdup (_("Cancelled"));
@@ -384,8 +313,7 @@ show_item (DebriefSamplesView *self,
     default:
       break;
     }
-  gtk_label_set_text (card->status[role], text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (card->status[role]), text);
+  debrief_answer_view_set_status (answer, text, state == DEBRIEF_SAMPLE_STATE_FAILED);
 }
 
 static void
@@ -395,14 +323,10 @@ on_delta (DebriefSampler     *sampler,
           const char         *text,
           DebriefSamplesView *self)
 {
-  PromptCard *card;
-  GtkTextIter end;
-
   if (prompt >= self->cards->len)
     return;
-  card = g_ptr_array_index (self->cards, prompt);
-  gtk_text_buffer_get_end_iter (card->buffer[role], &end);
-  gtk_text_buffer_insert (card->buffer[role], &end, text, -1);
+  debrief_answer_view_append_text (debrief_prompt_card_get_column (g_ptr_array_index (self->cards, prompt), role),
+                                   text);
 }
 
 static void
@@ -593,23 +517,6 @@ debrief_samples_view_rerun (DebriefSamplesView *self,
   update_sensitivity (self);
 }
 
-static void
-rerun_clicked (GtkButton          *button,
-               DebriefSamplesView *self)
-{
-  debrief_samples_view_rerun (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "prompt")),
-                              GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "role")));
-}
-
-static void
-cancel_item_clicked (GtkButton          *button,
-                     DebriefSamplesView *self)
-{
-  if (self->sampler != NULL)
-    debrief_sampler_cancel_item (self->sampler, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "prompt")),
-                                 GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "role")));
-}
-
 /* ---- judging ---- */
 
 static void
@@ -749,13 +656,8 @@ debrief_samples_view_get_answer (DebriefSamplesView *self,
                                  guint               prompt,
                                  DebriefSampleRole   role)
 {
-  PromptCard *card;
-  GtkTextIter start, end;
-
   g_return_val_if_fail (prompt < self->cards->len, NULL);
-  card = g_ptr_array_index (self->cards, prompt);
-  gtk_text_buffer_get_bounds (card->buffer[role], &start, &end);
-  return gtk_text_buffer_get_text (card->buffer[role], &start, &end, FALSE);
+  return debrief_answer_view_dup_text (debrief_prompt_card_get_column (g_ptr_array_index (self->cards, prompt), role));
 }
 
 const char *
@@ -808,99 +710,35 @@ static void
 debrief_samples_view_class_init (DebriefSamplesViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = debrief_samples_view_dispose;
   object_class->finalize = debrief_samples_view_finalize;
-}
 
-static GtkWidget *
-tool_button (const char *label,
-             const char *tooltip)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_widget_set_tooltip_text (button, tooltip);
-  return button;
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/debrief/Debrief/debrief-samples-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, run_label);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, judge_label);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, judge_card);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, sample_button);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, judge_button);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, add_button);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, load_button);
+  gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, prompts_box);
+  gtk_widget_class_bind_template_callback (widget_class, load_prompts_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, add_prompt_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, debrief_samples_view_cancel);
+  gtk_widget_class_bind_template_callback (widget_class, debrief_samples_view_judge);
+  gtk_widget_class_bind_template_callback (widget_class, debrief_samples_view_sample);
 }
 
 static void
 debrief_samples_view_init (DebriefSamplesView *self)
 {
-  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->cards = g_ptr_array_new_with_free_func ((GDestroyNotify) prompt_card_free);
-
-  self->run_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->run_label, 0);
-  gtk_label_set_ellipsize (self->run_label, PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->run_label), TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->run_label), "dim-label");
-  self->load_button = tool_button (_("_Load Prompts…"), _("Load prompts from a file: one per line, or JSON Lines with \"prompt\""));
-  self->add_button = tool_button (_("_Add Prompt"), _("Add a prompt"));
-  self->cancel_button = tool_button (_("_Cancel"), _("Stop sampling or judging; finished answers are kept"));
-  self->judge_button = tool_button (_("_Judge"), _("Compare the answers with the judge model and compute the win rate"));
-  self->sample_button = tool_button (_("_Sample"), _("Sample the fine-tuned and the baseline model for every prompt"));
-  gtk_widget_add_css_class (self->sample_button, "suggested-action");
-  g_signal_connect_swapped (self->load_button, "clicked", G_CALLBACK (load_prompts_clicked), self);
-  g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (add_prompt_clicked), self);
-  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (debrief_samples_view_cancel), self);
-  g_signal_connect_swapped (self->judge_button, "clicked", G_CALLBACK (debrief_samples_view_judge), self);
-  g_signal_connect_swapped (self->sample_button, "clicked", G_CALLBACK (debrief_samples_view_sample), self);
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->run_label));
-  gtk_box_append (GTK_BOX (bar), self->load_button);
-  gtk_box_append (GTK_BOX (bar), self->add_button);
-  gtk_box_append (GTK_BOX (bar), self->cancel_button);
-  gtk_box_append (GTK_BOX (bar), self->judge_button);
-  gtk_box_append (GTK_BOX (bar), self->sample_button);
-
-  self->status_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->status_label, 0);
-  gtk_label_set_wrap (self->status_label, TRUE);
-  gtk_label_set_selectable (self->status_label, TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_label), FALSE);
-
-  self->judge_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->judge_label, 0);
-  gtk_label_set_wrap (self->judge_label, TRUE);
-  gtk_label_set_selectable (self->judge_label, TRUE);
-  self->judge_card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_add_css_class (self->judge_card, "card");
-  gtk_widget_set_visible (self->judge_card, FALSE);
-  {
-    GtkWidget *title = gtk_label_new (_("LLM judge"));
-
-    gtk_widget_add_css_class (title, "heading");
-    gtk_label_set_xalign (GTK_LABEL (title), 0);
-    gtk_widget_set_margin_start (title, 12);
-    gtk_widget_set_margin_top (title, 12);
-    gtk_widget_set_margin_start (GTK_WIDGET (self->judge_label), 12);
-    gtk_widget_set_margin_end (GTK_WIDGET (self->judge_label), 12);
-    gtk_widget_set_margin_bottom (GTK_WIDGET (self->judge_label), 12);
-    gtk_box_append (GTK_BOX (self->judge_card), title);
-    gtk_box_append (GTK_BOX (self->judge_card), GTK_WIDGET (self->judge_label));
-  }
-
-  self->prompts_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 18));
-  gtk_box_append (GTK_BOX (content), bar);
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->status_label));
-  gtk_box_append (GTK_BOX (content), self->judge_card);
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->prompts_box));
-  gtk_widget_set_margin_start (content, 12);
-  gtk_widget_set_margin_end (content, 12);
-  gtk_widget_set_margin_top (content, 12);
-  gtk_widget_set_margin_bottom (content, 12);
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 1400);
-  adw_clamp_set_child (ADW_CLAMP (clamp), content);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (outer), scrolled);
-  adw_bin_set_child (ADW_BIN (self), outer);
+  self->cards = g_ptr_array_new ();
 }
 
 GtkWidget *

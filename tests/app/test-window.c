@@ -174,6 +174,12 @@ test_window_keyboard_focus_chain (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+report_idle (gpointer view)
+{
+  return !debrief_report_view_get_busy (view) && debrief_report_view_get_document (view) != NULL;
+}
+
 static AdwMessageDialog *
 find_message_dialog (AdwMessageDialog *not_this)
 {
@@ -207,6 +213,7 @@ test_window_close_asks_about_unsaved_report (void)
   report_widget = debrief_test_find_of_type (GTK_WIDGET (window), DEBRIEF_TYPE_REPORT_VIEW);
   g_assert_nonnull (report_widget);
   report = DEBRIEF_REPORT_VIEW (report_widget);
+  debrief_test_wait_until (report_idle, report);
 
   /* The user types into the report. */
   gtk_text_buffer_get_end_iter (GTK_TEXT_BUFFER (debrief_report_view_get_buffer (report)), &end);
@@ -248,12 +255,6 @@ test_window_close_asks_about_unsaved_report (void)
       g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
       g_object_remove_weak_pointer (G_OBJECT (window), &weak);
     }
-}
-
-static gboolean
-report_idle (gpointer view)
-{
-  return !debrief_report_view_get_busy (view) && debrief_report_view_get_document (view) != NULL;
 }
 
 /* The window and its views only observe the workspace; the window's actions
