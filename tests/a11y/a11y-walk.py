@@ -101,7 +101,9 @@ def main():
         if app is None:
             return
         window = None
-        for _ in range(100):
+        # As long as for the app itself (find_app): a sanitizer build on a
+        # loaded machine can take well over 20 s to map its first window.
+        for _ in range(600):
             if app.get_child_count() > 0:
                 window = app.get_child_at_index(0)
                 break
