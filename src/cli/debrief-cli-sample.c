@@ -135,6 +135,9 @@ debrief_cli_sample (int argc, char **argv)
   g_autofree char *samples_path = NULL;
   g_autofree char *markdown = NULL;
   g_autofree char *base_gguf = NULL;
+  g_autofree char *eval_data = NULL;
+  g_autofree char *prompt_column = NULL;
+  g_autofree char *prompt_seed_s = NULL;
   g_auto(GStrv) prompts = NULL;
   g_auto(GStrv) rest = NULL;
   g_autoptr(GOptionContext) context = NULL;
@@ -150,6 +153,8 @@ debrief_cli_sample (int argc, char **argv)
   gint max_tokens = DEFAULT_MAX_TOKENS;
   gint concurrency = DEBRIEF_CLIENT_DEFAULT_CONCURRENCY;
   gint per_prompt = 1;
+  gint prompt_sample = DEBRIEF_PROMPTS_DEFAULT_SAMPLE;
+  gboolean eval_from_config = FALSE;
   gboolean stream = FALSE;
   gboolean resume = FALSE;
   double temperature = DEFAULT_TEMPERATURE;
@@ -166,6 +171,11 @@ debrief_cli_sample (int argc, char **argv)
     { "base-gguf", 0, 0, G_OPTION_ARG_FILENAME, &base_gguf, N_("With --server llama.cpp: the base model’s GGUF file"), "FILE" },
     { "api-key-env", 0, 0, G_OPTION_ARG_STRING, &api_key_env, N_("Environment variable holding the API key (default OPENAI_API_KEY)"), "VAR" },
     { "prompts", 0, 0, G_OPTION_ARG_FILENAME, &prompts_file, N_("Prompts: one per line, or JSON Lines with \"prompt\""), "FILE" },
+    { "eval-data", 0, 0, G_OPTION_ARG_FILENAME, &eval_data, N_("Prompts from an evaluation set (JSON Lines, JSON array or CSV): its prompt column"), "FILE" },
+    { "eval-data-from-config", 0, 0, G_OPTION_ARG_NONE, &eval_from_config, N_("Prompts from the evaluation file the run’s config names (eval_file, validation_file, …)"), NULL },
+    { "prompt-column", 0, 0, G_OPTION_ARG_STRING, &prompt_column, N_("With --eval-data: the column holding the prompt (default: prompt, instruction, question, messages, …)"), "NAME" },
+    { "prompt-sample", 0, 0, G_OPTION_ARG_INT, &prompt_sample, N_("With --eval-data: how many rows to sample (default 50; 0: all)"), "N" },
+    { "prompt-seed", 0, 0, G_OPTION_ARG_STRING, &prompt_seed_s, N_("With --eval-data: seed of the row sample (default 0: the same rows every time)"), "N" },
     { "samples-per-prompt", 0, 0, G_OPTION_ARG_INT, &per_prompt, N_("Answers per prompt and model (default 1)"), "N" },
     { "temperature", 0, 0, G_OPTION_ARG_STRING, &temperature_s, N_("Sampling temperature (default 0.7)"), "T" },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT, &max_tokens, N_("Maximum tokens per answer (default 512)"), "N" },
@@ -221,7 +231,61 @@ debrief_cli_sample (int argc, char **argv)
       g_printerr ("%s\n", _("debrief-cli: --samples-per-prompt must be 1–100"));
       return DEBRIEF_CLI_EXIT_USAGE;
     }
-  if (prompts_file != NULL)
+  if ((prompts_file != NULL) + (eval_data != NULL) + eval_from_config > 1)
+    {
+      g_printerr ("%s\n", _("debrief-cli: give one of --prompts, --eval-data and --eval-data-from-config"));
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (prompt_sample < 0)
+    {
+      g_printerr ("%s\n", _("debrief-cli: --prompt-sample must be 0 (all rows) or more"));
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  if (eval_from_config)
+    {
+      g_autofree char *named_by = NULL;
+      g_autofree char *missing = NULL;
+
+      eval_data = debrief_eval_data_find (dir, &named_by, &missing);
+      if (eval_data == NULL)
+        {
+          if (missing != NULL)
+            g_printerr (_("debrief-cli: %s names %s, which is not on this machine; give the file with --eval-data\n"),
+                        named_by, missing);
+          else
+            g_printerr (_("debrief-cli: %s: no config file names an evaluation file; give one with --eval-data\n"), dir);
+          return DEBRIEF_CLI_EXIT_FAILED;
+        }
+      g_printerr (_("Evaluation data: %s (named by %s)\n"), eval_data, named_by);
+    }
+  if (eval_data != NULL)
+    {
+      g_autofree char *column = NULL;
+      guint64 seed = 0;
+      guint n_rows = 0;
+      guint n_skipped = 0;
+
+      if (prompt_seed_s != NULL && !g_ascii_string_to_unsigned (prompt_seed_s, 10, 0, G_MAXUINT32, &seed, NULL))
+        {
+          g_printerr (_("debrief-cli: --prompt-seed must be a whole number, not “%s”\n"), prompt_seed_s);
+          return DEBRIEF_CLI_EXIT_USAGE;
+        }
+      prompts = debrief_prompts_from_data (eval_data, prompt_column, prompt_sample, (guint32) seed, &column,
+                                           &n_rows, &n_skipped, &error);
+      if (prompts == NULL)
+        {
+          g_printerr ("debrief-cli: %s\n", error->message);
+          return DEBRIEF_CLI_EXIT_FAILED;
+        }
+      g_printerr (g_dngettext (GETTEXT_PACKAGE, "Prompts: %u row of %s, column “%s” (seed %u)\n",
+                                "Prompts: %u rows of %s, column “%s” (seed %u)\n", n_rows),
+                  n_rows, eval_data, column, (guint) seed);
+      if (n_skipped > 0)
+        g_printerr (g_dngettext (GETTEXT_PACKAGE, "debrief-cli: %s: skipped %u line that is not a row\n",
+                                  "debrief-cli: %s: skipped %u lines that are not rows\n", n_skipped),
+                    eval_data, n_skipped);
+    }
+  else if (prompts_file != NULL)
     {
       prompts = debrief_prompts_load (prompts_file, &error);
       if (prompts == NULL)

@@ -13,6 +13,7 @@
 
 #include "debrief-client.h"
 #include "debrief-error.h"
+#include "debrief-json-private.h"
 #include "debrief-sse-private.h"
 
 /* One event of a completion stream is a few hundred bytes; 1 MiB leaves room
@@ -517,6 +518,12 @@ parse_object (const char  *data,
 {
   JsonNode *root;
 
+  if (!debrief_json_nesting_ok (data, len, DEBRIEF_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                   _("nesting deeper than %d levels"), DEBRIEF_JSON_MAX_DEPTH);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, error))
     return NULL;
   root = json_parser_get_root (parser);
@@ -961,7 +968,8 @@ debrief_client_complete_async (DebriefClient                  *self,
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
 
-      if (!json_parser_load_from_data (parser, request->extra_json, -1, NULL) ||
+      if (!debrief_json_nesting_ok (request->extra_json, -1, DEBRIEF_JSON_MAX_DEPTH) ||
+          !json_parser_load_from_data (parser, request->extra_json, -1, NULL) ||
           json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         {
           g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,

@@ -41,6 +41,7 @@
 #include "debrief-sampler.h"
 #include "debrief-judge.h"
 #include "debrief-serve.h"
+#include "debrief-prompts.h"
 
 /* The workspace: open runs, their loading and analysis */
 #include "debrief-run-overrides.h"

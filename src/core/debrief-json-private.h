@@ -166,4 +166,11 @@ int              debrief_json_node_get_bool      (const DebriefJsonNode *object,
 gboolean         debrief_json_node_as_double     (const DebriefJsonNode *node,
                                                   double            *value);
 
+/* Whether @data (@length bytes; -1: NUL-terminated) nests arrays and objects
+ * at most @max_depth deep. json-glib recurses once per level and has no limit
+ * of its own: check text from files before handing it to json_parser. */
+gboolean         debrief_json_nesting_ok         (const char        *data,
+                                                  gssize             length,
+                                                  guint              max_depth);
+
 G_END_DECLS

@@ -855,3 +855,36 @@ debrief_json_node_get_bool (const DebriefJsonNode *object,
     return 0;
   return -1;
 }
+
+gboolean
+debrief_json_nesting_ok (const char *data,
+                         gssize      length,
+                         guint       max_depth)
+{
+  gsize n = length < 0 ? strlen (data) : (gsize) length;
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}

@@ -12,6 +12,7 @@
 
 #include "debrief-error.h"
 #include "debrief-judge.h"
+#include "debrief-json-private.h"
 #include "debrief-samples.h"
 
 /* Judges that think aloud still end within this; the verdict is what we parse. */
@@ -158,6 +159,8 @@ parse_json (const char *s,
         break;
       }
   if (open == NULL || close == NULL || close < open)
+    return DEBRIEF_JUDGE_ANSWER_UNPARSEABLE;
+  if (!debrief_json_nesting_ok (open, close - open + 1, DEBRIEF_JSON_MAX_DEPTH))
     return DEBRIEF_JUDGE_ANSWER_UNPARSEABLE;
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, open, close - open + 1, NULL))
@@ -821,7 +824,8 @@ debrief_judgements_load (const char  *path,
       next = strchr (line, '\n');
       if (next != NULL)
         *next++ = '\0';
-      if (!json_parser_load_from_data (parser, line, -1, NULL) ||
+      if (!debrief_json_nesting_ok (line, -1, DEBRIEF_JSON_MAX_DEPTH) ||
+          !json_parser_load_from_data (parser, line, -1, NULL) ||
           (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         continue;
       j = judgement_from_object (json_node_get_object (root));

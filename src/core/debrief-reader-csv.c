@@ -20,11 +20,7 @@
  * this many more lines is taken as a stray quote, not a cell that long. */
 #define CSV_MAX_QUOTED_LINES 64
 
-typedef struct
-{
-  const char *start;
-  gsize length;
-} Field;
+typedef DebriefCsvField Field;
 
 /* Splits one line into fields (quotes honoured, not unescaped). */
 static guint
@@ -344,4 +340,46 @@ debrief_reader_csv_parse (DebriefReadContext *ctx,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The tokenizer for other CSV files (prompt data sets). */
+
+gboolean
+debrief_csv_next_record (const char **pos,
+                         const char  *end,
+                         const char **record,
+                         gsize       *length,
+                         guint       *n_lines)
+{
+  gboolean terminated;
+  gboolean unclosed;
+
+  return next_record (pos, end, record, length, &terminated, n_lines, &unclosed);
+}
+
+guint
+debrief_csv_split_fields (const char      *record,
+                          gsize            length,
+                          DebriefCsvField *fields,
+                          guint            max_fields)
+{
+  return split_fields (record, length, fields, max_fields);
+}
+
+char *
+debrief_csv_field_text (const DebriefCsvField *field)
+{
+  GString *out = g_string_sized_new (field->length);
+
+  for (gsize i = 0; i < field->length; i++)
+    {
+      g_string_append_c (out, field->start[i]);
+      if (field->start[i] == '"' && i + 1 < field->length && field->start[i + 1] == '"')
+        i++;
+    }
+  {
+    g_autofree char *raw = g_string_free (out, FALSE);
+
+    return g_utf8_make_valid (raw, -1);
+  }
 }

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "debrief-error.h"
+#include "debrief-json-private.h"
 #include "debrief-samples.h"
 
 /* samples.jsonl and prompt files are small; this stops a wrong path (a model file) early. */
@@ -323,7 +324,8 @@ debrief_samples_load (const char  *path,
       g_strstrip (line);
       if (line[0] == '\0')
         continue;
-      if (!json_parser_load_from_data (parser, line, -1, NULL) ||
+      if (!debrief_json_nesting_ok (line, -1, DEBRIEF_JSON_MAX_DEPTH) ||
+          !json_parser_load_from_data (parser, line, -1, NULL) ||
           (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         {
           skipped++;
@@ -440,6 +442,12 @@ debrief_prompts_load (const char  *path,
           JsonNode *root;
           const char *prompt;
 
+          if (!debrief_json_nesting_ok (line, -1, DEBRIEF_JSON_MAX_DEPTH))
+            {
+              g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s:%u: nesting deeper than %d levels"),
+                           path, lineno, DEBRIEF_JSON_MAX_DEPTH);
+              return NULL;
+            }
           if (!json_parser_load_from_data (parser, line, -1, &local))
             {
               g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, "%s:%u: %s", path, lineno, local->message);

@@ -433,6 +433,30 @@ test_cli (void)
       }
   }
 
+  /* Prompts from evaluation data: a seeded sample of its question column. */
+  {
+    g_autofree char *eval_dir = g_build_filename (work_dir, "eval-run", NULL);
+    g_autofree char *csv = g_build_filename (work_dir, "eval.csv", NULL);
+    g_autofree char *eval_samples = g_build_filename (eval_dir, DEBRIEF_SAMPLES_FILE, NULL);
+    g_autoptr(GPtrArray) esamples = NULL;
+    const char *const questions[] = { "What is 1+1?", "Name a fruit", "Say \"yes\"", "Spell cat", "Count to 3", NULL };
+
+    g_assert_cmpint (g_mkdir (eval_dir, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (csv, "id,question,answer\n1,What is 1+1?,2\n2,Name a fruit,apple\n"
+                                             "3,\"Say \"\"yes\"\"\",yes\n4,Spell cat,c-a-t\n5,Count to 3,1 2 3\n", -1, NULL));
+    g_clear_object (&proc);
+    proc = g_subprocess_launcher_spawn (launcher, &error, cli, "sample", "--endpoint", base_url, "--model", ALIAS,
+                                        "--baseline-model", ALIAS, "--api-key-env", "DEBRIEF_KEY", "--eval-data", csv,
+                                        "--prompt-sample", "2", "--max-tokens", "4", eval_dir, NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait (proc, NULL, NULL));
+    g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+    esamples = debrief_samples_load (eval_samples, NULL, NULL);
+    g_assert_cmpuint (esamples->len, ==, 4);
+    for (guint i = 0; i < esamples->len; i++)
+      g_assert_true (g_strv_contains (questions, ((DebriefSample *) g_ptr_array_index (esamples, i))->prompt));
+  }
+
   /* Usage errors exit 2. */
   g_clear_object (&proc);
   proc = g_subprocess_launcher_spawn (launcher, &error, cli, "judge", "--endpoint", base_url, dir, NULL);

@@ -669,6 +669,137 @@ test_sampler_columns (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (loaded->len, ==, 12);
 }
 
+static char *
+write_tmp (const char *dir,
+           const char *name,
+           const char *contents)
+{
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  return path;
+}
+
+static void
+test_eval_data (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("debrief-eval-XXXXXX", NULL);
+  g_autofree char *alpaca = write_tmp (dir, "alpaca.jsonl",
+    "{\"instruction\": \"Translate to English\", \"input\": \"Hallo Welt\", \"output\": \"Hello world\"}\n"
+    "{\"instruction\": \"Add 2 and 2\", \"input\": \"\", \"output\": \"4\"}\n"
+    "not a row\n"
+    "{\"instruction\": \"\", \"input\": \"x\"}\n");
+  g_autofree char *chat = write_tmp (dir, "chat.json",
+    "[{\"messages\": [{\"role\": \"system\", \"content\": \"Be brief.\"}, {\"role\": \"user\", \"content\": \"Name a colour\"},"
+    " {\"role\": \"assistant\", \"content\": \"Red\"}]},"
+    " {\"conversations\": [{\"from\": \"human\", \"value\": \"ShareGPT style\"}]},"
+    " {\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"in parts\"}]}]}]");
+  g_autofree char *csv = write_tmp (dir, "eval.csv",
+    "\xef\xbb\xbfid,Question,answer\r\n1,\"What is \"\"x\"\"?\",x\r\n2,\"two\nlines\",y\r\n3,,z\r\n4,plain,w\r\n");
+  g_autofree char *column = NULL;
+  g_auto(GStrv) prompts = NULL;
+  g_autoptr(GError) error = NULL;
+  guint rows = 0, skipped = 0;
+
+  prompts = debrief_prompts_from_data (alpaca, NULL, 0, 0, &column, &rows, &skipped, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (column, ==, "instruction");
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_cmpuint (skipped, ==, 1);
+  /* Alpaca: the instruction with its input. */
+  g_assert_cmpstr (prompts[0], ==, "Translate to English\n\nHallo Welt");
+  g_assert_cmpstr (prompts[1], ==, "Add 2 and 2");
+  g_clear_pointer (&prompts, g_strfreev);
+  g_clear_pointer (&column, g_free);
+
+  /* The first user turn of chats, in either convention, in the same file. */
+  prompts = debrief_prompts_from_data (chat, "messages", 0, 0, &column, &rows, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_cmpstr (prompts[0], ==, "Name a colour");
+  g_assert_cmpstr (prompts[1], ==, "in parts");
+  g_clear_pointer (&prompts, g_strfreev);
+  prompts = debrief_prompts_from_data (chat, "conversations", 0, 0, NULL, &rows, NULL, &error);
+  g_assert_cmpstr (prompts[0], ==, "ShareGPT style");
+  g_clear_pointer (&prompts, g_strfreev);
+  g_clear_pointer (&column, g_free);
+
+  /* CSV: a byte-order mark, quotes, a cell over two lines, an empty cell skipped, any case of the name. */
+  prompts = debrief_prompts_from_data (csv, NULL, 0, 0, &column, &rows, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (column, ==, "Question");
+  g_assert_cmpuint (rows, ==, 3);
+  g_assert_cmpstr (prompts[0], ==, "What is \"x\"?");
+  g_assert_cmpstr (prompts[1], ==, "two\nlines");
+  g_assert_cmpstr (prompts[2], ==, "plain");
+  g_clear_pointer (&prompts, g_strfreev);
+
+  /* A column that is not there: the error lists those that are. */
+  prompts = debrief_prompts_from_data (csv, "prompt", 0, 0, NULL, NULL, NULL, &error);
+  g_assert_null (prompts);
+  g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NO_DATA);
+  g_assert_nonnull (strstr (error->message, "eval.csv: no column “prompt” (its columns: id, Question, answer)"));
+  g_clear_error (&error);
+  prompts = debrief_prompts_from_data (chat, "instruction", 0, 0, NULL, NULL, NULL, &error);
+  g_assert_null (prompts);
+  g_assert_nonnull (strstr (error->message, "its columns: messages"));
+  g_clear_error (&error);
+
+  /* A seeded sample: the same rows for the same seed, in file order; others for another seed. */
+  {
+    GString *big = g_string_new (NULL);
+    g_autofree char *path = NULL;
+    g_auto(GStrv) a = NULL;
+    g_auto(GStrv) b = NULL;
+    g_auto(GStrv) c = NULL;
+    g_auto(GStrv) all = NULL;
+
+    for (guint i = 0; i < 1000; i++)
+      g_string_append_printf (big, "{\"prompt\": \"question %04u\"}\n", i);
+    path = write_tmp (dir, "big.jsonl", big->str);
+    g_string_free (big, TRUE);
+    a = debrief_prompts_from_data (path, NULL, 50, 7, NULL, &rows, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows, ==, 50);
+    b = debrief_prompts_from_data (path, NULL, 50, 7, NULL, NULL, NULL, NULL);
+    c = debrief_prompts_from_data (path, NULL, 50, 8, NULL, NULL, NULL, NULL);
+    g_assert_true (g_strv_equal ((const char *const *) a, (const char *const *) b));
+    g_assert_false (g_strv_equal ((const char *const *) a, (const char *const *) c));
+    for (guint i = 1; i < 50; i++)
+      g_assert_cmpint (strcmp (a[i - 1], a[i]), <, 0);
+    /* Spread over the file, not its head. */
+    g_assert_cmpint (strcmp (a[49], "question 0500"), >, 0);
+    all = debrief_prompts_from_data (path, NULL, 5000, 7, NULL, &rows, NULL, NULL);
+    g_assert_cmpuint (rows, ==, 1000);
+  }
+
+  /* The evaluation file a run's config names: nested in JSON, in YAML, or named but absent. */
+  {
+    g_autofree char *run = g_build_filename (dir, "run", NULL);
+    g_autofree char *found = NULL;
+    g_autofree char *named_by = NULL;
+    g_autofree char *missing = NULL;
+    g_autofree char *expected = NULL;
+
+    g_assert_cmpint (g_mkdir (run, 0755), ==, 0);
+    g_free (write_tmp (run, "config.json", "{\"data\": {\"train_file\": \"train.jsonl\", \"validation_file\": \"/train/machine/val.jsonl\"}}"));
+    found = debrief_eval_data_find (run, &named_by, &missing);
+    g_assert_null (found);
+    g_assert_cmpstr (named_by, ==, "config.json: validation_file");
+    g_assert_cmpstr (missing, ==, "/train/machine/val.jsonl");
+    g_clear_pointer (&named_by, g_free);
+    g_clear_pointer (&missing, g_free);
+    g_free (write_tmp (run, "val.jsonl", "{\"prompt\": \"p\"}\n"));
+    g_free (write_tmp (run, "train_args.yaml", "model: x\neval_file: 'val.jsonl'   \n"));
+    found = debrief_eval_data_find (run, &named_by, &missing);
+    expected = g_build_filename (run, "val.jsonl", NULL);
+    g_assert_cmpstr (found, ==, expected);
+    g_assert_cmpstr (named_by, ==, "train_args.yaml: eval_file");
+    g_assert_null (missing);
+  }
+  debrief_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -678,6 +809,7 @@ main (int   argc,
   g_test_add_func ("/samples/prompts-file", test_prompts_file);
   g_test_add_func ("/samples/roundtrip", test_samples_roundtrip);
   g_test_add_func ("/samples/concurrent-append", test_samples_concurrent_append);
+  g_test_add_func ("/samples/eval-data", test_eval_data);
   g_test_add ("/sampler/run", Fixture, NULL, fixture_set_up, test_sampler_run, fixture_tear_down);
   g_test_add ("/sampler/partial-failure", Fixture, NULL, fixture_set_up, test_sampler_partial_failure, fixture_tear_down);
   g_test_add ("/sampler/cancel", Fixture, NULL, fixture_set_up, test_sampler_cancel, fixture_tear_down);
