@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds llama.cpp's llama-server once (from the git bundle shipped in the npm
-# package node-llama-cpp@3.22.1) and a tiny random-weight GGUF model, both cached
+# package node-llama-cpp@3.22.1), a tiny random-weight GGUF model and two LoRA
+# adapters for it, all cached
 # under ${XDG_CACHE_HOME:-$HOME/.cache}/debrief/ keyed by the bundle's hash.
 # Prints on stdout, for `eval`:
-#   export DEBRIEF_LLAMA_SERVER=/path/to/llama-server; export DEBRIEF_TEST_MODEL=/path/to/tiny.gguf
+#   export DEBRIEF_LLAMA_SERVER=/path/to/llama-server; export DEBRIEF_TEST_MODEL=/path/to/tiny.gguf;
+#   export DEBRIEF_TEST_LORA=/path/to/tiny-lora.gguf; export DEBRIEF_TEST_LORA_ZERO=/path/to/tiny-lora-zero.gguf
 # Progress goes to stderr. Needs npm, git, cmake, a C++ compiler, python3-numpy
 # (build-aux/test.sh installs them). No llama.cpp code is ever put in the tree.
 set -euo pipefail
@@ -121,4 +123,51 @@ PY
   mv "$model.tmp" "$model"
 fi
 
-printf 'export DEBRIEF_LLAMA_SERVER=%q; export DEBRIEF_TEST_MODEL=%q\n' "$server" "$model"
+# Two LoRA adapters for the tiny model, in the GGUF layout convert_lora_to_gguf.py
+# writes (general.type "adapter", adapter.type "lora", adapter.lora.alpha,
+# "<tensor>.lora_a" of shape rank x in, "<tensor>.lora_b" of shape out x rank):
+# one that changes the model's answers, and one whose B is zero (it changes
+# nothing: the control that shows a difference comes from the adapter).
+lora=$dir/tiny-lora.gguf
+lora_zero=$dir/tiny-lora-zero.gguf
+if [ ! -s "$lora" ] || [ ! -s "$lora_zero" ]; then
+  log "writing tiny LoRA adapters to $dir"
+  PYTHONPATH=$src/gguf-py /usr/bin/python3 - "$model" "$lora.tmp" "$lora_zero.tmp" >&2 <<'PY'
+import sys
+import numpy as np
+import gguf
+
+model_path, out_path, zero_path = sys.argv[1], sys.argv[2], sys.argv[3]
+reader = gguf.GGUFReader(model_path)
+shapes = {t.name: [int(x) for x in t.shape] for t in reader.tensors}  # ggml order: [in, out]
+rank, alpha = 8, 16.0
+targets = [n for n in shapes if n.endswith(("attn_q.weight", "attn_v.weight", "ffn_down.weight"))] + ["output.weight"]
+
+def write(path, zero_b):
+    rng = np.random.default_rng(7)
+    w = gguf.GGUFWriter(path, "llama")
+    w.add_type(gguf.GGUFType.ADAPTER)
+    w.add_name("debrief-tiny-lora" + ("-zero" if zero_b else ""))
+    w.add_string(gguf.Keys.Adapter.TYPE, "lora")
+    w.add_float32(gguf.Keys.Adapter.LORA_ALPHA, alpha)
+    for name in targets:
+        n_in, n_out = shapes[name]
+        a = (rng.standard_normal((rank, n_in)) * 0.5).astype(np.float32)
+        b = np.zeros((n_out, rank), dtype=np.float32) if zero_b else (rng.standard_normal((n_out, rank)) * 0.5).astype(np.float32)
+        w.add_tensor(name + ".lora_a", a)
+        w.add_tensor(name + ".lora_b", b)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    print(f"wrote {path}: rank {rank}, {len(targets)} tensors{' (B = 0)' if zero_b else ''}")
+
+write(out_path, False)
+write(zero_path, True)
+PY
+  mv "$lora.tmp" "$lora"
+  mv "$lora_zero.tmp" "$lora_zero"
+fi
+
+printf 'export DEBRIEF_LLAMA_SERVER=%q; export DEBRIEF_TEST_MODEL=%q; export DEBRIEF_TEST_LORA=%q; export DEBRIEF_TEST_LORA_ZERO=%q\n' \
+  "$server" "$model" "$lora" "$lora_zero"

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -110,6 +111,107 @@ on_sigint (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+typedef struct
+{
+  gboolean done;
+  GError *error;
+} StartCtx;
+
+static void
+server_started (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  StartCtx *ctx = data;
+
+  debrief_llama_server_start_finish (DEBRIEF_LLAMA_SERVER (source), result, &ctx->error);
+  ctx->done = TRUE;
+}
+
+static gboolean
+cancel_on_sigint (gpointer data)
+{
+  g_printerr ("%s\n", _("Interrupted: stopping llama-server."));
+  g_cancellable_cancel (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+server_exited (DebriefLlamaServer *server,
+               int                 status,
+               const char         *how,
+               gpointer            data)
+{
+  const char *log = debrief_llama_server_get_log (server);
+  gsize len = strlen (log);
+
+  g_printerr ("debrief-cli: %s; the end of its log:\n%s\n", how, len > 2000 ? log + len - 2000 : log);
+}
+
+/* Starts llama-server with @plan's base and adapters; NULL on failure (said on stderr). */
+static DebriefLlamaServer *
+start_llama_server (DebriefServePlan *plan,
+                    const char       *dir,
+                    guint             concurrency)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *binary = NULL;
+  g_autoptr(DebriefLlamaServer) server = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  StartCtx ctx = { FALSE, NULL };
+  guint sigint;
+
+  if (plan->llama_model == NULL)
+    {
+      g_printerr (_("debrief-cli: %s: the base model and the adapters must be GGUF files for Debrief to start "
+                    "llama-server; convert them first with these commands:\n"), dir);
+      for (guint i = 0; i + 1 < plan->steps->len; i++)
+        g_printerr ("    %s\n", ((DebriefServeStep *) g_ptr_array_index (plan->steps, i))->command);
+      return NULL;
+    }
+  binary = debrief_llama_server_find (&error);
+  if (binary == NULL)
+    {
+      g_printerr ("debrief-cli: %s\n", error->message);
+      return NULL;
+    }
+  server = debrief_llama_server_new (binary, plan->llama_model, (const char *const *) plan->llama_adapters);
+  debrief_llama_server_set_parallel (server, concurrency);
+  {
+    g_autofree char *cmd = debrief_llama_server_get_command_line (server);
+
+    g_printerr (_("Starting %s\n"), cmd);
+  }
+  sigint = g_unix_signal_add (SIGINT, cancel_on_sigint, cancellable);
+  debrief_llama_server_start_async (server, cancellable, server_started, &ctx);
+  while (!ctx.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (sigint);
+  if (ctx.error != NULL)
+    {
+      g_printerr ("debrief-cli: %s\n", ctx.error->message);
+      g_clear_error (&ctx.error);
+      return NULL;
+    }
+  g_printerr (_("llama-server is ready at %s\n"), debrief_llama_server_get_base_url (server));
+  /* If it dies while sampling, say how and show its last words. */
+  g_signal_connect (server, "exited", G_CALLBACK (server_exited), NULL);
+  return g_steal_pointer (&server);
+}
+
+/* Stops @server and waits (a little) for it to be gone, so that nothing outlives the command. */
+static void
+stop_llama_server (DebriefLlamaServer *server)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  /* Stopped by us at the end: nothing to say. */
+  g_signal_handlers_disconnect_by_func (server, server_exited, NULL);
+  debrief_llama_server_stop (server);
+  while (debrief_llama_server_is_running (server) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static const DebriefCheckpoint *
 find_checkpoint (DebriefRun *run,
                  const char *name)
@@ -155,6 +257,9 @@ debrief_cli_sample (int argc, char **argv)
   gint per_prompt = 1;
   gint prompt_sample = DEBRIEF_PROMPTS_DEFAULT_SAMPLE;
   gboolean eval_from_config = FALSE;
+  gboolean managed = FALSE;
+  g_autofree char *seed_s = NULL;
+  g_autoptr(DebriefLlamaServer) llama = NULL;
   gboolean stream = FALSE;
   gboolean resume = FALSE;
   double temperature = DEFAULT_TEMPERATURE;
@@ -168,7 +273,8 @@ debrief_cli_sample (int argc, char **argv)
     { "checkpoint", 0, 0, G_OPTION_ARG_STRING_ARRAY, &checkpoint_args, N_("Checkpoint to sample (repeat to compare several; “best”, “last”; default: the best by validation loss)"), "NAME" },
     { "model", 0, 0, G_OPTION_ARG_STRING_ARRAY, &models, N_("Fine-tuned model name (repeatable; default: from --server, or the run’s sampler_path)"), "NAME" },
     { "baseline-model", 0, 0, G_OPTION_ARG_STRING, &baseline, N_("Base model name to compare with (default: the run’s base model)"), "NAME" },
-    { "base-gguf", 0, 0, G_OPTION_ARG_FILENAME, &base_gguf, N_("With --server llama.cpp: the base model’s GGUF file"), "FILE" },
+    { "llama-server", 0, 0, G_OPTION_ARG_NONE, &managed, N_("Start llama-server with the base model and the checkpoints’ GGUF adapters, sample through it, stop it"), NULL },
+    { "base-gguf", 0, 0, G_OPTION_ARG_FILENAME, &base_gguf, N_("With --server llama.cpp or --llama-server: the base model’s GGUF file"), "FILE" },
     { "api-key-env", 0, 0, G_OPTION_ARG_STRING, &api_key_env, N_("Environment variable holding the API key (default OPENAI_API_KEY)"), "VAR" },
     { "prompts", 0, 0, G_OPTION_ARG_FILENAME, &prompts_file, N_("Prompts: one per line, or JSON Lines with \"prompt\""), "FILE" },
     { "eval-data", 0, 0, G_OPTION_ARG_FILENAME, &eval_data, N_("Prompts from an evaluation set (JSON Lines, JSON array or CSV): its prompt column"), "FILE" },
@@ -179,6 +285,7 @@ debrief_cli_sample (int argc, char **argv)
     { "samples-per-prompt", 0, 0, G_OPTION_ARG_INT, &per_prompt, N_("Answers per prompt and model (default 1)"), "N" },
     { "temperature", 0, 0, G_OPTION_ARG_STRING, &temperature_s, N_("Sampling temperature (default 0.7)"), "T" },
     { "max-tokens", 0, 0, G_OPTION_ARG_INT, &max_tokens, N_("Maximum tokens per answer (default 512)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_s, N_("The seed sent with each request (with --temperature 0, the same answers every time)"), "N" },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, N_("Requests in flight at once (default 4)"), "N" },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, N_("Keep the answers samples.jsonl already holds for the same model and settings; ask only for the rest"), NULL },
     { "stream", 0, 0, G_OPTION_ARG_NONE, &stream, N_("Print tokens to stdout as they arrive"), NULL },
@@ -195,6 +302,16 @@ debrief_cli_sample (int argc, char **argv)
   if (!debrief_cli_parse (context, &argc, &argv))
     return DEBRIEF_CLI_EXIT_USAGE;
 
+  if (managed)
+    {
+      if (models != NULL || endpoint != NULL || (server_name != NULL && g_strcmp0 (server_name, "llama.cpp") != 0))
+        {
+          g_printerr ("%s\n", _("debrief-cli: --llama-server starts its own server: it takes no --model, --endpoint or other --server"));
+          return DEBRIEF_CLI_EXIT_USAGE;
+        }
+      g_free (server_name);
+      server_name = g_strdup ("llama.cpp");
+    }
   if ((endpoint == NULL && server_name == NULL) || rest == NULL || g_strv_length (rest) != 1)
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
@@ -328,6 +445,14 @@ debrief_cli_sample (int argc, char **argv)
             g_printerr ("debrief-cli: %s\n", plan->reason);
           return DEBRIEF_CLI_EXIT_FAILED;
         }
+      if (managed)
+        {
+          llama = start_llama_server (plan, dir, concurrency);
+          if (llama == NULL)
+            return DEBRIEF_CLI_EXIT_FAILED;
+          g_free (endpoint);
+          endpoint = g_strdup (debrief_llama_server_get_base_url (llama));
+        }
       columns = debrief_serve_plan_get_columns (plan, run, baseline == NULL);
       for (guint i = 0; i < plan->models->len; i++)
         {
@@ -389,6 +514,17 @@ debrief_cli_sample (int argc, char **argv)
   debrief_sampler_set_columns (ctx.sampler, (DebriefSampleColumn *) columns->data, columns->len);
   debrief_sampler_set_samples_per_prompt (ctx.sampler, per_prompt);
   debrief_sampler_set_params (ctx.sampler, DEBRIEF_API_CHAT, temperature, max_tokens);
+  if (seed_s != NULL)
+    {
+      guint64 seed;
+
+      if (!g_ascii_string_to_unsigned (seed_s, 10, 0, G_MAXINT64, &seed, NULL))
+        {
+          g_printerr (_("debrief-cli: --seed must be a whole number, not “%s”\n"), seed_s);
+          return DEBRIEF_CLI_EXIT_USAGE;
+        }
+      debrief_sampler_set_seed (ctx.sampler, (gint64) seed);
+    }
   if (resume)
     {
       g_autoptr(GPtrArray) existing = debrief_samples_load (samples_path, NULL, &error);
@@ -429,6 +565,11 @@ debrief_cli_sample (int argc, char **argv)
                               debrief_sampler_get_n_reused (ctx.sampler)),
                 debrief_sampler_get_n_reused (ctx.sampler), samples_path);
   g_clear_object (&ctx.sampler);
+  if (llama != NULL)
+    {
+      stop_llama_server (llama);
+      g_printerr ("%s\n", _("llama-server stopped"));
+    }
 
   if (stream)
     fputs ("\n", stdout);

@@ -42,6 +42,7 @@
 #include "debrief-judge.h"
 #include "debrief-serve.h"
 #include "debrief-prompts.h"
+#include "debrief-llama-server.h"
 
 /* The workspace: open runs, their loading and analysis */
 #include "debrief-run-overrides.h"

@@ -56,6 +56,7 @@ struct _DebriefSampler
   DebriefApiKind api;
   double temperature;
   gint64 max_tokens;
+  gint64 seed;
   GPtrArray *items;          /* Item*, row-major: index = row * n_columns + column */
   GPtrArray *retired;        /* Item* of replaced rows, kept for requests still in flight */
   GPtrArray *existing;       /* DebriefSample*, completed earlier; NULL none */
@@ -365,6 +366,7 @@ item_start (Item         *item,
   creq.prompt = req->prompt;
   creq.temperature = self->temperature;
   creq.max_tokens = self->max_tokens;
+  creq.seed = self->seed;
   creq.stream = TRUE;
   creq.extra_json = req->column->request_extra;
   item_changed (item);
@@ -719,6 +721,13 @@ debrief_sampler_set_models (DebriefSampler *self,
 }
 
 void
+debrief_sampler_set_seed (DebriefSampler *self,
+                          gint64          seed)
+{
+  self->seed = seed;
+}
+
+void
 debrief_sampler_set_existing (DebriefSampler *self,
                               GPtrArray      *samples)
 {
@@ -797,6 +806,7 @@ debrief_sampler_init (DebriefSampler *self)
   self->api = DEBRIEF_API_CHAT;
   self->temperature = 0.7;
   self->max_tokens = 512;
+  self->seed = -1;
 }
 
 DebriefSampler *

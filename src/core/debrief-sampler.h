@@ -95,6 +95,10 @@ void            debrief_sampler_set_params     (DebriefSampler    *self,
                                                 DebriefApiKind     api,
                                                 double             temperature,
                                                 gint64             max_tokens);
+/* The "seed" of each request (< 0: none, the default): with it, and at
+ * temperature 0, a server that honours it answers the same way every time. */
+void            debrief_sampler_set_seed       (DebriefSampler    *self,
+                                                gint64             seed);
 
 /* Samples every prompt × column. Finishes when all are done; the result is the
  * number that succeeded (kept existing samples included). Errors: G_IO_ERROR_CANCELLED (nothing kept),

@@ -12,8 +12,9 @@
  *   `--max-loras-per-batch` counting the base-only request, and requests
  *   naming the adapter as "BASE:NAME".
  * - llama.cpp (convert_lora_to_gguf.py, common/arg.cpp, tools/server):
- *   `--lora FNAME` repeatable, `--lora-init-without-apply`, and a request's
- *   "lora" list overriding the scales only when it is not empty.
+ *   `--lora A,B` (one option, a CSV row: repeating it is deprecated), and
+ *   `--lora-init-without-apply`, and a request's "lora" list overriding the
+ *   scales only when it is not empty.
  * - Ollama (docs/modelfile.mdx, parser/parser.go): FROM and ADAPTER, values
  *   to the end of the line, quotes only for edge spaces and newlines.
  */
@@ -171,6 +172,8 @@ plan_free (DebriefServePlan *plan)
   g_free (plan->baseline_model);
   g_free (plan->baseline_request_extra);
   g_ptr_array_unref (plan->models);
+  g_free (plan->llama_model);
+  g_strfreev (plan->llama_adapters);
 }
 
 DebriefServePlan *
@@ -928,6 +931,38 @@ find_base_gguf (const char *run_dir,
   return NULL;
 }
 
+/* One field of llama.cpp's comma-separated option values (its parse_csv_row). */
+static void
+append_csv_field (GString    *out,
+                  const char *value)
+{
+  if (out->len > 0)
+    g_string_append_c (out, ',');
+  if (strpbrk (value, ",\"") == NULL)
+    {
+      g_string_append (out, value);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+debrief_serve_llama_lora_value (const char *const *adapters)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; adapters[i] != NULL; i++)
+    append_csv_field (out, adapters[i]);
+  return g_string_free (out, FALSE);
+}
+
 static char *
 lora_request_extra (guint n,
                     gint  enabled)
@@ -955,6 +990,9 @@ plan_llama_cpp (DebriefServePlan          *plan,
   g_autofree char *base_gguf = NULL;
   g_autofree char *base_hf_dir = NULL;
   g_autoptr(GString) serve = g_string_new ("llama-server -m");
+  g_autoptr(GStrvBuilder) adapters = g_strv_builder_new ();
+  g_auto(GStrv) adapter_files = NULL;
+  g_autofree char *lora_value = NULL;
   gboolean converting = FALSE;
 
   if (reason != NULL)
@@ -1034,9 +1072,18 @@ plan_llama_cpp (DebriefServePlan          *plan,
                     g_string_free (g_steal_pointer (&convert), FALSE));
           converting = TRUE;
         }
-      g_string_append (serve, " --lora");
-      arg (serve, a->gguf);
+      g_strv_builder_add (adapters, a->gguf);
       add_model (plan, adapter_name (a), a->serve_name, lora_request_extra (f->adapters->len, i));
+    }
+  adapter_files = g_strv_builder_end (adapters);
+  lora_value = debrief_serve_llama_lora_value ((const char *const *) adapter_files);
+  g_string_append (serve, " --lora");
+  arg (serve, lora_value);
+  /* What Debrief needs to start it itself (DebriefLlamaServer) when nothing is left to convert. */
+  if (!converting)
+    {
+      plan->llama_model = g_strdup (base_gguf);
+      plan->llama_adapters = g_strdupv (adapter_files);
     }
   /* With several adapters at scale 1 a plain client would get all of them at once. */
   if (f->adapters->len > 1)
@@ -1050,6 +1097,11 @@ plan_llama_cpp (DebriefServePlan          *plan,
                                 "pip install -r requirements/requirements-convert_lora_to_gguf.txt.")));
   add_note (plan, g_strdup (_("One llama-server serves the base and every adapter: Debrief picks the adapter for each "
                               "request with llama-server’s “lora” field (the base is all scales at 0).")));
+  add_note (plan, g_strdup (_("Debrief sends 4 requests at once: keep llama-server’s --parallel at 4 or more (the default "
+                              "of current releases). With a single slot, queued requests for different adapters came "
+                              "back with the wrong adapter in our tests.")));
+  add_note (plan, g_strdup (_("Or let Debrief start it: debrief-cli sample --llama-server (the base as --base-gguf), or "
+                              "Start in the Samples page.")));
   common_notes (plan, f);
   plan->baseline_model = g_strdup (short_base);
   plan->baseline_request_extra = lora_request_extra (f->adapters->len, -1);
@@ -1306,6 +1358,8 @@ debrief_serve_plan_new (DebriefRun                *run,
       g_ptr_array_set_size (plan->models, 0);
       g_clear_pointer (&plan->baseline_model, g_free);
       g_clear_pointer (&plan->baseline_request_extra, g_free);
+      g_clear_pointer (&plan->llama_model, g_free);
+      g_clear_pointer (&plan->llama_adapters, g_strfreev);
     }
   facts_clear (&f);
   return plan;

@@ -86,6 +86,10 @@ struct _DebriefServePlan
   char *baseline_model;   /* NULL: unknown */
   char *baseline_request_extra;
   GPtrArray *models;      /* DebriefServeModel*, one per checkpoint, in the order asked */
+  /* llama.cpp, when the base and every adapter are GGUF files already (nothing to
+   * convert): what to start llama-server with; adapter i is "lora" id i. NULL otherwise. */
+  char *llama_model;
+  GStrv llama_adapters;
 };
 
 #define DEBRIEF_TYPE_SERVE_PLAN (debrief_serve_plan_get_type ())
@@ -130,6 +134,10 @@ char             *debrief_serve_plan_to_text    (const DebriefServePlan *plan);
 GArray           *debrief_serve_plan_get_columns (const DebriefServePlan *plan,
                                                   DebriefRun             *run,
                                                   gboolean                with_baseline);
+
+/* llama-server's --lora value for @adapters: one comma-separated row, each
+ * path quoted as its CSV parser wants when it holds a comma or a quote. */
+char             *debrief_serve_llama_lora_value (const char *const *adapters);
 
 /* The `debrief-cli sample` line that samples through @plan. */
 char             *debrief_serve_plan_sample_command (const DebriefServePlan *plan,

@@ -430,8 +430,15 @@ test_llama_cpp (void)
   words = sh_words (step_command (plan, 4));
   g_assert_cmpstr (words[0], ==, "llama-server");
   g_assert_cmpstr (word_after (words, "-m", 0), ==, base_gguf);
-  g_assert_cmpstr (word_after (words, "--lora", 0), ==, adapter200);
-  g_assert_cmpstr (word_after (words, "--lora", 1), ==, adapter300);
+  /* One --lora with a comma-separated row (repeating the option is deprecated). */
+  {
+    g_autofree char *both = g_strconcat (adapter200, ",", adapter300, NULL);
+
+    g_assert_cmpstr (word_after (words, "--lora", 0), ==, both);
+    g_assert_null (word_after (words, "--lora", 1));
+  }
+  /* Still to convert: nothing for Debrief to start by itself. */
+  g_assert_null (plan->llama_model);
   /* Two adapters: none applied unless a request asks (the "lora" field). */
   g_assert_true (g_strv_contains ((const char *const *) words, "--lora-init-without-apply"));
   g_assert_cmpstr (word_after (words, "--port", 0), ==, "8080");
@@ -459,7 +466,7 @@ test_llama_cpp (void)
     g_clear_pointer (&words, g_strfreev);
     words = sh_words (step_command (ready, 1));
     g_assert_cmpstr (word_after (words, "-m", 0), ==, base_gguf);
-    g_assert_cmpstr (word_after (words, "--lora", 0), ==, adapter200);
+    g_assert_true (g_str_has_prefix (word_after (words, "--lora", 0), adapter200));
     g_assert_cmpstr (ready->base_url, ==, "http://127.0.0.1:8099/v1");
     g_clear_pointer (&words, g_strfreev);
   }
@@ -471,10 +478,28 @@ test_llama_cpp (void)
     g_assert_cmpuint (ready->steps->len, ==, 1);
     words = sh_words (step_command (ready, 0));
     g_assert_cmpstr (word_after (words, "-m", 0), ==, base_gguf);
-    g_assert_cmpstr (word_after (words, "--lora", 1), ==, adapter300);
+    g_assert_true (g_str_has_suffix (word_after (words, "--lora", 0), adapter300));
     g_assert_false (has_note (ready, "conversion scripts"));
+    /* Ready to start: what DebriefLlamaServer needs. */
+    g_assert_cmpstr (ready->llama_model, ==, base_gguf);
+    g_assert_cmpuint (g_strv_length (ready->llama_adapters), ==, 2);
+    g_assert_cmpstr (ready->llama_adapters[0], ==, adapter200);
+    g_assert_cmpstr (ready->llama_adapters[1], ==, adapter300);
   }
   g_unlink (base_gguf);
+}
+
+/* Paths with a comma or a quote are quoted as llama.cpp's CSV row parser reads them. */
+static void
+test_llama_lora_value (void)
+{
+  const char *const plain[] = { "/a/x.gguf", "/b/y.gguf", NULL };
+  const char *const awkward[] = { "/runs/a,b/x.gguf", "/runs/say \"hi\"/y.gguf", NULL };
+  g_autofree char *p = debrief_serve_llama_lora_value (plain);
+  g_autofree char *q = debrief_serve_llama_lora_value (awkward);
+
+  g_assert_cmpstr (p, ==, "/a/x.gguf,/b/y.gguf");
+  g_assert_cmpstr (q, ==, "\"/runs/a,b/x.gguf\",\"/runs/say \"\"hi\"\"/y.gguf\"");
 }
 
 static void
@@ -662,6 +687,7 @@ main (int   argc,
   g_test_add_func ("/serve/vllm-limits", test_vllm_limits);
   g_test_add_func ("/serve/sglang", test_sglang);
   g_test_add_func ("/serve/llama-cpp", test_llama_cpp);
+  g_test_add_func ("/serve/llama-lora-value", test_llama_lora_value);
   g_test_add_func ("/serve/ollama", test_ollama);
   g_test_add_func ("/serve/tinker", test_tinker);
   g_test_add_func ("/serve/not-peft", test_not_peft);
