@@ -12,6 +12,7 @@
 
 #include "debrief-error.h"
 #include "debrief-judge.h"
+#include "debrief-json-glib-private.h"
 #include "debrief-json-private.h"
 #include "debrief-samples.h"
 
@@ -715,29 +716,6 @@ debrief_judgement_to_json (const DebriefJudgement *j)
   return json_generator_to_data (gen, NULL);
 }
 
-static const char *
-member_string (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = json_object_has_member (obj, name) ? json_object_get_member (obj, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-static double
-member_number (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = json_object_has_member (obj, name) ? json_object_get_member (obj, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      (json_node_get_value_type (node) == G_TYPE_INT64 || json_node_get_value_type (node) == G_TYPE_DOUBLE))
-    return json_node_get_double (node);
-  return NAN;
-}
-
 static DebriefJudgeAnswer
 answer_from_string (const char *s)
 {
@@ -754,47 +732,47 @@ static DebriefJudgement *
 judgement_from_object (JsonObject *obj)
 {
   DebriefJudgement *j;
-  const char *winner = member_string (obj, "winner");
-  const char *order = member_string (obj, "order");
+  const char *winner = debrief_json_string (obj, "winner");
+  const char *order = debrief_json_string (obj, "order");
   JsonNode *both = json_object_has_member (obj, "both_orders") ? json_object_get_member (obj, "both_orders") : NULL;
   double v;
 
-  if (member_string (obj, "prompt") == NULL)
+  if (debrief_json_string (obj, "prompt") == NULL)
     return NULL;
   j = judgement_new ();
-  j->prompt = g_strdup (member_string (obj, "prompt"));
-  j->judge_model = g_strdup (member_string (obj, "judge_model"));
-  j->fine_tuned_model = g_strdup (member_string (obj, "fine_tuned_model"));
-  j->baseline_model = g_strdup (member_string (obj, "baseline_model"));
-  j->checkpoint = g_strdup (member_string (obj, "checkpoint"));
-  j->candidate = g_strdup (member_string (obj, "candidate"));
+  j->prompt = g_strdup (debrief_json_string (obj, "prompt"));
+  j->judge_model = g_strdup (debrief_json_string (obj, "judge_model"));
+  j->fine_tuned_model = g_strdup (debrief_json_string (obj, "fine_tuned_model"));
+  j->baseline_model = g_strdup (debrief_json_string (obj, "baseline_model"));
+  j->checkpoint = g_strdup (debrief_json_string (obj, "checkpoint"));
+  j->candidate = g_strdup (debrief_json_string (obj, "candidate"));
   if (j->candidate == NULL)
     j->candidate = g_strdup (j->checkpoint != NULL ? j->checkpoint
                              : j->fine_tuned_model != NULL ? j->fine_tuned_model : "");
-  v = member_number (obj, "step");
+  v = debrief_json_number (obj, "step");
   j->step = isfinite (v) && v >= 0 && v < 1e18 ? (gint64) v : -1;
-  v = member_number (obj, "sample_index");
+  v = debrief_json_number (obj, "sample_index");
   j->sample_index = isfinite (v) && v >= 0 && v < G_MAXUINT ? (guint) v : 0;
-  j->fine_tuned_hash = g_strdup (member_string (obj, "fine_tuned_hash"));
-  j->baseline_hash = g_strdup (member_string (obj, "baseline_hash"));
+  j->fine_tuned_hash = g_strdup (debrief_json_string (obj, "fine_tuned_hash"));
+  j->baseline_hash = g_strdup (debrief_json_string (obj, "baseline_hash"));
   if (g_strcmp0 (order, "fine-tuned-first") == 0)
     j->order = DEBRIEF_JUDGE_ORDER_FINE_TUNED_FIRST;
   else if (g_strcmp0 (order, "baseline-first") == 0)
     j->order = DEBRIEF_JUDGE_ORDER_BASELINE_FIRST;
   else
-    j->order = g_strcmp0 (member_string (obj, "a"), "baseline") == 0 ? DEBRIEF_JUDGE_ORDER_BASELINE_FIRST
+    j->order = g_strcmp0 (debrief_json_string (obj, "a"), "baseline") == 0 ? DEBRIEF_JUDGE_ORDER_BASELINE_FIRST
                                                                       : DEBRIEF_JUDGE_ORDER_FINE_TUNED_FIRST;
   /* A 0.1 line judged its pair once, in a random order. */
   j->single_order = !(both != NULL && JSON_NODE_HOLDS_VALUE (both) &&
                       json_node_get_value_type (both) == G_TYPE_BOOLEAN && json_node_get_boolean (both));
-  j->answer = g_strdup (member_string (obj, "answer"));
-  j->parsed = answer_from_string (member_string (obj, "parsed"));
-  if (member_string (obj, "error") != NULL)
-    j->error = g_strdup (member_string (obj, "error"));
+  j->answer = g_strdup (debrief_json_string (obj, "answer"));
+  j->parsed = answer_from_string (debrief_json_string (obj, "parsed"));
+  if (debrief_json_string (obj, "error") != NULL)
+    j->error = g_strdup (debrief_json_string (obj, "error"));
   if (j->error == NULL && (g_strcmp0 (winner, "fine-tuned") == 0 || g_strcmp0 (winner, "baseline") == 0 ||
                            g_strcmp0 (winner, "tie") == 0))
     j->winner = g_strdup (winner);
-  j->time = g_strdup (member_string (obj, "time"));
+  j->time = g_strdup (debrief_json_string (obj, "time"));
   return j;
 }
 

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "debrief-error.h"
+#include "debrief-json-glib-private.h"
 #include "debrief-json-private.h"
 #include "debrief-prompts.h"
 #include "debrief-prompts-private.h"
@@ -63,9 +64,9 @@ first_user_turn (JsonArray *turns)
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       turn = json_node_get_object (node);
-      who = json_object_get_string_member_with_default (turn, "role", NULL);
+      who = debrief_json_string (turn, "role");
       if (who == NULL)
-        who = json_object_get_string_member_with_default (turn, "from", NULL);
+        who = debrief_json_string (turn, "from");
       if (g_strcmp0 (who, "user") != 0 && g_strcmp0 (who, "human") != 0)
         continue;
       content = json_object_has_member (turn, "content") ? json_object_get_member (turn, "content")
@@ -85,7 +86,7 @@ first_user_turn (JsonArray *turns)
 
               if (!JSON_NODE_HOLDS_OBJECT (part))
                 continue;
-              text = json_object_get_string_member_with_default (json_node_get_object (part), "text", NULL);
+              text = debrief_json_string (json_node_get_object (part), "text");
               if (text != NULL)
                 g_string_append_printf (out, "%s%s", out->len > 0 ? "\n" : "", text);
             }
@@ -100,17 +101,6 @@ first_user_turn (JsonArray *turns)
 
 static gboolean nonblank (const char *s);
 
-static const char *
-string_member (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = json_object_has_member (obj, name) ? json_object_get_member (obj, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
 /* The prompt of one JSON row in @column, or NULL. */
 static char *
 json_row_prompt (JsonObject *obj,
@@ -123,12 +113,12 @@ json_row_prompt (JsonObject *obj,
     return NULL;
   if (JSON_NODE_HOLDS_ARRAY (node))
     return first_user_turn (json_node_get_array (node));
-  if ((text = string_member (obj, column)) == NULL || !nonblank (text))
+  if ((text = debrief_json_string (obj, column)) == NULL || !nonblank (text))
     return NULL;
   /* Alpaca: the instruction and its input together are the prompt. */
   if (strcmp (column, "instruction") == 0)
     {
-      const char *input = string_member (obj, "input");
+      const char *input = debrief_json_string (obj, "input");
 
       if (input != NULL && input[0] != '\0')
         return g_strconcat (text, "\n\n", input, NULL);

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "debrief-error.h"
+#include "debrief-json-glib-private.h"
 #include "debrief-json-private.h"
 #include "debrief-samples.h"
 
@@ -256,33 +257,6 @@ read_small_file (const char  *path,
   return g_file_get_contents (path, contents, len, error);
 }
 
-static const char *
-get_string (JsonObject *obj,
-            const char *name)
-{
-  JsonNode *node = json_object_has_member (obj, name) ? json_object_get_member (obj, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-static double
-get_double (JsonObject *obj,
-            const char *name)
-{
-  JsonNode *node = obj != NULL && json_object_has_member (obj, name) ? json_object_get_member (obj, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-    {
-      GType t = json_node_get_value_type (node);
-
-      if (t == G_TYPE_DOUBLE || t == G_TYPE_INT64)
-        return json_node_get_double (node);
-    }
-  return NAN;
-}
-
 GPtrArray *
 debrief_samples_load (const char  *path,
                       guint       *n_skipped,
@@ -333,33 +307,33 @@ debrief_samples_load (const char  *path,
         }
       obj = json_node_get_object (root);
       s = debrief_sample_new ();
-      role = get_string (obj, "role");
-      if (get_string (obj, "prompt") == NULL || get_string (obj, "text") == NULL ||
+      role = debrief_json_string (obj, "role");
+      if (debrief_json_string (obj, "prompt") == NULL || debrief_json_string (obj, "text") == NULL ||
           !debrief_sample_role_from_string (role, &s->role))
         {
           skipped++;
           continue;
         }
-      s->prompt = g_strdup (get_string (obj, "prompt"));
-      s->text = g_strdup (get_string (obj, "text"));
-      s->model = g_strdup (get_string (obj, "model"));
-      s->finish_reason = g_strdup (get_string (obj, "finish_reason"));
-      s->time = g_strdup (get_string (obj, "time"));
+      s->prompt = g_strdup (debrief_json_string (obj, "prompt"));
+      s->text = g_strdup (debrief_json_string (obj, "text"));
+      s->model = g_strdup (debrief_json_string (obj, "model"));
+      s->finish_reason = g_strdup (debrief_json_string (obj, "finish_reason"));
+      s->time = g_strdup (debrief_json_string (obj, "time"));
       usage = json_object_has_member (obj, "usage") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "usage"))
               ? json_object_get_object_member (obj, "usage") : NULL;
-      v = get_double (usage, "prompt_tokens");
+      v = debrief_json_number (usage, "prompt_tokens");
       s->prompt_tokens = isnan (v) ? -1 : (gint64) v;
-      v = get_double (usage, "completion_tokens");
+      v = debrief_json_number (usage, "completion_tokens");
       s->completion_tokens = isnan (v) ? -1 : (gint64) v;
-      s->latency = get_double (obj, "latency");
-      s->first_token = get_double (obj, "first_token");
-      s->checkpoint = g_strdup (get_string (obj, "checkpoint"));
-      v = get_double (obj, "step");
+      s->latency = debrief_json_number (obj, "latency");
+      s->first_token = debrief_json_number (obj, "first_token");
+      s->checkpoint = g_strdup (debrief_json_string (obj, "checkpoint"));
+      v = debrief_json_number (obj, "step");
       s->step = isfinite (v) && v >= 0 && v < 1e18 ? (gint64) v : -1;
-      v = get_double (obj, "sample_index");
+      v = debrief_json_number (obj, "sample_index");
       s->sample_index = isfinite (v) && v >= 0 && v < G_MAXUINT ? (guint) v : 0;
-      s->temperature = get_double (obj, "temperature");
-      v = get_double (obj, "max_tokens");
+      s->temperature = debrief_json_number (obj, "temperature");
+      v = debrief_json_number (obj, "max_tokens");
       s->max_tokens = isfinite (v) && v >= 0 && v < 1e18 ? (gint64) v : -1;
       g_ptr_array_add (samples, g_steal_pointer (&s));
     }
@@ -454,7 +428,7 @@ debrief_prompts_load (const char  *path,
               return NULL;
             }
           root = json_parser_get_root (parser);
-          prompt = JSON_NODE_HOLDS_OBJECT (root) ? get_string (json_node_get_object (root), "prompt") : NULL;
+          prompt = JSON_NODE_HOLDS_OBJECT (root) ? debrief_json_string (json_node_get_object (root), "prompt") : NULL;
           if (prompt == NULL || prompt[0] == '\0')
             {
               g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,

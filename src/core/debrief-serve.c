@@ -30,6 +30,7 @@
 
 #include "debrief-error.h"
 #include "debrief-gguf-private.h"
+#include "debrief-json-glib-private.h"
 #include "debrief-json-private.h"
 #include "debrief-serve.h"
 
@@ -532,7 +533,7 @@ read_adapter_config (Adapter *a)
   if (a->rank < 0)
     a->rank = 0;
   {
-    const char *base = json_object_get_string_member_with_default (obj, "base_model_name_or_path", NULL);
+    const char *base = debrief_json_string (obj, "base_model_name_or_path");
 
     if (base != NULL && base[0] != '\0')
       a->base_model = g_strdup (base);
