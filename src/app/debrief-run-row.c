@@ -114,7 +114,7 @@ update_status (DebriefRunRow *self)
 {
   DebriefAnalysis *analysis = debrief_run_get_analysis (self->run);
   g_autofree char *subtitle = describe_run (self->run);
-  int worst = analysis ? debrief_analysis_get_worst_severity (analysis) : -2;
+  int verdict = analysis ? (int) debrief_analysis_get_run_verdict (analysis) : -1;
   const char *icon = NULL;
   const char *css = NULL;
   const char *label = NULL;
@@ -124,26 +124,34 @@ update_status (DebriefRunRow *self)
   gtk_widget_remove_css_class (self->status_icon, "success");
   gtk_widget_remove_css_class (self->status_icon, "warning");
   gtk_widget_remove_css_class (self->status_icon, "error");
-  switch (worst)
+  /* The verdict's own words, as in the report and debrief-cli analyze. */
+  if (verdict >= 0)
+    label = debrief_run_verdict_to_label (verdict);
+  switch (verdict)
     {
-    case -2:
-      break;
     case -1:
-    case DEBRIEF_SEVERITY_INFO:
-      icon = "emblem-ok-symbolic", css = "success", label = _("No problems found");
       break;
-    case DEBRIEF_SEVERITY_WARNING:
-      icon = "dialog-warning-symbolic", css = "warning", label = _("Warnings found");
+    case DEBRIEF_RUN_VERDICT_HEALTHY:
+      icon = "emblem-ok-symbolic", css = "success";
       break;
+    case DEBRIEF_RUN_VERDICT_ATTENTION:
+      icon = "dialog-warning-symbolic", css = "warning";
+      break;
+    case DEBRIEF_RUN_VERDICT_FAILED:
+      icon = "dialog-error-symbolic", css = "error";
+      break;
+    case DEBRIEF_RUN_VERDICT_TOO_SHORT:
+    case DEBRIEF_RUN_VERDICT_NO_DATA:
     default:
-      icon = "dialog-error-symbolic", css = "error", label = _("Errors found");
+      icon = "dialog-question-symbolic";
       break;
     }
   gtk_widget_set_visible (self->status_icon, icon != NULL);
   if (icon != NULL)
     {
       gtk_image_set_from_icon_name (GTK_IMAGE (self->status_icon), icon);
-      gtk_widget_add_css_class (self->status_icon, css);
+      if (css != NULL)
+        gtk_widget_add_css_class (self->status_icon, css);
       gtk_widget_set_tooltip_text (self->status_icon, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_icon),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);

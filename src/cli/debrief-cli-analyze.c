@@ -148,6 +148,8 @@ add_run_json (JsonBuilder     *b,
   }
   json_builder_end_object (b);
 
+  json_builder_set_member_name (b, "verdict");
+  json_builder_add_string_value (b, debrief_run_verdict_to_string (debrief_analysis_get_run_verdict (analysis)));
   add_double_or_null (b, "convergence_percent", debrief_analysis_get_convergence_percent (analysis));
   json_builder_set_member_name (b, "seed_overfitting_warning");
   json_builder_add_boolean_value (b, debrief_analysis_get_seed_overfitting_warning (analysis));
@@ -167,25 +169,7 @@ add_run_json (JsonBuilder     *b,
     {
       g_autoptr(DebriefFinding) f = g_list_model_get_item (findings, i);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, debrief_finding_get_id (f));
-      json_builder_set_member_name (b, "severity");
-      json_builder_add_string_value (b, debrief_severity_to_string (debrief_finding_get_severity (f)));
-      json_builder_set_member_name (b, "title");
-      json_builder_add_string_value (b, debrief_finding_get_title (f));
-      json_builder_set_member_name (b, "evidence");
-      json_builder_add_string_value (b, debrief_finding_get_evidence (f));
-      json_builder_set_member_name (b, "cause");
-      json_builder_add_string_value (b, debrief_finding_get_cause (f));
-      json_builder_set_member_name (b, "fix");
-      json_builder_add_string_value (b, debrief_finding_get_fix (f));
-      json_builder_set_member_name (b, "step");
-      if (debrief_finding_get_step (f) >= 0)
-        json_builder_add_int_value (b, debrief_finding_get_step (f));
-      else
-        json_builder_add_null_value (b);
-      json_builder_end_object (b);
+      json_builder_add_value (b, debrief_finding_to_json (f));
     }
   json_builder_end_array (b);
 
@@ -210,7 +194,8 @@ print_human (DebriefRun      *run,
 
   printf ("%s (%s, %s)\n", debrief_run_get_name (run),
           debrief_run_get_format (run) ? debrief_run_get_format (run) : "?", debrief_run_get_path (run));
-  printf ("  %s\n", debrief_analysis_get_verdict (analysis));
+  printf ("  %s — %s\n", debrief_run_verdict_to_label (debrief_analysis_get_run_verdict (analysis)),
+          debrief_analysis_get_verdict (analysis));
   if (train && debrief_series_get_length (train) > 0)
     printf (g_dngettext (GETTEXT_PACKAGE,
                          "  train loss: %zu point, steps %" PRId64 "–%" PRId64 ", last %.4f, min %.4f\n",
@@ -240,6 +225,13 @@ print_human (DebriefRun      *run,
       printf (_("      evidence: %s\n"), debrief_finding_get_evidence (f));
       printf (_("      cause: %s\n"), debrief_finding_get_cause (f));
       printf (_("      fix: %s\n"), debrief_finding_get_fix (f));
+      for (guint k = 0; k < debrief_finding_get_n_actions (f); k++)
+        {
+          const DebriefAction *action = debrief_finding_get_action (f, k);
+          g_autofree char *text = debrief_action_describe (action);
+
+          printf (_("      action: %s (%s)\n"), text, debrief_action_type_to_string (action->type));
+        }
     }
   if (written)
     printf (_("  wrote %s\n"), written);

@@ -81,6 +81,7 @@ _debrief_analysis_check_early_plateau (DebriefAnalysisContext *ctx)
   g_autofree char *fix = NULL;
   double shortfall;
   gint64 rank;
+  DebriefFinding *f;
 
   /* Every converged run plateaus; it is a problem only when a bigger adapter would
    * go lower. With capacity to spare it is the data's floor, not the adapter's, and
@@ -100,12 +101,16 @@ _debrief_analysis_check_early_plateau (DebriefAnalysisContext *ctx)
                            ctx->in->config.lora_rank, rank);
   else
     fix = g_strdup_printf (_("Increase the LoRA rank (4× is a good step, e.g. 16 → 64) and re-run."));
-  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_EARLY_PLATEAU,
-                                 shortfall >= UNDERCAP_WARNING_SHORTFALL ? DEBRIEF_SEVERITY_WARNING
-                                                                         : DEBRIEF_SEVERITY_INFO,
-                                 _("Loss plateaus early"), evidence,
-                                 _("Undercapacity: the adapter is too small for the data."),
-                                 fix, ctx->plateau_step);
+  f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_EARLY_PLATEAU,
+                                     shortfall >= UNDERCAP_WARNING_SHORTFALL ? DEBRIEF_SEVERITY_WARNING
+                                                                             : DEBRIEF_SEVERITY_INFO,
+                                     _("Loss plateaus early"), evidence,
+                                     _("Undercapacity: the adapter is too small for the data."),
+                                     fix, ctx->plateau_step);
+  debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_RAISE_RANK,
+                                                            ctx->in->config.lora_rank > 0
+                                                            ? (double) ctx->in->config.lora_rank : NAN,
+                                                            rank > 0 ? (double) rank : NAN));
 }
 
 void
@@ -116,8 +121,10 @@ _debrief_analysis_check_undercapacity (DebriefAnalysisContext *ctx)
   gboolean alarm;
   g_autofree char *evidence = NULL;
   g_autofree char *fix = NULL;
+  DebriefFinding *f;
 
-  if (cap->status != DEBRIEF_CAPACITY_UNDERCAPACITY)
+  /* Preference pairs are not memorised token by token: the token count says nothing. */
+  if (cap->status != DEBRIEF_CAPACITY_UNDERCAPACITY || ctx->method == DEBRIEF_METHOD_DPO)
     return;
   shortfall = cap->required_bits / cap->capacity_bits;
   alarm = shortfall >= UNDERCAP_WARNING_SHORTFALL && ctx->plateau_shape;
@@ -148,10 +155,12 @@ _debrief_analysis_check_undercapacity (DebriefAnalysisContext *ctx)
                                    " to %" PRId64 "; the formula is an upper bound on what "
                                    "must be memorised, so this alone is not a failure."),
                          cap->rank, cap->suggested_rank);
-  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_UNDERCAPACITY,
-                                 alarm ? DEBRIEF_SEVERITY_WARNING : DEBRIEF_SEVERITY_INFO,
-                                 _("Capacity check fails"), evidence, _("The rank is too small for the data."),
-                                 fix, -1);
+  f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_UNDERCAPACITY,
+                                     alarm ? DEBRIEF_SEVERITY_WARNING : DEBRIEF_SEVERITY_INFO,
+                                     _("Capacity check fails"), evidence,
+                                     _("The rank is too small for the data."), fix, -1);
+  debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_RAISE_RANK, (double) cap->rank,
+                                                            (double) cap->suggested_rank));
 }
 
 void
@@ -160,9 +169,30 @@ _debrief_analysis_check_targets (DebriefAnalysisContext *ctx)
   const DebriefRunConfig *config = &ctx->in->config;
   guint targets = debrief_capacity_targets_from_config (config);
   g_autofree char *evidence = NULL;
+  DebriefFinding *f;
 
   if (targets == 0 || (targets & (DEBRIEF_TARGETS_MLP | DEBRIEF_TARGET_GATE_UP)))
     return;
+  if (config->target_modules && config->target_modules[0])
+    {
+      g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func (g_free);
+
+      /* A module name Debrief does not know (GPT-J's fc_in, BLOOM's dense_h_to_4h ...)
+       * may well be the MLP: no finding rather than a false one. */
+      debrief_capacity_targets_from_names ((const char *const *) config->target_modules, unknown);
+      if (unknown->len > 0)
+        {
+          g_autofree char *names = NULL;
+
+          g_ptr_array_add (unknown, NULL);
+          names = g_strjoinv (", ", (char **) unknown->pdata);
+          _debrief_analysis_add_note (ctx->self,
+                                      g_strdup_printf (_("target_modules names modules Debrief does not "
+                                                         "know (%s): whether the MLP is adapted is not "
+                                                         "checked."), names));
+          return;
+        }
+    }
   if (config->target_modules && config->target_modules[0])
     {
       g_autofree char *list = g_strjoinv (", ", config->target_modules);
@@ -171,13 +201,14 @@ _debrief_analysis_check_targets (DebriefAnalysisContext *ctx)
     }
   else
     evidence = g_strdup (_("train_mlp is false: only attention is adapted."));
-  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_LORA_TARGETS_NO_MLP, DEBRIEF_SEVERITY_WARNING,
-                                 _("Adapter skips the MLP layers"), evidence,
-                                 _("Configuration: LoRA on attention only underperforms; on all layers, the MLP "
-                                   "especially, it matches full fine-tuning."),
-                                 _("Target all linear layers (PEFT: target_modules=\"all-linear\"; Tinker: "
-                                   "train_mlp=True)."),
-                                 -1);
+  f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_LORA_TARGETS_NO_MLP, DEBRIEF_SEVERITY_WARNING,
+                                     _("Adapter skips the MLP layers"), evidence,
+                                     _("Configuration: LoRA on attention only underperforms; on all layers, "
+                                       "the MLP especially, it matches full fine-tuning."),
+                                     _("Target all linear layers (PEFT: target_modules=\"all-linear\"; "
+                                       "Tinker: train_mlp=True)."),
+                                     -1);
+  debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_TARGET_ALL_LINEAR));
 }
 
 void
@@ -189,13 +220,24 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
   g_autofree char *bits_source = NULL;
 
   debrief_capacity_input_init (&input);
+  if (!ctx->lora && !ctx->adapter_unknown)
+    {
+      /* A full fine-tune trains every weight: the LoRA formula does not apply. */
+      ctx->self->capacity = debrief_capacity_check (&input);
+      g_free (ctx->self->capacity->message);
+      ctx->self->capacity->message = g_strdup (_("Not a LoRA run: the capacity check counts the "
+                                                 "parameters of a LoRA adapter; a full fine-tune trains "
+                                                 "every weight of the model."));
+      return;
+    }
   input.rank = config->lora_rank;
   input.dims = config->dims;
   input.targets = debrief_capacity_targets_from_config (config);
-  input.dataset_tokens = config->dataset_tokens;
+  /* RL counts episodes (below), never the tokens it sampled. */
+  input.dataset_tokens = ctx->method == DEBRIEF_METHOD_RL ? 0 : config->dataset_tokens;
 
   /* Dataset tokens from the logged per-step token counts over the first epoch. */
-  if (input.dataset_tokens <= 0 && ctx->in->tokens && epoch_end >= 0)
+  if (input.dataset_tokens <= 0 && ctx->method != DEBRIEF_METHOD_RL && ctx->in->tokens && epoch_end >= 0)
     {
       DebriefSeries *t = ctx->in->tokens;
       double sum = 0;
@@ -221,8 +263,9 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
                                      config->rl_episodes_source);
       input.bits_source = bits_source;
     }
-  /* Bits per token: the first-epoch mean loss (nats) / ln 2. */
-  else if (ctx->has_train && ctx->train.n > 0)
+  /* Bits per token: the first-epoch mean loss (nats) / ln 2; a preference loss is
+   * not a per-token loss, so preference runs keep the checklist's 1 bit. */
+  else if (ctx->has_train && ctx->train.n > 0 && ctx->method != DEBRIEF_METHOD_DPO)
     {
       double sum = 0;
       gsize count = 0;

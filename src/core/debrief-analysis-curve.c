@@ -124,3 +124,83 @@ _debrief_curve_level_at (const DebriefCurve *c,
   return c->smooth[best];
 }
 
+
+double
+_debrief_curve_window_median (const DebriefCurve *c,
+                              double              from,
+                              double              to,
+                              gsize              *k)
+{
+  gsize lo, hi;
+
+  *k = 0;
+  if (c->n == 0)
+    return NAN;
+  lo = (gsize) floor (CLAMP (from, 0.0, 1.0) * (double) c->n);
+  hi = (gsize) ceil (CLAMP (to, 0.0, 1.0) * (double) c->n);
+  hi = MIN (MAX (hi, lo + LEVEL_MIN_POINTS), c->n);
+  if (hi - lo < LEVEL_MIN_POINTS)
+    lo = hi > LEVEL_MIN_POINTS ? hi - LEVEL_MIN_POINTS : 0;
+  *k = hi - lo;
+  return debrief_stats_median (c->y + lo, hi - lo);
+}
+
+double
+_debrief_curve_median_diff_z (const DebriefCurve *c,
+                              double              diff,
+                              gsize               k1,
+                              gsize               k2)
+{
+  double se;
+
+  if (k1 == 0 || k2 == 0 || !(c->sigma > 0))
+    return isfinite (diff) && diff != 0.0 ? copysign (INFINITY, diff) : 0.0;
+  se = 1.2533 * c->sigma * sqrt (1.0 / (double) k1 + 1.0 / (double) k2);
+  return diff / se;
+}
+
+double
+_debrief_curve_slope_t (const DebriefCurve *c,
+                        double              from,
+                        double             *slope)
+{
+  gsize first = (gsize) ((double) c->n * CLAMP (from, 0.0, 1.0));
+  gsize k = c->n - MIN (first, c->n);
+  double sxx = 0.0;
+
+  *slope = NAN;
+  if (k < LEVEL_MIN_POINTS || !(c->sigma > 0))
+    return NAN;
+  *slope = debrief_stats_slope (c->steps + first, c->y + first, k, &sxx);
+  if (!(sxx > 0) || !isfinite (*slope))
+    return NAN;
+  return *slope / (c->sigma / sqrt (sxx));
+}
+
+gsize
+_debrief_curve_peak_bin (const DebriefCurve *c)
+{
+  gsize best = 0;
+
+  for (gsize i = 1; i < c->nb; i++)
+    if (c->smooth[i] > c->smooth[best])
+      best = i;
+  return best;
+}
+
+double
+_debrief_series_window_median (DebriefSeries *series,
+                               double         from,
+                               double         to,
+                               gsize         *n)
+{
+  DebriefCurve c;
+  gsize k;
+  double level;
+
+  _debrief_curve_init (&c, series);
+  level = _debrief_curve_window_median (&c, from, to, &k);
+  *n = c.n;
+  _debrief_curve_clear (&c);
+  return level;
+}

@@ -74,6 +74,69 @@
 /* A plateau is only worth a finding when the drop itself is clearly above noise. */
 #define PLATEAU_MIN_DROP_SIGMAS 2.0
 
+/* The gradient-clipping norm the fixes recommend (the HF Trainer's default). */
+#define CLIP_MAX_NORM 1.0
+
+static void
+add_lower_lr (DebriefFinding *f,
+              double          from,
+              double          to)
+{
+  debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_LOWER_LR, from,
+                                                            isfinite (from) ? to : NAN));
+}
+
+/* A run whose loss became NaN and stayed so diverged; a few NaN points among finite
+ * ones (a bad batch, an evaluation that overflowed in fp16) with the loss finite
+ * again afterwards did not. Recovered means: the last point is finite and at least
+ * 90% of the points after the first NaN are. */
+#define NONFINITE_RECOVERED_SHARE 0.9
+
+static gboolean
+nonfinite_recovered (DebriefAnalysisContext *ctx,
+                     DebriefSeries          *s,
+                     gboolean                train)
+{
+  gsize n = debrief_series_get_length (s), first = n, finite_after = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (debrief_series_get_value (s, i)))
+      {
+        first = i;
+        break;
+      }
+  if (first >= n || !isfinite (debrief_series_get_value (s, n - 1)))
+    return FALSE;
+  for (gsize i = first + 1; i < n; i++)
+    if (isfinite (debrief_series_get_value (s, i)))
+      finite_after++;
+  if ((double) finite_after < NONFINITE_RECOVERED_SHARE * (double) (n - first - 1))
+    return FALSE;
+  _debrief_analysis_add_note (ctx->self,
+                              g_strdup_printf (train
+                                               ? g_dngettext (GETTEXT_PACKAGE,
+                                                              "The train loss is not finite at %zu point "
+                                                              "(first at step %" PRId64 ") but finite again "
+                                                              "afterwards: a bad batch, not a divergence.",
+                                                              "The train loss is not finite at %zu points "
+                                                              "(first at step %" PRId64 ") but finite again "
+                                                              "afterwards: bad batches, not a divergence.",
+                                                              debrief_series_get_n_nonfinite (s))
+                                               : g_dngettext (GETTEXT_PACKAGE,
+                                                              "The validation loss is not finite at %zu "
+                                                              "evaluation (first at step %" PRId64 ") but "
+                                                              "finite again afterwards: an evaluation that "
+                                                              "overflowed, not a divergence.",
+                                                              "The validation loss is not finite at %zu "
+                                                              "evaluations (first at step %" PRId64 ") but "
+                                                              "finite again afterwards: evaluations that "
+                                                              "overflowed, not a divergence.",
+                                                              debrief_series_get_n_nonfinite (s)),
+                                               debrief_series_get_n_nonfinite (s),
+                                               debrief_series_get_step (s, first)));
+  return TRUE;
+}
+
 void
 _debrief_analysis_check_seed_numbers (DebriefAnalysisContext *ctx)
 {
@@ -114,6 +177,8 @@ _debrief_analysis_check_diverged (DebriefAnalysisContext *ctx)
 
       if (s == NULL || (bad = debrief_series_get_n_nonfinite (s)) == 0)
         continue;
+      if (nonfinite_recovered (ctx, s, k == 0))
+        continue;
       for (gsize i = 0; i < debrief_series_get_length (s); i++)
         if (!isfinite (debrief_series_get_value (s, i)))
           {
@@ -134,6 +199,7 @@ _debrief_analysis_check_diverged (DebriefAnalysisContext *ctx)
                                isnan (debrief_series_get_value (s, i)) ? "NaN" : "Inf",
                                step, bad, debrief_series_get_length (s));
             g_autofree char *fix = NULL;
+            DebriefFinding *f;
 
             if (isfinite (ctx->lr))
               {
@@ -146,11 +212,13 @@ _debrief_analysis_check_diverged (DebriefAnalysisContext *ctx)
               fix = g_strdup (_("Lower the learning rate (a third of it is a good first try), check "
                                 "the data for empty or corrupt examples, and train in bf16 or fp32 "
                                 "rather than fp16."));
-            _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_DIVERGED, DEBRIEF_SEVERITY_ERROR,
-                                           _("Loss became NaN/Inf"), evidence,
-                                           _("The learning rate is far too high, or the numerics overflowed "
-                                             "(fp16, a bad batch)."),
-                                           fix, step);
+            f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_DIVERGED, DEBRIEF_SEVERITY_ERROR,
+                                               _("Loss became NaN/Inf"), evidence,
+                                               _("The learning rate is far too high, or the numerics "
+                                                 "overflowed (fp16, a bad batch)."),
+                                               fix, step);
+            add_lower_lr (f, ctx->lr, ctx->lr / SPIKE_LR_DIVISOR);
+            debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_CHECK_DATA));
             ctx->diverged = TRUE;
             return;
           }
@@ -162,6 +230,7 @@ _debrief_analysis_check_diverged (DebriefAnalysisContext *ctx)
       gsize best = 0;
       g_autofree char *evidence = NULL;
       g_autofree char *fix = NULL;
+      DebriefFinding *f;
 
       for (gsize i = 1; i < c->nb; i++)
         if (c->smooth[i] < c->smooth[best])
@@ -179,10 +248,13 @@ _debrief_analysis_check_diverged (DebriefAnalysisContext *ctx)
       else
         fix = g_strdup (_("Lower the learning rate (by 3× or more), keep warmup and gradient "
                           "clipping (max norm 1.0), and check the data and precision."));
-      _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_DIVERGED, DEBRIEF_SEVERITY_ERROR,
-                                     _("Loss ends above where it started"), evidence,
-                                     _("The learning rate is far too high, or the numerics are unstable."),
-                                     fix, (gint64) c->bx[best]);
+      f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_DIVERGED, DEBRIEF_SEVERITY_ERROR,
+                                         _("Loss ends above where it started"), evidence,
+                                         _("The learning rate is far too high, or the numerics are unstable."),
+                                         fix, (gint64) c->bx[best]);
+      add_lower_lr (f, ctx->lr, ctx->lr / SPIKE_LR_DIVISOR);
+      debrief_finding_add_action (f, debrief_action_new_value (DEBRIEF_ACTION_CLIP_GRADIENTS, CLIP_MAX_NORM));
+      debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_CHECK_DATA));
       ctx->diverged = TRUE;
     }
 }
@@ -194,7 +266,9 @@ _debrief_analysis_check_no_improvement (DebriefAnalysisContext *ctx)
   double val_drop = NAN;
   g_autofree char *evidence = NULL;
   g_autofree char *cause = NULL;
+  g_autofree char *fix = NULL;
   guint targets;
+  DebriefFinding *f;
 
   if (ctx->diverged || !ctx->has_train || c->n < CURVE_MIN_POINTS || !(c->head > 0))
     return;
@@ -222,17 +296,27 @@ _debrief_analysis_check_no_improvement (DebriefAnalysisContext *ctx)
                                              "the noise alone is ±%.3f.", c->n),
                                 c->head, c->tail, -100.0 * c->drop / c->head, c->n, c->sigma);
   targets = debrief_capacity_targets_from_config (&ctx->in->config);
-  if (targets != 0 && !(targets & (DEBRIEF_TARGETS_MLP | DEBRIEF_TARGET_GATE_UP)))
+  if (!ctx->lora)
+    /* A full fine-tune trains every layer: the layers cannot be the cause. */
+    cause = g_strdup (_("Nothing is being trained: the parameters do not require gradients, the "
+                        "learning rate is near zero, or the loss is computed on the wrong tokens."));
+  else if (targets != 0 && !(targets & (DEBRIEF_TARGETS_MLP | DEBRIEF_TARGET_GATE_UP)))
     cause = g_strdup (_("The wrong layers are adapted: the adapter skips the MLP layers."));
   else
     cause = g_strdup (_("The wrong layers are adapted (or none: check that the adapter is trainable "
                         "and attached), or the learning rate is near zero."));
-  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_NO_IMPROVEMENT, DEBRIEF_SEVERITY_WARNING,
-                                 _("No improvement"), evidence, cause,
-                                 _("Apply LoRA to all linear layers, the MLP layers especially (PEFT: "
-                                   "target_modules=\"all-linear\"; Tinker: train_mlp=True), and check that the "
-                                   "adapter's parameters require gradients."),
-                                 -1);
+  fix = _debrief_analysis_adapter_fix (ctx,
+                                       _("Apply LoRA to all linear layers, the MLP layers especially "
+                                         "(PEFT: target_modules=\"all-linear\"; Tinker: train_mlp=True), "
+                                         "and check that the adapter's parameters require gradients."),
+                                       _("Check that the model's parameters require gradients and reach "
+                                         "the optimizer, that the learning rate schedule is not stuck at "
+                                         "zero, and that the labels are not all masked."));
+  f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_NO_IMPROVEMENT, DEBRIEF_SEVERITY_WARNING,
+                                     _("No improvement"), evidence, cause, fix, -1);
+  if (ctx->lora)
+    debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_TARGET_ALL_LINEAR));
+  debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_CHECK_DATA));
 }
 
 /* The spike check judges the curve on its own scale z (log(loss), or the
@@ -315,6 +399,9 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
   gboolean log_scale = TRUE;
   g_autofree char *evidence = NULL;
   g_autofree char *fix = NULL;
+  double suggested = NAN, rule;
+  g_autofree char *rule_text = NULL;
+  DebriefFinding *f;
 
   if (!ctx->has_train || c->n < CURVE_MIN_POINTS)
     return;
@@ -421,29 +508,35 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
                                            "%u spikes above the preceding %d-point median at steps %s; "
                                            "noise sigma %.3f.", events),
                               events, (int) baseline, list->str, c->sigma);
+  rule = _debrief_analysis_kind_lr (ctx, &rule_text);
   if (isfinite (ctx->lr))
     {
-      double suggested = ctx->lr / SPIKE_LR_DIVISOR;
       g_autofree char *cur = _debrief_format_lr (ctx->lr);
       g_autofree char *lr = NULL;
 
-      if (isfinite (ctx->lr_rule) && ctx->lr_rule < ctx->lr)
-        suggested = MAX (suggested, MIN (ctx->lr_rule, ctx->lr / 2.0));
+      suggested = ctx->lr / SPIKE_LR_DIVISOR;
+      if (isfinite (rule) && rule < ctx->lr)
+        suggested = MAX (suggested, MIN (rule, ctx->lr / 2.0));
       lr = _debrief_format_lr (suggested);
       fix = g_strdup_printf (_("Reduce the learning rate from %s to about %s; keep warmup and "
                                "gradient clipping (max norm 1.0)."), cur, lr);
     }
-  else if (isfinite (ctx->lr_rule))
+  else if (isfinite (rule))
     {
-      g_autofree char *lr = _debrief_format_lr (ctx->lr_rule);
-      fix = g_strdup_printf (_("Reduce the learning rate to about %s (the rule of thumb for this "
-                               "model); keep warmup and gradient clipping (max norm 1.0)."), lr);
+      g_autofree char *lr = _debrief_format_lr (rule);
+
+      suggested = rule;
+      fix = g_strdup_printf (_("Reduce the learning rate to about %s (%s); keep warmup and gradient "
+                               "clipping (max norm 1.0)."), lr, rule_text);
     }
   else
     fix = g_strdup (_("Reduce the learning rate by about 3×; keep warmup and gradient clipping "
                       "(max norm 1.0)."));
-  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_LOSS_SPIKES, DEBRIEF_SEVERITY_WARNING, _("Loss spikes"),
-                                 evidence, _("The learning rate is too high."), fix, worst_step);
+  f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_LOSS_SPIKES, DEBRIEF_SEVERITY_WARNING,
+                                     _("Loss spikes"), evidence, _("The learning rate is too high."),
+                                     fix, worst_step);
+  debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_LOWER_LR, ctx->lr, suggested));
+  debrief_finding_add_action (f, debrief_action_new_value (DEBRIEF_ACTION_CLIP_GRADIENTS, CLIP_MAX_NORM));
 }
 
 void
@@ -454,6 +547,8 @@ _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
   g_autofree char *fix = NULL;
   g_autofree char *lr_text = NULL;
   gboolean val_agrees = TRUE;
+  double to = NAN;
+  DebriefFinding *f;
 
   if (ctx->diverged || ctx->flat || !ctx->has_train || !c->fit_ok || !(c->fit.amplitude > 0)
       || !(c->drop > 0))
@@ -509,9 +604,15 @@ _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
     evidence = g_strconcat (lr_text, " ", _("Validation loss is lowest at the last evaluation."), NULL);
   else
     evidence = g_strdup (lr_text);
-  fix = _debrief_analysis_suggest_higher_lr (ctx);
-  _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_SLOW_CONVERGENCE, DEBRIEF_SEVERITY_WARNING,
-                                 _("Slow convergence"), evidence, _("The learning rate is too low."), fix, -1);
+  fix = _debrief_analysis_suggest_higher_lr (ctx, &to);
+  f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_SLOW_CONVERGENCE, DEBRIEF_SEVERITY_WARNING,
+                                     _("Slow convergence"), evidence, _("The learning rate is too low."),
+                                     fix, -1);
+  debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_RAISE_LR, ctx->lr, to));
+  /* At the same rate, 95% of the fitted drop takes 3τ: that many steps, rounded to half a run. */
+  if (c->fit_ok && isfinite (c->tau_share))
+    debrief_finding_add_action (f, debrief_action_new_value (DEBRIEF_ACTION_MORE_STEPS,
+                                                             MAX (1.5, ceil (2.0 * 3.0 * c->tau_share) / 2.0)));
 }
 
 void

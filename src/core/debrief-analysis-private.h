@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "debrief-action.h"
 #include "debrief-analysis.h"
 #include "debrief-capacity.h"
 #include "debrief-finding.h"
@@ -50,6 +51,11 @@ struct _DebriefAnalysis
   double rule_of_thumb_lr;
   double learning_rate;
   char *verdict;
+  DebriefRunVerdict run_verdict;
+  DebriefMethod method;
+  gboolean lora_advice;
+  GPtrArray *judged;        /* DebriefSeries, with judged_labels in step */
+  GPtrArray *judged_labels; /* const char *, static translated strings */
   GPtrArray *notes;
 };
 
@@ -58,12 +64,19 @@ struct _DebriefAnalysis
 typedef struct
 {
   char *run_name;
+  char *format;
   DebriefRunConfig config;
+  DebriefMethod method;
+  DebriefAdapter adapter;
+  GPtrArray *series;        /* every series of the run, for the checks that look keys up */
+  gint64 last_step;         /* the last step any series logged, -1 when none */
   DebriefSeries *train;     /* owned refs; series are immutable once finished */
   DebriefSeries *val;
   DebriefSeries *lr;
   DebriefSeries *epoch;
   DebriefSeries *tokens;
+  DebriefSeries *grad_norm;
+  char *crash;              /* how the run ended when it crashed, NULL otherwise */
   GArray *checkpoint_steps; /* gint64 */
   GPtrArray *checkpoint_names;
 } DebriefAnalysisInputs;
@@ -104,6 +117,31 @@ void        _debrief_curve_clear      (DebriefCurve        *c);
 /* Smoothed value of the curve at @step (nearest bin). */
 double      _debrief_curve_level_at   (const DebriefCurve  *c,
                                        double               step);
+/* Median of the raw points from share @from to share @to of the points (0–1),
+ * widened to at least LEVEL_MIN_POINTS; @k gets how many it took. NaN when empty. */
+double      _debrief_curve_window_median (const DebriefCurve *c,
+                                       double               from,
+                                       double               to,
+                                       gsize               *k);
+/* How far a difference of two such medians is from zero, in standard errors: the
+ * standard error of a median of k points with noise sigma is about 1.2533 σ / √k. */
+double      _debrief_curve_median_diff_z (const DebriefCurve *c,
+                                       double               diff,
+                                       gsize                k1,
+                                       gsize                k2);
+/* Least-squares slope of the raw points from share @from to the end, and its
+ * t statistic with the curve's own noise sigma (NaN when too few points). */
+double      _debrief_curve_slope_t    (const DebriefCurve  *c,
+                                       double               from,
+                                       double              *slope);
+/* _debrief_curve_window_median() of a whole series, for checks that need one level
+ * of it; @n gets the series' finite points. */
+double      _debrief_series_window_median (DebriefSeries   *series,
+                                       double               from,
+                                       double               to,
+                                       gsize               *n);
+/* The smoothed bin with the highest value. */
+gsize       _debrief_curve_peak_bin   (const DebriefCurve  *c);
 
 /* ---- the context the checks share ---------------------------------------- */
 
@@ -124,12 +162,21 @@ typedef struct
   gboolean slow;
   gboolean plateau_shape;    /* the curve settled early (independent of capacity) */
   gint64 plateau_step;
+  /* The kind, as the checks and the advice take it (debrief-analysis-advice.c): */
+  DebriefMethod method;      /* UNKNOWN is judged as SFT */
+  gboolean lora;             /* LoRA advice applies: the run is a LoRA (its files say so) */
+  gboolean adapter_unknown;  /* nothing says LoRA or full: advice covers both, and says so */
+  gboolean loss_checks;      /* the train loss measures progress (not GRPO's) */
+  gboolean broken;           /* broken_run: the other checks have nothing real to judge */
+  DebriefSeries *primary;    /* the series the verdict counts points of, NULL when none */
 } DebriefAnalysisContext;
 
 /* Takes ownership of @note. */
 void        _debrief_analysis_add_note              (DebriefAnalysis        *self,
                                                      char                   *note);
-void        _debrief_analysis_add_finding           (DebriefAnalysisContext *ctx,
+/* Adds a finding and returns it (owned by the analysis) so the check can add its
+ * actions; the finding is published when the analysis is. */
+DebriefFinding *_debrief_analysis_add_finding       (DebriefAnalysisContext *ctx,
                                                      const char             *id,
                                                      DebriefSeverity         severity,
                                                      const char             *title,
@@ -137,6 +184,13 @@ void        _debrief_analysis_add_finding           (DebriefAnalysisContext *ctx
                                                      const char             *cause,
                                                      const char             *fix,
                                                      gint64                  step);
+/* Records that a check family read @series (NULL is ignored), for the report. */
+void            _debrief_analysis_judged            (DebriefAnalysisContext *ctx,
+                                                     const char             *label,
+                                                     DebriefSeries          *series);
+/* The first of @keys the run logged (as written in its files) with at least one point. */
+DebriefSeries  *_debrief_analysis_find_series       (const DebriefAnalysisInputs *in,
+                                                     const char *const      *keys);
 
 /* ---- advice (debrief-analysis-advice.c) ---------------------------------- */
 
@@ -145,11 +199,27 @@ double      _debrief_analysis_rule_of_thumb_lr      (const char             *bas
                                                      gint64                  hidden_size);
 /* 0.003, 0.025; 2.9e-04 rather than 0.00029. */
 char       *_debrief_format_lr                      (double                  lr);
-/* The name of the saved checkpoint nearest @step, or NULL when none was saved. */
-const char *_debrief_analysis_nearest_checkpoint    (const DebriefAnalysisInputs *in,
-                                                     gint64                  step);
-/* A sentence raising the learning rate, with numbers where they are known. */
-char       *_debrief_analysis_suggest_higher_lr     (DebriefAnalysisContext *ctx);
+/* Decides ctx->method, lora, adapter_unknown and loss_checks from the inputs. */
+void        _debrief_analysis_decide_kind           (DebriefAnalysisContext *ctx);
+/* The learning rate this kind of run usually works at (LoRA or full, SFT, DPO or RL),
+ * NaN when nothing says; @rule gets a short phrase saying which rule it is (free it). */
+double      _debrief_analysis_kind_lr               (DebriefAnalysisContext *ctx,
+                                                     char                  **rule);
+/* A sentence raising the learning rate, with numbers where they are known;
+ * @to gets the rate it suggests (NaN when none). */
+char       *_debrief_analysis_suggest_higher_lr     (DebriefAnalysisContext *ctx,
+                                                     double                 *to);
+/* "Stop at step N (use checkpoint-M, ...)." or how to save one next time, and the
+ * stop_at_step action pointing at the saved checkpoint nearest to but not after @step. */
+char       *_debrief_analysis_stop_advice           (DebriefAnalysisContext *ctx,
+                                                     gint64                  step,
+                                                     DebriefAction         **action);
+/* The advice that fits the adapter: @lora for a LoRA, @full for a full fine-tune,
+ * both (each introduced as such) when the run does not say. NULL when @full is
+ * NULL and the run is not known to be a LoRA. */
+char       *_debrief_analysis_adapter_fix           (DebriefAnalysisContext *ctx,
+                                                     const char             *lora,
+                                                     const char             *full);
 
 /* ---- the families of checks, in the order debrief-analysis.c runs them ---- */
 
@@ -161,11 +231,31 @@ void        _debrief_analysis_check_spikes           (DebriefAnalysisContext *ct
 void        _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_compute_plateau_shape  (DebriefAnalysisContext *ctx);
 /* debrief-analysis-validation.c */
+typedef struct
+{
+  gint64 best_step;          /* the evaluation with the lowest loss */
+  guint after;               /* evaluations after it */
+  double last, rise;         /* the last evaluation, and its rise above the minimum */
+  double train_at_best;      /* smoothed train loss there and at the end, NaN without train */
+  double train_end;
+  gboolean strong;           /* a clear rise (else a mild one: information) */
+} DebriefValRise;
+
+/* Whether validation loss bottomed out and rose (clearly, or mildly but for several
+ * evaluations) while train loss kept falling. */
+gboolean    _debrief_analysis_detect_val_rise        (DebriefAnalysisContext *ctx,
+                                                      DebriefValRise         *out);
 void        _debrief_analysis_check_overfitting      (DebriefAnalysisContext *ctx);
 /* debrief-analysis-capacity.c */
 void        _debrief_analysis_run_capacity           (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_early_plateau    (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_undercapacity    (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_targets          (DebriefAnalysisContext *ctx);
+/* debrief-analysis-broken.c: a run that did not really train (any kind) */
+void        _debrief_analysis_check_broken           (DebriefAnalysisContext *ctx);
+/* debrief-analysis-rl.c: reward, KL, entropy, groups, lengths */
+void        _debrief_analysis_check_rl               (DebriefAnalysisContext *ctx);
+/* debrief-analysis-preference.c: margins, accuracies, chosen log-probabilities */
+void        _debrief_analysis_check_preference       (DebriefAnalysisContext *ctx);
 
 G_END_DECLS

@@ -44,6 +44,7 @@ debrief_analysis_dispose (GObject *object)
   DebriefAnalysis *self = (DebriefAnalysis *)object;
 
   g_clear_object (&self->findings);
+  g_clear_pointer (&self->judged, g_ptr_array_unref);
   G_OBJECT_CLASS (debrief_analysis_parent_class)->dispose (object);
 }
 
@@ -55,6 +56,7 @@ debrief_analysis_finalize (GObject *object)
   g_clear_pointer (&self->capacity, debrief_capacity_result_free);
   g_clear_pointer (&self->verdict, g_free);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
+  g_clear_pointer (&self->judged_labels, g_ptr_array_unref);
   G_OBJECT_CLASS (debrief_analysis_parent_class)->finalize (object);
 }
 
@@ -123,6 +125,9 @@ debrief_analysis_init (DebriefAnalysis *self)
   self->noise_sigma = NAN;
   self->rule_of_thumb_lr = NAN;
   self->learning_rate = NAN;
+  self->run_verdict = DEBRIEF_RUN_VERDICT_NO_DATA;
+  self->judged = g_ptr_array_new_with_free_func (g_object_unref);
+  self->judged_labels = g_ptr_array_new ();
   self->notes = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->notes, NULL);
 }
@@ -134,7 +139,7 @@ _debrief_analysis_add_note (DebriefAnalysis *self,
   g_ptr_array_insert (self->notes, self->notes->len - 1, note);
 }
 
-void
+DebriefFinding *
 _debrief_analysis_add_finding (DebriefAnalysisContext *ctx,
                                const char             *id,
                                DebriefSeverity         severity,
@@ -145,7 +150,23 @@ _debrief_analysis_add_finding (DebriefAnalysisContext *ctx,
                                gint64                  step)
 {
   g_autoptr(DebriefFinding) f = debrief_finding_new (id, severity, title, evidence, cause, fix, step);
+
   g_list_store_append (ctx->self->findings, f);
+  return f;   /* the store holds a reference */
+}
+
+void
+_debrief_analysis_judged (DebriefAnalysisContext *ctx,
+                          const char             *label,
+                          DebriefSeries          *series)
+{
+  if (series == NULL)
+    return;
+  for (guint i = 0; i < ctx->self->judged->len; i++)
+    if (g_ptr_array_index (ctx->self->judged, i) == series)
+      return;
+  g_ptr_array_add (ctx->self->judged, g_object_ref (series));
+  g_ptr_array_add (ctx->self->judged_labels, (gpointer) label);
 }
 
 /* ---- inputs copied off the run ------------------------------------------- */
@@ -154,12 +175,16 @@ static void
 inputs_free (DebriefAnalysisInputs *in)
 {
   g_free (in->run_name);
+  g_free (in->format);
   debrief_run_config_clear (&in->config);
+  g_clear_pointer (&in->series, g_ptr_array_unref);
   g_clear_object (&in->train);
   g_clear_object (&in->val);
   g_clear_object (&in->lr);
   g_clear_object (&in->epoch);
   g_clear_object (&in->tokens);
+  g_clear_object (&in->grad_norm);
+  g_free (in->crash);
   g_clear_pointer (&in->checkpoint_steps, g_array_unref);
   g_clear_pointer (&in->checkpoint_names, g_ptr_array_unref);
   g_free (in);
@@ -183,11 +208,26 @@ inputs_new (DebriefRun *run)
 
   in->run_name = g_strdup (debrief_run_get_name (run));
   debrief_run_config_copy (&in->config, c);
+  in->format = g_strdup (debrief_run_get_format (run));
+  in->method = debrief_run_get_method (run);
+  in->adapter = debrief_run_get_adapter (run);
+  in->series = g_ptr_array_new_with_free_func (g_object_unref);
+  in->last_step = -1;
+  for (guint i = 0; i < debrief_run_get_series (run)->len; i++)
+    {
+      DebriefSeries *s = g_ptr_array_index (debrief_run_get_series (run), i);
+
+      g_ptr_array_add (in->series, g_object_ref (s));
+      if (debrief_series_get_length (s) > 0)
+        in->last_step = MAX (in->last_step, debrief_series_get_last_step (s));
+    }
   in->train = debrief_run_get_train_loss (run) ? g_object_ref (debrief_run_get_train_loss (run)) : NULL;
   in->val = debrief_run_get_val_loss (run) ? g_object_ref (debrief_run_get_val_loss (run)) : NULL;
   in->lr = ref_series (run, DEBRIEF_SERIES_LEARNING_RATE);
   in->epoch = ref_series (run, DEBRIEF_SERIES_EPOCH);
   in->tokens = ref_series (run, DEBRIEF_SERIES_TOKENS);
+  in->grad_norm = ref_series (run, DEBRIEF_SERIES_GRAD_NORM);
+  in->crash = g_strdup (debrief_run_get_crash (run));
   in->checkpoint_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
   in->checkpoint_names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < debrief_run_get_n_checkpoints (run); i++)
@@ -214,31 +254,154 @@ compare_findings (gconstpointer a,
   return (int) debrief_finding_get_severity (fb) - (int) debrief_finding_get_severity (fa);
 }
 
-static void
-make_verdict (DebriefAnalysis *self)
+/* Points the verdict needs before "nothing found" means "healthy": the shape checks
+ * need CURVE_MIN_POINTS; below that a clean result only says the run was short. */
+#define VERDICT_MIN_POINTS CURVE_MIN_POINTS
+
+/* Whether the learning rate was still warming up at the last logged step: it rose
+ * over the last three logged values and ends at its maximum, more than 1.5× its
+ * first value. A run stopped there was never trained at its real rate: too early
+ * to judge. (A configured learning rate cannot confirm it: readers fill the config
+ * from the logged maximum when nothing else says.) */
+static gboolean
+still_warming_up (DebriefAnalysisInputs *in,
+                  double                *last_lr)
 {
+  DebriefSeries *lr = in->lr;
+  gsize n = lr ? debrief_series_get_length (lr) : 0;
+  double last;
+
+  *last_lr = NAN;
+  if (n < 3 || debrief_series_get_n_nonfinite (lr) > 0)
+    return FALSE;
+  last = debrief_series_get_value (lr, n - 1);
+  *last_lr = last;
+  if (!(debrief_series_get_value (lr, n - 3) < debrief_series_get_value (lr, n - 2)
+        && debrief_series_get_value (lr, n - 2) < last))
+    return FALSE;
+  return last >= debrief_series_get_max (lr) && last > 1.5 * debrief_series_get_value (lr, 0);
+}
+
+static void
+make_verdict (DebriefAnalysisContext *ctx)
+{
+  DebriefAnalysis *self = ctx->self;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->findings));
   guint counts[3] = { 0, 0, 0 };
   g_autoptr(DebriefFinding) first = NULL;
+  gsize points = 0;
+  double last_lr;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(DebriefFinding) f = g_list_model_get_item (G_LIST_MODEL (self->findings), i);
       counts[debrief_finding_get_severity (f)]++;
     }
+  if (ctx->primary)
+    points = debrief_series_get_length (ctx->primary) - debrief_series_get_n_nonfinite (ctx->primary);
   if (n > 0)
     first = g_list_model_get_item (G_LIST_MODEL (self->findings), 0);
   if (counts[DEBRIEF_SEVERITY_ERROR] > 0)
-    self->verdict = g_strdup_printf (_("Failed: %s"), debrief_finding_get_title (first));
+    {
+      self->run_verdict = DEBRIEF_RUN_VERDICT_FAILED;
+      self->verdict = g_strdup_printf (_("Failed: %s"), debrief_finding_get_title (first));
+    }
   else if (counts[DEBRIEF_SEVERITY_WARNING] > 0)
-    self->verdict = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Needs attention: %u warning (%s)",
-                                                  "Needs attention: %u warnings (first: %s)",
-                                                  counts[DEBRIEF_SEVERITY_WARNING]),
-                                     counts[DEBRIEF_SEVERITY_WARNING], debrief_finding_get_title (first));
+    {
+      self->run_verdict = DEBRIEF_RUN_VERDICT_ATTENTION;
+      self->verdict = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Needs attention: %u warning (%s)",
+                                                    "Needs attention: %u warnings (first: %s)",
+                                                    counts[DEBRIEF_SEVERITY_WARNING]),
+                                       counts[DEBRIEF_SEVERITY_WARNING], debrief_finding_get_title (first));
+    }
+  else if (ctx->primary == NULL)
+    {
+      self->run_verdict = DEBRIEF_RUN_VERDICT_NO_DATA;
+      self->verdict = g_strdup (_("No data to judge: the run logged no loss or reward the checks read"));
+    }
+  else if (still_warming_up (ctx->in, &last_lr))
+    {
+      g_autofree char *lr = _debrief_format_lr (last_lr);
+
+      self->run_verdict = DEBRIEF_RUN_VERDICT_TOO_SHORT;
+      self->verdict = g_strdup_printf (_("Too early to judge: the learning rate was still warming up at the "
+                                         "last logged step (%s and rising)"), lr);
+    }
+  else if (points < VERDICT_MIN_POINTS)
+    {
+      self->run_verdict = DEBRIEF_RUN_VERDICT_TOO_SHORT;
+      /* Translators: the last %s is the logged key, e.g. "loss" or "reward" */
+      self->verdict = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "Too few points to judge: %zu point of %s (at least %d "
+                                                    "are needed)",
+                                                    "Too few points to judge: %zu points of %s (at least %d "
+                                                    "are needed)", points),
+                                       points, debrief_series_get_source_key (ctx->primary)
+                                               ? debrief_series_get_source_key (ctx->primary)
+                                               : debrief_series_get_name (ctx->primary),
+                                       VERDICT_MIN_POINTS);
+    }
   else if (counts[DEBRIEF_SEVERITY_INFO] > 0)
-    self->verdict = g_strdup (_("Looks healthy; some remarks below"));
+    {
+      self->run_verdict = DEBRIEF_RUN_VERDICT_HEALTHY;
+      self->verdict = g_strdup (_("Looks healthy; some remarks below"));
+    }
   else
-    self->verdict = g_strdup (_("Looks healthy: no problems found"));
+    {
+      self->run_verdict = DEBRIEF_RUN_VERDICT_HEALTHY;
+      self->verdict = g_strdup (_("Looks healthy: no problems found"));
+    }
+}
+
+static void
+read_validation (DebriefAnalysisContext *ctx,
+                 double                 *val_x,
+                 double                 *val_y)
+{
+  DebriefSeries *val = ctx->in->val;
+  gsize n = debrief_series_get_length (val);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = debrief_series_get_value (val, i);
+      if (!isfinite (v))
+        continue;
+      val_x[ctx->val_n] = (double) debrief_series_get_step (val, i);
+      val_y[ctx->val_n] = v;
+      if (ctx->val_n == 0 || v < ctx->val_min)
+        {
+          ctx->val_min = v;
+          ctx->val_min_index = ctx->val_n;
+        }
+      ctx->val_n++;
+    }
+  ctx->val_x = val_x;
+  ctx->val_y = val_y;
+  if (ctx->val_n > 0)
+    {
+      ctx->self->best_step = (gint64) val_x[ctx->val_min_index];
+      ctx->self->best_val_loss = ctx->val_min;
+    }
+}
+
+/* The loss checks of FORMATS.md 3, as far as they make sense for the kind: all of
+ * them for SFT and pre-training; for preference training the ones about the
+ * optimisation itself (its loss starts at ln 2 and has no plateau to speak of). */
+static void
+run_loss_checks (DebriefAnalysisContext *ctx)
+{
+  gboolean preference = ctx->method == DEBRIEF_METHOD_DPO;
+
+  _debrief_analysis_check_diverged (ctx);
+  if (!preference)
+    _debrief_analysis_check_no_improvement (ctx);
+  _debrief_analysis_check_spikes (ctx);
+  if (!preference)
+    {
+      _debrief_analysis_check_overfitting (ctx);
+      _debrief_analysis_check_slow_convergence (ctx);
+      _debrief_analysis_compute_plateau_shape (ctx);
+    }
 }
 
 static DebriefAnalysis *
@@ -262,10 +425,11 @@ analyse (DebriefAnalysisInputs  *in,
   ctx.lr_rule = _debrief_analysis_rule_of_thumb_lr (in->config.base_model, in->config.dims.hidden_size);
   self->learning_rate = ctx.lr;
   self->rule_of_thumb_lr = ctx.lr_rule;
+  _debrief_analysis_decide_kind (&ctx);
 
-  _debrief_analysis_check_seed_numbers (&ctx);
-
-  _debrief_curve_init (&ctx.train, in->train);
+  if (ctx.loss_checks)
+    _debrief_analysis_check_seed_numbers (&ctx);
+  _debrief_curve_init (&ctx.train, ctx.loss_checks ? in->train : NULL);
   ctx.has_train = ctx.train.n >= LEVEL_MIN_POINTS;
   self->noise_sigma = ctx.train.sigma;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -273,36 +437,23 @@ analyse (DebriefAnalysisInputs  *in,
       _debrief_curve_clear (&ctx.train);
       return NULL;
     }
-
-  if (in->val)
+  if (in->val && ctx.loss_checks)
     {
       gsize n = debrief_series_get_length (in->val);
+
       val_x = g_new (double, MAX (n, 1));
       val_y = g_new (double, MAX (n, 1));
-      for (gsize i = 0; i < n; i++)
-        {
-          double v = debrief_series_get_value (in->val, i);
-          if (!isfinite (v))
-            continue;
-          val_x[ctx.val_n] = (double) debrief_series_get_step (in->val, i);
-          val_y[ctx.val_n] = v;
-          if (ctx.val_n == 0 || v < ctx.val_min)
-            {
-              ctx.val_min = v;
-              ctx.val_min_index = ctx.val_n;
-            }
-          ctx.val_n++;
-        }
-      ctx.val_x = val_x;
-      ctx.val_y = val_y;
-      if (ctx.val_n > 0)
-        {
-          self->best_step = (gint64) val_x[ctx.val_min_index];
-          self->best_val_loss = ctx.val_min;
-        }
+      read_validation (&ctx, val_x, val_y);
     }
 
-  if (!ctx.has_train && ctx.val_n == 0)
+  if (!ctx.loss_checks)
+    {
+      if (in->train)
+        _debrief_analysis_add_note (self, g_strdup (_("The loss of an RL run is a policy-gradient "
+                                                      "surrogate, not a measure of progress: the run is "
+                                                      "judged on its reward, KL and entropy instead.")));
+    }
+  else if (!ctx.has_train && ctx.val_n == 0)
     _debrief_analysis_add_note (self, g_strdup (_("No loss series: the loss-based checks do not apply.")));
   else if (ctx.has_train && ctx.train.n < CURVE_MIN_POINTS)
     _debrief_analysis_add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -311,23 +462,38 @@ analyse (DebriefAnalysisInputs  *in,
                                                                     "Only %zu train loss points: too few to judge "
                                                                     "the curve's shape.", ctx.train.n), ctx.train.n));
 
+  if (ctx.adapter_unknown)
+    _debrief_analysis_add_note (self, g_strdup (_("The run does not say whether it trained a LoRA adapter "
+                                                  "or the whole model: the advice covers both, and the "
+                                                  "LoRA checks (rank, targets, capacity) need the "
+                                                  "adapter's config.")));
   _debrief_analysis_run_capacity (&ctx);
   if (self->capacity->assumptions)
     _debrief_analysis_add_note (self, g_strdup_printf (_("Capacity assumptions: %s."), self->capacity->assumptions));
 
-  _debrief_analysis_check_diverged (&ctx);
-  _debrief_analysis_check_no_improvement (&ctx);
-  _debrief_analysis_check_spikes (&ctx);
-  _debrief_analysis_check_overfitting (&ctx);
-  _debrief_analysis_check_slow_convergence (&ctx);
-  _debrief_analysis_compute_plateau_shape (&ctx);
-  _debrief_analysis_check_early_plateau (&ctx);
-  _debrief_analysis_check_undercapacity (&ctx);
-  _debrief_analysis_check_targets (&ctx);
+  _debrief_analysis_check_broken (&ctx);
+  if (!ctx.broken)
+    {
+      if (ctx.loss_checks)
+        run_loss_checks (&ctx);
+      if (ctx.method == DEBRIEF_METHOD_RL)
+        _debrief_analysis_check_rl (&ctx);
+      if (ctx.method == DEBRIEF_METHOD_DPO)
+        _debrief_analysis_check_preference (&ctx);
+    }
+  /* LoRA advice only for runs whose files say LoRA (POSTTRAINING.md 4): rank, targets. */
+  if (ctx.lora && !ctx.broken)
+    {
+      _debrief_analysis_check_early_plateau (&ctx);
+      _debrief_analysis_check_undercapacity (&ctx);
+      _debrief_analysis_check_targets (&ctx);
+    }
   _debrief_curve_clear (&ctx.train);
 
+  if (ctx.primary == NULL)
+    ctx.primary = in->train ? in->train : in->val;
   g_list_store_sort (self->findings, compare_findings, NULL);
-  make_verdict (self);
+  make_verdict (&ctx);
   return g_steal_pointer (&self);
 }
 
@@ -500,4 +666,83 @@ debrief_analysis_get_worst_severity (DebriefAnalysis *self)
     return -1;
   first = g_list_model_get_item (G_LIST_MODEL (self->findings), 0);
   return (int) debrief_finding_get_severity (first);
+}
+
+DebriefRunVerdict
+debrief_analysis_get_run_verdict (DebriefAnalysis *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (self), DEBRIEF_RUN_VERDICT_NO_DATA);
+  return self->run_verdict;
+}
+
+DebriefMethod
+debrief_analysis_get_method (DebriefAnalysis *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (self), DEBRIEF_METHOD_UNKNOWN);
+  return self->method;
+}
+
+gboolean
+debrief_analysis_get_lora_advice (DebriefAnalysis *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (self), FALSE);
+  return self->lora_advice;
+}
+
+const char *
+debrief_run_verdict_to_string (DebriefRunVerdict verdict)
+{
+  switch (verdict)
+    {
+    case DEBRIEF_RUN_VERDICT_HEALTHY:
+      return "healthy";
+    case DEBRIEF_RUN_VERDICT_ATTENTION:
+      return "attention";
+    case DEBRIEF_RUN_VERDICT_FAILED:
+      return "failed";
+    case DEBRIEF_RUN_VERDICT_TOO_SHORT:
+      return "too_short";
+    case DEBRIEF_RUN_VERDICT_NO_DATA:
+    default:
+      return "no_data";
+    }
+}
+
+const char *
+debrief_run_verdict_to_label (DebriefRunVerdict verdict)
+{
+  switch (verdict)
+    {
+    case DEBRIEF_RUN_VERDICT_HEALTHY:
+      return _("Healthy");
+    case DEBRIEF_RUN_VERDICT_ATTENTION:
+      return _("Needs attention");
+    case DEBRIEF_RUN_VERDICT_FAILED:
+      return _("Failed");
+    case DEBRIEF_RUN_VERDICT_TOO_SHORT:
+      return _("Too short to judge");
+    case DEBRIEF_RUN_VERDICT_NO_DATA:
+    default:
+      return _("No data");
+    }
+}
+
+guint
+debrief_analysis_get_n_judged_series (DebriefAnalysis *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (self), 0);
+  return self->judged->len;
+}
+
+DebriefSeries *
+debrief_analysis_get_judged_series (DebriefAnalysis  *self,
+                                    guint             i,
+                                    const char      **label)
+{
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (self), NULL);
+  g_return_val_if_fail (i < self->judged->len, NULL);
+
+  if (label)
+    *label = g_ptr_array_index (self->judged_labels, i);
+  return g_ptr_array_index (self->judged, i);
 }

@@ -27,6 +27,22 @@
 
 G_BEGIN_DECLS
 
+/* The run's verdict in one word (the CLI's JSON "verdict"; the window and the
+ * report show debrief_run_verdict_to_label()). */
+typedef enum
+{
+  DEBRIEF_RUN_VERDICT_HEALTHY,    /* judged, nothing worse than remarks */
+  DEBRIEF_RUN_VERDICT_ATTENTION,  /* at least one warning */
+  DEBRIEF_RUN_VERDICT_FAILED,     /* at least one error: the run did not work */
+  DEBRIEF_RUN_VERDICT_TOO_SHORT,  /* too few points to judge, and nothing found */
+  DEBRIEF_RUN_VERDICT_NO_DATA,    /* nothing to judge: no loss, reward or other curve the checks read */
+} DebriefRunVerdict;
+
+/* "healthy", "attention", "failed", "too_short", "no_data". */
+const char      *debrief_run_verdict_to_string        (DebriefRunVerdict    verdict);
+/* "Healthy", "Needs attention", "Failed", "Too short to judge", "No data" (translated). */
+const char      *debrief_run_verdict_to_label         (DebriefRunVerdict    verdict);
+
 #define DEBRIEF_TYPE_ANALYSIS (debrief_analysis_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefAnalysis, debrief_analysis, DEBRIEF, ANALYSIS, GObject)
 
@@ -67,6 +83,18 @@ double           debrief_analysis_get_rule_of_thumb_lr (DebriefAnalysis    *self
 double           debrief_analysis_get_learning_rate   (DebriefAnalysis     *self);
 /* One line: "No problems found", "2 warnings: ...". */
 const char      *debrief_analysis_get_verdict         (DebriefAnalysis     *self);
+DebriefRunVerdict debrief_analysis_get_run_verdict    (DebriefAnalysis     *self);
+/* The kind the checks and the advice assumed (the run's own, or what its config implies):
+ * a LoRA adapter is assumed when nothing says otherwise, and the notes say so. */
+DebriefMethod    debrief_analysis_get_method          (DebriefAnalysis     *self);
+gboolean         debrief_analysis_get_lora_advice     (DebriefAnalysis     *self);
+/* The series the kind's checks read beyond the losses (RL: reward, KL, entropy,
+ * lengths; preference: margins, accuracies, log-probabilities), in the order the
+ * report shows them; @label gets what it is, in words ("mean reward"). */
+guint            debrief_analysis_get_n_judged_series (DebriefAnalysis     *self);
+DebriefSeries   *debrief_analysis_get_judged_series   (DebriefAnalysis     *self,
+                                                       guint                i,
+                                                       const char         **label);
 /* Remarks about what could not be checked (NULL-terminated, may be empty). */
 const char *const *debrief_analysis_get_notes         (DebriefAnalysis     *self);
 /* The worst severity among the findings, or -1 when there are none. */

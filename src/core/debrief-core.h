@@ -23,6 +23,7 @@
 #include "debrief-model-table.h"
 
 /* Analysis, capacity, report */
+#include "debrief-action.h"
 #include "debrief-finding.h"
 #include "debrief-capacity.h"
 #include "debrief-analysis.h"

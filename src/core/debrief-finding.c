@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "debrief-action.h"
 #include "debrief-finding.h"
 
 struct _DebriefFinding
@@ -18,6 +19,7 @@ struct _DebriefFinding
   char *cause;
   char *fix;
   gint64 step;
+  GPtrArray *actions;   /* DebriefAction */
 };
 
 enum {
@@ -80,6 +82,7 @@ debrief_finding_finalize (GObject *object)
   g_free (self->evidence);
   g_free (self->cause);
   g_free (self->fix);
+  g_ptr_array_unref (self->actions);
 
   G_OBJECT_CLASS (debrief_finding_parent_class)->finalize (object);
 }
@@ -182,6 +185,7 @@ static void
 debrief_finding_init (DebriefFinding *self)
 {
   self->step = -1;
+  self->actions = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_action_free);
 }
 
 DebriefFinding *
@@ -255,6 +259,72 @@ debrief_finding_get_step (DebriefFinding *self)
   return self->step;
 }
 
+void
+debrief_finding_add_action (DebriefFinding *self,
+                            DebriefAction  *action)
+{
+  g_return_if_fail (DEBRIEF_IS_FINDING (self));
+  g_return_if_fail (action != NULL);
+
+  g_ptr_array_add (self->actions, action);
+}
+
+guint
+debrief_finding_get_n_actions (DebriefFinding *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_FINDING (self), 0);
+  return self->actions->len;
+}
+
+const DebriefAction *
+debrief_finding_get_action (DebriefFinding *self,
+                            guint           i)
+{
+  g_return_val_if_fail (DEBRIEF_IS_FINDING (self), NULL);
+  g_return_val_if_fail (i < self->actions->len, NULL);
+  return g_ptr_array_index (self->actions, i);
+}
+
+static void
+add_string_or_null (JsonBuilder *b,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+JsonNode *
+debrief_finding_to_json (DebriefFinding *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (DEBRIEF_IS_FINDING (self), NULL);
+
+  json_builder_begin_object (b);
+  add_string_or_null (b, "id", self->id);
+  add_string_or_null (b, "severity", debrief_severity_to_string (self->severity));
+  add_string_or_null (b, "title", self->title);
+  add_string_or_null (b, "evidence", self->evidence);
+  add_string_or_null (b, "cause", self->cause);
+  add_string_or_null (b, "fix", self->fix);
+  json_builder_set_member_name (b, "step");
+  if (self->step >= 0)
+    json_builder_add_int_value (b, self->step);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "actions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->actions->len; i++)
+    json_builder_add_value (b, debrief_action_to_json (g_ptr_array_index (self->actions, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 char *
 debrief_finding_to_markdown (DebriefFinding *self)
 {
@@ -273,5 +343,17 @@ debrief_finding_to_markdown (DebriefFinding *self)
     g_string_append_printf (md, "- **%s** %s\n", _("Fix:"), self->fix);
   if (self->step >= 0)
     g_string_append_printf (md, "- **%s** %" G_GINT64_FORMAT "\n", _("Step:"), self->step);
+  if (self->actions->len > 0)
+    {
+      g_string_append_printf (md, "- **%s**", _("Actions:"));
+      for (guint i = 0; i < self->actions->len; i++)
+        {
+          const DebriefAction *action = g_ptr_array_index (self->actions, i);
+          g_autofree char *text = debrief_action_describe (action);
+
+          g_string_append_printf (md, " %s (`%s`)", text, debrief_action_type_to_string (action->type));
+        }
+      g_string_append_c (md, '\n');
+    }
   return g_string_free (md, FALSE);
 }

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "debrief-action.h"
 #include "debrief-error.h"
 #include "debrief-report.h"
 
@@ -87,6 +88,30 @@ append_series_column (GString       *s,
 }
 
 static void
+append_lr_row (GString         *s,
+               DebriefAnalysis *analysis)
+{
+  double lr = debrief_analysis_get_learning_rate (analysis);
+  double rule = debrief_analysis_get_rule_of_thumb_lr (analysis);
+
+  g_string_append_printf (s, "| %s | ", _("learning rate"));
+  if (isfinite (lr))
+    append_number (s, "%.3g", lr);
+  else
+    g_string_append (s, "—");
+  /* The rule of thumb is LoRA's, for supervised fine-tuning: only where it applies. */
+  if (isfinite (rule) && debrief_analysis_get_lora_advice (analysis)
+      && debrief_analysis_get_method (analysis) != DEBRIEF_METHOD_RL
+      && debrief_analysis_get_method (analysis) != DEBRIEF_METHOD_DPO)
+    {
+      g_string_append_printf (s, " (%s ", _("rule of thumb for this model:"));
+      append_number (s, "%.2g", rule);
+      g_string_append (s, ")");
+    }
+  g_string_append (s, " |\n");
+}
+
+static void
 append_key_numbers (GString         *s,
                     DebriefRun      *run,
                     DebriefAnalysis *analysis)
@@ -98,10 +123,17 @@ append_key_numbers (GString         *s,
   DebriefSeries *val = debrief_run_get_val_loss (run);
   double conv = debrief_analysis_get_convergence_percent (analysis);
   gint64 best = debrief_analysis_get_best_step (analysis);
-  double lr = debrief_analysis_get_learning_rate (analysis);
-  double rule = debrief_analysis_get_rule_of_thumb_lr (analysis);
 
   g_string_append_printf (s, "## %s\n\n", _("Key numbers"));
+  if (debrief_analysis_get_method (analysis) == DEBRIEF_METHOD_RL)
+    {
+      /* An RL loss is a policy-gradient surrogate: its numbers and the checklist's,
+       * computed on it, would mislead. The reward table follows. */
+      g_string_append (s, "| | |\n|---|---|\n");
+      append_lr_row (s, analysis);
+      g_string_append (s, "\n");
+      return;
+    }
   g_string_append_printf (s, "| | %s | %s |\n|---|---|---|\n", _("train loss"), _("validation loss"));
   for (int r = 0; r < (int) G_N_ELEMENTS (rows); r++)
     {
@@ -132,18 +164,47 @@ append_key_numbers (GString         *s,
                           debrief_analysis_get_seed_overfitting_warning (analysis) ? _("yes") : _("no"));
   g_string_append_printf (s, "| %s | ", _("train loss noise (robust sigma)"));
   append_number (s, "%.4f", debrief_analysis_get_noise_sigma (analysis));
-  g_string_append_printf (s, " |\n| %s | ", _("learning rate"));
-  if (isfinite (lr))
-    append_number (s, "%.3g", lr);
-  else
-    g_string_append (s, "—");
-  if (isfinite (rule))
+  g_string_append (s, " |\n");
+  append_lr_row (s, analysis);
+  g_string_append (s, "\n");
+}
+
+/* The series the kind's own checks read (reward, KL, entropy; margins, accuracies). */
+static void
+append_judged_series (GString         *s,
+                      DebriefAnalysis *analysis)
+{
+  guint n = debrief_analysis_get_n_judged_series (analysis);
+
+  if (n == 0)
+    return;
+  g_string_append_printf (s, "## %s\n\n", debrief_analysis_get_method (analysis) == DEBRIEF_METHOD_RL
+                                            ? _("Reward, KL and entropy")
+                                            : _("Margins and accuracies"));
+  /* Translators: column headers: what was logged, the key in the log, points, first, last, lowest, highest */
+  g_string_append_printf (s, "| | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|\n",
+                          _("key"), _("points"), _("first"), _("last"), _("min"), _("max"));
+  for (guint i = 0; i < n; i++)
     {
-      g_string_append_printf (s, " (%s ", _("rule of thumb for this model:"));
-      append_number (s, "%.2g", rule);
-      g_string_append (s, ")");
+      const char *label = NULL;
+      DebriefSeries *series = debrief_analysis_get_judged_series (analysis, i, &label);
+      const char *key = debrief_series_get_source_key (series) ? debrief_series_get_source_key (series)
+                                                               : debrief_series_get_name (series);
+
+      g_string_append (s, "| ");
+      append_cell (s, label);
+      g_string_append (s, " | `");
+      append_cell (s, key);
+      g_string_append (s, "`");
+      for (int r = 0; r < 3; r++)
+        append_series_column (s, series, r == 0 ? 0 : r + 1);
+      g_string_append (s, " | ");
+      append_number (s, "%.4g", debrief_series_get_min (series));
+      g_string_append (s, " | ");
+      append_number (s, "%.4g", debrief_series_get_max (series));
+      g_string_append (s, " |\n");
     }
-  g_string_append (s, " |\n\n");
+  g_string_append (s, "\n");
 }
 
 static void
@@ -256,38 +317,55 @@ append_capacity (GString         *s,
   g_string_append (s, "\n");
 }
 
+/* A finding's first action of @type, or NULL. */
+static const DebriefAction *
+find_action (DebriefFinding    *f,
+             DebriefActionType  type)
+{
+  for (guint i = 0; f && i < debrief_finding_get_n_actions (f); i++)
+    if (debrief_finding_get_action (f, i)->type == type)
+      return debrief_finding_get_action (f, i);
+  return NULL;
+}
+
 static void
 append_recommendations (GString         *s,
                         DebriefAnalysis *analysis,
                         const DebriefReportExtras *extras)
 {
-  const DebriefCapacityResult *c = debrief_analysis_get_capacity (analysis);
+  GListModel *findings = debrief_analysis_get_findings (analysis);
+  DebriefFinding *under = debrief_analysis_get_finding (analysis, DEBRIEF_FINDING_UNDERCAPACITY);
   DebriefFinding *overfit = debrief_analysis_get_finding (analysis, DEBRIEF_FINDING_OVERFITTING);
+  const DebriefAction *stop;
   guint n = 0;
 
+  if (overfit == NULL)
+    overfit = debrief_analysis_get_finding (analysis, DEBRIEF_FINDING_DPO_OVERFIT);
   g_string_append_printf (s, "## %s\n\n", _("Recommendations"));
   /* The checklist's order: capacity, overfitting, data quality, samples vs metrics. */
-  if (c->status == DEBRIEF_CAPACITY_UNDERCAPACITY)
+  if (under)
     {
+      const DebriefCapacityResult *c = debrief_analysis_get_capacity (analysis);
+
       g_string_append_printf (s, "%u. ", ++n);
       g_string_append_printf (s, _("Undercapacity: raise the LoRA rank %" PRId64 " → %" PRId64 " and re-run."),
                               c->rank, c->suggested_rank);
       g_string_append_c (s, '\n');
     }
-  if (overfit)
+  if (overfit && (stop = find_action (overfit, DEBRIEF_ACTION_STOP_AT_STEP)) != NULL)
     {
+      g_autofree char *text = debrief_action_describe (stop);
+
       g_string_append_printf (s, "%u. ", ++n);
-      g_string_append_printf (s, _("Overfitting: stop at step %" PRId64 " (the best validation loss) and use "
-                                   "that checkpoint."), debrief_finding_get_step (overfit));
+      /* Translators: %s is a sentence such as "Stop at step 40 (use checkpoint checkpoint-40)." */
+      g_string_append_printf (s, _("Overfitting: %s"), text);
       g_string_append_c (s, '\n');
     }
-  for (guint i = 0; i < g_list_model_get_n_items (debrief_analysis_get_findings (analysis)); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
     {
-      g_autoptr(DebriefFinding) f = g_list_model_get_item (debrief_analysis_get_findings (analysis), i);
-      const char *id = debrief_finding_get_id (f);
+      g_autoptr(DebriefFinding) f = g_list_model_get_item (findings, i);
 
-      if (g_str_equal (id, DEBRIEF_FINDING_OVERFITTING) || g_str_equal (id, DEBRIEF_FINDING_UNDERCAPACITY)
-          || g_str_equal (id, DEBRIEF_FINDING_EARLY_PLATEAU)
+      if (f == overfit || f == under || g_str_equal (debrief_finding_get_id (f), DEBRIEF_FINDING_EARLY_PLATEAU)
           || debrief_finding_get_severity (f) == DEBRIEF_SEVERITY_INFO)
         continue;
       g_string_append_printf (s, "%u. %s: ", ++n, debrief_finding_get_title (f));
@@ -345,7 +423,9 @@ debrief_report_generate (DebriefRun                *run,
   g_string_append_printf (s, ", Debrief %s._\n\n", PACKAGE_VERSION);
   if (extras && extras->plot_image)
     g_string_append_printf (s, "![%s](%s)\n\n", _("Loss curves"), extras->plot_image);
-  g_string_append_printf (s, "**%s** %s\n\n", _("Verdict:"), debrief_analysis_get_verdict (analysis));
+  g_string_append_printf (s, "**%s** `%s` — %s\n\n", _("Verdict:"),
+                          debrief_run_verdict_to_string (debrief_analysis_get_run_verdict (analysis)),
+                          debrief_analysis_get_verdict (analysis));
   /* What kind of training this was, and why Debrief thinks so (POSTTRAINING 1). */
   g_string_append_printf (s, "**%s** %s — %s; **%s** %s — %s\n\n", _("Method:"),
                           debrief_method_to_string (debrief_run_get_method (run)),
@@ -354,6 +434,7 @@ debrief_report_generate (DebriefRun                *run,
                           debrief_run_get_adapter_evidence (run) ? debrief_run_get_adapter_evidence (run) : "?");
 
   append_key_numbers (s, run, analysis);
+  append_judged_series (s, analysis);
   append_findings (s, analysis);
   append_capacity (s, run, analysis);
   append_recommendations (s, analysis, extras);

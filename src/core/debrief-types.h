@@ -31,6 +31,7 @@ typedef struct _DebriefSeries           DebriefSeries;
 typedef struct _DebriefWorkspace        DebriefWorkspace;
 
 /* Plain structs and reference-counted boxes. */
+typedef struct _DebriefAction           DebriefAction;
 typedef struct _DebriefCapacityInput    DebriefCapacityInput;
 typedef struct _DebriefCapacityResult   DebriefCapacityResult;
 typedef struct _DebriefCheckpoint       DebriefCheckpoint;

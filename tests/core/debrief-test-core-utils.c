@@ -74,6 +74,17 @@ debrief_test_load_run (const char *first_element,
   return run;
 }
 
+DebriefAnalysis *
+debrief_test_analyse (DebriefRun *run)
+{
+  g_autoptr(GError) error = NULL;
+  DebriefAnalysis *a = debrief_analysis_run (run, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (a);
+  return a;
+}
+
 /* rm -r, without following symbolic links (the bad corpus has loops). */
 void
 debrief_test_remove_tree (const char *path)

@@ -27,6 +27,8 @@ GFile      *debrief_test_data_file       (const char           *first_element,
 DebriefRun *debrief_test_load_run        (const char           *first_element,
                                           ...) G_GNUC_NULL_TERMINATED;
 void        debrief_test_remove_tree     (const char           *path);
+/* debrief_analysis_run() that must succeed. */
+DebriefAnalysis *debrief_test_analyse    (DebriefRun           *run);
 
 void        debrief_test_wait_until      (DebriefTestCondition  condition,
                                           gpointer              data);

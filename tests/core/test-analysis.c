@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "debrief-core.h"
+#include "debrief-test-core-utils.h"
 
 typedef enum { NOISE_GAUSS, NOISE_HEAVY } NoiseKind;
 
@@ -117,17 +118,6 @@ add_val (DebriefRun *run,
   add_series (run, DEBRIEF_SERIES_VAL_LOSS, steps, values, evals + 1);
 }
 
-static DebriefAnalysis *
-analyse (DebriefRun *run)
-{
-  g_autoptr(GError) error = NULL;
-  DebriefAnalysis *a = debrief_analysis_run (run, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (a);
-  return a;
-}
-
 static void
 assert_no_findings (DebriefAnalysis *a,
                     const char      *what)
@@ -169,13 +159,13 @@ test_seed_convergence_percent (void)
   early /= 10;
   late /= 10;
   add_series (run, DEBRIEF_SERIES_TRAIN_LOSS, steps, values, 101);
-  a = analyse (run);
+  a = debrief_test_analyse (run);
   g_assert_cmpfloat_with_epsilon (debrief_analysis_get_convergence_percent (a),
                                   (early - late) / early * 100.0, 1e-12);
 
   /* Exactly 100: None in the checklist, NaN (JSON null) here. */
   add_series (short_run, DEBRIEF_SERIES_TRAIN_LOSS, steps, values, 100);
-  b = analyse (short_run);
+  b = debrief_test_analyse (short_run);
   g_assert_true (isnan (debrief_analysis_get_convergence_percent (b)));
 }
 
@@ -199,7 +189,7 @@ test_seed_overfitting_warning (void)
       gint64 steps[6] = { 0, 10, 20, 30, 40, 50 };
 
       add_series (run, DEBRIEF_SERIES_VAL_LOSS, steps, cases[c].v, cases[c].n);
-      a = analyse (run);
+      a = debrief_test_analyse (run);
       g_assert_cmpint (debrief_analysis_get_seed_overfitting_warning (a), ==, cases[c].expected);
     }
   {
@@ -207,7 +197,7 @@ test_seed_overfitting_warning (void)
     g_autoptr(DebriefAnalysis) a = NULL;
 
     add_decay (run, 200, 2.5, 1.5, 0.15, 0.03, NOISE_GAUSS, 1);
-    a = analyse (run);
+    a = debrief_test_analyse (run);
     g_assert_false (debrief_analysis_get_seed_overfitting_warning (a));
     g_assert_cmpint (debrief_analysis_get_best_step (a), ==, -1);
     g_assert_true (isnan (debrief_analysis_get_best_val_loss (a)));
@@ -235,7 +225,7 @@ test_healthy_variants (void)
 
           add_decay (run, lengths[l], 2.4, 1.3, taus[(l + s) % 3], noises[s], k ? NOISE_HEAVY : NOISE_GAUSS, seed++);
           add_val (run, lengths[l], 10, 2.3, 1.45, 0.2, 0.01, 2.0, 0.0, seed++);
-          a = analyse (run);
+          a = debrief_test_analyse (run);
           assert_no_findings (a, what);
           g_assert_cmpint (debrief_analysis_get_worst_severity (a), ==, -1);
         }
@@ -251,7 +241,7 @@ test_healthy_unknown_config (void)
   /* Fast early drop, then flat: with nothing known about the adapter, a plateau
    * is no evidence of undercapacity. */
   add_decay (run, 800, 2.4, 1.3, 0.05, 0.05, NOISE_GAUSS, 7);
-  a = analyse (run);
+  a = debrief_test_analyse (run);
   assert_no_findings (a, "unknown config");
   g_assert_cmpint (debrief_analysis_get_capacity (a)->status, ==, DEBRIEF_CAPACITY_UNKNOWN);
 }
@@ -273,7 +263,7 @@ test_healthy_single_outlier (void)
     }
   values[500] *= 1.4;
   add_series (run, DEBRIEF_SERIES_TRAIN_LOSS, steps, values, 1000);
-  a = analyse (run);
+  a = debrief_test_analyse (run);
   assert_no_findings (a, "single outlier");
 }
 
@@ -307,7 +297,7 @@ test_spikes (void)
             }
         }
       add_series (run, DEBRIEF_SERIES_TRAIN_LOSS, steps, values, n);
-      a = analyse (run);
+      a = debrief_test_analyse (run);
       f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_LOSS_SPIKES);
       g_assert_nonnull (f);
       g_assert_cmpint (debrief_finding_get_severity (f), ==, DEBRIEF_SEVERITY_WARNING);
@@ -334,7 +324,7 @@ test_overfitting (void)
   add_decay (run, 2000, 2.4, 0.4, 0.3, 0.04, NOISE_GAUSS, 11);
   /* Validation falls until 30% of the run, then climbs by 0.4. */
   add_val (run, 2000, 20, 2.4, 1.6, 0.1, 0.01, 0.3, 0.4, 12);
-  a = analyse (run);
+  a = debrief_test_analyse (run);
   f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_OVERFITTING);
   g_assert_nonnull (f);
   g_assert_cmpint (debrief_finding_get_step (f), ==, debrief_analysis_get_best_step (a));
@@ -359,7 +349,7 @@ test_overfitting_negatives (void)
 
     add_decay (run, 800, 2.4, 1.4, 0.15, 0.04, NOISE_GAUSS, 21);
     add_series (run, DEBRIEF_SERIES_VAL_LOSS, steps, values, G_N_ELEMENTS (steps));
-    a = analyse (run);
+    a = debrief_test_analyse (run);
     g_assert_true (debrief_analysis_get_seed_overfitting_warning (a));
     g_assert_false (debrief_analysis_has_finding (a, DEBRIEF_FINDING_OVERFITTING));
     g_assert_cmpint (debrief_analysis_get_best_step (a), ==, 500);
@@ -383,7 +373,7 @@ test_overfitting_negatives (void)
       }
     add_series (run, DEBRIEF_SERIES_TRAIN_LOSS, steps, values, 800);
     add_series (run, DEBRIEF_SERIES_VAL_LOSS, vsteps, vvalues, 9);
-    a = analyse (run);
+    a = debrief_test_analyse (run);
     g_assert_false (debrief_analysis_has_finding (a, DEBRIEF_FINDING_OVERFITTING));
   }
 }
@@ -402,7 +392,7 @@ test_slow_convergence (void)
       debrief_run_get_config (run)->learning_rate = 1e-6;
       add_decay (run, 1000, 2.5, 1.2, taus[t], 0.04, NOISE_GAUSS, 31 + t);
       add_val (run, 1000, 10, 2.5, 1.25, taus[t], 0.005, 2.0, 0.0, 33 + t);
-      a = analyse (run);
+      a = debrief_test_analyse (run);
       f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_SLOW_CONVERGENCE);
       g_assert_nonnull (f);
       /* The 8B rule of thumb: 5e-5 × 10 × (2000/4096)^0.781 ≈ 2.9e-4. */
@@ -429,7 +419,7 @@ test_diverged (void)
         values[i] = i < 250 ? 2.0 - i * 0.001 : NAN;
       }
     add_series (run, DEBRIEF_SERIES_TRAIN_LOSS, steps, values, 300);
-    a = analyse (run);
+    a = debrief_test_analyse (run);
     f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_DIVERGED);
     g_assert_nonnull (f);
     g_assert_cmpint (debrief_finding_get_severity (f), ==, DEBRIEF_SEVERITY_ERROR);
@@ -449,7 +439,7 @@ test_diverged (void)
         values[i] = (i < 200 ? 2.4 - i * 0.003 : 1.8 + (i - 200) * 0.004) * (1 + 0.03 * noise (rand, NOISE_GAUSS));
       }
     add_series (run, DEBRIEF_SERIES_TRAIN_LOSS, steps, values, 600);
-    a = analyse (run);
+    a = debrief_test_analyse (run);
     g_assert_true (debrief_analysis_has_finding (a, DEBRIEF_FINDING_DIVERGED));
     g_assert_false (debrief_analysis_has_finding (a, DEBRIEF_FINDING_NO_IMPROVEMENT));
     g_assert_cmpstr (debrief_analysis_get_verdict (a), !=, NULL);
@@ -476,7 +466,7 @@ test_no_improvement_and_targets (void)
       values[i] = 2.0 * (1.0 + 0.05 * noise (rand, NOISE_GAUSS));
     }
   add_series (run, DEBRIEF_SERIES_TRAIN_LOSS, steps, values, 500);
-  a = analyse (run);
+  a = debrief_test_analyse (run);
   f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_NO_IMPROVEMENT);
   g_assert_nonnull (f);
   g_assert_nonnull (strstr (debrief_finding_get_cause (f), "MLP"));
@@ -499,7 +489,7 @@ test_tinker_booleans_no_mlp (void)
   c->train_attn = DEBRIEF_TRISTATE_YES;
   c->train_mlp = DEBRIEF_TRISTATE_NO;
   add_decay (run, 300, 2.4, 1.5, 0.15, 0.03, NOISE_GAUSS, 9);
-  a = analyse (run);
+  a = debrief_test_analyse (run);
   g_assert_true (debrief_analysis_has_finding (a, DEBRIEF_FINDING_LORA_TARGETS_NO_MLP));
   g_assert_cmpuint (g_list_model_get_n_items (debrief_analysis_get_findings (a)), ==, 1);
 }
@@ -516,7 +506,7 @@ test_early_plateau_undercapacity (void)
   c->lora_rank = 1;
   c->dataset_tokens = 1000000000;
   add_decay (run, 2000, 2.6, 1.9, 0.06, 0.05, NOISE_GAUSS, 13);
-  a = analyse (run);
+  a = debrief_test_analyse (run);
   plateau = debrief_analysis_get_finding (a, DEBRIEF_FINDING_EARLY_PLATEAU);
   under = debrief_analysis_get_finding (a, DEBRIEF_FINDING_UNDERCAPACITY);
   g_assert_nonnull (plateau);
@@ -543,7 +533,7 @@ test_undercapacity_small_shortfall_is_info (void)
   /* Rank 16 all-linear on the 8B: 41.9M params = 83.9M bits; the data needs a little more. */
   c->dataset_tokens = 40000000;
   add_decay (run, 1000, 2.4, 1.3, 0.2, 0.03, NOISE_GAUSS, 17);
-  a = analyse (run);
+  a = debrief_test_analyse (run);
   under = debrief_analysis_get_finding (a, DEBRIEF_FINDING_UNDERCAPACITY);
   g_assert_nonnull (under);
   g_assert_cmpint (debrief_finding_get_severity (under), ==, DEBRIEF_SEVERITY_INFO);
@@ -555,7 +545,7 @@ test_no_loss (void)
 {
   g_autoptr(GFile) folder = g_file_new_for_path (g_get_tmp_dir ());
   g_autoptr(DebriefRun) run = debrief_run_new (folder);
-  g_autoptr(DebriefAnalysis) a = analyse (run);
+  g_autoptr(DebriefAnalysis) a = debrief_test_analyse (run);
   const char *const *notes = debrief_analysis_get_notes (a);
 
   assert_no_findings (a, "no loss");

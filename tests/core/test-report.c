@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-core.h"
+#include "debrief-test-core-utils.h"
 
 static DebriefRun *
 make_run (const char *dir)
@@ -39,21 +40,11 @@ make_run (const char *dir)
   return run;
 }
 
-static DebriefAnalysis *
-analyse (DebriefRun *run)
-{
-  g_autoptr(GError) error = NULL;
-  DebriefAnalysis *a = debrief_analysis_run (run, NULL, &error);
-
-  g_assert_no_error (error);
-  return a;
-}
-
 static void
 test_report_content (void)
 {
   g_autoptr(DebriefRun) run = make_run (g_get_tmp_dir ());
-  g_autoptr(DebriefAnalysis) a = analyse (run);
+  g_autoptr(DebriefAnalysis) a = debrief_test_analyse (run);
   g_autoptr(GDateTime) date = g_date_time_new_utc (2026, 11, 25, 18, 0, 0);
   DebriefReportExtras extras = { "**Prompt:** Explain quantum computing\n\nfine-tuned: ...", "Win rate 62% (95% CI 40–80%)",
                                  "loss.png", date };
@@ -72,7 +63,8 @@ test_report_content (void)
   g_assert_nonnull (strstr (md, "**UNDERCAPACITY** — Insufficient capacity. Increase rank from 1 to "));
   /* Recommendations in the checklist's order: capacity first, then overfitting. */
   under = strstr (md, "Undercapacity: raise the LoRA rank");
-  overfit = strstr (md, "Overfitting: stop at step 300");
+  /* ... pointing at a checkpoint that exists, or saying that none was saved. */
+  overfit = strstr (md, "Overfitting: Stop at step 300 (no checkpoint was saved there).");
   g_assert_nonnull (under);
   g_assert_nonnull (overfit);
   g_assert_true (under < overfit);
@@ -96,7 +88,7 @@ static void
 test_report_table_cells_escaped (void)
 {
   g_autoptr(DebriefRun) run = make_run (g_get_tmp_dir ());
-  g_autoptr(DebriefAnalysis) a = analyse (run);
+  g_autoptr(DebriefAnalysis) a = debrief_test_analyse (run);
   g_autofree char *md = debrief_report_generate (run, a, NULL);
   const char *table = strstr (md, "| symptom |");
   const char *end = strstr (table, "\n\n");
@@ -119,7 +111,7 @@ static void
 test_report_merge_keeps_notes (void)
 {
   g_autoptr(DebriefRun) run = make_run (g_get_tmp_dir ());
-  g_autoptr(DebriefAnalysis) a = analyse (run);
+  g_autoptr(DebriefAnalysis) a = debrief_test_analyse (run);
   g_autofree char *first = debrief_report_generate (run, a, NULL);
   g_autofree char *existing = NULL;
   g_autofree char *merged = NULL;
@@ -151,7 +143,7 @@ static void
 test_report_detects_hand_edits (void)
 {
   g_autoptr(DebriefRun) run = make_run (g_get_tmp_dir ());
-  g_autoptr(DebriefAnalysis) a = analyse (run);
+  g_autoptr(DebriefAnalysis) a = debrief_test_analyse (run);
   g_autofree char *text = debrief_report_generate (run, a, NULL);
   g_autofree char *edited_text = g_strdup (text);
   g_autofree char *merged = NULL;
@@ -190,7 +182,7 @@ test_report_write_backups (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("debrief-report-XXXXXX", NULL);
   g_autoptr(DebriefRun) run = make_run (dir);
-  g_autoptr(DebriefAnalysis) a = analyse (run);
+  g_autoptr(DebriefAnalysis) a = debrief_test_analyse (run);
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) edited_copy = NULL;
   g_autofree char *first = NULL, *second = NULL, *backup = NULL, *third = NULL, *kept = NULL;
