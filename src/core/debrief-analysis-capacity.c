@@ -220,14 +220,18 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
   g_autofree char *bits_source = NULL;
 
   debrief_capacity_input_init (&input);
-  if (!ctx->lora && !ctx->adapter_unknown)
+  if (!ctx->lora)
     {
-      /* A full fine-tune trains every weight: the LoRA formula does not apply. */
+      /* A full fine-tune trains every weight: the LoRA formula does not apply; and
+       * without a rank or targets nothing says there is an adapter to count. */
       ctx->self->capacity = debrief_capacity_check (&input);
       g_free (ctx->self->capacity->message);
-      ctx->self->capacity->message = g_strdup (_("Not a LoRA run: the capacity check counts the "
-                                                 "parameters of a LoRA adapter; a full fine-tune trains "
-                                                 "every weight of the model."));
+      ctx->self->capacity->message = g_strdup (ctx->adapter_unknown
+                                               ? _("Not checked: the run does not say that it trained a "
+                                                   "LoRA adapter (no rank or target modules in its files).")
+                                               : _("Not a LoRA run: the capacity check counts the "
+                                                   "parameters of a LoRA adapter; a full fine-tune trains "
+                                                   "every weight of the model."));
       return;
     }
   input.rank = config->lora_rank;

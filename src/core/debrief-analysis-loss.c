@@ -65,6 +65,20 @@
 #define SLOW_LATE_SHARE 0.3
 #define SLOW_VAL_MIN_LATE_SHARE 0.05
 #define SLOW_NOISE_SIGMAS 3.0
+/* Validation also agrees when, its minimum not among the last evaluations, it is
+ * still falling over the later half of them (slope that many standard errors
+ * below zero): noise moves the minimum of a slowly falling curve around. */
+#define SLOW_VAL_LATE_HALF 0.5
+/* A learning rate 10× or more below the kind's rule of thumb is evidence of its
+ * own: then 2 standard errors of decline at the end are enough, and a curve the
+ * exponential fit does not describe (a near-linear fall) counts when its last 30%
+ * still brought a tenth of its drop. */
+#define SLOW_LR_FAR_BELOW 10.0
+#define SLOW_LR_EVIDENCE_SIGMAS 2.0
+#define SLOW_MIN_LATE_DROP_SHARE 0.1
+/* Several epochs without validation: train loss keeps falling by memorising the
+ * data, which says nothing about the learning rate. */
+#define SLOW_MAX_EPOCHS_WITHOUT_VAL 1.5
 
 /* early_plateau: τ at most 12% of the run, so 95% of the drop (3τ) is done before
  * ~36% of the run and the rest of the steps buy almost nothing. */
@@ -546,44 +560,80 @@ _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
   g_autofree char *evidence = NULL;
   g_autofree char *fix = NULL;
   g_autofree char *lr_text = NULL;
-  gboolean val_agrees = TRUE;
-  double to = NAN;
+  gboolean val_agrees = TRUE, lr_far_below, shape_slow;
+  double to = NAN, kind_lr, sigmas, late_t, late_slope, late_share;
+  g_autofree char *rule = NULL;
   DebriefFinding *f;
 
-  if (ctx->diverged || ctx->flat || !ctx->has_train || !c->fit_ok || !(c->fit.amplitude > 0)
-      || !(c->drop > 0))
+  if (ctx->diverged || ctx->flat || !ctx->has_train || c->n < CURVE_MIN_POINTS || !(c->drop > 0))
     return;
-  if (c->tau_share < SLOW_MIN_TAU_SHARE || !(c->remaining_share >= SLOW_MIN_REMAINING_SHARE))
+  kind_lr = _debrief_analysis_kind_lr (ctx, &rule);
+  lr_far_below = isfinite (ctx->lr) && isfinite (kind_lr) && ctx->lr * SLOW_LR_FAR_BELOW <= kind_lr;
+  sigmas = lr_far_below ? SLOW_LR_EVIDENCE_SIGMAS : SLOW_NOISE_SIGMAS;
+
+  /* Still falling at the end: the train loss's own decline over the last 30%. */
+  late_t = -_debrief_curve_slope_t (c, 1.0 - SLOW_LATE_SHARE, &late_slope);
+  late_share = -late_slope * (_debrief_curve_x (c, c->n - 1)
+                              - _debrief_curve_x (c, (gsize) ((double) c->n * (1.0 - SLOW_LATE_SHARE))))
+               / c->drop;
+  shape_slow = c->fit_ok && c->fit.amplitude > 0 && c->tau_share >= SLOW_MIN_TAU_SHARE
+               && c->remaining_share >= SLOW_MIN_REMAINING_SHARE;
+  if (!shape_slow && !(lr_far_below && late_share >= SLOW_MIN_LATE_DROP_SHARE))
     return;
   if (ctx->val_n >= OVERFIT_MIN_EVALS)
     {
-      /* Validation, when there is enough of it, must agree: lowest at one of the last
-       * evaluations, and still clearly falling over the last 30% of the evaluations. */
+      /* Validation, when there is enough of it, must agree: still clearly falling over
+       * the last 30% of the evaluations, its minimum among the last ones or its later
+       * half still sloping down. */
       gsize late = (gsize) floor ((double) (ctx->val_n - 1) * (1.0 - SLOW_LATE_SHARE));
       double val_sigma = ctx->val_n >= 3 ? debrief_stats_noise_sigma (ctx->val_y, ctx->val_n) : 0.0;
       double total = ctx->val_y[0] - ctx->val_min;
       double late_drop = ctx->val_y[late] - ctx->val_min;
+      gboolean min_late = ctx->val_min_index + SLOW_VAL_LAST_EVALS >= ctx->val_n;
 
-      val_agrees = ctx->val_min_index + SLOW_VAL_LAST_EVALS >= ctx->val_n && total > 0
-                   && late_drop >= SLOW_VAL_MIN_LATE_SHARE * total
-                   && late_drop >= SLOW_NOISE_SIGMAS * (isfinite (val_sigma) ? val_sigma : 0.0);
+      if (!isfinite (val_sigma))
+        val_sigma = 0.0;
+      if (!min_late && val_sigma > 0)
+        {
+          gsize first = (gsize) floor ((double) ctx->val_n * SLOW_VAL_LATE_HALF);
+          gsize k = ctx->val_n - first;
+          double mx = debrief_stats_mean (ctx->val_x + first, k), sxy = 0.0, sxx = 0.0, my;
+
+          my = debrief_stats_mean (ctx->val_y + first, k);
+          for (gsize i = first; i < ctx->val_n; i++)
+            {
+              sxx += (ctx->val_x[i] - mx) * (ctx->val_x[i] - mx);
+              sxy += (ctx->val_x[i] - mx) * (ctx->val_y[i] - my);
+            }
+          min_late = k >= LEVEL_MIN_POINTS && sxx > 0 && -(sxy / sxx) / (val_sigma / sqrt (sxx)) >= sigmas;
+        }
+      val_agrees = min_late && total > 0 && late_drop >= SLOW_VAL_MIN_LATE_SHARE * total
+                   && late_drop >= sigmas * val_sigma;
     }
   else
     {
+      if (isfinite (ctx->in->config.num_epochs) && ctx->in->config.num_epochs > SLOW_MAX_EPOCHS_WITHOUT_VAL)
+        return;
       /* Train alone: the decline over the last 30% of the points must be significant. */
-      gsize first = (gsize) ((double) c->n * (1.0 - SLOW_LATE_SHARE));
-      gsize k = c->n - first;
-      double sxx;
-      double slope = debrief_stats_slope (c->steps + first, c->y + first, k, &sxx);
-
-      val_agrees = k >= LEVEL_MIN_POINTS && sxx > 0 && isfinite (slope)
-                   && -slope / (c->sigma / sqrt (sxx)) >= SLOW_NOISE_SIGMAS;
+      val_agrees = isfinite (late_t) && late_t >= sigmas;
     }
   if (!val_agrees)
     return;
   ctx->slow = TRUE;
 
-  if (isfinite (ctx->lr))
+  if (!shape_slow)
+    {
+      g_autofree char *lr = _debrief_format_lr (ctx->lr);
+      g_autofree char *rule_lr = _debrief_format_lr (kind_lr);
+
+      /* Translators: the second %s is the rule of thumb's name, e.g. "the LoRA rule of thumb for a 4096-wide model" */
+      lr_text = g_strdup_printf (_("Train loss fell steadily from %.3f to %.3f at a learning rate of %s, "
+                                   "%.0f× below %s (%s), and was still falling at the end: its last 30%% "
+                                   "brought %.0f%% of the drop (t = %.1f)."),
+                                 c->head, c->tail, lr, kind_lr / ctx->lr, rule, rule_lr,
+                                 100.0 * late_share, late_t);
+    }
+  else if (isfinite (ctx->lr))
     {
       g_autofree char *lr = _debrief_format_lr (ctx->lr);
       lr_text = g_strdup_printf (_("Train loss fell from %.3f to %.3f at a learning rate of %s and was "
@@ -601,7 +651,10 @@ _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
                                c->fit.asymptote);
   /* lr_text holds the first sentence; the validation remark is a sentence of its own */
   if (ctx->val_n >= OVERFIT_MIN_EVALS)
-    evidence = g_strconcat (lr_text, " ", _("Validation loss is lowest at the last evaluation."), NULL);
+    evidence = g_strconcat (lr_text, " ", ctx->val_min_index + 1 == ctx->val_n
+                                          ? _("Validation loss is lowest at the last evaluation.")
+                                          : _("Validation loss is still falling over its later evaluations."),
+                            NULL);
   else
     evidence = g_strdup (lr_text);
   fix = _debrief_analysis_suggest_higher_lr (ctx, &to);

@@ -92,6 +92,12 @@ static const char *const max_length_keys[] = {
 #define CLIPPED_WARNING_SHARE 0.2
 #define CLIPPED_INFO_SHARE 0.1
 #define CAP_MIN_HITS 3
+/* ... but answers of a fixed length sit at their maximum too (an arithmetic task
+ * answers in exactly 5 tokens): a cap is only taken when the lengths were once
+ * well below it (under 75% of it) and it is at least 16 tokens (no one limits a
+ * response to fewer). */
+#define CAP_MIN_SPREAD 0.75
+#define CAP_MIN_TOKENS 16
 #define CAP_WARNING_SHARE 0.9
 #define CAP_INFO_SHARE 0.75
 /* Learning-rate cuts for instability: a third, as for loss spikes. */
@@ -164,18 +170,41 @@ share_median (DebriefSeries *s,
 
 /* ---- reward -------------------------------------------------------------- */
 
-/* Whether a held-out reward says the policy still improves: its last evaluation is
- * its best, above its first. */
+/* tinker-cookbook names evaluator metrics "<evaluator>/env/all/reward/total"
+ * ("test/…", "test/test/…", "eval_math/…"): any prefix of the train key is a
+ * held-out reward. */
+#define TINKER_REWARD_KEY "env/all/reward/total"
+
+static DebriefSeries *
+find_test_reward (DebriefAnalysisContext *ctx)
+{
+  DebriefSeries *s = _debrief_analysis_find_series (ctx->in, test_reward_keys);
+
+  for (guint i = 0; s == NULL && i < ctx->in->series->len; i++)
+    {
+      DebriefSeries *t = g_ptr_array_index (ctx->in->series, i);
+      const char *key = key_of (t);
+
+      if (g_str_has_suffix (key, "/" TINKER_REWARD_KEY) && debrief_series_get_length (t) > 0)
+        s = t;
+    }
+  return s;
+}
+
+/* Whether a held-out reward contradicts "not improving": its last evaluation is
+ * above its first. A few evaluations cannot prove a gain, but a plateau claimed
+ * against them would be a finding a careful reader rejects. */
 static gboolean
 test_reward_rising (DebriefSeries *test)
 {
   gsize n = test ? debrief_series_get_length (test) : 0;
-  double last;
+  double first, last;
 
-  if (n < 3)
+  if (n < 2)
     return FALSE;
+  first = debrief_series_get_value (test, 0);
   last = debrief_series_get_last_value (test);
-  return isfinite (last) && last >= debrief_series_get_max (test) && last > debrief_series_get_value (test, 0);
+  return isfinite (first) && isfinite (last) && last > first;
 }
 
 static void
@@ -534,7 +563,8 @@ check_learning_signal (DebriefAnalysisContext *ctx,
 /* ---- response lengths ---------------------------------------------------- */
 
 /* The length limit, when the per-step mean (or maximum) length sits exactly at
- * its largest value at CAP_MIN_HITS steps or more; 0 otherwise. */
+ * its largest value at CAP_MIN_HITS steps or more, after being well below it;
+ * 0 otherwise. */
 static double
 inferred_cap (DebriefSeries *s,
               guint         *hits)
@@ -547,7 +577,9 @@ inferred_cap (DebriefSeries *s,
   top = debrief_series_get_max (s);
   for (gsize i = 0; i < debrief_series_get_length (s); i++)
     *hits += debrief_series_get_value (s, i) == top;
-  return *hits >= CAP_MIN_HITS && top > 0 ? top : 0;
+  if (*hits < CAP_MIN_HITS || top < CAP_MIN_TOKENS || debrief_series_get_min (s) > CAP_MIN_SPREAD * top)
+    return 0;
+  return top;
 }
 
 static void
@@ -622,7 +654,7 @@ void
 _debrief_analysis_check_rl (DebriefAnalysisContext *ctx)
 {
   DebriefSeries *reward = _debrief_analysis_find_series (ctx->in, reward_keys);
-  DebriefSeries *test = _debrief_analysis_find_series (ctx->in, test_reward_keys);
+  DebriefSeries *test = find_test_reward (ctx);
   Reward r;
 
   _debrief_analysis_judged (ctx, _("mean reward"), reward);

@@ -1,6 +1,8 @@
-/* test-analysis-runs.c: every labelled run (tests/data/runs and the generated
- * tests/data/analysis) through the real loader and the analysis: expected findings
- * present, forbidden ones absent, best_step where labelled
+/* test-analysis-runs.c: every labelled run (tests/data/runs, the generated
+ * tests/data/analysis and the real public runs of tests/data/public) through the
+ * real loader and the analysis: expected findings present, forbidden ones absent,
+ * best_step where labelled; for the public runs also the verdict and no LoRA
+ * advice for a run that did not train a LoRA
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -10,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "debrief-core.h"
+#include "debrief-test-core-utils.h"
 
 typedef struct
 {
@@ -90,6 +93,81 @@ test_labelled_run (gconstpointer data)
     }
 }
 
+static gboolean
+finding_gives_lora_advice (DebriefFinding *f)
+{
+  const char *texts[] = { debrief_finding_get_cause (f), debrief_finding_get_fix (f) };
+
+  for (guint i = 0; i < debrief_finding_get_n_actions (f); i++)
+    {
+      DebriefActionType type = debrief_finding_get_action (f, i)->type;
+      if (type == DEBRIEF_ACTION_RAISE_RANK || type == DEBRIEF_ACTION_TARGET_ALL_LINEAR)
+        return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i] && strstr (texts[i], "LoRA"))
+      return TRUE;
+  return FALSE;
+}
+
+/* A public run (tests/data/public/LABELS.json: expected, forbidden, accept_verdict,
+ * no_lora_advice), found below its folder as the app finds it. */
+static void
+test_public_run (gconstpointer data)
+{
+  const LabelledRun *lr = data;
+  g_autofree char *path = g_build_filename (lr->dir, lr->name, NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = debrief_discover_runs (folder, NULL, &error);
+  g_autoptr(DebriefRun) run = NULL;
+  g_autoptr(DebriefAnalysis) analysis = NULL;
+  g_autofree char *report = NULL;
+  JsonArray *expected = json_object_get_array_member (lr->label, "expected");
+  JsonArray *forbidden = json_object_get_array_member (lr->label, "forbidden");
+  JsonArray *verdicts = json_object_get_array_member (lr->label, "accept_verdict");
+  gboolean no_lora = json_object_has_member (lr->label, "no_lora_advice")
+                     && json_object_get_boolean_member (lr->label, "no_lora_advice");
+  const char *verdict;
+  GListModel *findings;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  run = debrief_run_load (g_ptr_array_index (found, 0), NULL, &error);
+  g_assert_no_error (error);
+  analysis = debrief_test_analyse (run);
+  findings = debrief_analysis_get_findings (analysis);
+
+  for (guint i = 0; i < json_array_get_length (expected); i++)
+    if (!debrief_analysis_has_finding (analysis, json_array_get_string_element (expected, i)))
+      g_error ("%s: expected finding %s is missing (verdict: %s)", lr->name,
+               json_array_get_string_element (expected, i), debrief_analysis_get_verdict (analysis));
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(DebriefFinding) f = g_list_model_get_item (findings, i);
+
+      if (strv_has (forbidden, debrief_finding_get_id (f)))
+        g_error ("%s: forbidden finding %s: %s", lr->name, debrief_finding_get_id (f),
+                 debrief_finding_get_evidence (f));
+      if (no_lora && finding_gives_lora_advice (f))
+        g_error ("%s: LoRA advice for a run that is not a LoRA: %s: %s", lr->name,
+                 debrief_finding_get_id (f), debrief_finding_get_fix (f));
+    }
+  verdict = debrief_run_verdict_to_string (debrief_analysis_get_run_verdict (analysis));
+  if (!strv_has (verdicts, verdict))
+    g_error ("%s: verdict %s (%s) is not one a careful reader accepts", lr->name, verdict,
+             debrief_analysis_get_verdict (analysis));
+  report = debrief_report_generate (run, analysis, NULL);
+  if (no_lora)
+    {
+      static const char *const advice[] = { "the LoRA rank", "raise the rank", "10× the full",
+                                            "LoRA parameters:", "Apply LoRA", NULL };
+      for (guint i = 0; advice[i]; i++)
+        if (strstr (report, advice[i]))
+          g_error ("%s: the report gives LoRA advice (%s)", lr->name, advice[i]);
+    }
+}
+
 static void
 free_labelled_run (gpointer data)
 {
@@ -101,8 +179,9 @@ free_labelled_run (gpointer data)
 }
 
 static void
-add_labelled_dir (GPtrArray  *runs,
-                  const char *subdir)
+add_labelled_dir (GPtrArray     *runs,
+                  const char    *subdir,
+                  GTestDataFunc  func)
 {
   g_autofree char *dir = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), subdir, NULL);
   g_autofree char *labels_path = g_build_filename (dir, "LABELS.json", NULL);
@@ -126,7 +205,7 @@ add_labelled_dir (GPtrArray  *runs,
       lr->label = json_object_get_object_member (labels, l->data);
       g_ptr_array_add (runs, lr);
       test_path = g_strdup_printf ("/analysis-runs/%s/%s", subdir, lr->name);
-      g_test_add_data_func (test_path, lr, test_labelled_run);
+      g_test_add_data_func (test_path, lr, func);
     }
 }
 
@@ -139,9 +218,10 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   parsers = g_ptr_array_new_with_free_func (g_object_unref);
-  add_labelled_dir (runs, "runs");       /* the real runs the analysis was tuned on */
-  add_labelled_dir (runs, "analysis");   /* generated: perturbations and synthetic defects */
-  g_assert_cmpuint (runs->len, >=, 6 + 20);
+  add_labelled_dir (runs, "runs", test_labelled_run);      /* the real runs the analysis was tuned on */
+  add_labelled_dir (runs, "analysis", test_labelled_run);  /* generated: perturbations and synthetic defects */
+  add_labelled_dir (runs, "public", test_public_run);      /* real public runs of every kind */
+  g_assert_cmpuint (runs->len, >=, 6 + 20 + 40);
 
   status = g_test_run ();
   g_ptr_array_unref (parsers);

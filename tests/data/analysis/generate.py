@@ -67,14 +67,14 @@ def write_seed(name, tr, va, config):
         json.dump(m, f)   # NaN stays a bare NaN token, as Python writes it
 
 
-def write_hf(name, tr, va, rank, targets, model, epochs=1.0, base='meta-llama/Llama-3.1-8B'):
+def write_hf(name, tr, va, rank, targets, model, epochs=1.0, base='meta-llama/Llama-3.1-8B', lr=2e-4):
     d = os.path.join(HERE, name)
     os.makedirs(d, exist_ok=True)
     last = max(s for s, _ in tr)
     hist = []
     vals = dict(va)
     for s, v in tr:
-        hist.append({'epoch': round(epochs * s / last, 4), 'grad_norm': 1.0, 'learning_rate': 2e-4,
+        hist.append({'epoch': round(epochs * s / last, 4), 'grad_norm': 1.0, 'learning_rate': lr,
                      'loss': round(v, 4), 'step': s})
         if s in vals:
             hist.append({'epoch': round(epochs * s / last, 4), 'eval_loss': vals[s], 'step': s})
@@ -87,18 +87,18 @@ def write_hf(name, tr, va, rank, targets, model, epochs=1.0, base='meta-llama/Ll
     json.dump(dict(model, model_type='llama'), open(os.path.join(d, 'config.json'), 'w'), indent=1)
 
 
-def write_tinker(name, tr, va, rank, train_mlp, model_name, tokens_per_step):
+def write_tinker(name, tr, va, rank, train_mlp, model_name, tokens_per_step, lr=2e-4):
     d = os.path.join(HERE, name)
     os.makedirs(d, exist_ok=True)
     vals = dict(va)
     with open(os.path.join(d, 'metrics.jsonl'), 'w') as f:
         for s, v in tr:
-            o = {'step': s - 1, 'epoch': 0, 'learning_rate': 2e-4, 'num_tokens': tokens_per_step,
+            o = {'step': s - 1, 'epoch': 0, 'learning_rate': lr, 'num_tokens': tokens_per_step,
                  'train_mean_nll': r5(v)}
             if s in vals:
                 o['test/nll'] = r5(vals[s])
             f.write(json.dumps(o) + '\n')
-    json.dump({'model_name': model_name, 'lora_rank': rank, 'learning_rate': 2e-4, 'num_epochs': 1,
+    json.dump({'model_name': model_name, 'lora_rank': rank, 'learning_rate': lr, 'num_epochs': 1,
                'train_attn': True, 'train_mlp': train_mlp, 'train_unembed': False},
               open(os.path.join(d, 'config.json'), 'w'), indent=1)
 
@@ -264,6 +264,60 @@ def main():
     write_seed('undercapacity_syn', tr, va, big_config(lora_rank=1, train_tokens=1000000000))
     label('undercapacity_syn', 'seed', ['early_plateau', 'undercapacity'],
           ['loss_spikes', 'overfitting', 'no_improvement', 'slow_convergence', 'diverged', 'lora_targets_no_mlp'])
+
+    # A constant learning rate 100x below the healthy one (3e-5 on the tiny model whose
+    # rule of thumb is ~4e-3): loss falling steadily and still falling at the end, no
+    # plateau. Shapes a low rate gives (near-linear, sublinear, a quick first drop then
+    # a straight fall, a slow exponential), in every format, with and without
+    # validation; none is fitted to ../runs/lr_too_low. Added last so the runs above
+    # keep their random numbers.
+    slow_forbidden = ['early_plateau', 'loss_spikes', 'overfitting', 'no_improvement', 'diverged',
+                      'lora_targets_no_mlp']
+    tiny = real['lr_too_low']['model']
+    low = dict(real_config('lr_too_low'), learning_rate=3e-5)
+
+    def shaped(n, f, sig):
+        return [(i + 1, f(i / (n - 1)) * (1 + sig * rng.gauss(0, 1))) for i in range(n)]
+
+    def evals(n, k, f, sig):
+        return [(s, f(s / n) + 0.05 + rng.gauss(0, sig)) for s in range(n // k, n + 1, n // k)]
+
+    linear = lambda t: 2.85 - 0.6 * t
+    sublinear = lambda t: 2.85 - 0.7 * t ** 0.85
+    quick_then_straight = lambda t: 2.85 - 0.25 * (1 - math.exp(-t / 0.03)) - 0.35 * t
+    slow_exp = lambda t: 2.2 + 0.65 * math.exp(-t / 0.8)
+    write_seed('lr_too_low_syn_linear_noval', shaped(100, linear, 0.03), [], low)
+    label('lr_too_low_syn_linear_noval', 'seed', ['slow_convergence'], slow_forbidden, None,
+          'LR 100x too low, near-linear fall, 100 points, no validation')
+    write_seed('lr_too_low_syn_quick_then_straight', shaped(500, quick_then_straight, 0.03),
+               evals(500, 10, quick_then_straight, 0.004), low)
+    label('lr_too_low_syn_quick_then_straight', 'seed', ['slow_convergence'], slow_forbidden, None,
+          'LR 100x too low: a quick first drop, then a straight fall to the end')
+    write_seed('lr_too_low_syn_noisy_val', shaped(500, sublinear, 0.05), evals(500, 20, sublinear, 0.012), low)
+    label('lr_too_low_syn_noisy_val', 'seed', ['slow_convergence'], slow_forbidden, None,
+          'LR 100x too low, 20 noisy evaluations (the minimum is not always the last)')
+    tr = shaped(1000, sublinear, 0.04)
+    write_hf('lr_too_low_syn_hf_window5', window(tr, 5), evals(1000, 10, sublinear, 0.005), 16, ALL_LINEAR,
+             tiny, 1.0, 'tiny-byte-llama-2l-128d', lr=3e-5)
+    label('lr_too_low_syn_hf_window5', 'hf_trainer', ['slow_convergence'], slow_forbidden, None,
+          'LR 100x too low, logged as the HF Trainer does (mean of 5 steps), evaluations every 100 steps')
+    write_tinker('lr_too_low_syn_tinker_long', shaped(2000, slow_exp, 0.04), [], 16, True,
+                 'tiny-byte-llama-2l-128d', 1024, lr=3e-5)
+    label('lr_too_low_syn_tinker_long', 'tinker', ['slow_convergence'], slow_forbidden, None,
+          'LR 100x too low, 2000 tinker steps of a slow exponential, no evaluations')
+    write_seed('lr_too_low_syn_quick_then_straight_noval', shaped(120, quick_then_straight, 0.03), [], low)
+    label('lr_too_low_syn_quick_then_straight_noval', 'seed', ['slow_convergence'], slow_forbidden, None,
+          'LR 100x too low: a quick first drop then a straight fall, 120 points, no validation')
+    write_seed('lr_too_low_syn_slow_exp_noval', shaped(100, slow_exp, 0.03), [], low)
+    label('lr_too_low_syn_slow_exp_noval', 'seed', ['slow_convergence'], slow_forbidden, None,
+          'LR 100x too low, a slow exponential, 100 points, no validation')
+    # Evaluation noise puts the lowest of 10 falling evaluations third from last.
+    va = [(s, slow_exp(s / 500) + 0.05) for s in range(50, 501, 50)]
+    va[-2] = (va[-2][0], va[-3][1] + 0.004)
+    va[-1] = (va[-1][0], va[-3][1] + 0.002)
+    write_seed('lr_too_low_syn_val_min_not_last', shaped(500, slow_exp, 0.03), va, low)
+    label('lr_too_low_syn_val_min_not_last', 'seed', ['slow_convergence'], slow_forbidden, None,
+          'LR 100x too low; evaluation noise leaves the lowest validation loss third from last')
 
     with open(os.path.join(HERE, 'LABELS.json'), 'w') as f:
         json.dump(labels, f, indent=1, sort_keys=True)
