@@ -19,6 +19,7 @@ struct _DebriefFindingRow
   AdwActionRow *evidence_row;
   AdwActionRow *cause_row;
   AdwActionRow *fix_row;
+  AdwActionRow *actions_row;
   GtkButton *show_step_button;
   GtkButton *report_button;
 };
@@ -112,6 +113,19 @@ set_finding (DebriefFindingRow *self,
   adw_action_row_set_subtitle (self->evidence_row, debrief_finding_get_evidence (finding) ?: "");
   adw_action_row_set_subtitle (self->cause_row, debrief_finding_get_cause (finding) ?: "");
   adw_action_row_set_subtitle (self->fix_row, debrief_finding_get_fix (finding) ?: "");
+  if (debrief_finding_get_n_actions (finding) > 0)
+    {
+      g_autoptr(GString) actions = g_string_new (NULL);
+
+      /* One line per action, the ones debrief-cli analyze --json lists. */
+      for (guint i = 0; i < debrief_finding_get_n_actions (finding); i++)
+        {
+          g_autofree char *text = debrief_action_describe (debrief_finding_get_action (finding, i));
+          g_string_append_printf (actions, "%s%s", i > 0 ? "\n" : "", text);
+        }
+      adw_action_row_set_subtitle (self->actions_row, actions->str);
+      gtk_widget_set_visible (GTK_WIDGET (self->actions_row), TRUE);
+    }
   if (step >= 0)
     {
       g_autofree char *label = g_strdup_printf (_("Show Step %" PRId64 " on Plot"), step);
@@ -197,6 +211,7 @@ debrief_finding_row_class_init (DebriefFindingRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DebriefFindingRow, evidence_row);
   gtk_widget_class_bind_template_child (widget_class, DebriefFindingRow, cause_row);
   gtk_widget_class_bind_template_child (widget_class, DebriefFindingRow, fix_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefFindingRow, actions_row);
   gtk_widget_class_bind_template_child (widget_class, DebriefFindingRow, show_step_button);
   gtk_widget_class_bind_template_child (widget_class, DebriefFindingRow, report_button);
   gtk_widget_class_bind_template_callback (widget_class, show_step_clicked);

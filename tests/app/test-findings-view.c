@@ -111,6 +111,14 @@ test_findings_view (void)
   g_assert_nonnull (debrief_test_find_row (row, "Evidence"));
   g_assert_nonnull (debrief_test_find_row (row, "Likely cause"));
   g_assert_nonnull (debrief_test_find_row (row, "Fix"));
+  /* The finding's actions, in words. */
+  {
+    GtkWidget *steps = debrief_test_find_row (row, "Next steps");
+
+    g_assert_nonnull (steps);
+    g_assert_true (gtk_widget_get_visible (steps));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (steps)), "Stop at step 40"));
+  }
   /* The healthy run says so. */
   g_assert_nonnull (debrief_test_find_row (view, "No problems found"));
 
