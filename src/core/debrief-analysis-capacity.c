@@ -225,6 +225,7 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
       /* A full fine-tune trains every weight: the LoRA formula does not apply; and
        * without a rank or targets nothing says there is an adapter to count. */
       ctx->self->capacity = debrief_capacity_check (&input);
+      g_clear_pointer (&ctx->self->capacity->assumptions, g_free);
       g_free (ctx->self->capacity->message);
       ctx->self->capacity->message = g_strdup (ctx->adapter_unknown
                                                ? _("Not checked: the run does not say that it trained a "

@@ -196,8 +196,11 @@ append_judged_series (GString         *s,
       g_string_append (s, " | `");
       append_cell (s, key);
       g_string_append (s, "`");
-      for (int r = 0; r < 3; r++)
-        append_series_column (s, series, r == 0 ? 0 : r + 1);
+      /* Rewards, KLs of 1e-5 and log-probs of -200 side by side: significant digits. */
+      g_string_append_printf (s, " | %" G_GSIZE_FORMAT " | ", debrief_series_get_length (series));
+      append_number (s, "%.4g", debrief_series_get_value (series, 0));
+      g_string_append (s, " | ");
+      append_number (s, "%.4g", debrief_series_get_last_value (series));
       g_string_append (s, " | ");
       append_number (s, "%.4g", debrief_series_get_min (series));
       g_string_append (s, " | ");
