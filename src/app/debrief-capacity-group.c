@@ -25,6 +25,7 @@ struct _DebriefCapacityGroup
   AdwActionRow *suggested_row;
   AdwActionRow *assumed_row;
   AdwActionRow *model_row;
+  AdwActionRow *tokens_row;
   GtkSpinButton *rank_spin;
   GtkSpinButton *tokens_spin;
   GtkEditable *model_entry;
@@ -62,6 +63,25 @@ update_inputs (DebriefCapacityGroup *self)
   gtk_editable_set_text (self->model_entry, config->base_model ? config->base_model : "");
   gtk_widget_remove_css_class (GTK_WIDGET (self->model_entry), "error");
   adw_action_row_set_subtitle (self->model_row, config->dims_source ? config->dims_source : "");
+  /* Where the count came from: a log, a config, or the total_flos estimate. */
+  if (config->dataset_tokens > 0 && config->dataset_tokens_source != NULL)
+    {
+      /* Translators: the dataset tokens row's subtitle; %s says how they were counted */
+      g_autofree char *subtitle = g_strdup_printf (_("One epoch · %s"), config->dataset_tokens_source);
+      adw_action_row_set_subtitle (self->tokens_row, subtitle);
+    }
+  else if (config->rl_episodes > 0)
+    {
+      /* Translators: an RL run's capacity counts episodes; %s says how they were counted */
+      g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "RL: %" G_GINT64_FORMAT " episode "
+                                                                "(%s), about one bit each",
+                                                                "RL: %" G_GINT64_FORMAT " episodes (%s), about "
+                                                                "one bit each", (gulong) config->rl_episodes),
+                                                   config->rl_episodes, config->rl_episodes_source);
+      adw_action_row_set_subtitle (self->tokens_row, subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (self->tokens_row, _("One epoch"));
 }
 
 static void
@@ -165,6 +185,7 @@ debrief_capacity_group_class_init (DebriefCapacityGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DebriefCapacityGroup, suggested_row);
   gtk_widget_class_bind_template_child (widget_class, DebriefCapacityGroup, assumed_row);
   gtk_widget_class_bind_template_child (widget_class, DebriefCapacityGroup, model_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefCapacityGroup, tokens_row);
   gtk_widget_class_bind_template_child (widget_class, DebriefCapacityGroup, rank_spin);
   gtk_widget_class_bind_template_child (widget_class, DebriefCapacityGroup, tokens_spin);
   gtk_widget_class_bind_template_child (widget_class, DebriefCapacityGroup, model_entry);

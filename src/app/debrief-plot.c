@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -29,6 +30,11 @@ struct _DebriefPlot
   GtkToggleButton *median_button;
   GtkToggleButton *log_button;
   GtkDropDown *x_unit_dropdown;
+  GtkDropDown *series_dropdown;
+  GtkStringList *series_names;   /* item 0: the default view (losses, or an RL run's reward) */
+  char *series;                  /* the series drawn instead of the default; NULL for the default */
+  char *data_series;             /* what self->data was prepared for */
+  gboolean updating_series;
 
   DebriefWorkspace *workspace;
   GListModel *runs;              /* the workspace's */
@@ -119,6 +125,7 @@ typedef struct
   GPtrArray *old_data;    /* DebriefPlotData, parallel to old_runs */
   DebriefPlotSmoothMethod method;
   double weight;
+  char *series;           /* NULL: each run's default view */
 } Prepare;
 
 static void
@@ -127,6 +134,7 @@ prepare_free (Prepare *p)
   g_clear_pointer (&p->runs, g_ptr_array_unref);
   g_clear_pointer (&p->old_runs, g_ptr_array_unref);
   g_clear_pointer (&p->old_data, g_ptr_array_unref);
+  g_free (p->series);
   g_free (p);
 }
 
@@ -155,7 +163,7 @@ prepare_thread (GTask        *task,
       else if (old != NULL)
         g_ptr_array_add (result, debrief_plot_data_resmooth (old, p->method, p->weight));
       else
-        g_ptr_array_add (result, debrief_plot_data_new (run, p->method, p->weight));
+        g_ptr_array_add (result, debrief_plot_data_new_for_series (run, p->series, p->method, p->weight));
     }
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) g_ptr_array_unref);
 }
@@ -184,6 +192,8 @@ prepare_done_cb (GObject      *object,
   g_clear_pointer (&self->data, g_ptr_array_unref);
   self->data_runs = g_ptr_array_ref (p->runs);
   self->data = g_steal_pointer (&data);
+  g_free (self->data_series);
+  self->data_series = g_strdup (p->series);
   for (guint i = 0; i < self->data_runs->len; i++)
     g_signal_connect_object (g_ptr_array_index (self->data_runs, i), "notify::analysis",
                              G_CALLBACK (analysis_changed_cb), self, G_CONNECT_SWAPPED);
@@ -218,11 +228,13 @@ request_prepare (DebriefPlot *self)
   p->runs = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; self->runs != NULL && i < g_list_model_get_n_items (self->runs); i++)
     g_ptr_array_add (p->runs, g_list_model_get_item (self->runs, i));
-  if (self->data_runs != NULL)
+  /* Data prepared for another series is not reused. */
+  if (self->data_runs != NULL && g_strcmp0 (self->data_series, self->series) == 0)
     {
       p->old_runs = g_ptr_array_ref (self->data_runs);
       p->old_data = g_ptr_array_ref (self->data);
     }
+  p->series = g_strdup (self->series);
   method = g_settings_get_string (self->settings, "smoothing-method");
   p->method = g_strcmp0 (method, "median") == 0 ? DEBRIEF_PLOT_SMOOTH_MEDIAN : DEBRIEF_PLOT_SMOOTH_EMA;
   p->weight = g_settings_get_double (self->settings, "smoothing");
@@ -243,9 +255,63 @@ debrief_plot_new (DebriefWorkspace *workspace,
   return g_object_new (DEBRIEF_TYPE_PLOT, "workspace", workspace, "settings", settings, NULL);
 }
 
+/* The series picker lists every series any open run logged (as TensorBoard
+ * lists its tags), after the default view; a choice the runs still have stays. */
+static void
+update_series_picker (DebriefPlot *self)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  guint selected = 0;
+  guint n_old;
+
+  for (guint i = 0; self->runs != NULL && i < g_list_model_get_n_items (self->runs); i++)
+    {
+      g_autoptr(DebriefRun) run = g_list_model_get_item (self->runs, i);
+      GPtrArray *series = debrief_run_get_series (run);
+
+      for (guint j = 0; j < series->len; j++)
+        {
+          DebriefSeries *s = g_ptr_array_index (series, j);
+          const char *name = debrief_series_get_name (s);
+          DebriefSeriesKind kind = debrief_series_get_kind (s);
+
+          if (kind == DEBRIEF_SERIES_TRAIN_LOSS || kind == DEBRIEF_SERIES_VAL_LOSS ||
+              debrief_series_get_length (s) == 0 ||
+              g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+            continue;
+          g_ptr_array_add (names, (gpointer) name);
+        }
+    }
+  self->updating_series = TRUE;
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->series_names));
+  g_ptr_array_add (names, NULL);
+  gtk_string_list_splice (self->series_names, 1, n_old - 1, (const char *const *) names->pdata);
+  for (guint i = 0; self->series != NULL && names->pdata[i] != NULL; i++)
+    if (strcmp (names->pdata[i], self->series) == 0)
+      selected = i + 1;
+  if (selected == 0)
+    g_clear_pointer (&self->series, g_free);
+  gtk_drop_down_set_selected (self->series_dropdown, selected);
+  self->updating_series = FALSE;
+}
+
+static void
+series_changed_cb (DebriefPlot *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->series_dropdown);
+
+  if (self->updating_series)
+    return;
+  g_free (self->series);
+  self->series = selected > 0 && selected != GTK_INVALID_LIST_POSITION
+                 ? g_strdup (gtk_string_list_get_string (self->series_names, selected)) : NULL;
+  request_prepare (self);
+}
+
 static void
 runs_changed_cb (DebriefPlot *self)
 {
+  update_series_picker (self);
   request_prepare (self);
 }
 
@@ -826,6 +892,7 @@ debrief_plot_constructed (GObject *object)
 
   self->runs = g_object_ref (debrief_workspace_get_runs (self->workspace));
   g_signal_connect_object (self->runs, "items-changed", G_CALLBACK (runs_changed_cb), self, G_CONNECT_SWAPPED);
+  update_series_picker (self);
   request_prepare (self);
 }
 
@@ -844,6 +911,8 @@ debrief_plot_dispose (GObject *object)
   g_clear_object (&self->runs);
   g_clear_pointer (&self->data_runs, g_ptr_array_unref);
   g_clear_pointer (&self->data, g_ptr_array_unref);
+  g_clear_pointer (&self->series, g_free);
+  g_clear_pointer (&self->data_series, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->renderer);
   g_clear_object (&self->cancellable);
@@ -927,6 +996,8 @@ debrief_plot_class_init (DebriefPlotClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, median_button);
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, log_button);
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, x_unit_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DebriefPlot, series_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DebriefPlot, series_names);
 
   gtk_widget_class_install_action (widget_class, "plot.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "plot.zoom-out", NULL, zoom_out_action);
@@ -946,6 +1017,8 @@ debrief_plot_init (DebriefPlot *self)
 
   self->renderer = debrief_plot_renderer_new ();
   self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->series_dropdown, "notify::selected", G_CALLBACK (series_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->x_unit_dropdown, "notify::selected", G_CALLBACK (x_unit_changed_cb),
                            self, G_CONNECT_SWAPPED);
 

@@ -61,6 +61,38 @@ set_subtitle_selectable (AdwActionRow *row)
 #endif
 }
 
+/* "DPO, LoRA": what kind of training, as the row's subtitle says it; NULL when nothing is known. */
+static char *
+kind_label (DebriefRun *run)
+{
+  const char *method = NULL, *adapter = NULL;
+
+  switch (debrief_run_get_method (run))
+    {
+    case DEBRIEF_METHOD_SFT: method = _("Supervised fine-tuning"); break;
+    case DEBRIEF_METHOD_CPT: method = _("Continued pre-training"); break;
+    case DEBRIEF_METHOD_PRETRAIN: method = _("Pre-training"); break;
+    case DEBRIEF_METHOD_DPO: method = _("Preference training"); break;
+    case DEBRIEF_METHOD_RL: method = _("Reinforcement learning"); break;
+    case DEBRIEF_METHOD_REWARD_MODEL: method = _("Reward model"); break;
+    case DEBRIEF_METHOD_UNKNOWN:
+    default: break;
+    }
+  switch (debrief_run_get_adapter (run))
+    {
+    case DEBRIEF_ADAPTER_LORA: adapter = _("LoRA"); break;
+    case DEBRIEF_ADAPTER_QLORA: adapter = _("QLoRA"); break;
+    case DEBRIEF_ADAPTER_DORA: adapter = _("DoRA"); break;
+    case DEBRIEF_ADAPTER_NONE: adapter = _("full fine-tune"); break;
+    case DEBRIEF_ADAPTER_UNKNOWN:
+    default: break;
+    }
+  if (method != NULL && adapter != NULL)
+    /* Translators: the kind of training and the adapter, e.g. "Preference training, LoRA" */
+    return g_strdup_printf (_("%s, %s"), method, adapter);
+  return g_strdup (method ? method : adapter);
+}
+
 static char *
 describe_run (DebriefRun *run)
 {
@@ -68,6 +100,11 @@ describe_run (DebriefRun *run)
   DebriefSeries *val = debrief_run_get_val_loss (run);
   DebriefAnalysis *analysis = debrief_run_get_analysis (run);
   g_autoptr(GString) text = g_string_new (format_display_name (debrief_run_get_format (run)));
+  g_autofree char *kind = kind_label (run);
+  const char *primary = debrief_run_get_primary_metric (run);
+
+  if (kind != NULL)
+    g_string_append_printf (text, " · %s", kind);
 
   if (train != NULL)
     {
@@ -81,7 +118,16 @@ describe_run (DebriefRun *run)
       g_string_append (text, " · ");
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu evaluation", "%zu evaluations", n), n);
     }
-  if (train == NULL && val == NULL)
+  if (train == NULL && val == NULL && primary != NULL && debrief_run_get_series_by_name (run, primary) != NULL)
+    {
+      /* An RL run: its first series is the reward. */
+      gsize n = debrief_series_get_length (debrief_run_get_series_by_name (run, primary));
+      g_string_append (text, " · ");
+      /* Translators: %zu points of the series named by the second %s (e.g. "reward") */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu point of %s", "%zu points of %s", n), n,
+                              primary);
+    }
+  else if (train == NULL && val == NULL)
     {
       g_string_append (text, " · ");
       g_string_append (text, _("no loss logged"));
@@ -242,6 +288,11 @@ debrief_run_row_new (DebriefRun *run)
 
   files_text = files && files[0] ? g_strjoinv (", ", (char **) files) : g_strdup (C_("files read", "none"));
   add_detail_row (self, _("Files read"), files_text);
+  /* Why Debrief thinks it is this kind of run. */
+  if (debrief_run_get_method_evidence (run) != NULL)
+    add_detail_row (self, _("Training method"), debrief_run_get_method_evidence (run));
+  if (debrief_run_get_adapter_evidence (run) != NULL)
+    add_detail_row (self, _("Adapter"), debrief_run_get_adapter_evidence (run));
   add_detail_row (self, _("Folder"), debrief_run_get_path (run));
   for (guint i = 0; i < n_warnings && i < WARNINGS_SHOWN_MAX; i++)
     add_detail_row (self, _("Note"), warnings[i]);

@@ -34,6 +34,8 @@ debrief_cli_plot (int    argc,
   g_autofree char *method = NULL;
   g_autofree char *x_axis = NULL;
   g_auto(GStrv) dirs = NULL;
+  g_auto(GStrv) series = NULL;
+  guint n_drawn = 0;
   int width = 1600, height = 900;
   double smoothing = 0.6;
   gboolean log_y = FALSE;
@@ -53,6 +55,9 @@ debrief_cli_plot (int    argc,
     { "log-y", 0, 0, G_OPTION_ARG_NONE, &log_y, N_("Logarithmic loss axis"), NULL },
     { "x-axis", 0, 0, G_OPTION_ARG_STRING, &x_axis, N_("steps (default), epochs or tokens (when the first run logged them)"), N_("UNIT") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Dark colours"), NULL },
+    { "series", 0, 0, G_OPTION_ARG_STRING_ARRAY, &series,
+      N_("Draw the logged series KEY instead of the losses (repeat for several; analyze --json lists the keys)"),
+      N_("KEY") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, N_("DIR…") },
     { NULL }
   };
@@ -119,6 +124,7 @@ debrief_cli_plot (int    argc,
   options.smoothing = smoothing;
   options.log_y = log_y;
   options.dark = dark;
+  options.series = (const char *const *) series;
 
   if (!debrief_cli_check_pattern ("plot", pattern))
     return DEBRIEF_CLI_EXIT_USAGE;
@@ -143,13 +149,33 @@ debrief_cli_plot (int    argc,
         }
       for (const char *const *w = debrief_run_get_warnings (run); w != NULL && *w != NULL; w++)
         g_printerr (_("debrief-cli plot: warning: %s\n"), *w);
-      if (!has_points (debrief_run_get_train_loss (run)) && !has_points (debrief_run_get_val_loss (run)))
-        g_printerr (_("debrief-cli plot: %s: no loss series to draw\n"), debrief_run_get_path (run));
+      if (series != NULL)
+        {
+          for (guint j = 0; series[j] != NULL; j++)
+            if (debrief_run_get_series_by_name (run, series[j]) == NULL)
+              g_printerr (_("debrief-cli plot: %s: no series “%s” (analyze --json lists the run's series)\n"),
+                          debrief_run_get_path (run), series[j]);
+            else
+              n_drawn++;
+        }
+      else if (!has_points (debrief_run_get_train_loss (run)) && !has_points (debrief_run_get_val_loss (run)))
+        {
+          if (debrief_run_get_primary_metric (run) != NULL)
+            g_printerr (_("debrief-cli plot: %s: no loss logged; drawing %s\n"), debrief_run_get_path (run),
+                        debrief_run_get_primary_metric (run));
+          else
+            g_printerr (_("debrief-cli plot: %s: no loss series to draw\n"), debrief_run_get_path (run));
+        }
       g_ptr_array_add (analyses, debrief_run_get_analysis (run) ? g_object_ref (debrief_run_get_analysis (run)) : NULL);
       g_ptr_array_add (runs, g_object_ref (run));
     }
   if (failed)
     return DEBRIEF_CLI_EXIT_FAILED;
+  if (series != NULL && n_drawn == 0)
+    {
+      g_printerr (_("debrief-cli plot: none of the runs logged the series asked for\n"));
+      return DEBRIEF_CLI_EXIT_FAILED;
+    }
 
   if (!debrief_plot_data_run_has_unit (g_ptr_array_index (runs, 0), options.x_unit))
     g_printerr (_("debrief-cli plot: warning: the first run did not log %s; the axis shows steps\n"), x_axis);

@@ -20,6 +20,7 @@ struct _DebriefPlotData
 {
   gatomicrefcount ref_count;
   char *name;
+  char *series_name;  /* the series drawn in the train slot when it is not the train loss; NULL: the losses */
   DebriefPlotPyramid *train;
   DebriefPlotPyramid *smoothed;
   DebriefPlotPyramid *validation;
@@ -129,6 +130,15 @@ debrief_plot_data_new (DebriefRun              *run,
                        DebriefPlotSmoothMethod  method,
                        double                   weight)
 {
+  return debrief_plot_data_new_for_series (run, NULL, method, weight);
+}
+
+DebriefPlotData *
+debrief_plot_data_new_for_series (DebriefRun              *run,
+                                  const char              *series_name,
+                                  DebriefPlotSmoothMethod  method,
+                                  double                   weight)
+{
   DebriefPlotData *self;
   DebriefSeries *train, *val;
 
@@ -136,12 +146,26 @@ debrief_plot_data_new (DebriefRun              *run,
 
   self = g_new0 (DebriefPlotData, 1);
   g_atomic_ref_count_init (&self->ref_count);
-  self->name = g_strdup (debrief_run_get_name (run));
   self->method = method;
   self->weight = CLAMP (weight, 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
 
   train = debrief_run_get_train_loss (run);
   val = debrief_run_get_val_loss (run);
+  /* A run that logged no loss (RL) is drawn by its primary metric, the reward. */
+  if (series_name == NULL && (train == NULL || debrief_series_get_length (train) == 0) &&
+      (val == NULL || debrief_series_get_length (val) == 0))
+    series_name = debrief_run_get_primary_metric (run);
+  if (series_name != NULL && g_strcmp0 (series_name, "train_loss") != 0)
+    {
+      train = debrief_run_get_series_by_name (run, series_name);
+      val = NULL;
+      self->series_name = g_strdup (series_name);
+      /* Several series of one run overlaid: the legend names each. */
+      self->name = g_strdup_printf ("%s · %s", debrief_run_get_name (run), series_name);
+    }
+  else
+    self->name = g_strdup (debrief_run_get_name (run));
+
   if (train != NULL && debrief_series_get_length (train) > 0)
     {
       double *smoothed = debrief_plot_smooth (debrief_series_get_values (train),
@@ -160,6 +184,12 @@ debrief_plot_data_new (DebriefRun              *run,
   return self;
 }
 
+const char *
+debrief_plot_data_get_series_name (DebriefPlotData *self)
+{
+  return self->series_name;
+}
+
 DebriefPlotData *
 debrief_plot_data_resmooth (DebriefPlotData         *self,
                             DebriefPlotSmoothMethod  method,
@@ -170,6 +200,7 @@ debrief_plot_data_resmooth (DebriefPlotData         *self,
   copy = g_new0 (DebriefPlotData, 1);
   g_atomic_ref_count_init (&copy->ref_count);
   copy->name = g_strdup (self->name);
+  copy->series_name = g_strdup (self->series_name);
   copy->method = method;
   copy->weight = CLAMP (weight, 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
   if (self->train != NULL)
@@ -212,6 +243,7 @@ debrief_plot_data_unref (DebriefPlotData *self)
       g_free (self->mappings_ref);
     }
   g_free (self->name);
+  g_free (self->series_name);
   g_free (self);
 }
 

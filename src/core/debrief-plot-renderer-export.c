@@ -82,6 +82,7 @@ debrief_plot_image_options_init (DebriefPlotImageOptions *options)
     .log_y = FALSE,
     .x_unit = DEBRIEF_PLOT_X_STEPS,
     .dark = FALSE,
+    .series = NULL,
   };
 }
 
@@ -103,13 +104,27 @@ debrief_plot_write_runs (GPtrArray                     *runs,
 
   for (guint i = 0; i < runs->len; i++)
     {
-      DebriefPlotData *d = debrief_plot_data_new (g_ptr_array_index (runs, i),
-                                                  options->smooth_method, options->smoothing);
+      DebriefRun *run = g_ptr_array_index (runs, i);
+      static const char *const losses[] = { NULL };
+      const char *const *names = options->series != NULL && options->series[0] != NULL ? options->series : losses;
 
-      /* The same marks as the window's plot: best step, spike, overfitting, divergence. */
-      debrief_plot_data_analysis_annotations (d, i, analyses != NULL ? g_ptr_array_index (analyses, i) : NULL,
-                                              annotations);
-      g_ptr_array_add (data, d);
+      for (guint j = 0; j == 0 || names[j] != NULL; j++)
+        {
+          DebriefPlotData *d;
+
+          if (names[j] != NULL && debrief_run_get_series_by_name (run, names[j]) == NULL)
+            continue;  /* this run did not log it: the caller says so */
+          d = debrief_plot_data_new_for_series (run, names[j], options->smooth_method, options->smoothing);
+          /* The same marks as the window's plot (best step, spike, overfitting,
+           * divergence): they belong to the loss curves. */
+          if (debrief_plot_data_get_series_name (d) == NULL)
+            debrief_plot_data_analysis_annotations (d, data->len,
+                                                    analyses != NULL ? g_ptr_array_index (analyses, i) : NULL,
+                                                    annotations);
+          g_ptr_array_add (data, d);
+          if (names[j] == NULL)
+            break;
+        }
     }
   debrief_plot_palette_init (&palette, options->dark);
   debrief_plot_renderer_set_palette (renderer, &palette);

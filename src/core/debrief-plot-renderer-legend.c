@@ -24,7 +24,17 @@ legend_text (DebriefPlotRenderer *self,
   switch (e->index)
     {
     case DEBRIEF_PLOT_LAYER_RAW:
-      g_strlcpy (buf, _("Train loss"), size);
+      {
+        /* The first run's line says what is drawn: the train loss, or the series chosen instead. */
+        const char *name = self->runs->len > 0
+                           ? debrief_plot_data_get_series_name (g_array_index (self->runs, RunEntry, 0).data) : NULL;
+        if (name != NULL && self->runs->len == 1)
+          g_strlcpy (buf, name, size);
+        else if (name != NULL)
+          g_strlcpy (buf, C_("plot legend: the unsmoothed line", "Raw"), size);
+        else
+          g_strlcpy (buf, _("Train loss"), size);
+      }
       break;
     case DEBRIEF_PLOT_LAYER_SMOOTHED:
       {

@@ -460,6 +460,31 @@ x_axis_title (DebriefPlotXUnit unit)
     }
 }
 
+
+/* "Loss", or the name of the one series every run draws instead (a reward),
+ * or "Value" when the runs draw different ones. */
+static char *
+plot_y_title (DebriefPlotRenderer *self)
+{
+  const char *name = NULL;
+  gboolean mixed = FALSE;
+
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      const char *n = debrief_plot_data_get_series_name (g_array_index (self->runs, RunEntry, i).data);
+      if (i == 0)
+        name = n;
+      else if (g_strcmp0 (n, name) != 0)
+        mixed = TRUE;
+    }
+  if (mixed)
+    return g_strdup (self->log_y ? _("Value (log scale)") : _("Value"));
+  if (name != NULL)
+    /* Translators: the y axis of a chart of one logged series on a log scale, e.g. "reward (log scale)" */
+    return self->log_y ? g_strdup_printf (_("%s (log scale)"), name) : g_strdup (name);
+  return g_strdup (self->log_y ? _("Loss (log scale)") : _("Loss"));
+}
+
 void
 debrief_plot_renderer_draw (DebriefPlotRenderer *self,
                             cairo_t             *cr,
@@ -475,7 +500,7 @@ debrief_plot_renderer_draw (DebriefPlotRenderer *self,
   DebriefPlotData *unit_data = self->runs->len > 0 ? g_array_index (self->runs, RunEntry, 0).data : NULL;
   double line_h, legend_h, label_w = 0, top, bottom, left;
   double ux0, ux1, last_right = -INFINITY;
-  const char *y_title = self->log_y ? _("Loss (log scale)") : _("Loss");
+  g_autofree char *y_title = plot_y_title (self);
 
   g_return_if_fail (DEBRIEF_IS_PLOT_RENDERER (self));
 

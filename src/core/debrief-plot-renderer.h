@@ -209,6 +209,9 @@ struct _DebriefPlotImageOptions
   gboolean log_y;
   DebriefPlotXUnit x_unit;                /* steps where the first run lacks it */
   gboolean dark;
+  /* Series names to draw of every run (each its own line, named "run · series"),
+   * NULL-terminated; NULL: the losses (an RL run: its reward). */
+  const char *const *series;
 };
 
 /* 1600×900, EMA 0.6 (the app's default smoothing), linear, steps, light. */

@@ -245,6 +245,49 @@ test_plot_interaction (Fixture       *f,
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->plot));
 }
 
+/* The series picker lists what the runs logged besides their losses; choosing
+ * one draws it in place of the losses, and the default view comes back. */
+static void
+test_plot_series (Fixture       *f,
+                  gconstpointer  data)
+{
+  DebriefPlotRenderer *r = debrief_plot_get_renderer (f->plot);
+  g_autoptr(DebriefRun) rl = NULL;
+  g_autoptr(GFile) folder = g_file_new_build_filename ("/nonexistent", "gamma", NULL);
+  g_autoptr(DebriefSeries) reward = debrief_series_new ("reward", DEBRIEF_SERIES_OTHER);
+  GtkDropDown *picker = GTK_DROP_DOWN (debrief_test_find_named (GTK_WIDGET (f->plot), "series"));
+  GListModel *names = gtk_drop_down_get_model (picker);
+  guint index = GTK_INVALID_LIST_POSITION;
+
+  rl = debrief_run_new (folder);
+  debrief_run_set_name (rl, "gamma");
+  for (gint64 i = 1; i <= 200; i++)
+    debrief_series_append (reward, i, 1.0 - exp (-(double) i / 50.0));
+  debrief_series_finish (reward, NULL);
+  debrief_run_add_series (rl, reward);
+  debrief_run_set_primary_metric (rl, "reward");
+  debrief_workspace_add_run (f->workspace, rl);
+  wait_until_ready (f->plot);
+
+  /* The RL run without a loss shows its primary metric by default. */
+  g_assert_cmpuint (debrief_plot_renderer_get_n_runs (r), ==, 2);
+  g_assert_cmpstr (debrief_plot_data_get_series_name (debrief_plot_renderer_get_run (r, 1)), ==, "reward");
+  g_assert_null (debrief_plot_data_get_series_name (debrief_plot_renderer_get_run (r, 0)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "reward") == 0)
+      index = i;
+  g_assert_cmpuint (index, !=, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (index, >, 0);
+  gtk_drop_down_set_selected (picker, index);
+  wait_until_ready (f->plot);
+  g_assert_cmpstr (debrief_plot_data_get_series_name (debrief_plot_renderer_get_run (r, 0)), ==, "reward");
+  gtk_drop_down_set_selected (picker, 0);
+  wait_until_ready (f->plot);
+  g_assert_null (debrief_plot_data_get_series_name (debrief_plot_renderer_get_run (r, 0)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->plot));
+}
+
 static void
 export_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -291,5 +334,6 @@ main (int   argc,
   g_test_add ("/plot/pixels", Fixture, NULL, fixture_set_up, test_plot_pixels, fixture_tear_down);
   g_test_add ("/plot/interaction", Fixture, NULL, fixture_set_up, test_plot_interaction, fixture_tear_down);
   g_test_add ("/plot/export", Fixture, NULL, fixture_set_up, test_plot_export, fixture_tear_down);
+  g_test_add ("/plot/series", Fixture, NULL, fixture_set_up, test_plot_series, fixture_tear_down);
   return g_test_run ();
 }

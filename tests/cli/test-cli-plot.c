@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "debrief-cli-commands.h"
+#include "debrief-test-core-utils.h"
 
 static int
 run_cli (const char *const *args,
@@ -102,6 +103,42 @@ test_writes_each_format (void)
   g_rmdir (dir);
 }
 
+/* --series draws logged series other than the losses; an RL run without a loss draws its reward. */
+static void
+test_series (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("debrief-cli-plot-XXXXXX", NULL);
+  g_autofree char *dpo = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "public",
+                                           "dpo-trl-llama2-7b-guanaco-1000steps-nan-eval", NULL);
+  g_autofree char *rl = g_build_filename (g_getenv ("DEBRIEF_TEST_DATA"), "public",
+                                          "rl-tinker-llama3.2-1b-arithmetic", NULL);
+  g_autofree char *losses = g_build_filename (dir, "losses.png", NULL);
+  g_autofree char *margins = g_build_filename (dir, "margins.png", NULL);
+  g_autofree char *reward = g_build_filename (dir, "reward.png", NULL);
+  g_autofree char *none = g_build_filename (dir, "none.png", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err_none = NULL;
+  const char *args_losses[] = { "--output", losses, "--width", "640", "--height", "360", dpo, NULL };
+  const char *args_margins[] = { "--output", margins, "--width", "640", "--height", "360",
+                                 "--series", "rewards/margins", "--series", "rewards/accuracies", dpo, NULL };
+  const char *args_reward[] = { "--output", reward, "--width", "640", "--height", "360", rl, NULL };
+  const char *args_none[] = { "--output", none, "--series", "no/such/key", dpo, NULL };
+
+  g_assert_cmpint (run_cli (args_losses, NULL), ==, DEBRIEF_CLI_EXIT_OK);
+  g_assert_cmpint (run_cli (args_margins, NULL), ==, DEBRIEF_CLI_EXIT_OK);
+  g_assert_false (debrief_test_png_equal (losses, margins));
+  g_assert_cmpint (run_cli (args_reward, &err), ==, DEBRIEF_CLI_EXIT_OK);
+  g_assert_nonnull (strstr (err, "env/all/reward/total"));
+  g_assert_true (g_file_test (reward, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_cli (args_none, &err_none), ==, DEBRIEF_CLI_EXIT_FAILED);
+  g_assert_nonnull (strstr (err_none, "no/such/key"));
+  g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+  g_unlink (losses);
+  g_unlink (margins);
+  g_unlink (reward);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -116,5 +153,6 @@ main (int   argc,
   g_test_add_func ("/cli/plot/usage", test_usage_errors);
   g_test_add_func ("/cli/plot/missing-run", test_missing_run);
   g_test_add_func ("/cli/plot/formats", test_writes_each_format);
+  g_test_add_func ("/cli/plot/series", test_series);
   return g_test_run ();
 }
