@@ -440,6 +440,7 @@ parse_step_line (const char *line,
   while (p < end)
     {
       const char *tok, *tok_end;
+      gboolean opened;
       double v;
 
       while (p < end && (*p == ' ' || is_separator (*p)))
@@ -455,8 +456,12 @@ parse_step_line (const char *line,
         p++;
       tok_end = p;
       /* Brackets around values: "(1234.56 ms", "[rank0]:". */
+      opened = FALSE;
       while (tok < tok_end && (*tok == '(' || *tok == '[' || *tok == '{'))
-        tok++;
+        {
+          tok++;
+          opened = TRUE;
+        }
       while (tok_end > tok && (tok_end[-1] == ')' || tok_end[-1] == ']' || tok_end[-1] == '}'))
         tok_end--;
       if (tok == tok_end)
@@ -505,6 +510,10 @@ parse_step_line (const char *line,
         if (scan_number (&q, tok_end, &v) &&
             (q == tok_end || *q == '/' || *q == ':' || *q == '%' || g_ascii_isalpha (*q)))
           {
+            /* "(1, 2, 2": a tuple or list of numbers (a printed sample, a
+             * config), not a value: the line is not a record. */
+            if (opened && q == tok_end && p < end && *p == ',')
+              return FALSE;
             /* A number: it closes the pair named by the words before it ("400/1000", "123.4ms", "2000:"). */
             if (n_words > 0)
               {

@@ -607,6 +607,20 @@ test_text_shapes (void)
       g_assert_null (debrief_run_get_series_by_name (run, "pad_token_id"));
       g_assert_null (debrief_run_get_series_by_name (run, "eval_runtime"));
     }
+
+  /* A sample the model wrote between the step lines (build-nanogpt prints
+   * them): "Step 2: Create Text (1, 2, 2,..." is prose with a tuple, not a record. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DebriefRun) run = parse_text ("step     0 | loss: 10.955010 | lr 6.0000e-04 | norm: 15.3420\n"
+                                            "rank 0 sample 1: Hello, I'm a language model,\n"
+                                            "Step 2: Create Text (1, 2, 2,...\n"
+                                            "step     1 | loss: 10.014891 | lr 6.0000e-04 | norm: 3.8393\n",
+                                            NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (series_length (run, "train_loss"), ==, 2);
+    g_assert_null (debrief_run_get_series_by_name (run, "create_text"));
+  }
 }
 
 static void
