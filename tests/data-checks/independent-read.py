@@ -44,7 +44,9 @@ import sys
 import tempfile
 import zlib
 
-sys.dont_write_bytecode = True
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from tfrecord import crc32c, masked  # noqa: E402 (tests/tfrecord.py: LevelDB's masked CRC-32C)
 
 # ---------------------------------------------------------------- W&B ----
 
@@ -53,28 +55,8 @@ WANDB_HEADER = 7
 FULL, FIRST, MIDDLE, LAST = 1, 2, 3, 4
 
 
-def _crc32c_table():
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        table.append(c)
-    return table
-
-
-_CRC32C = None
-
-
 def crc32c_masked(data):
-    global _CRC32C
-    if _CRC32C is None:
-        _CRC32C = _crc32c_table()
-    c = 0xFFFFFFFF
-    for b in data:
-        c = _CRC32C[(c ^ b) & 0xFF] ^ (c >> 8)
-    c ^= 0xFFFFFFFF
-    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+    return masked(crc32c(data))
 
 
 def wandb_records(data):
