@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "debrief-cli-commands.h"
+#include "debrief-cli-json.h"
 #include "debrief-core.h"
 
 static void
@@ -98,10 +99,10 @@ capacity_json (DebriefRun      *run,
   return node;
 }
 
-static void
-add_run_json (JsonBuilder     *b,
-              DebriefRun      *run,
-              DebriefAnalysis *analysis)
+void
+debrief_cli_add_run_json (JsonBuilder     *b,
+                          DebriefRun      *run,
+                          DebriefAnalysis *analysis)
 {
   GListModel *findings = debrief_analysis_get_findings (analysis);
   const char *const *warnings = debrief_run_get_warnings (run);
@@ -413,7 +414,7 @@ debrief_cli_analyze (int argc, char **argv)
           failed = TRUE;
         }
       if (json)
-        add_run_json (builder, run, analysis);
+        debrief_cli_add_run_json (builder, run, analysis);
       else
         print_human (run, analysis, written);
     }

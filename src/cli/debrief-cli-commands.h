@@ -24,6 +24,7 @@ int debrief_cli_sample   (int argc, char **argv);
 int debrief_cli_judge    (int argc, char **argv);
 int debrief_cli_plot     (int argc, char **argv);
 int debrief_cli_serve_command (int argc, char **argv);
+int debrief_cli_compare  (int argc, char **argv);
 
 /* Parses @context over @argv; on failure prints the error and the usage to stderr. */
 /* --pattern of analyze and plot: TRUE when absent or usable, else prints why

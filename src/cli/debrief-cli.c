@@ -22,6 +22,7 @@ typedef struct
 static const Command commands[] = {
   { "analyze", debrief_cli_analyze, N_("Diagnose runs, print findings, write analysis.md") },
   { "capacity", debrief_cli_capacity, N_("Check whether a LoRA rank can hold a dataset") },
+  { "compare", debrief_cli_compare, N_("Compare runs: a sweep's table, seed groups, the best run against seed noise") },
   { "plot", debrief_cli_plot, N_("Draw the loss chart into a PNG, SVG or PDF file") },
   { "sample", debrief_cli_sample, N_("Sample the fine-tuned and base model side by side") },
   { "judge", debrief_cli_judge, N_("Compare the samples with an LLM judge, report the win rate") },

@@ -50,4 +50,8 @@
 #include "debrief-load-batch.h"
 #include "debrief-workspace.h"
 
+/* Sweeps: many runs compared */
+#include "debrief-sweep-run.h"
+#include "debrief-sweep.h"
+
 #undef DEBRIEF_INSIDE

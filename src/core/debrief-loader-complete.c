@@ -160,6 +160,9 @@ apply_json_file (DebriefLoadJob *job,
   if (node == NULL)
     return;
   debrief_reader_apply_config (run, node, rel);
+  /* The Trainer's *_results.json hold outcomes, not settings to compare runs by. */
+  if (!g_str_has_suffix (rel, "results.json"))
+    debrief_reader_collect_params (run, node, rel);
   debrief_run_add_source_file (run, rel);
 }
 
@@ -213,6 +216,7 @@ apply_yaml_files (DebriefLoadJob *job,
       if (node == NULL || !is_trainer_yaml (node))
         continue;
       debrief_reader_apply_config (run, node, rel);
+      debrief_reader_collect_params (run, node, rel);
       debrief_run_add_source_file (run, rel);
     }
 }

@@ -573,6 +573,10 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
         else if (node != NULL)
           debrief_run_add_source_file (run, config_files[i]);
         debrief_reader_apply_config (run, node, config_files[i]);
+        /* The adapter's settings are the run's; config.json is the base model's,
+         * the results files hold outcomes. */
+        if (i == 0)
+          debrief_reader_collect_params (run, node, config_files[i]);
       }
   }
 

@@ -288,6 +288,7 @@ debrief_reader_mlflow_load (DebriefLoadJob  *job,
   params = read_value_folder (job, run, "params");
   tags = read_value_folder (job, run, "tags");
   debrief_reader_apply_flat_config (run, params, "params");
+  debrief_reader_collect_params (run, params, "params");
   if (params->keys->len > 0)
     debrief_run_add_source_file (run, "params");
   debrief_run_add_source_file (run, "meta.yaml");
@@ -561,6 +562,7 @@ debrief_reader_mlflow_load_database_run (DebriefRun    *run,
     }
   debrief_read_context_finish (&ctx);
   debrief_reader_apply_flat_config (run, params, display);
+  debrief_reader_collect_params (run, params, display);
   debrief_run_add_source_file (run, base);
   return TRUE;
 

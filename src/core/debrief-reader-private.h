@@ -217,6 +217,14 @@ void     debrief_reader_apply_config   (DebriefRun            *run,
 void     debrief_reader_apply_flat_config (DebriefRun            *run,
                                            const DebriefJsonNode *flat,
                                            const char            *source);
+/* Records every scalar value of a training configuration (@object: config.json
+ * of a script, Tinker's config, W&B's config, MLflow's params, PEFT's
+ * adapter_config.json) as the run's parameters, nested keys joined with "."
+ * (debrief_run_set_param): what a sweep lines up. Not for result files
+ * (all_results.json, a summary): their values are outcomes, not settings. */
+void     debrief_reader_collect_params (DebriefRun            *run,
+                                        const DebriefJsonNode *object,
+                                        const char            *source);
 /* Reads model dimensions from @object, its "text_config" or its "model"
  * object; TRUE if hidden_size was found. */
 gboolean debrief_reader_read_dims      (const DebriefJsonNode *object,

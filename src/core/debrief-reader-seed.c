@@ -373,6 +373,7 @@ debrief_reader_seed_parse (DebriefReadContext *ctx,
       DebriefRunConfig *run_config = debrief_run_get_config (ctx->run);
 
       debrief_reader_apply_config (ctx->run, config, source);
+      debrief_reader_collect_params (ctx->run, config, source);
       if (run_config->dims.hidden_size > 0 && g_strcmp0 (run_config->dims_source, source) == 0)
         {
           g_free (run_config->dims_source);

@@ -227,6 +227,7 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
   if (config != NULL)
     {
       debrief_reader_apply_config (run, config, "config.json");
+      debrief_reader_collect_params (run, config, "config.json");
       debrief_run_add_source_file (run, "config.json");
     }
   debrief_reader_tinker_fill_dataset_tokens (run, metrics_rel);

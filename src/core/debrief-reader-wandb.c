@@ -733,10 +733,14 @@ debrief_reader_wandb_load (DebriefLoadJob  *job,
     {
       g_autoptr(DebriefJsonNode) flat = debrief_reader_wandb_unwrap_config (yaml);
       debrief_reader_apply_flat_config (run, flat, "files/config.yaml");
+      debrief_reader_collect_params (run, flat, "files/config.yaml");
       debrief_run_add_source_file (run, "files/config.yaml");
     }
   if (info.config != NULL)
-    debrief_reader_apply_flat_config (run, info.config, rel);
+    {
+      debrief_reader_apply_flat_config (run, info.config, rel);
+      debrief_reader_collect_params (run, info.config, rel);
+    }
   summary = debrief_load_job_read_json (job, run, "files/wandb-summary.json");
   if (summary != NULL)
     {

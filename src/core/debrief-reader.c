@@ -1307,6 +1307,103 @@ debrief_reader_apply_config (DebriefRun            *run,
   read_kind_hints (config, object, source);
 }
 
+/* Nesting deeper than this in a config is data (a dataset spec, a chat
+ * template), not a setting anyone sweeps. */
+#define PARAM_MAX_DEPTH 4
+/* Longer values (a prompt, a template) are not settings either. */
+#define PARAM_MAX_TEXT 200
+
+static gboolean
+param_scalar_text (const DebriefJsonNode *node,
+                   GString               *out,
+                   double                *number)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  switch (node->type)
+    {
+    case DEBRIEF_JSON_NUMBER:
+      g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.15g", node->number));
+      *number = node->number;
+      return TRUE;
+    case DEBRIEF_JSON_TRUE:
+      g_string_append (out, "true");
+      return TRUE;
+    case DEBRIEF_JSON_FALSE:
+      g_string_append (out, "false");
+      return TRUE;
+    case DEBRIEF_JSON_STRING:
+      {
+        double value;
+        /* MLflow and W&B store numbers as text: "0.001" is the number it says. */
+        if (debrief_json_string_to_number (node->string, strlen (node->string), &value) && isfinite (value))
+          *number = value;
+        g_string_append (out, node->string);
+        return TRUE;
+      }
+    default:
+      return FALSE;
+    }
+}
+
+static void
+collect_params (DebriefRun            *run,
+                const DebriefJsonNode *object,
+                const char            *prefix,
+                guint                  depth,
+                const char            *source)
+{
+  for (guint i = 0; i < object->keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (object->keys, i);
+      const DebriefJsonNode *value = g_ptr_array_index (object->values, i);
+      g_autofree char *full = NULL;
+      g_autoptr(GString) text = NULL;
+      double number = NAN;
+
+      /* "_wandb", "_name_or_path" ...: bookkeeping of the tool, not settings. */
+      if (key[0] == '_' || key[0] == '\0')
+        continue;
+      full = prefix ? g_strconcat (prefix, ".", key, NULL) : g_strdup (key);
+      if (value->type == DEBRIEF_JSON_OBJECT)
+        {
+          if (depth + 1 < PARAM_MAX_DEPTH)
+            collect_params (run, value, full, depth + 1, source);
+          continue;
+        }
+      text = g_string_new (NULL);
+      if (value->type == DEBRIEF_JSON_ARRAY)
+        {
+          gboolean scalars = TRUE;
+          double ignored;
+
+          for (guint j = 0; j < value->values->len && scalars; j++)
+            {
+              if (j > 0)
+                g_string_append (text, ", ");
+              scalars = param_scalar_text (g_ptr_array_index (value->values, j), text, &ignored);
+            }
+          if (!scalars)
+            continue;
+        }
+      else if (!param_scalar_text (value, text, &number))
+        continue;
+      if (text->len > PARAM_MAX_TEXT || !g_utf8_validate (text->str, text->len, NULL))
+        continue;
+      debrief_run_set_param (run, full, text->str, number, source);
+    }
+}
+
+void
+debrief_reader_collect_params (DebriefRun            *run,
+                               const DebriefJsonNode *object,
+                               const char            *source)
+{
+  if (object == NULL || object->type != DEBRIEF_JSON_OBJECT)
+    return;
+  collect_params (run, object, NULL, 0, source);
+}
+
 /* Fills the run's config from a flat {key: value} object: the keys as they
  * are, then the nested objects trainers put there (PEFT's peft_config.default,
  * a "model" or "config" section) and the HF integration's prefixed summary

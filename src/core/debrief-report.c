@@ -34,9 +34,9 @@ append_number (GString    *s,
 }
 
 /* Table cells: no pipes, no line breaks. */
-static void
-append_cell (GString    *s,
-             const char *text)
+void
+debrief_report_append_cell (GString    *s,
+                            const char *text)
 {
   for (const char *p = text ? text : ""; *p; p++)
     {
@@ -230,11 +230,11 @@ append_findings (GString         *s,
     {
       g_autoptr(DebriefFinding) f = g_list_model_get_item (findings, i);
       g_string_append (s, "| ");
-      append_cell (s, debrief_finding_get_title (f));
+      debrief_report_append_cell (s, debrief_finding_get_title (f));
       g_string_append (s, " | ");
-      append_cell (s, debrief_finding_get_cause (f));
+      debrief_report_append_cell (s, debrief_finding_get_cause (f));
       g_string_append (s, " | ");
-      append_cell (s, debrief_finding_get_fix (f));
+      debrief_report_append_cell (s, debrief_finding_get_fix (f));
       g_string_append_printf (s, " | %s |\n", debrief_severity_to_string (debrief_finding_get_severity (f)));
     }
   g_string_append (s, "\n");
@@ -400,7 +400,6 @@ debrief_report_generate (DebriefRun                *run,
   g_autoptr(GString) s = g_string_new (NULL);
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *date = NULL;
-  g_autofree char *sum = NULL;
   const char *const *sources;
   const char *const *warnings;
   const char *const *notes;
@@ -469,11 +468,21 @@ debrief_report_generate (DebriefRun                *run,
       g_string_append (s, "\n");
     }
 
+  debrief_report_finish (s);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+void
+debrief_report_finish (GString *s)
+{
+  g_autofree char *sum = NULL;
+
+  g_return_if_fail (s != NULL);
+
   sum = checksum (s->str, s->len);
   g_string_append_printf (s, "%s%s%s\n", MARKER_PREFIX, sum, MARKER_SUFFIX);
   g_string_append_printf (s, "%s\n\n%s\n", DEBRIEF_REPORT_NOTES_HEADING,
                           _("<!-- Your notes: this section is yours and survives regeneration. -->"));
-  return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
 /* The start of the line "## Notes" (exactly, trailing spaces allowed) after @from, or NULL. */
@@ -590,27 +599,23 @@ debrief_report_save (GFile         *file,
 }
 
 gboolean
-debrief_report_write (DebriefRun                *run,
-                      DebriefAnalysis           *analysis,
-                      const DebriefReportExtras *extras,
-                      GFile                    **out_edited_copy,
-                      GCancellable              *cancellable,
-                      GError                   **error)
+debrief_report_write_file (GFile         *file,
+                           const char    *generated,
+                           GFile        **out_edited_copy,
+                           GCancellable  *cancellable,
+                           GError       **error)
 {
-  g_autoptr(GFile) file = NULL;
   g_autofree char *existing = NULL;
-  g_autofree char *generated = NULL;
   g_autofree char *merged = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize len = 0;
   gboolean edited = FALSE;
 
-  g_return_val_if_fail (DEBRIEF_IS_RUN (run), FALSE);
-  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (analysis), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (generated != NULL, FALSE);
 
   if (out_edited_copy)
     *out_edited_copy = NULL;
-  file = g_file_get_child (debrief_run_get_folder (run), DEBRIEF_REPORT_FILENAME);
   if (!g_file_load_contents (file, cancellable, &existing, &len, NULL, &local_error))
     {
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -629,15 +634,22 @@ debrief_report_write (DebriefRun                *run,
       edited = TRUE;
     }
 
-  generated = debrief_report_generate (run, analysis, extras);
   merged = debrief_report_merge (generated, existing, existing ? &edited : NULL);
   if (edited)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
       g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-      g_autofree char *name = g_strdup_printf ("analysis-edited-%s.md", stamp);
-      g_autoptr(GFile) copy = g_file_get_child (debrief_run_get_folder (run), name);
+      g_autofree char *base = g_file_get_basename (file);
+      char *dot = strrchr (base, '.');
+      g_autofree char *name = NULL;
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autoptr(GFile) copy = NULL;
 
+      /* analysis.md → analysis-edited-YYYYMMDD-HHMMSS.md */
+      if (dot != NULL)
+        *dot = '\0';
+      name = g_strdup_printf ("%s-edited-%s%s", base, stamp, dot != NULL ? ".md" : "");
+      copy = g_file_get_child (parent, name);
       if (!g_file_copy (file, copy, G_FILE_COPY_NONE, cancellable, NULL, NULL, &local_error))
         {
           g_autofree char *display = g_file_get_parse_name (copy);
@@ -650,4 +662,23 @@ debrief_report_write (DebriefRun                *run,
         *out_edited_copy = g_steal_pointer (&copy);
     }
   return debrief_report_save (file, merged, cancellable, error);
+}
+
+gboolean
+debrief_report_write (DebriefRun                *run,
+                      DebriefAnalysis           *analysis,
+                      const DebriefReportExtras *extras,
+                      GFile                    **out_edited_copy,
+                      GCancellable              *cancellable,
+                      GError                   **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *generated = NULL;
+
+  g_return_val_if_fail (DEBRIEF_IS_RUN (run), FALSE);
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (analysis), FALSE);
+
+  file = g_file_get_child (debrief_run_get_folder (run), DEBRIEF_REPORT_FILENAME);
+  generated = debrief_report_generate (run, analysis, extras);
+  return debrief_report_write_file (file, generated, out_edited_copy, cancellable, error);
 }

@@ -69,6 +69,26 @@ gboolean  debrief_report_save            (GFile                     *file,
                                           GCancellable              *cancellable,
                                           GError                   **error);
 
+/* Appends @text (may be NULL) as one cell of a markdown table: "|" escaped,
+ * line breaks as spaces. */
+void      debrief_report_append_cell     (GString                   *s,
+                                          const char                *text);
+
+/* The end of every generated document (analysis.md, sweep.md): the marker line
+ * with the checksum of @s so far, then an empty Notes section. */
+void      debrief_report_finish          (GString                   *s);
+
+/* Writes @generated (a document ended by debrief_report_finish()) into @file:
+ * the user's Notes of the existing file kept verbatim, atomic with a "~"
+ * backup; an existing file whose generated part was edited by hand is first
+ * copied to "NAME-edited-YYYYMMDD-HHMMSS.md" beside it (@out_edited_copy,
+ * may be NULL, receives it). */
+gboolean  debrief_report_write_file      (GFile                     *file,
+                                          const char                *generated,
+                                          GFile                    **out_edited_copy,
+                                          GCancellable              *cancellable,
+                                          GError                   **error);
+
 /* Generates the report for @run and writes DIR/analysis.md, keeping the user's
  * Notes. When the generated part of the existing file was edited by hand, that
  * file is first copied to "analysis-edited-YYYYMMDD-HHMMSS.md" beside it and

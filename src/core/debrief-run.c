@@ -24,6 +24,7 @@ struct _DebriefRun
   GPtrArray *series;        /* DebriefSeries */
   GPtrArray *warnings;      /* char*, NULL-terminated */
   GArray *checkpoints;      /* DebriefCheckpoint */
+  GArray *params;           /* DebriefRunParam, in the order first set */
 
   DebriefRunConfig config;
   DebriefMethod method;
@@ -150,6 +151,7 @@ debrief_run_finalize (GObject *object)
   g_clear_pointer (&self->series, g_ptr_array_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->checkpoints, g_array_unref);
+  g_clear_pointer (&self->params, g_array_unref);
   debrief_run_config_clear (&self->config);
   g_clear_pointer (&self->method_evidence, g_free);
   g_clear_pointer (&self->adapter_evidence, g_free);
@@ -521,6 +523,75 @@ debrief_run_get_best_checkpoint (DebriefRun *self)
   if (final != NULL)
     return final;
   return &g_array_index (self->checkpoints, DebriefCheckpoint, self->checkpoints->len - 1);
+}
+
+static void
+run_param_clear (DebriefRunParam *param)
+{
+  g_clear_pointer (&param->key, g_free);
+  g_clear_pointer (&param->text, g_free);
+  g_clear_pointer (&param->source, g_free);
+}
+
+gboolean
+debrief_run_set_param (DebriefRun *self,
+                       const char *key,
+                       const char *text,
+                       double      number,
+                       const char *source)
+{
+  DebriefRunParam param = { 0 };
+
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), FALSE);
+  g_return_val_if_fail (key != NULL && text != NULL, FALSE);
+
+  if (debrief_run_lookup_param (self, key) != NULL)
+    return FALSE;
+  if (self->params == NULL)
+    {
+      self->params = g_array_new (FALSE, TRUE, sizeof (DebriefRunParam));
+      g_array_set_clear_func (self->params, (GDestroyNotify) run_param_clear);
+    }
+  param.key = g_strdup (key);
+  param.text = g_strdup (text);
+  param.number = number;
+  param.source = g_strdup (source);
+  g_array_append_val (self->params, param);
+  return TRUE;
+}
+
+guint
+debrief_run_get_n_params (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), 0);
+
+  return self->params ? self->params->len : 0;
+}
+
+const DebriefRunParam *
+debrief_run_get_param (DebriefRun *self,
+                       guint       i)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  g_return_val_if_fail (self->params != NULL && i < self->params->len, NULL);
+
+  return &g_array_index (self->params, DebriefRunParam, i);
+}
+
+const DebriefRunParam *
+debrief_run_lookup_param (DebriefRun *self,
+                          const char *key)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+
+  /* A run has tens of parameters: a scan is cheaper than a table per run. */
+  for (guint i = 0; self->params != NULL && i < self->params->len; i++)
+    {
+      DebriefRunParam *param = &g_array_index (self->params, DebriefRunParam, i);
+      if (strcmp (param->key, key) == 0)
+        return param;
+    }
+  return NULL;
 }
 
 DebriefAnalysis *

@@ -184,6 +184,32 @@ const DebriefCheckpoint *debrief_run_get_checkpoint (DebriefRun   *self,
 /* The checkpoint with the lowest validation loss, else the final one, else the last; NULL if none. */
 const DebriefCheckpoint *debrief_run_get_best_checkpoint (DebriefRun *self);
 
+/* One value of the run's configuration as its files wrote it (a sweep lines
+ * these up across runs). Keys are as written, nested ones joined with "."
+ * ("dataset_builder.common_config.batch_size"); lists of scalars are one
+ * value, joined with ", ". */
+struct _DebriefRunParam
+{
+  char *key;
+  char *text;             /* the value as text: "0.003", "true", "q_proj, v_proj" */
+  double number;          /* the value when it is a number (also a number written as a string), else NAN */
+  char *source;           /* the file it came from */
+};
+
+/* Records a configuration value; the first value for a key wins (readers read
+ * the most specific file first). Returns FALSE when @key was already set. */
+gboolean          debrief_run_set_param           (DebriefRun     *self,
+                                                   const char     *key,
+                                                   const char     *text,
+                                                   double          number,
+                                                   const char     *source);
+guint             debrief_run_get_n_params        (DebriefRun     *self);
+const DebriefRunParam *debrief_run_get_param      (DebriefRun     *self,
+                                                   guint           i);
+/* The value of @key, or NULL. */
+const DebriefRunParam *debrief_run_lookup_param   (DebriefRun     *self,
+                                                   const char     *key);
+
 /* The latest analysis of this run, or NULL.
  * Set on the main thread only; widgets watch notify::analysis. */
 DebriefAnalysis  *debrief_run_get_analysis        (DebriefRun     *self);

@@ -28,6 +28,8 @@ typedef struct _DebriefPlotRenderer     DebriefPlotRenderer;
 typedef struct _DebriefRun              DebriefRun;
 typedef struct _DebriefSampler          DebriefSampler;
 typedef struct _DebriefSeries           DebriefSeries;
+typedef struct _DebriefSweep            DebriefSweep;
+typedef struct _DebriefSweepRun         DebriefSweepRun;
 typedef struct _DebriefWorkspace        DebriefWorkspace;
 
 /* Plain structs and reference-counted boxes. */
@@ -52,6 +54,7 @@ typedef struct _DebriefPlotRGBA         DebriefPlotRGBA;
 typedef struct _DebriefReportExtras     DebriefReportExtras;
 typedef struct _DebriefRunConfig        DebriefRunConfig;
 typedef struct _DebriefRunOverrides     DebriefRunOverrides;
+typedef struct _DebriefRunParam         DebriefRunParam;
 typedef struct _DebriefSample           DebriefSample;
 typedef struct _DebriefSampleColumn     DebriefSampleColumn;
 typedef struct _DebriefServeFile        DebriefServeFile;
@@ -59,5 +62,9 @@ typedef struct _DebriefServeModel       DebriefServeModel;
 typedef struct _DebriefServeOptions     DebriefServeOptions;
 typedef struct _DebriefServePlan        DebriefServePlan;
 typedef struct _DebriefServeStep        DebriefServeStep;
+typedef struct _DebriefSweepColumn      DebriefSweepColumn;
+typedef struct _DebriefSweepGroup       DebriefSweepGroup;
+typedef struct _DebriefSweepParam       DebriefSweepParam;
+typedef struct _DebriefSweepResults     DebriefSweepResults;
 
 G_END_DECLS

@@ -23,79 +23,12 @@ static const char *const finding_ids[] = {
   "diverged", "undercapacity", "lora_targets_no_mlp",
 };
 
-static int
-run_cli (const char *const *args,
-         char              **out_stdout,
-         char              **out_stderr)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("DEBRIEF_CLI");
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char *const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, out_stdout, out_stderr, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  return g_subprocess_get_exit_status (proc);
-}
-
 static char *
 data_path (const char *name)
 {
   return debrief_test_data_path ("runs", name, NULL);
 }
 
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static void
-assert_member_type (JsonObject *o,
-                    const char *name,
-                    GType       type,
-                    gboolean    nullable)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL)
-    g_error ("missing key “%s”", name);
-  if (JSON_NODE_HOLDS_NULL (node))
-    {
-      if (!nullable)
-        g_error ("key “%s” is null", name);
-      return;
-    }
-  if (type == JSON_TYPE_OBJECT)
-    g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  else if (type == JSON_TYPE_ARRAY)
-    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
-  else
-    {
-      GType value_type;
-      g_assert_true (JSON_NODE_HOLDS_VALUE (node));
-      value_type = json_node_get_value_type (node);
-      /* JSON has one number type: an integral double prints as an integer. */
-      if (type == G_TYPE_DOUBLE)
-        g_assert_true (value_type == G_TYPE_DOUBLE || value_type == G_TYPE_INT64);
-      else if (value_type != type)
-        g_error ("key “%s” has type %s, expected %s", name, g_type_name (value_type), g_type_name (type));
-    }
-}
 
 /* @in_run: the object of analyze --json, which also says where its inputs came from. */
 static void
@@ -104,16 +37,16 @@ validate_capacity (JsonObject *cap,
 {
   const char *status;
 
-  assert_member_type (cap, "status", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (cap, "status", G_TYPE_STRING, FALSE);
   status = json_object_get_string_member (cap, "status");
   g_assert_true (g_str_equal (status, "OK") || g_str_equal (status, "UNDERCAPACITY")
                  || g_str_equal (status, "UNKNOWN"));
-  assert_member_type (cap, "lora_params", G_TYPE_INT64, TRUE);
-  assert_member_type (cap, "capacity_bits", G_TYPE_INT64, TRUE);
-  assert_member_type (cap, "required_bits", G_TYPE_INT64, TRUE);
-  assert_member_type (cap, "headroom_percent", G_TYPE_DOUBLE, TRUE);
-  assert_member_type (cap, "suggested_rank", G_TYPE_INT64, TRUE);
-  assert_member_type (cap, "message", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (cap, "lora_params", G_TYPE_INT64, TRUE);
+  debrief_test_assert_member_type (cap, "capacity_bits", G_TYPE_INT64, TRUE);
+  debrief_test_assert_member_type (cap, "required_bits", G_TYPE_INT64, TRUE);
+  debrief_test_assert_member_type (cap, "headroom_percent", G_TYPE_DOUBLE, TRUE);
+  debrief_test_assert_member_type (cap, "suggested_rank", G_TYPE_INT64, TRUE);
+  debrief_test_assert_member_type (cap, "message", G_TYPE_STRING, FALSE);
   if (g_str_equal (status, "OK"))
     g_assert_false (json_object_get_null_member (cap, "headroom_percent"));
   else
@@ -124,11 +57,11 @@ validate_capacity (JsonObject *cap,
   if (!in_run)
     return;
   /* 0.2: where the inputs came from. */
-  assert_member_type (cap, "rank", G_TYPE_INT64, TRUE);
-  assert_member_type (cap, "model", G_TYPE_STRING, TRUE);
-  assert_member_type (cap, "model_source", G_TYPE_STRING, TRUE);
-  assert_member_type (cap, "dataset_tokens", G_TYPE_INT64, TRUE);
-  assert_member_type (cap, "dataset_tokens_source", G_TYPE_STRING, TRUE);
+  debrief_test_assert_member_type (cap, "rank", G_TYPE_INT64, TRUE);
+  debrief_test_assert_member_type (cap, "model", G_TYPE_STRING, TRUE);
+  debrief_test_assert_member_type (cap, "model_source", G_TYPE_STRING, TRUE);
+  debrief_test_assert_member_type (cap, "dataset_tokens", G_TYPE_INT64, TRUE);
+  debrief_test_assert_member_type (cap, "dataset_tokens_source", G_TYPE_STRING, TRUE);
   g_assert_cmpint (json_object_get_null_member (cap, "dataset_tokens"), ==,
                    json_object_get_null_member (cap, "dataset_tokens_source"));
 }
@@ -139,17 +72,17 @@ validate_series (JsonObject *series,
 {
   JsonObject *s;
 
-  assert_member_type (series, name, JSON_TYPE_OBJECT, TRUE);
+  debrief_test_assert_member_type (series, name, JSON_TYPE_OBJECT, TRUE);
   if (json_object_get_null_member (series, name))
     return;
   s = json_object_get_object_member (series, name);
-  assert_member_type (s, "points", G_TYPE_INT64, FALSE);
-  assert_member_type (s, "first_step", G_TYPE_INT64, FALSE);
-  assert_member_type (s, "last_step", G_TYPE_INT64, FALSE);
-  assert_member_type (s, "last", G_TYPE_DOUBLE, TRUE);
-  assert_member_type (s, "min", G_TYPE_DOUBLE, TRUE);
-  assert_member_type (s, "max", G_TYPE_DOUBLE, TRUE);
-  assert_member_type (s, "key", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (s, "points", G_TYPE_INT64, FALSE);
+  debrief_test_assert_member_type (s, "first_step", G_TYPE_INT64, FALSE);
+  debrief_test_assert_member_type (s, "last_step", G_TYPE_INT64, FALSE);
+  debrief_test_assert_member_type (s, "last", G_TYPE_DOUBLE, TRUE);
+  debrief_test_assert_member_type (s, "min", G_TYPE_DOUBLE, TRUE);
+  debrief_test_assert_member_type (s, "max", G_TYPE_DOUBLE, TRUE);
+  debrief_test_assert_member_type (s, "key", G_TYPE_STRING, FALSE);
   g_assert_cmpint (json_object_get_int_member (s, "points"), >, 0);
   g_assert_cmpint (json_object_get_int_member (s, "first_step"), <=, json_object_get_int_member (s, "last_step"));
 }
@@ -160,26 +93,26 @@ validate_run (JsonObject *run)
   JsonArray *findings, *warnings;
   const char *format;
 
-  assert_member_type (run, "path", G_TYPE_STRING, FALSE);
-  assert_member_type (run, "name", G_TYPE_STRING, FALSE);
-  assert_member_type (run, "format", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (run, "path", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (run, "name", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (run, "format", G_TYPE_STRING, FALSE);
   format = json_object_get_string_member (run, "format");
   g_assert_true (g_strv_contains ((const char *const[]) { "seed", "hf_trainer", "tinker", "llamafactory",
                                                           "lightning_csv", "tensorboard", "generic", NULL },
                                   format));
   /* 0.2: the kind of run, each answer with its evidence, and every logged series. */
-  assert_member_type (run, "method", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (run, "method", G_TYPE_STRING, FALSE);
   g_assert_true (g_strv_contains ((const char *const[]) { "sft", "cpt", "pretrain", "dpo", "rl", "reward_model",
                                                           "unknown", NULL },
                                   json_object_get_string_member (run, "method")));
-  assert_member_type (run, "adapter", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (run, "adapter", G_TYPE_STRING, FALSE);
   g_assert_true (g_strv_contains ((const char *const[]) { "lora", "qlora", "dora", "none", "unknown", NULL },
                                   json_object_get_string_member (run, "adapter")));
-  assert_member_type (run, "kind_evidence", JSON_TYPE_OBJECT, FALSE);
-  assert_member_type (json_object_get_object_member (run, "kind_evidence"), "method", G_TYPE_STRING, FALSE);
-  assert_member_type (json_object_get_object_member (run, "kind_evidence"), "adapter", G_TYPE_STRING, FALSE);
-  assert_member_type (run, "primary_metric", G_TYPE_STRING, TRUE);
-  assert_member_type (run, "series", JSON_TYPE_OBJECT, FALSE);
+  debrief_test_assert_member_type (run, "kind_evidence", JSON_TYPE_OBJECT, FALSE);
+  debrief_test_assert_member_type (json_object_get_object_member (run, "kind_evidence"), "method", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (json_object_get_object_member (run, "kind_evidence"), "adapter", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (run, "primary_metric", G_TYPE_STRING, TRUE);
+  debrief_test_assert_member_type (run, "series", JSON_TYPE_OBJECT, FALSE);
   validate_series (json_object_get_object_member (run, "series"), "train_loss");
   validate_series (json_object_get_object_member (run, "series"), "val_loss");
   {
@@ -190,34 +123,34 @@ validate_run (JsonObject *run)
     if (!json_object_get_null_member (run, "primary_metric"))
       g_assert_true (json_object_has_member (series, json_object_get_string_member (run, "primary_metric")));
   }
-  assert_member_type (run, "convergence_percent", G_TYPE_DOUBLE, TRUE);
-  assert_member_type (run, "seed_overfitting_warning", G_TYPE_BOOLEAN, FALSE);
-  assert_member_type (run, "best_step", G_TYPE_INT64, TRUE);
-  assert_member_type (run, "best_val_loss", G_TYPE_DOUBLE, TRUE);
+  debrief_test_assert_member_type (run, "convergence_percent", G_TYPE_DOUBLE, TRUE);
+  debrief_test_assert_member_type (run, "seed_overfitting_warning", G_TYPE_BOOLEAN, FALSE);
+  debrief_test_assert_member_type (run, "best_step", G_TYPE_INT64, TRUE);
+  debrief_test_assert_member_type (run, "best_val_loss", G_TYPE_DOUBLE, TRUE);
   g_assert_cmpint (json_object_get_null_member (run, "best_step"), ==,
                    json_object_get_null_member (run, "best_val_loss"));
-  assert_member_type (run, "capacity", JSON_TYPE_OBJECT, FALSE);
+  debrief_test_assert_member_type (run, "capacity", JSON_TYPE_OBJECT, FALSE);
   validate_capacity (json_object_get_object_member (run, "capacity"), TRUE);
-  assert_member_type (run, "findings", JSON_TYPE_ARRAY, FALSE);
+  debrief_test_assert_member_type (run, "findings", JSON_TYPE_ARRAY, FALSE);
   findings = json_object_get_array_member (run, "findings");
   for (guint i = 0; i < json_array_get_length (findings); i++)
     {
       JsonObject *f = json_array_get_object_element (findings, i);
       const char *severity;
 
-      assert_member_type (f, "id", G_TYPE_STRING, FALSE);
+      debrief_test_assert_member_type (f, "id", G_TYPE_STRING, FALSE);
       g_assert_true (g_strv_contains (finding_ids, json_object_get_string_member (f, "id")));
-      assert_member_type (f, "severity", G_TYPE_STRING, FALSE);
+      debrief_test_assert_member_type (f, "severity", G_TYPE_STRING, FALSE);
       severity = json_object_get_string_member (f, "severity");
       g_assert_true (g_str_equal (severity, "info") || g_str_equal (severity, "warning")
                      || g_str_equal (severity, "error"));
-      assert_member_type (f, "title", G_TYPE_STRING, FALSE);
-      assert_member_type (f, "evidence", G_TYPE_STRING, FALSE);
-      assert_member_type (f, "cause", G_TYPE_STRING, FALSE);
-      assert_member_type (f, "fix", G_TYPE_STRING, FALSE);
-      assert_member_type (f, "step", G_TYPE_INT64, TRUE);
+      debrief_test_assert_member_type (f, "title", G_TYPE_STRING, FALSE);
+      debrief_test_assert_member_type (f, "evidence", G_TYPE_STRING, FALSE);
+      debrief_test_assert_member_type (f, "cause", G_TYPE_STRING, FALSE);
+      debrief_test_assert_member_type (f, "fix", G_TYPE_STRING, FALSE);
+      debrief_test_assert_member_type (f, "step", G_TYPE_INT64, TRUE);
     }
-  assert_member_type (run, "warnings", JSON_TYPE_ARRAY, FALSE);
+  debrief_test_assert_member_type (run, "warnings", JSON_TYPE_ARRAY, FALSE);
   warnings = json_object_get_array_member (run, "warnings");
   for (guint i = 0; i < json_array_get_length (warnings); i++)
     g_assert_cmpint (json_node_get_value_type (json_array_get_element (warnings, i)), ==, G_TYPE_STRING);
@@ -238,13 +171,13 @@ test_analyze_json_contract (void)
   for (guint i = 0; i < G_N_ELEMENTS (run_names); i++)
     g_ptr_array_add (args, data_path (run_names[i]));
   g_ptr_array_add (args, NULL);
-  g_assert_cmpint (run_cli ((const char *const *) args->pdata, &out, &err), ==, 0);
+  g_assert_cmpint (debrief_test_run_cli ((const char *const *) args->pdata, &out, &err), ==, 0);
 
-  root = parse (out);
+  root = debrief_test_parse_json (out);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
   o = json_node_get_object (root);
-  assert_member_type (o, "version", G_TYPE_STRING, FALSE);
-  assert_member_type (o, "runs", JSON_TYPE_ARRAY, FALSE);
+  debrief_test_assert_member_type (o, "version", G_TYPE_STRING, FALSE);
+  debrief_test_assert_member_type (o, "runs", JSON_TYPE_ARRAY, FALSE);
   runs = json_object_get_array_member (o, "runs");
   g_assert_cmpuint (json_array_get_length (runs), ==, G_N_ELEMENTS (run_names));
   for (guint i = 0; i < json_array_get_length (runs); i++)
@@ -277,8 +210,8 @@ test_analyze_parent_folder (void)
   g_autoptr(JsonNode) root = NULL;
 
   /* A parent folder opens as all the runs under it. */
-  g_assert_cmpint (run_cli (args, &out, &err), ==, 0);
-  root = parse (out);
+  g_assert_cmpint (debrief_test_run_cli (args, &out, &err), ==, 0);
+  root = debrief_test_parse_json (out);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "runs")),
                     ==, G_N_ELEMENTS (run_names));
 }
@@ -297,18 +230,18 @@ test_analyze_exit_codes (void)
   const char *not_found[] = { "analyze", "--no-write", missing, NULL };
   const char *not_run[] = { "analyze", "--no-write", "--json", empty, healthy, NULL };
 
-  g_assert_cmpint (run_cli (none, NULL, NULL), ==, 2);
-  g_assert_cmpint (run_cli (bad_option, NULL, NULL), ==, 2);
-  g_assert_cmpint (run_cli (bad_rank, NULL, NULL), ==, 2);
-  g_assert_cmpint (run_cli (bad_model, NULL, NULL), ==, 2);
-  g_assert_cmpint (run_cli (not_found, NULL, &err), ==, 1);
+  g_assert_cmpint (debrief_test_run_cli (none, NULL, NULL), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (bad_option, NULL, NULL), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (bad_rank, NULL, NULL), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (bad_model, NULL, NULL), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (not_found, NULL, &err), ==, 1);
   g_assert_nonnull (strstr (err, "debrief-no-such-run-folder"));
   g_clear_pointer (&err, g_free);
   /* One folder fails, the other is still analysed and printed. */
-  g_assert_cmpint (run_cli (not_run, &out, &err), ==, 1);
+  g_assert_cmpint (debrief_test_run_cli (not_run, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, empty));
   {
-    g_autoptr(JsonNode) root = parse (out);
+    g_autoptr(JsonNode) root = debrief_test_parse_json (out);
     JsonArray *runs = json_object_get_array_member (json_node_get_object (root), "runs");
     g_assert_cmpuint (json_array_get_length (runs), ==, 1);
     validate_run (json_array_get_object_element (runs, 0));
@@ -342,8 +275,8 @@ test_analyze_overrides (void)
   JsonObject *cap;
 
   /* The healthy run's files do not say how many tokens its dataset has. */
-  g_assert_cmpint (run_cli (tokens, &out1, NULL), ==, 0);
-  root1 = parse (out1);
+  g_assert_cmpint (debrief_test_run_cli (tokens, &out1, NULL), ==, 0);
+  root1 = debrief_test_parse_json (out1);
   cap = single_run_capacity (root1);
   g_assert_cmpstr (json_object_get_string_member (cap, "status"), ==, "OK");
   g_assert_cmpint (json_object_get_int_member (cap, "lora_params"), ==, 73984);
@@ -352,14 +285,14 @@ test_analyze_overrides (void)
   g_assert_true (g_file_set_contents (config,
     "{\"hidden_size\": 4096, \"intermediate_size\": 14336, \"num_hidden_layers\": 32, "
     "\"num_attention_heads\": 32, \"num_key_value_heads\": 8, \"vocab_size\": 128256}", -1, NULL));
-  g_assert_cmpint (run_cli (model_file, &out2, NULL), ==, 0);
-  root2 = parse (out2);
+  g_assert_cmpint (debrief_test_run_cli (model_file, &out2, NULL), ==, 0);
+  root2 = debrief_test_parse_json (out2);
   cap = single_run_capacity (root2);
   g_assert_cmpint (json_object_get_int_member (cap, "lora_params"), ==, 16 * (851968 + 1769472));
 
   /* --model with a name from the built-in table, and --rank. */
-  g_assert_cmpint (run_cli (preset, &out3, NULL), ==, 0);
-  root3 = parse (out3);
+  g_assert_cmpint (debrief_test_run_cli (preset, &out3, NULL), ==, 0);
+  root3 = debrief_test_parse_json (out3);
   cap = single_run_capacity (root3);
   g_assert_cmpint (json_object_get_int_member (cap, "lora_params"), ==, 8 * (851968 + 1769472));
 
@@ -379,8 +312,8 @@ test_capacity_json (void)
   g_autoptr(JsonNode) root = NULL;
   JsonObject *o;
 
-  g_assert_cmpint (run_cli (args, &out, NULL), ==, 0);
-  root = parse (out);
+  g_assert_cmpint (debrief_test_run_cli (args, &out, NULL), ==, 0);
+  root = debrief_test_parse_json (out);
   o = json_node_get_object (root);
   validate_capacity (o, FALSE);
   /* Llama-3.1-8B per unit of rank: 851,968 + 1,769,472 + 132,352. */
@@ -403,14 +336,14 @@ test_capacity_checklist_example (void)
   g_autoptr(JsonNode) root = NULL;
   JsonObject *o;
 
-  g_assert_cmpint (run_cli (args, &out, NULL), ==, 0);
-  root = parse (out);
+  g_assert_cmpint (debrief_test_run_cli (args, &out, NULL), ==, 0);
+  root = debrief_test_parse_json (out);
   o = json_node_get_object (root);
   validate_capacity (o, FALSE);
   g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "OK");
   g_assert_cmpint (json_object_get_int_member (o, "lora_params"), ==, (gint64) 64 * 32 * (32768 + 61440));
   g_assert_cmpint (json_object_get_int_member (o, "suggested_rank"), ==, 64);
-  g_assert_cmpint (run_cli (human, &text, NULL), ==, 0);
+  g_assert_cmpint (debrief_test_run_cli (human, &text, NULL), ==, 0);
   g_assert_true (g_str_has_prefix (text, "OK: "));
   g_assert_nonnull (strstr (text, "assumed 4 × hidden"));
 }
@@ -428,12 +361,12 @@ test_capacity_usage (void)
                           "stray", NULL };
   g_autofree char *err = NULL;
 
-  g_assert_cmpint (run_cli (missing, NULL, &err), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (missing, NULL, &err), ==, 2);
   g_assert_nonnull (strstr (err, "--layers"));
-  g_assert_cmpint (run_cli (zero, NULL, NULL), ==, 2);
-  g_assert_cmpint (run_cli (targets, NULL, NULL), ==, 2);
-  g_assert_cmpint (run_cli (vocab, NULL, NULL), ==, 2);
-  g_assert_cmpint (run_cli (extra, NULL, NULL), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (zero, NULL, NULL), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (targets, NULL, NULL), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (vocab, NULL, NULL), ==, 2);
+  g_assert_cmpint (debrief_test_run_cli (extra, NULL, NULL), ==, 2);
 }
 
 static void
@@ -476,7 +409,7 @@ test_analyze_writes_report (void)
   const char *notes = "## Notes\n\nMy own words | with a pipe\n\n- and a list\n";
 
   copy_dir (src, run);
-  g_assert_cmpint (run_cli (args, NULL, NULL), ==, 0);
+  g_assert_cmpint (debrief_test_run_cli (args, NULL, NULL), ==, 0);
   g_assert_true (g_file_get_contents (report_path, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, "# "));
   g_assert_nonnull (strstr (text, "\n## Notes\n"));
@@ -485,7 +418,7 @@ test_analyze_writes_report (void)
   head = g_strndup (text, strstr (text, "## Notes") - text);
   with_notes = g_strconcat (head, notes, NULL);
   g_assert_true (g_file_set_contents (report_path, with_notes, -1, NULL));
-  g_assert_cmpint (run_cli (args, NULL, NULL), ==, 0);
+  g_assert_cmpint (debrief_test_run_cli (args, NULL, NULL), ==, 0);
   g_assert_true (g_file_get_contents (report_path, &again, NULL, NULL));
   g_assert_true (g_str_has_suffix (again, notes));
   g_assert_true (g_file_test (backup_path, G_FILE_TEST_IS_REGULAR));

@@ -227,3 +227,71 @@ debrief_test_request_object (SoupServerMessage *msg,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
   return json_node_get_object (root);
 }
+
+int
+debrief_test_run_cli (const char *const *args,
+                      char              **out_stdout,
+                      char              **out_stderr)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("DEBRIEF_CLI");
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, out_stdout, out_stderr, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+JsonNode *
+debrief_test_parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+void
+debrief_test_assert_member_type (JsonObject *o,
+                                 const char *name,
+                                 GType       type,
+                                 gboolean    nullable)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL)
+    g_error ("missing key “%s”", name);
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!nullable)
+        g_error ("key “%s” is null", name);
+      return;
+    }
+  if (type == JSON_TYPE_OBJECT)
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  else if (type == JSON_TYPE_ARRAY)
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  else
+    {
+      GType value_type;
+      g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+      value_type = json_node_get_value_type (node);
+      /* JSON has one number type: an integral double prints as an integer. */
+      if (type == G_TYPE_DOUBLE)
+        g_assert_true (value_type == G_TYPE_DOUBLE || value_type == G_TYPE_INT64);
+      else if (value_type != type)
+        g_error ("key “%s” has type %s, expected %s", name, g_type_name (value_type), g_type_name (type));
+    }
+}

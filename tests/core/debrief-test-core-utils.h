@@ -43,4 +43,18 @@ void        debrief_test_server_stop     (SoupServer           *server);
 JsonObject *debrief_test_request_object  (SoupServerMessage    *msg,
                                           JsonParser           *parser);
 
+/* Runs $DEBRIEF_CLI with @args (NULL-terminated); returns its exit status.
+ * @out_stdout and @out_stderr (may be NULL) get what it printed. */
+int         debrief_test_run_cli         (const char *const    *args,
+                                          char                **out_stdout,
+                                          char                **out_stderr);
+/* Parses @text as JSON (asserting it is); a copy of the root. */
+JsonNode   *debrief_test_parse_json      (const char           *text);
+/* Asserts @o has @name of @type (G_TYPE_STRING, G_TYPE_INT64, G_TYPE_DOUBLE,
+ * G_TYPE_BOOLEAN, JSON_TYPE_OBJECT, JSON_TYPE_ARRAY), or null when @nullable. */
+void        debrief_test_assert_member_type (JsonObject        *o,
+                                          const char           *name,
+                                          GType                 type,
+                                          gboolean              nullable);
+
 G_END_DECLS
