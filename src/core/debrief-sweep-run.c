@@ -482,12 +482,6 @@ total_time (DebriefSeries *series)
   return counting_up && finite > 2 ? previous : sum;
 }
 
-/* Reward keys of RL trainers, most specific first. Until the run says which
- * series is its primary metric, RL runs are compared on the first of these. */
-static const char *const reward_keys[] = {
-  "env/all/reward/total", "reward", "rewards/mean", "train/reward", "reward_mean", "rewards", NULL
-};
-
 static const char *const duration_keys[] = {
   "time/total", "wall_time_s", "wall_time", "elapsed_time", "time_elapsed", "_runtime", "runtime", "time/step", NULL
 };
@@ -513,18 +507,21 @@ compute_results (DebriefSweepRun *self)
   else if (val != NULL && debrief_series_get_length (val) > 0)
     r->last_step = debrief_series_get_last_step (val);
 
+  /* The metric the run's kind is shown by, when it is not a loss (RL: the reward). */
   r->primary_final = r->primary_best = NAN;
-  if (debrief_run_get_method (self->run) == DEBRIEF_METHOD_RL)
-    for (guint i = 0; reward_keys[i]; i++)
+  {
+    const char *primary = debrief_run_get_primary_metric (self->run);
+    DebriefSeries *s = primary ? debrief_run_get_series_by_name (self->run, primary) : NULL;
+
+    if (s != NULL && debrief_series_get_kind (s) == DEBRIEF_SERIES_OTHER && debrief_series_get_length (s) > 0)
       {
-        DebriefSeries *s = debrief_run_get_series_by_name (self->run, reward_keys[i]);
-        if (s == NULL || debrief_series_get_length (s) == 0)
-          continue;
-        self->primary_metric = g_strdup (reward_keys[i]);
+        self->primary_metric = g_strdup (primary);
         r->primary_metric = self->primary_metric;
-        window_medians (s, TRUE, &r->primary_final, &r->primary_best, NULL);
-        break;
+        /* A KL or a loss goes down; rewards, scores and accuracies go up. */
+        r->primary_better = strstr (primary, "kl") != NULL || strstr (primary, "loss") != NULL ? -1 : 1;
+        window_medians (s, r->primary_better > 0, &r->primary_final, &r->primary_best, NULL);
       }
+  }
 
   r->tokens = NAN;
   if (tokens != NULL && debrief_series_get_length (tokens) > 0)

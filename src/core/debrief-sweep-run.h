@@ -60,9 +60,10 @@ struct _DebriefSweepResults
   double best_val_loss;      /* lowest validation loss */
   gint64 best_val_step;
   gint64 last_step;          /* of the train loss, else of the validation loss */
-  const char *primary_metric; /* the series shown first when it is not a loss (RL: the reward); NULL */
+  const char *primary_metric; /* the series the run's kind is shown by, when not a loss (RL: the reward); NULL */
   double primary_final;      /* median of its last 5% */
   double primary_best;       /* best window median (highest reward) */
+  int primary_better;        /* +1 higher is better (rewards), -1 lower (a KL to a teacher) */
   double win_rate;           /* judgements.jsonl beside the run, 0..1 */
   double tokens;             /* tokens trained on (sum of the per-step tokens) */
   double duration;           /* seconds, from the run's own timing series */

@@ -43,7 +43,7 @@ static const struct
   { DEBRIEF_SWEEP_KEY_FINAL_VAL_LOSS, N_("Final validation loss") },
   { DEBRIEF_SWEEP_KEY_BEST_VAL_LOSS, N_("Best validation loss") },
   { DEBRIEF_SWEEP_KEY_BEST_VAL_STEP, N_("Best step") },
-  { DEBRIEF_SWEEP_KEY_PRIMARY, N_("Reward") },
+  { DEBRIEF_SWEEP_KEY_PRIMARY, N_("Primary metric") },
   { DEBRIEF_SWEEP_KEY_WIN_RATE, N_("Win rate") },
   { DEBRIEF_SWEEP_KEY_TOKENS, N_("Tokens") },
   { DEBRIEF_SWEEP_KEY_DURATION, N_("Duration") },
@@ -511,7 +511,11 @@ add_result_columns (DebriefSweep *self)
           column.max = MAX (column.max, v);
           cells[i].text = _debrief_sweep_format_value (&column, v);
           if (primary == NULL)
-            primary = debrief_sweep_run_get_results (run)->primary_metric;
+            {
+              primary = debrief_sweep_run_get_results (run)->primary_metric;
+              if (strcmp (result_keys[r].key, DEBRIEF_SWEEP_KEY_PRIMARY) == 0)
+                column.better = debrief_sweep_run_get_results (run)->primary_better;
+            }
         }
       if (present == 0)
         {
@@ -521,8 +525,8 @@ add_result_columns (DebriefSweep *self)
         }
       number_values (cells, n, TRUE, &column.n_distinct);
       if (primary != NULL)
-        /* Translators: the column of the metric RL runs are compared on; %s is its key as logged */
-        column.label = g_strdup_printf (_("Reward (%s)"), primary);
+        /* Translators: the column of the metric RL runs are shown by; %s is its key as logged */
+        column.label = g_strdup_printf (_("Primary metric (%s)"), primary);
       else
         column.label = g_strdup (label_for (column.key));
       add_column (self, &column, cells);
@@ -739,8 +743,9 @@ choose_objective (DebriefSweep *self)
    * evaluated, else by the train loss. */
   if (2 * n_rl > n_ok && 2 * n_primary >= n_ok)
     {
+      int c = debrief_sweep_find_column (self, DEBRIEF_SWEEP_KEY_PRIMARY);
       self->objective = DEBRIEF_SWEEP_KEY_PRIMARY;
-      self->better = 1;
+      self->better = c >= 0 && g_array_index (self->columns, DebriefSweepColumn, c).better < 0 ? -1 : 1;
     }
   else if (2 * n_val >= n_ok && n_val >= 1)
     {
