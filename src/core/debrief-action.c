@@ -28,6 +28,7 @@ static const char *const type_names[] = {
   [DEBRIEF_ACTION_LARGER_GROUPS] = "larger_groups",
   [DEBRIEF_ACTION_RAISE_MAX_TOKENS] = "raise_max_tokens",
   [DEBRIEF_ACTION_ADD_SFT_TERM] = "add_sft_term",
+  [DEBRIEF_ACTION_EXTEND_SWEEP] = "extend_sweep",
 };
 
 DebriefAction *
@@ -77,6 +78,19 @@ debrief_action_new_value (DebriefActionType type,
 }
 
 DebriefAction *
+debrief_action_new_extend_sweep (const char   *key,
+                                 const double *values,
+                                 guint         n_values)
+{
+  DebriefAction *action = debrief_action_new (DEBRIEF_ACTION_EXTEND_SWEEP);
+
+  action->key = g_strdup (key);
+  action->values = g_memdup2 (values, n_values * sizeof (double));
+  action->n_values = n_values;
+  return action;
+}
+
+DebriefAction *
 debrief_action_copy (const DebriefAction *action)
 {
   DebriefAction *copy;
@@ -85,6 +99,8 @@ debrief_action_copy (const DebriefAction *action)
 
   copy = g_memdup2 (action, sizeof *action);
   copy->checkpoint = g_strdup (action->checkpoint);
+  copy->key = g_strdup (action->key);
+  copy->values = g_memdup2 (action->values, action->n_values * sizeof (double));
   return copy;
 }
 
@@ -94,6 +110,8 @@ debrief_action_free (DebriefAction *action)
   if (action == NULL)
     return;
   g_free (action->checkpoint);
+  g_free (action->key);
+  g_free (action->values);
   g_free (action);
 }
 
@@ -156,6 +174,15 @@ debrief_action_to_json (const DebriefAction *action)
       break;
     case DEBRIEF_ACTION_CLIP_GRADIENTS:
       add_number (b, "max_norm", action->value, FALSE);
+      break;
+    case DEBRIEF_ACTION_EXTEND_SWEEP:
+      json_builder_set_member_name (b, "key");
+      json_builder_add_string_value (b, action->key ? action->key : "");
+      json_builder_set_member_name (b, "values");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < action->n_values; i++)
+        json_builder_add_double_value (b, action->values[i]);
+      json_builder_end_array (b);
       break;
     case DEBRIEF_ACTION_TARGET_ALL_LINEAR:
     case DEBRIEF_ACTION_MORE_DATA:
@@ -251,6 +278,18 @@ debrief_action_describe (const DebriefAction *action)
       return g_strdup (_("Raise the maximum response length."));
     case DEBRIEF_ACTION_ADD_SFT_TERM:
       return g_strdup (_("Add an SFT (NLL) term on the chosen answers."));
+    case DEBRIEF_ACTION_EXTEND_SWEEP:
+      {
+        g_autoptr(GString) list = g_string_new (NULL);
+        for (guint i = 0; i < action->n_values; i++)
+          {
+            if (i > 0)
+              g_string_append (list, ", ");
+            g_string_append (list, g_ascii_formatd (buf, sizeof buf, "%g", action->values[i]));
+          }
+        /* Translators: the setting (e.g. learning_rate) and the values to try */
+        return g_strdup_printf (_("Extend the sweep: try %s = %s."), action->key ? action->key : "?", list->str);
+      }
     default:
       return g_strdup (debrief_action_type_to_string (action->type));
     }

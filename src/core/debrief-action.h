@@ -10,6 +10,8 @@
  *   {"type": "more_data"}  {"type": "check_data"}  {"type": "clip_gradients", "max_norm": 1.0}
  *   {"type": "raise_kl_coef"}  {"type": "raise_temperature"}  {"type": "larger_groups"}
  *   {"type": "raise_max_tokens"}  {"type": "add_sft_term"}
+ * and for a sweep (debrief-sweep.h):
+ *   {"type": "extend_sweep", "key": "learning_rate", "values": [0.1, 0.3]}
  * with null for numbers that are not known.
  */
 #pragma once
@@ -42,6 +44,7 @@ typedef enum
   DEBRIEF_ACTION_LARGER_GROUPS,
   DEBRIEF_ACTION_RAISE_MAX_TOKENS,
   DEBRIEF_ACTION_ADD_SFT_TERM,
+  DEBRIEF_ACTION_EXTEND_SWEEP,
 } DebriefActionType;
 
 /* Which fields mean something depends on the type; unknown numbers are NaN. */
@@ -53,6 +56,9 @@ struct _DebriefAction
   double from;          /* lower_lr, raise_lr, raise_rank */
   double to;            /* lower_lr, raise_lr, raise_rank, fewer_epochs */
   double value;         /* more_steps: factor; clip_gradients: max_norm */
+  char *key;            /* extend_sweep: the setting to try more values of */
+  double *values;       /* extend_sweep: the values, n_values of them */
+  guint n_values;
 };
 
 #define DEBRIEF_TYPE_ACTION (debrief_action_get_type ())
@@ -69,6 +75,10 @@ DebriefAction *debrief_action_new_change      (DebriefActionType    type,
 /* more_steps (factor), clip_gradients (max_norm). */
 DebriefAction *debrief_action_new_value       (DebriefActionType    type,
                                                double               value);
+/* extend_sweep: try @values (@n_values of them) of the setting @key. */
+DebriefAction *debrief_action_new_extend_sweep (const char         *key,
+                                               const double        *values,
+                                               guint                n_values);
 DebriefAction *debrief_action_copy            (const DebriefAction *action);
 void           debrief_action_free            (DebriefAction       *action);
 

@@ -192,9 +192,9 @@ append_judged_series (GString         *s,
                                                                : debrief_series_get_name (series);
 
       g_string_append (s, "| ");
-      append_cell (s, label);
+      debrief_report_append_cell (s, label);
       g_string_append (s, " | `");
-      append_cell (s, key);
+      debrief_report_append_cell (s, key);
       g_string_append (s, "`");
       /* Rewards, KLs of 1e-5 and log-probs of -200 side by side: significant digits. */
       g_string_append_printf (s, " | %" G_GSIZE_FORMAT " | ", debrief_series_get_length (series));

@@ -21,6 +21,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "debrief-action.h"
+#include "debrief-analysis.h"
 #include "debrief-finding.h"
 #include "debrief-run.h"
 #include "debrief-sweep-private.h"
@@ -35,7 +37,6 @@ _debrief_sweep_finding_info_free (gpointer data)
 
   g_clear_pointer (&info->runs, g_array_unref);
   g_clear_pointer (&info->extra, json_object_unref);
-  g_clear_pointer (&info->actions, json_array_unref);
   g_free (info);
 }
 
@@ -55,7 +56,7 @@ add_finding (DebriefSweep    *self,
   info->runs = g_array_new (FALSE, FALSE, sizeof (guint));
   info->group = -1;
   info->extra = json_object_new ();
-  info->actions = json_array_new ();
+  info->finding = finding;
   /* Most severe first, otherwise in the order they were found. */
   for (guint i = 0; i < position; i++)
     {
@@ -555,8 +556,6 @@ check_lr_edge (DebriefSweep    *self,
       g_autofree char *n0 = NULL, *n1 = NULL;
       double next[2];
       SweepFindingInfo *info;
-      JsonObject *action = json_object_new ();
-      JsonArray *values = json_array_new ();
 
       next_values (column, tried, n, up, next);
       n0 = _debrief_sweep_format_value (column, next[0]);
@@ -578,12 +577,7 @@ check_lr_edge (DebriefSweep    *self,
       name_unit (self, info, best, "group");
       json_object_set_string_member (info->extra, "edge", up ? "high" : "low");
       json_object_set_double_member (info->extra, "best_value", top->value);
-      json_object_set_string_member (action, "type", "extend_sweep");
-      json_object_set_string_member (action, "key", column->key);
-      json_array_add_double_element (values, next[0]);
-      json_array_add_double_element (values, next[1]);
-      json_object_set_array_member (action, "values", values);
-      json_array_add_object_element (info->actions, action);
+      debrief_finding_add_action (info->finding, debrief_action_new_extend_sweep (column->key, next, 2));
     }
   }
 }
@@ -649,6 +643,39 @@ check_rank (DebriefSweep    *self,
 }
 
 /* ---- failed runs ---- */
+
+/* What the failed runs' own findings say to do, each kind of action once
+ * (the first run's numbers: "lower_lr" from that run's rate). */
+static void
+add_failing_actions (DebriefSweep     *self,
+                     SweepFindingInfo *info,
+                     GArray           *failed)
+{
+  gboolean seen[DEBRIEF_ACTION_EXTEND_SWEEP + 1] = { FALSE };
+
+  for (guint k = 0; k < failed->len; k++)
+    {
+      DebriefSweepRun *run = g_ptr_array_index (self->runs, g_array_index (failed, guint, k));
+      DebriefAnalysis *analysis = debrief_sweep_run_get_analysis (run);
+      GListModel *findings = analysis ? debrief_analysis_get_findings (analysis) : NULL;
+
+      for (guint f = 0; findings && f < g_list_model_get_n_items (findings); f++)
+        {
+          g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, f);
+
+          if (debrief_finding_get_severity (finding) != DEBRIEF_SEVERITY_ERROR)
+            continue;
+          for (guint a = 0; a < debrief_finding_get_n_actions (finding); a++)
+            {
+              const DebriefAction *action = debrief_finding_get_action (finding, a);
+              if ((guint) action->type >= G_N_ELEMENTS (seen) || seen[action->type])
+                continue;
+              seen[action->type] = TRUE;
+              debrief_finding_add_action (info->finding, debrief_action_copy (action));
+            }
+        }
+    }
+}
 
 static void
 check_failed (DebriefSweep *self)
@@ -726,6 +753,7 @@ check_failed (DebriefSweep *self)
   info = add_finding (self, DEBRIEF_FINDING_SWEEP_FAILED,
                       2 * failed->len > self->runs->len ? DEBRIEF_SEVERITY_ERROR : DEBRIEF_SEVERITY_WARNING,
                       title, evidence->str, cause, fix);
+  add_failing_actions (self, info, failed);
   json_object_set_array_member (info->extra, "runs", runs);
   g_array_append_vals (info->runs, failed->data, failed->len);
 }

@@ -38,7 +38,7 @@ typedef struct
   GArray *runs;               /* guint */
   int group;                  /* seed group it names, -1 */
   JsonObject *extra;          /* members added to its JSON ("run", "group", "runs", ...) */
-  JsonArray *actions;         /* extend_sweep and the vocabulary of POSTTRAINING.md 4 */
+  DebriefFinding *finding;    /* (not owned) to add its actions while it is made */
 } SweepFindingInfo;
 
 struct _DebriefSweep

@@ -155,24 +155,14 @@ finding_to_json (DebriefSweep   *self,
                  DebriefFinding *finding)
 {
   SweepFindingInfo *info = g_hash_table_lookup (self->finding_info, finding);
-  JsonObject *object = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  GList *members;
+  /* The run findings' object (analyze --json), then what names the runs. */
+  JsonNode *node = debrief_finding_to_json (finding);
+  JsonObject *object = json_node_get_object (node);
+  GList *members = info ? json_object_get_members (info->extra) : NULL;
 
-  /* The run findings' members (analyze --json), then what names the runs. */
-  json_object_set_string_member (object, "id", debrief_finding_get_id (finding));
-  json_object_set_string_member (object, "severity", debrief_severity_to_string (debrief_finding_get_severity (finding)));
-  json_object_set_string_member (object, "title", debrief_finding_get_title (finding));
-  json_object_set_string_member (object, "evidence", debrief_finding_get_evidence (finding));
-  json_object_set_string_member (object, "cause", debrief_finding_get_cause (finding));
-  json_object_set_string_member (object, "fix", debrief_finding_get_fix (finding));
-  json_object_set_null_member (object, "step");
-  json_object_set_array_member (object, "actions", info ? json_array_ref (info->actions) : json_array_new ());
-  members = info ? json_object_get_members (info->extra) : NULL;
   for (GList *l = members; l; l = l->next)
     json_object_set_member (object, l->data, json_node_copy (json_object_get_member (info->extra, l->data)));
   g_list_free (members);
-  json_node_take_object (node, object);
   return node;
 }
 
@@ -355,28 +345,7 @@ debrief_sweep_to_markdown (DebriefSweep *self,
     {
       g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, i);
       g_autofree char *md = debrief_finding_to_markdown (finding);
-      SweepFindingInfo *info = g_hash_table_lookup (self->finding_info, finding);
-
       g_string_append (s, md);
-      for (guint a = 0; info && a < json_array_get_length (info->actions); a++)
-        {
-          JsonObject *action = json_array_get_object_element (info->actions, a);
-          if (g_strcmp0 (json_object_get_string_member (action, "type"), "extend_sweep") == 0)
-            {
-              JsonArray *values = json_object_get_array_member (action, "values");
-              g_autoptr(GString) list = g_string_new (NULL);
-              for (guint v = 0; v < json_array_get_length (values); v++)
-                {
-                  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-                  if (v > 0)
-                    g_string_append (list, ", ");
-                  g_string_append (list, g_ascii_formatd (buffer, sizeof buffer, "%g",
-                                                          json_array_get_double_element (values, v)));
-                }
-              g_string_append_printf (s, "- **%s** `extend_sweep` %s = %s\n", _("Action:"),
-                                      json_object_get_string_member (action, "key"), list->str);
-            }
-        }
       g_string_append_c (s, '\n');
     }
 

@@ -555,7 +555,7 @@ static void
 compute_verdict (DebriefSweepRun *self)
 {
   GListModel *findings;
-  int worst;
+  DebriefRunVerdict verdict;
 
   self->failing = g_ptr_array_new_with_free_func (g_free);
   if (self->analysis == NULL)
@@ -564,6 +564,7 @@ compute_verdict (DebriefSweepRun *self)
       g_ptr_array_add (self->failing, NULL);
       return;
     }
+  /* The findings that failed it: its errors. */
   findings = debrief_analysis_get_findings (self->analysis);
   for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
     {
@@ -573,17 +574,9 @@ compute_verdict (DebriefSweepRun *self)
     }
   g_ptr_array_add (self->failing, NULL);
 
-  worst = debrief_analysis_get_worst_severity (self->analysis);
-  self->failed = worst == DEBRIEF_SEVERITY_ERROR;
-  if (self->failed)
-    self->verdict = "failed";
-  else if (worst == DEBRIEF_SEVERITY_WARNING)
-    self->verdict = "attention";
-  else if (!isfinite (self->results.final_train_loss) && !isfinite (self->results.best_val_loss) &&
-           !isfinite (self->results.primary_final))
-    self->verdict = "no_data";
-  else
-    self->verdict = "healthy";
+  verdict = debrief_analysis_get_run_verdict (self->analysis);
+  self->verdict = debrief_run_verdict_to_string (verdict);
+  self->failed = verdict == DEBRIEF_RUN_VERDICT_FAILED;
 }
 
 /* ---- object ---- */
