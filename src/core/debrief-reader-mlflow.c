@@ -350,7 +350,10 @@ debrief_reader_mlflow_is_database (const char *path)
   if (!yes)
     return FALSE;
   yes = FALSE;
+  /* A writer holding its lock for a moment is no reason to say "not a database":
+   * wait for it as open_database() does. */
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_busy_timeout (db, MLFLOW_BUSY_TIMEOUT_MS) == SQLITE_OK &&
       sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                               "name IN ('metrics', 'runs', 'experiments')", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
