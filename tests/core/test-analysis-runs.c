@@ -77,6 +77,7 @@ test_labelled_run (gconstpointer data)
       g_assert_true (debrief_finding_get_evidence (f) && *debrief_finding_get_evidence (f));
       g_assert_true (debrief_finding_get_cause (f) && *debrief_finding_get_cause (f));
       g_assert_true (debrief_finding_get_fix (f) && *debrief_finding_get_fix (f));
+      g_assert_cmpuint (debrief_finding_get_n_actions (f), >, 0);
     }
   /* A run that is expected to be clean gets no warning of any kind. */
   if (json_array_get_length (expected) == 0 && json_array_get_length (forbidden) == 8)
@@ -149,6 +150,8 @@ test_public_run (gconstpointer data)
       if (strv_has (forbidden, debrief_finding_get_id (f)))
         g_error ("%s: forbidden finding %s: %s", lr->name, debrief_finding_get_id (f),
                  debrief_finding_get_evidence (f));
+      /* Every finding says what to do in machine-readable form too. */
+      g_assert_cmpuint (debrief_finding_get_n_actions (f), >, 0);
       if (no_lora && finding_gives_lora_advice (f))
         g_error ("%s: LoRA advice for a run that is not a LoRA: %s: %s", lr->name,
                  debrief_finding_get_id (f), debrief_finding_get_fix (f));
