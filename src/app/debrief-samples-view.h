@@ -27,16 +27,21 @@ GtkWidget  *debrief_samples_view_new          (DebriefWorkspace   *workspace,
 void        debrief_samples_view_sample       (DebriefSamplesView *self);
 void        debrief_samples_view_cancel       (DebriefSamplesView *self);
 void        debrief_samples_view_judge        (DebriefSamplesView *self);
+/* @column: as shown, left to right (the checkpoints, then the baseline). */
 void        debrief_samples_view_rerun        (DebriefSamplesView *self,
                                                guint               prompt,
-                                               DebriefSampleRole   role);
+                                               guint               column);
 
 /* For tests: whether sampling or judging is going on, the shown answer text,
  * the status line and the judge result line. */
 gboolean    debrief_samples_view_is_busy      (DebriefSamplesView *self);
 char       *debrief_samples_view_get_answer   (DebriefSamplesView *self,
                                                guint               prompt,
-                                               DebriefSampleRole   role);
+                                               guint               column);
+/* The columns shown and their titles (the checkpoints, "Baseline"). */
+guint       debrief_samples_view_get_n_columns (DebriefSamplesView *self);
+/* The "Serve the checkpoint" panel on the page. */
+GtkWidget  *debrief_samples_view_get_serve_panel (DebriefSamplesView *self);
 const char *debrief_samples_view_get_status   (DebriefSamplesView *self);
 const char *debrief_samples_view_get_judgement (DebriefSamplesView *self);
 

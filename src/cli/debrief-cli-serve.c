@@ -269,6 +269,9 @@ debrief_cli_serve_command (int argc, char **argv)
                 g_autofree char *sample = debrief_serve_plan_sample_command (plan, dir);
 
                 g_print (_("Then sample through it:\n\n    %s\n"), sample);
+                if (s == DEBRIEF_SERVER_LLAMA_CPP && plan->llama_model != NULL)
+                  g_print (_("\nOr let Debrief start llama-server itself, sample through it and stop it:\n\n    "
+                             "debrief-cli sample --llama-server --base-gguf %s DIR\n"), plan->llama_model);
               }
             g_print ("\n");
           }

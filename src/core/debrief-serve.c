@@ -32,6 +32,8 @@
 #include "debrief-gguf-private.h"
 #include "debrief-json-glib-private.h"
 #include "debrief-json-private.h"
+#include "debrief-llama-server.h"
+#include "debrief-prompts.h"
 #include "debrief-serve.h"
 
 /* adapter_config.json is a few hundred bytes; this stops a wrong file early. */
@@ -473,6 +475,7 @@ typedef struct
   double alpha;
   char *base_model;       /* base_model_name_or_path */
   char *gguf;             /* a GGUF LoRA adapter in the folder */
+  gboolean converted;     /* gguf is where the conversion step will write it */
   char *gguf_arch;
   char *serve_name;       /* the LoRA module name servers use */
 } Adapter;
@@ -1056,6 +1059,7 @@ plan_llama_cpp (DebriefServePlan          *plan,
           g_autoptr(GString) convert = g_string_new ("python3 convert_lora_to_gguf.py --outtype f16 --outfile");
 
           a->gguf = g_build_filename (a->candidate->path, "adapter.gguf", NULL);
+          a->converted = TRUE;
           arg (convert, a->gguf);
           /* The script needs the base's config.json: a local folder, else the Hub. */
           if (base_hf_dir != NULL || is_local_path (f->base_model))
@@ -1096,13 +1100,23 @@ plan_llama_cpp (DebriefServePlan          *plan,
   if (converting)
     add_note (plan, g_strdup (_("Run the conversion scripts from a llama.cpp checkout, after "
                                 "pip install -r requirements/requirements-convert_lora_to_gguf.txt.")));
+  /* Adapters already in GGUF need no safetensors. */
+  for (guint i = f->missing_weights->len; i > 0; i--)
+    for (guint j = 0; j < f->adapters->len; j++)
+      {
+        Adapter *a = g_ptr_array_index (f->adapters, j);
+
+        if (a->gguf != NULL && !a->converted && g_strcmp0 (a->candidate->name, g_ptr_array_index (f->missing_weights, i - 1)) == 0)
+          {
+            g_ptr_array_remove_index (f->missing_weights, i - 1);
+            break;
+          }
+      }
   add_note (plan, g_strdup (_("One llama-server serves the base and every adapter: Debrief picks the adapter for each "
                               "request with llama-server’s “lora” field (the base is all scales at 0).")));
   add_note (plan, g_strdup (_("Debrief sends 4 requests at once: keep llama-server’s --parallel at 4 or more (the default "
                               "of current releases). With a single slot, queued requests for different adapters came "
                               "back with the wrong adapter in our tests.")));
-  add_note (plan, g_strdup (_("Or let Debrief start it: debrief-cli sample --llama-server (the base as --base-gguf), or "
-                              "Start in the Samples page.")));
   common_notes (plan, f);
   plan->baseline_model = g_strdup (short_base);
   plan->baseline_request_extra = lora_request_extra (f->adapters->len, -1);
@@ -1454,4 +1468,126 @@ debrief_serve_plan_to_text (const DebriefServePlan *plan)
       g_string_append_c (out, '\n');
     }
   return g_string_free (out, FALSE);
+}
+
+/* ---- the whole set, off the GUI thread ---- */
+
+static void
+serve_set_free (DebriefServeSet *set)
+{
+  g_clear_pointer (&set->plans, g_ptr_array_unref);
+  g_strfreev (set->checkpoints);
+  g_strfreev (set->picked);
+  g_free (set->best);
+  g_free (set->eval_data);
+  g_free (set->eval_named_by);
+  g_free (set->eval_missing);
+  g_free (set->llama_binary);
+  g_free (set->llama_missing);
+}
+
+DebriefServeSet *
+debrief_serve_set_ref (DebriefServeSet *set)
+{
+  return g_atomic_rc_box_acquire (set);
+}
+
+void
+debrief_serve_set_unref (DebriefServeSet *set)
+{
+  g_atomic_rc_box_release_full (set, (GDestroyNotify) serve_set_free);
+}
+
+G_DEFINE_BOXED_TYPE (DebriefServeSet, debrief_serve_set, debrief_serve_set_ref, debrief_serve_set_unref)
+
+typedef struct
+{
+  DebriefRun *run;          /* a copy the thread owns */
+  GStrv checkpoints;
+  char *base_gguf;
+} SetJob;
+
+static void
+set_job_free (SetJob *job)
+{
+  g_clear_object (&job->run);
+  g_strfreev (job->checkpoints);
+  g_free (job->base_gguf);
+  g_free (job);
+}
+
+/* What a plan reads of a run, copied: nothing else is touched from the thread. */
+static DebriefRun *
+snapshot (DebriefRun *run)
+{
+  DebriefRun *copy = debrief_run_new (debrief_run_get_folder (run));
+
+  debrief_run_set_name (copy, debrief_run_get_name (run));
+  debrief_run_set_format (copy, debrief_run_get_format (run));
+  debrief_run_config_clear (debrief_run_get_config (copy));
+  debrief_run_config_copy (debrief_run_get_config (copy), debrief_run_get_config (run));
+  for (guint i = 0; i < debrief_run_get_n_checkpoints (run); i++)
+    debrief_run_add_checkpoint (copy, debrief_run_get_checkpoint (run, i));
+  return copy;
+}
+
+static void
+set_thread (GTask        *task,
+            gpointer      source,
+            gpointer      data,
+            GCancellable *cancellable)
+{
+  SetJob *job = data;
+  DebriefServeSet *set = g_atomic_rc_box_new0 (DebriefServeSet);
+  DebriefServeOptions options = { job->base_gguf, 0 };
+  g_auto(GStrv) best = debrief_serve_default_checkpoints (job->run);
+  const char *dir = debrief_run_get_path (job->run);
+
+  set->plans = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_serve_plan_unref);
+  set->checkpoints = debrief_serve_list_checkpoints (job->run);
+  set->best = g_strdup (best[0]);
+  set->picked = debrief_serve_resolve_checkpoints (job->run, (const char *const *) job->checkpoints, NULL);
+  if (set->picked == NULL)
+    set->picked = g_strdupv (best);
+  for (guint s = 0; s < DEBRIEF_N_SERVERS; s++)
+    g_ptr_array_add (set->plans, debrief_serve_plan_new (job->run, s, (const char *const *) set->picked, &options));
+  if (dir != NULL)
+    set->eval_data = debrief_eval_data_find (dir, &set->eval_named_by, &set->eval_missing);
+  {
+    g_autoptr(GError) error = NULL;
+
+    set->llama_binary = debrief_llama_server_find (&error);
+    if (set->llama_binary == NULL)
+      set->llama_missing = g_strdup (error->message);
+  }
+  g_task_return_pointer (task, set, (GDestroyNotify) debrief_serve_set_unref);
+}
+
+void
+debrief_serve_set_new_async (DebriefRun          *run,
+                             const char *const   *checkpoints,
+                             const char          *base_gguf,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  SetJob *job = g_new0 (SetJob, 1);
+
+  g_return_if_fail (DEBRIEF_IS_RUN (run));
+
+  g_task_set_source_tag (task, debrief_serve_set_new_async);
+  job->run = snapshot (run);
+  job->checkpoints = g_strdupv ((char **) checkpoints);
+  job->base_gguf = g_strdup (base_gguf);
+  g_task_set_task_data (task, job, (GDestroyNotify) set_job_free);
+  g_task_run_in_thread (task, set_thread);
+}
+
+DebriefServeSet *
+debrief_serve_set_new_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -135,6 +135,40 @@ GArray           *debrief_serve_plan_get_columns (const DebriefServePlan *plan,
                                                   DebriefRun             *run,
                                                   gboolean                with_baseline);
 
+/* What the Samples page shows, computed off the GUI thread: a plan per
+ * server (index = DebriefServer), the checkpoints there are, the ones
+ * picked, and the evaluation data the run's config names. */
+struct _DebriefServeSet
+{
+  GPtrArray *plans;        /* DebriefServePlan*, DEBRIEF_N_SERVERS of them */
+  GStrv checkpoints;       /* every checkpoint a plan accepts */
+  GStrv picked;            /* the checkpoints the plans are for */
+  char *best;              /* Debrief's pick (the best by validation loss, else the last); NULL none */
+  char *eval_data;         /* debrief_eval_data_find; NULL none */
+  char *eval_named_by;
+  char *eval_missing;
+  char *llama_binary;      /* debrief_llama_server_find; NULL: not installed */
+  char *llama_missing;     /* why not */
+};
+
+#define DEBRIEF_TYPE_SERVE_SET (debrief_serve_set_get_type ())
+GType            debrief_serve_set_get_type (void) G_GNUC_CONST;
+DebriefServeSet *debrief_serve_set_ref      (DebriefServeSet *set);
+void             debrief_serve_set_unref    (DebriefServeSet *set);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefServeSet, debrief_serve_set_unref)
+
+/* Builds the set in a thread, from a copy of what @run says (its folder,
+ * name, format, config and checkpoints), so the run may change meanwhile.
+ * @checkpoints NULL: Debrief's pick; @base_gguf may be NULL. */
+void             debrief_serve_set_new_async  (DebriefRun          *run,
+                                               const char *const   *checkpoints,
+                                               const char          *base_gguf,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+DebriefServeSet *debrief_serve_set_new_finish (GAsyncResult        *result,
+                                               GError             **error);
+
 /* llama-server's --lora value for @adapters: one comma-separated row, each
  * path quoted as its CSV parser wants when it holds a comma or a quote. */
 char             *debrief_serve_llama_lora_value (const char *const *adapters);

@@ -61,6 +61,7 @@ typedef struct _DebriefServeFile        DebriefServeFile;
 typedef struct _DebriefServeModel       DebriefServeModel;
 typedef struct _DebriefServeOptions     DebriefServeOptions;
 typedef struct _DebriefServePlan        DebriefServePlan;
+typedef struct _DebriefServeSet         DebriefServeSet;
 typedef struct _DebriefServeStep        DebriefServeStep;
 typedef struct _DebriefSweepColumn      DebriefSweepColumn;
 typedef struct _DebriefSweepGroup       DebriefSweepGroup;
