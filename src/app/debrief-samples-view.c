@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -807,7 +808,12 @@ judgement_text (GPtrArray *judgements)
       if (candidates[1] == NULL)
         g_string_append (out, sentence);
       else
-        g_string_append_printf (out, "%s%s — %s", i > 0 ? "\n\n" : "", candidates[i], sentence);
+        {
+          g_autofree char *name = g_markup_escape_text (candidates[i], -1);
+          g_autofree char *text = g_markup_escape_text (sentence, -1);
+
+          g_string_append_printf (out, "%s<b>%s</b> — %s", i > 0 ? "\n\n" : "", name, text);
+        }
     }
   return g_string_free (out, FALSE);
 }
@@ -831,7 +837,10 @@ judge_done (GObject      *source,
       g_autofree char *text = judgement_text (judgements);
       guint reused = debrief_judge_get_n_reused (DEBRIEF_JUDGE (source));
 
-      gtk_label_set_text (self->judge_label, text);
+      if (strstr (text, "<b>") != NULL)
+        gtk_label_set_markup (self->judge_label, text);
+      else
+        gtk_label_set_text (self->judge_label, text);
       gtk_widget_set_visible (self->judge_card, TRUE);
       if (error != NULL)
         set_status (self, error->message, FALSE);

@@ -478,32 +478,34 @@ debrief_judge_summary_describe (const DebriefJudgeSummary *s)
   rate = percent (s->win_rate);
   lo = percent (s->low);
   hi = percent (s->high);
+  /* The counts as "label: number": no plural to agree with. */
   if (n_prompts (s) != s->judged)
     g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
-                                              "Win rate %s (95%% CI %s–%s) over %u prompt (%u answer pairs): %u wins, %u ties, %u losses",
-                                              "Win rate %s (95%% CI %s–%s) over %u prompts (%u answer pairs): %u wins, %u ties, %u losses",
+                                              "Win rate %s (95%% CI %s–%s) over %u prompt (%u answer pairs; wins: %u, ties: %u, losses: %u)",
+                                              "Win rate %s (95%% CI %s–%s) over %u prompts (%u answer pairs; wins: %u, ties: %u, losses: %u)",
                                               n_prompts (s)),
                             rate, lo, hi, n_prompts (s), s->judged, s->wins, s->ties, s->losses);
   else
     g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
-                                              "Win rate %s (95%% CI %s–%s) over %u judged prompt: %u wins, %u ties, %u losses",
-                                              "Win rate %s (95%% CI %s–%s) over %u judged prompts: %u wins, %u ties, %u losses",
+                                              "Win rate %s (95%% CI %s–%s) over %u judged prompt (wins: %u, ties: %u, losses: %u)",
+                                              "Win rate %s (95%% CI %s–%s) over %u judged prompts (wins: %u, ties: %u, losses: %u)",
                                               s->judged),
                             rate, lo, hi, s->judged, s->wins, s->ties, s->losses);
+  if (excluded > 0)
+    g_string_append_printf (out, _("; left out: %u unparseable, %u failed"), s->unparseable,
+                            s->failed + s->incomplete);
+  g_string_append (out, ". ");
   if (s->both_orders > 0)
     {
       g_autofree char *share = percent ((double) s->position_flips / s->both_orders);
 
       g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
-                                                "; %u of %u verdict changed when the answers swapped places (%s position bias, counted as ties)",
-                                                "; %u of %u verdicts changed when the answers swapped places (%s position bias, counted as ties)",
+                                                "%u of %u verdict changed when the answers swapped places: %s position bias, counted as ties.",
+                                                "%u of %u verdicts changed when the answers swapped places: %s position bias, counted as ties.",
                                                 s->both_orders),
                               s->position_flips, s->both_orders, share);
+      g_string_append_c (out, ' ');
     }
-  if (excluded > 0)
-    g_string_append_printf (out, _("; %u unparseable and %u failed judgements excluded"), s->unparseable,
-                            s->failed + s->incomplete);
-  g_string_append (out, ". ");
   if (!s->conclusive)
     {
       g_string_append (out, _("Too few prompts to conclude: the interval reaches into the 50–55% band."));

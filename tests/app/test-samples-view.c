@@ -327,6 +327,16 @@ test_checkpoints_side_by_side (void)
   g_assert_nonnull (strstr (judgement, "checkpoint-200 — Win rate 50% "));
   g_assert_nonnull (strstr (judgement, "checkpoint-300 — Win rate 50% "));
   g_assert_nonnull (strstr (judgement, "1 of 1 verdict changed when the answers swapped places"));
+  /* DEBRIEF_TEST_SCREENSHOT=FILE.png: the page as it looks now (to check the layout by eye). */
+  if (g_getenv ("DEBRIEF_TEST_SCREENSHOT") != NULL)
+    {
+      g_autoptr(GdkTexture) texture = NULL;
+
+      gtk_test_widget_wait_for_draw (view);
+      texture = debrief_test_render_widget (view);
+
+      g_assert_true (gdk_texture_save_to_png (texture, g_getenv ("DEBRIEF_TEST_SCREENSHOT")));
+    }
   /* Again: nothing is judged twice. */
   debrief_samples_view_judge (DEBRIEF_SAMPLES_VIEW (view));
   wait_until_idle (DEBRIEF_SAMPLES_VIEW (view));

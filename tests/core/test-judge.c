@@ -227,7 +227,7 @@ test_verdicts (void)
     g_assert_cmpfloat_with_epsilon (s.low, lo, 1e-12);
   }
   text = debrief_judge_summary_describe (&s);
-  g_assert_nonnull (strstr (text, "over 4 prompts (8 answer pairs)"));
+  g_assert_nonnull (strstr (text, "over 4 prompts (8 answer pairs; wins: 6, ties: 0, losses: 2)"));
   g_clear_pointer (&text, g_free);
 
   /* Nothing judged. */
@@ -634,7 +634,7 @@ test_position_bias (void)
   g_assert_cmpuint (r.summary->both_orders, ==, 8);
   g_assert_cmpfloat_with_epsilon (r.summary->win_rate, 0.5, 1e-12);
   text = debrief_judge_summary_describe (r.summary);
-  g_assert_nonnull (strstr (text, "8 of 8 verdicts changed when the answers swapped places (100% position bias"));
+  g_assert_nonnull (strstr (text, "8 of 8 verdicts changed when the answers swapped places: 100% position bias"));
   g_assert_nonnull (strstr (text, "no number of prompts would settle it"));
   run_result_clear (&r);
   judge_stop (&judge);
