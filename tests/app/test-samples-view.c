@@ -83,6 +83,21 @@ count_lines (const char *path)
   return n;
 }
 
+static GtkWidget *
+show_view (DebriefWorkspace *workspace,
+           GSettings        *settings,
+           GtkWidget       **window)
+{
+  GtkWidget *view = debrief_samples_view_new (workspace, settings);
+
+  *window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (*window), 1000, 700);
+  gtk_window_set_child (GTK_WINDOW (*window), view);
+  gtk_window_present (GTK_WINDOW (*window));
+  wait_until_idle (DEBRIEF_SAMPLES_VIEW (view));
+  return view;
+}
+
 static void
 test_samples_view (void)
 {
@@ -113,12 +128,8 @@ test_samples_view (void)
   g_settings_set_strv (settings, "prompts", prompts);
 
   debrief_workspace_add_run (workspace, run);
-  view = debrief_samples_view_new (workspace, settings);
+  view = show_view (workspace, settings, &window);
   g_object_add_weak_pointer (G_OBJECT (view), (gpointer *) &view);
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_set_child (GTK_WINDOW (window), view);
-  gtk_window_present (GTK_WINDOW (window));
 
   /* Sample: both answers of both prompts stream into their cards and into samples.jsonl. */
   debrief_samples_view_sample (DEBRIEF_SAMPLES_VIEW (view));
@@ -223,21 +234,6 @@ make_peft_run (const char        *parent,
         }
     }
   return g_steal_pointer (&dir);
-}
-
-static GtkWidget *
-show_view (DebriefWorkspace *workspace,
-           GSettings        *settings,
-           GtkWidget       **window)
-{
-  GtkWidget *view = debrief_samples_view_new (workspace, settings);
-
-  *window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (*window), 1000, 700);
-  gtk_window_set_child (GTK_WINDOW (*window), view);
-  gtk_window_present (GTK_WINDOW (*window));
-  wait_until_idle (DEBRIEF_SAMPLES_VIEW (view));
-  return view;
 }
 
 /* Base, best and last side by side through a server's endpoint; samples.jsonl
