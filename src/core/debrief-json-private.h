@@ -138,6 +138,11 @@ void             debrief_json_node_add_member    (DebriefJsonNode   *object,
                                                   const char        *key,
                                                   DebriefJsonNode   *value);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefJsonNode, debrief_json_node_free)
+/* A value written as text (an MLflow param, a command-line argument): a number,
+ * true/false (any case), a JSON array or object, else a string. Trailing
+ * newlines are dropped. */
+DebriefJsonNode *debrief_json_node_from_text     (const char        *value,
+                                                  gsize              length);
 
 /* Reads the next value as a tree. */
 DebriefJsonNode *debrief_json_reader_read_node   (DebriefJsonReader *reader);

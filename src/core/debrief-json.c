@@ -684,6 +684,34 @@ debrief_json_node_add_member (DebriefJsonNode *object,
 }
 
 DebriefJsonNode *
+debrief_json_node_from_text (const char *value,
+                             gsize       length)
+{
+  DebriefJsonNode *node;
+  double v;
+
+  while (length > 0 && (value[length - 1] == '\n' || value[length - 1] == '\r'))
+    length--;
+  if (length > 0 && debrief_json_string_to_number (value, length, &v))
+    {
+      node = debrief_json_node_new (DEBRIEF_JSON_NUMBER);
+      node->number = v;
+    }
+  else if ((length == 4 && g_ascii_strncasecmp (value, "true", 4) == 0) ||
+           (length == 5 && g_ascii_strncasecmp (value, "false", 5) == 0))
+    node = debrief_json_node_new (length == 4 ? DEBRIEF_JSON_TRUE : DEBRIEF_JSON_FALSE);
+  else if (length >= 2 && (value[0] == '[' || value[0] == '{') &&
+           (node = debrief_json_parse (value, length, "value", NULL)) != NULL)
+    ;  /* target_modules logged as "['q_proj', 'v_proj']" is not JSON; "[...]" with double quotes is */
+  else
+    {
+      node = debrief_json_node_new (DEBRIEF_JSON_STRING);
+      node->string = g_utf8_make_valid (value, length);
+    }
+  return node;
+}
+
+DebriefJsonNode *
 debrief_json_reader_read_node (DebriefJsonReader *reader)
 {
   g_autoptr(DebriefJsonNode) node = g_new0 (DebriefJsonNode, 1);

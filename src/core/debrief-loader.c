@@ -828,6 +828,15 @@ debrief_discover_runs_with_options (GFile                    *folder,
     g_autofree char *path = g_file_get_path (folder);
     g_autofree char *database = path && g_file_test (path, G_FILE_TEST_IS_DIR)
                                 ? g_build_filename (path, "mlflow.db", NULL) : g_strdup (path);
+    g_autofree char *db_of_run = NULL;
+    g_autofree char *run_uuid = NULL;
+
+    /* One run of a database, as <database>/<run_uuid> (the path Debrief prints). */
+    if (path != NULL && debrief_reader_mlflow_split_run_path (path, &db_of_run, &run_uuid))
+      {
+        g_ptr_array_add (runs, g_object_ref (folder));
+        return g_steal_pointer (&runs);
+      }
     if (database != NULL && debrief_reader_mlflow_is_database (database))
       {
         g_autoptr(GPtrArray) db_runs = debrief_reader_mlflow_database_runs (database, error);
@@ -840,7 +849,7 @@ debrief_discover_runs_with_options (GFile                    *folder,
             if (runs->len == 0)
               {
                 g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
-                             _("%s: the MLflow database holds no run"), display);
+                             _("%s: the MLflow database holds no run that logged a metric"), display);
                 return NULL;
               }
             return g_steal_pointer (&runs);

@@ -36,35 +36,6 @@ enum
   STATUS_KILLED = 5,
 };
 
-/* A param's text as a JSON value: numbers and booleans as such, the rest as strings. */
-static DebriefJsonNode *
-param_node (const char *value,
-            gsize       length)
-{
-  DebriefJsonNode *node;
-  double v;
-
-  while (length > 0 && (value[length - 1] == '\n' || value[length - 1] == '\r'))
-    length--;
-  if (length > 0 && debrief_json_string_to_number (value, length, &v))
-    {
-      node = debrief_json_node_new (DEBRIEF_JSON_NUMBER);
-      node->number = v;
-    }
-  else if ((length == 4 && g_ascii_strncasecmp (value, "true", 4) == 0) ||
-           (length == 5 && g_ascii_strncasecmp (value, "false", 5) == 0))
-    node = debrief_json_node_new (length == 4 ? DEBRIEF_JSON_TRUE : DEBRIEF_JSON_FALSE);
-  else if (length >= 2 && (value[0] == '[' || value[0] == '{') &&
-           (node = debrief_json_parse (value, length, "param", NULL)) != NULL)
-    ;  /* target_modules logged as "['q_proj', 'v_proj']" is not JSON; "[...]" with double quotes is */
-  else
-    {
-      node = debrief_json_node_new (DEBRIEF_JSON_STRING);
-      node->string = g_utf8_make_valid (value, length);
-    }
-  return node;
-}
-
 /* A status that did not end well, as the run's crash line. */
 static void
 apply_status (DebriefRun *run,
@@ -229,7 +200,7 @@ read_value_folder (DebriefLoadJob *job,
       if (g_bytes_get_size (bytes) > MLFLOW_MAX_VALUE)
         continue;
       debrief_json_node_add_member (object, key,
-                                    param_node (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+                                    debrief_json_node_from_text (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
     }
   return object;
 }
@@ -403,7 +374,10 @@ debrief_reader_mlflow_database_runs (const char  *path,
 
   if (db == NULL)
     return NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT run_uuid FROM runs WHERE lifecycle_stage IS NULL OR lifecycle_stage != 'deleted' "
+  /* As in a file store, a run that logged no metric (a parent run, one that
+   * failed at once) has nothing to show: it is not listed. One pass over metrics. */
+  if (sqlite3_prepare_v2 (db, "SELECT run_uuid FROM runs WHERE (lifecycle_stage IS NULL OR lifecycle_stage != 'deleted') "
+                              "AND run_uuid IN (SELECT run_uuid FROM metrics) "
                               "ORDER BY experiment_id, start_time, run_uuid", -1, &stmt, NULL) != SQLITE_OK)
     {
       db_error (error, db, path);
@@ -539,7 +513,7 @@ debrief_reader_mlflow_load_database_run (DebriefRun    *run,
       const char *key = (const char *) sqlite3_column_text (stmt, 0);
       const char *value = (const char *) sqlite3_column_text (stmt, 1);
       if (key != NULL && value != NULL)
-        debrief_json_node_add_member (params, key, param_node (value, strlen (value)));
+        debrief_json_node_add_member (params, key, debrief_json_node_from_text (value, strlen (value)));
     }
   if (rc != SQLITE_DONE)
     goto failed;

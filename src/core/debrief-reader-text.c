@@ -406,6 +406,19 @@ named_pair (LineRecord *rec,
   return TRUE;
 }
 
+/* "starting", "from": two or more lower-case letters and nothing else. */
+static gboolean
+is_lower_word (const char *word,
+               gsize       length)
+{
+  if (length < 2)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (word[i] < 'a' || word[i] > 'z')
+      return FALSE;
+  return TRUE;
+}
+
 /* After "400" in "400/1000": the total, else 0. */
 static double
 scan_total (const char *p,
@@ -435,6 +448,7 @@ parse_step_line (const char *line,
   const char *words[TEXT_MAX_NAME_WORDS];
   gsize word_lengths[TEXT_MAX_NAME_WORDS];
   guint n_words = 0;
+  gboolean prose = FALSE;
 
   record_reset (rec);
   while (p < end)
@@ -553,12 +567,18 @@ parse_step_line (const char *line,
             }
           words[n_words] = tok;
           word_lengths[n_words++] = length;
-          /* Two words that are not a pair's name are prose: before the step, the line is not a record. */
+          /* Before the step only a time stamp, a logging prefix ("INFO", "[rank0]:")
+           * or an epoch/batch counter may come: a plain lower-case word there is
+           * prose ("starting epoch 1 from step 19072", "Loaded checkpoint ...,
+           * step 19072, val_loss 3.07"), and the line is not a record. */
+          if (!rec->have_step && is_lower_word (tok, length) && !is_step_name (tok, length) &&
+              !is_counter_name (tok, length))
+            prose = TRUE;
         }
       else
         n_words = 0;  /* "-", "=>", dates: not part of a name */
     }
-  return rec->have_step && rec->n_pairs >= 1;
+  return rec->have_step && rec->n_pairs >= 1 && !prose;
 }
 
 /* "0 train 10.955010", "250 val 3.2845", "250 hella 0.2951". */

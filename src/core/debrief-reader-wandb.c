@@ -703,6 +703,45 @@ detect_crash (DebriefLoadJob   *job,
     }
 }
 
+/* The command line W&B recorded (files/wandb-metadata.json "args"), as
+ * {key: value}: "--lora_rank 8", "--finetuning_type=lora", "--bf16" (true).
+ * Trainer CLIs (LLaMA-Factory, HF examples) put there what config.yaml lacks:
+ * the stage, the adapter, the model path. */
+static DebriefJsonNode *
+command_line_config (const DebriefJsonNode *metadata)
+{
+  DebriefJsonNode *flat = debrief_json_node_new (DEBRIEF_JSON_OBJECT);
+  const DebriefJsonNode *args = debrief_json_node_get (metadata, "args");
+
+  if (args == NULL || args->type != DEBRIEF_JSON_ARRAY)
+    return flat;
+  for (guint i = 0; i < args->values->len; i++)
+    {
+      const DebriefJsonNode *arg = g_ptr_array_index (args->values, i);
+      const DebriefJsonNode *next = i + 1 < args->values->len ? g_ptr_array_index (args->values, i + 1) : NULL;
+      const char *eq;
+      g_autofree char *key = NULL;
+
+      if (arg->type != DEBRIEF_JSON_STRING || !g_str_has_prefix (arg->string, "--") || arg->string[2] == '\0')
+        continue;
+      eq = strchr (arg->string, '=');
+      if (eq != NULL)
+        {
+          key = g_strndup (arg->string + 2, eq - arg->string - 2);
+          debrief_json_node_add_member (flat, key, debrief_json_node_from_text (eq + 1, strlen (eq + 1)));
+        }
+      else if (next != NULL && next->type == DEBRIEF_JSON_STRING && !g_str_has_prefix (next->string, "--"))
+        {
+          debrief_json_node_add_member (flat, arg->string + 2,
+                                        debrief_json_node_from_text (next->string, strlen (next->string)));
+          i++;
+        }
+      else
+        debrief_json_node_add_member (flat, arg->string + 2, debrief_json_node_new (DEBRIEF_JSON_TRUE));
+    }
+  return flat;
+}
+
 gboolean
 debrief_reader_wandb_load (DebriefLoadJob  *job,
                            DebriefRun      *run,
@@ -715,6 +754,7 @@ debrief_reader_wandb_load (DebriefLoadJob  *job,
   g_auto(DebriefWandbInfo) info = { 0 };
   g_autoptr(DebriefJsonNode) yaml = NULL;
   g_autoptr(DebriefJsonNode) summary = NULL;
+  g_autoptr(DebriefJsonNode) metadata = NULL;
   gboolean ok;
 
   bytes = debrief_load_job_read (job, run, rel, &path, &ctx, error);
@@ -755,6 +795,17 @@ debrief_reader_wandb_load (DebriefLoadJob  *job,
         }
       debrief_reader_apply_flat_config (run, flat, "files/wandb-summary.json");
       debrief_run_add_source_file (run, "files/wandb-summary.json");
+    }
+  /* Last: the command line only fills what the config files left open. */
+  metadata = debrief_load_job_read_json (job, run, "files/wandb-metadata.json");
+  if (metadata != NULL)
+    {
+      g_autoptr(DebriefJsonNode) flat = command_line_config (metadata);
+      if (flat->keys->len > 0)
+        {
+          debrief_reader_apply_flat_config (run, flat, "files/wandb-metadata.json");
+          debrief_run_add_source_file (run, "files/wandb-metadata.json");
+        }
     }
   if (info.display_name != NULL && !text_is_blank (info.display_name))
     debrief_run_set_name (run, info.display_name);

@@ -608,18 +608,24 @@ test_text_shapes (void)
       g_assert_null (debrief_run_get_series_by_name (run, "eval_runtime"));
     }
 
-  /* A sample the model wrote between the step lines (build-nanogpt prints
-   * them): "Step 2: Create Text (1, 2, 2,..." is prose with a tuple, not a record. */
+  /* Prose between the step lines is not a record: a sample the model wrote
+   * (build-nanogpt prints them: "Step 2: Create Text (1, 2, 2,..." holds a
+   * tuple) and the messages of a resumed run (words before the step). */
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(DebriefRun) run = parse_text ("step     0 | loss: 10.955010 | lr 6.0000e-04 | norm: 15.3420\n"
                                             "rank 0 sample 1: Hello, I'm a language model,\n"
                                             "Step 2: Create Text (1, 2, 2,...\n"
+                                            "Loaded checkpoint from log/model_19072.pt, epoch 1, step 19072, "
+                                            "val_loss 3.071725368499756\n"
+                                            "starting epoch 1 from step 19072 until 38146\n"
                                             "step     1 | loss: 10.014891 | lr 6.0000e-04 | norm: 3.8393\n",
                                             NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (series_length (run, "train_loss"), ==, 2);
     g_assert_null (debrief_run_get_series_by_name (run, "create_text"));
+    g_assert_null (debrief_run_get_val_loss (run));
+    g_assert_null (debrief_run_get_series_by_name (run, "until"));
   }
 }
 
@@ -772,6 +778,9 @@ make_database (const char *dir,
       "INSERT INTO runs VALUES ('aaaa1111', 'r8-lr2e-4', 'LOCAL', 'train.py', '', 'me', 'FINISHED', 1, 2, '', 'active', '', 1, NULL);"
       "INSERT INTO runs VALUES ('bbbb2222', 'r16-lr2e-4', 'LOCAL', 'train.py', '', 'me', 'FAILED', 3, 4, '', 'active', '', 1, NULL);"
       "INSERT INTO runs VALUES ('cccc3333', 'gone', 'LOCAL', 'train.py', '', 'me', 'FINISHED', 5, 6, '', 'deleted', '', 1, NULL);"
+      "INSERT INTO runs VALUES ('dddd4444', 'parent', 'LOCAL', 'train.py', '', 'me', 'FINISHED', 7, 8, '', 'active', '', 1, NULL);"
+      "INSERT INTO params VALUES ('n_children', '2', 'dddd4444');"
+      "INSERT INTO metrics VALUES ('loss', 1.0, 700, 'cccc3333', 1, 0);"
       "INSERT INTO params VALUES ('lora_r', '16', 'bbbb2222');"
       "INSERT INTO params VALUES ('learning_rate', '0.0002', 'bbbb2222');"
       "INSERT INTO params VALUES ('model_name_or_path', 'meta-llama/Llama-3.2-1B', 'bbbb2222');"
@@ -806,7 +815,8 @@ test_mlflow_sqlite (void)
   g_autofree char *path_a = NULL;
 
   g_assert_no_error (error);
-  /* The deleted run is not listed; each run is addressed as <database>/<run_uuid>. */
+  /* The deleted run and the run that logged no metric are not listed; each run
+   * is addressed as <database>/<run_uuid>. */
   g_assert_cmpuint (runs->len, ==, 2);
   path_a = g_file_get_path (g_ptr_array_index (runs, 0));
   g_assert_true (g_str_has_suffix (path_a, "mlflow.db/aaaa1111"));
@@ -833,6 +843,13 @@ test_mlflow_sqlite (void)
     g_autoptr(GPtrArray) again = debrief_discover_runs (file, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (again->len, ==, 2);
+  }
+  /* And one run of it by the path Debrief gives it. */
+  {
+    g_autoptr(GPtrArray) one = debrief_discover_runs (g_ptr_array_index (runs, 1), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (one->len, ==, 1);
+    g_assert_true (g_file_equal (g_ptr_array_index (one, 0), g_ptr_array_index (runs, 1)));
   }
   debrief_test_remove_tree (dir);
 }
