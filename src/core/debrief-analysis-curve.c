@@ -74,6 +74,7 @@ _debrief_curve_init (DebriefCurve  *c,
       c->y = values;
       c->n = len;
     }
+  c->min = series ? debrief_series_get_min (series) : NAN;  /* over the finite values */
   if (c->n < LEVEL_MIN_POINTS)
     return;
 

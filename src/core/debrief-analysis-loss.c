@@ -359,43 +359,32 @@ spike_scale_into (const double *y,
     out[j] = spike_scale (log_scale, y[j]);
 }
 
-/* The largest (@want_max) or smallest of @y[@from .. @to). */
+/* The largest (@want_max) or smallest of @y[@from .. @to) (finite values:
+ * any order of comparisons gives the same extreme, so two run side by side). */
 static double
 extreme_of (const double *y,
             gsize         from,
             gsize         to,
             gboolean      want_max)
 {
-  double e = y[from];
+  double e0 = y[from], e1 = y[from];
+  gsize j = from + 1;
 
-  for (gsize j = from + 1; j < to; j++)
-    e = want_max ? MAX (e, y[j]) : MIN (e, y[j]);
-  return e;
-}
-
-/* Slides the window [@i - @baseline, @i) of @y on by one point, keeping
- * *@extreme its maximum (or minimum). */
-static inline void
-slide_extreme (const double *y,
-               gsize         i,
-               gsize         baseline,
-               gboolean      want_max,
-               double       *extreme)
-{
-  double in, out;
-
-  if (i == baseline)
+  for (; j + 1 < to; j += 2)
     {
-      *extreme = extreme_of (y, 0, baseline, want_max);
-      return;
+      e0 = want_max ? MAX (e0, y[j]) : MIN (e0, y[j]);
+      e1 = want_max ? MAX (e1, y[j + 1]) : MIN (e1, y[j + 1]);
     }
-  in = y[i - 1];
-  out = y[i - 1 - baseline];
-  if (want_max ? in >= *extreme : in <= *extreme)
-    *extreme = in;
-  else if (out == *extreme)
-    *extreme = extreme_of (y, i - baseline, i, want_max);
+  if (j < to)
+    e0 = want_max ? MAX (e0, y[j]) : MIN (e0, y[j]);
+  return want_max ? MAX (e0, e1) : MIN (e0, e1);
 }
+
+/* The walks go block by block: every trailing window of a point lies within
+ * its block and the one before, so the extreme of those two blocks bounds the
+ * window's extreme for all the block's points at once. */
+#define SPIKE_BLOCK 16
+G_STATIC_ASSERT (SPIKE_BLOCK >= SPIKE_BASELINE_POINTS);
 
 void
 _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
@@ -404,13 +393,13 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
   const double *y = c->y;
   g_autoptr(GString) list = NULL;
   double window[SPIKE_BASELINE_POINTS], ahead[SPIKE_PERSIST_POINTS];
-  double sigma, threshold, rule_out, top = 0.0, bottom = 0.0;
+  double sigma, threshold, rule_out, previous_extreme = 0.0;
   double dips[2] = { 0.0, 0.0 };
   guint events = 0;
   gsize last_event = 0, baseline, stride, n_diffs, k_diff = 0, next_diff = 1;
   double worst_jump = 0.0;
   gint64 worst_step = -1;
-  gboolean log_scale = TRUE;
+  gboolean log_scale;
   g_autofree char *evidence = NULL;
   g_autofree char *fix = NULL;
   double suggested = NAN, rule;
@@ -424,8 +413,7 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
   /* Loss noise is roughly proportional to the loss (a batch's loss varies by a share
    * of its level), so spikes are judged on log(loss) where one sigma fits the whole
    * run; losses that can be zero or negative stay linear. */
-  for (gsize i = 0; i < c->n && log_scale; i++)
-    log_scale = y[i] > 0;
+  log_scale = c->min > 0;
 
   /* The two deepest dips below the trailing median. A point can only dip further
    * than the window's maximum allows, which skips the median for almost every point.
@@ -433,33 +421,45 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
   stride = debrief_stats_noise_stride (c->n, &n_diffs);
   g_assert (c->scratch_size >= 2 * n_diffs);
   rule_out = exp (dips[1] - SPIKE_RULE_OUT_MARGIN);
-  for (gsize i = 0; i < c->n; i++)
+  for (gsize block = 0; block < c->n; block += SPIKE_BLOCK)
     {
-      double z, dip;
+      gsize block_end = MIN (c->n, block + SPIKE_BLOCK);
+      double block_top = extreme_of (y, block, block_end, TRUE);
+      /* At least the maximum of the window of every point of the block. */
+      double top = block > 0 ? MAX (previous_extreme, block_top) : block_top;
 
-      if (i == next_diff && k_diff < n_diffs)
+      previous_extreme = block_top;
+      for (gsize i = block; i < block_end; i++)
         {
-          c->scratch[k_diff++] = spike_scale (log_scale, y[i]) - spike_scale (log_scale, y[i - 1]);
-          next_diff += stride;
+          double z, dip, window_top;
+
+          if (i == next_diff && k_diff < n_diffs)
+            {
+              c->scratch[k_diff++] = spike_scale (log_scale, y[i]) - spike_scale (log_scale, y[i - 1]);
+              next_diff += stride;
+            }
+          if (i < baseline)
+            continue;
+          /* Ruled out on the bound, then on the window's maximum itself. */
+          if (log_scale ? y[i] >= DBL_MIN && top <= y[i] * rule_out : top - y[i] <= dips[1])
+            continue;
+          window_top = extreme_of (y, i - baseline, i, TRUE);
+          if (log_scale ? y[i] >= DBL_MIN && window_top <= y[i] * rule_out : window_top - y[i] <= dips[1])
+            continue;
+          spike_scale_into (y + i - baseline, log_scale, baseline, window);
+          z = spike_scale (log_scale, y[i]);
+          if (extreme_of (window, 0, baseline, TRUE) - z <= dips[1])
+            continue;
+          dip = debrief_stats_median (window, baseline) - z;
+          if (dip > dips[0])
+            {
+              dips[1] = dips[0];
+              dips[0] = dip;
+            }
+          else if (dip > dips[1])
+            dips[1] = dip;
+          rule_out = exp (dips[1] - SPIKE_RULE_OUT_MARGIN);
         }
-      if (i < baseline)
-        continue;
-      slide_extreme (y, i, baseline, TRUE, &top);
-      if (log_scale ? y[i] >= DBL_MIN && top <= y[i] * rule_out : top - y[i] <= dips[1])
-        continue;
-      spike_scale_into (y + i - baseline, log_scale, baseline, window);
-      z = spike_scale (log_scale, y[i]);
-      if (extreme_of (window, 0, baseline, TRUE) - z <= dips[1])
-        continue;
-      dip = debrief_stats_median (window, baseline) - z;
-      if (dip > dips[0])
-        {
-          dips[1] = dips[0];
-          dips[0] = dip;
-        }
-      else if (dip > dips[1])
-        dips[1] = dip;
-      rule_out = exp (dips[1] - SPIKE_RULE_OUT_MARGIN);
     }
   /* The README's definition: 1.4826 × MAD of consecutive differences / √2. */
   sigma = debrief_stats_noise_sigma_of_diffs (c->scratch, n_diffs, c->scratch + n_diffs);
@@ -469,49 +469,62 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
 
   list = g_string_new (NULL);
   rule_out = exp (threshold - SPIKE_RULE_OUT_MARGIN);
-  for (gsize i = baseline; i + SPIKE_PERSIST_POINTS < c->n; i++)
+  for (gsize block = 0; block < c->n; block += SPIKE_BLOCK)
     {
-      double z, base, jump, after, min_jump;
+      gsize block_end = MIN (c->n, block + SPIKE_BLOCK);
+      double block_bottom = extreme_of (y, block, block_end, FALSE);
+      /* At most the minimum of the window of every point of the block. */
+      double bottom = block > 0 ? MIN (previous_extreme, block_bottom) : block_bottom;
 
-      /* Cheap rejection first: the point must clear the window's minimum. */
-      slide_extreme (y, i, baseline, FALSE, &bottom);
-      if (log_scale ? bottom >= DBL_MIN && y[i] <= bottom * rule_out : y[i] - bottom <= threshold)
-        continue;
-      spike_scale_into (y + i - baseline, log_scale, baseline, window);
-      z = spike_scale (log_scale, y[i]);
-      if (z - extreme_of (window, 0, baseline, FALSE) <= threshold)
-        continue;
-      base = debrief_stats_median (window, baseline);
-      jump = z - base;
-      if (jump <= threshold)
-        continue;
-      min_jump = log_scale ? log1p (SPIKE_MIN_REL_JUMP) : SPIKE_MIN_REL_JUMP * fabs (base);
-      if (jump <= min_jump)
-        continue;
-      spike_scale_into (y + i + 1, log_scale, SPIKE_PERSIST_POINTS, ahead);
-      after = debrief_stats_median (ahead, SPIKE_PERSIST_POINTS) - base;
-      if (after < SPIKE_PERSIST_SIGMAS * sigma || after < min_jump / 2 || after < SPIKE_PERSIST_SHARE * jump)
-        continue;
-      if (events > 0 && i - last_event <= SPIKE_MERGE_POINTS)
+      previous_extreme = block_bottom;
+      for (gsize i = MAX (block, baseline); i < block_end && i + SPIKE_PERSIST_POINTS < c->n; i++)
         {
-          last_event = i;
-          continue;
-        }
-      events++;
-      last_event = i;
-      {
-        double base_value = log_scale ? exp (base) : base;
-        double rise = y[i] - base_value;
+          double z, base, jump, after, min_jump, window_bottom;
 
-        if (events <= 5)
-          g_string_append_printf (list, "%s%.0f (%.3f → %.3f, %.0fσ)", events > 1 ? ", " : "",
-                                  _debrief_curve_x (c, i), base_value, y[i], jump / sigma);
-        if (rise > worst_jump)
+          /* Cheap rejection first: the point must clear the window's minimum (its
+           * bound, then the minimum itself). */
+          if (log_scale ? bottom >= DBL_MIN && y[i] <= bottom * rule_out : y[i] - bottom <= threshold)
+            continue;
+          window_bottom = extreme_of (y, i - baseline, i, FALSE);
+          if (log_scale ? window_bottom >= DBL_MIN && y[i] <= window_bottom * rule_out
+                        : y[i] - window_bottom <= threshold)
+            continue;
+          spike_scale_into (y + i - baseline, log_scale, baseline, window);
+          z = spike_scale (log_scale, y[i]);
+          if (z - extreme_of (window, 0, baseline, FALSE) <= threshold)
+            continue;
+          base = debrief_stats_median (window, baseline);
+          jump = z - base;
+          if (jump <= threshold)
+            continue;
+          min_jump = log_scale ? log1p (SPIKE_MIN_REL_JUMP) : SPIKE_MIN_REL_JUMP * fabs (base);
+          if (jump <= min_jump)
+            continue;
+          spike_scale_into (y + i + 1, log_scale, SPIKE_PERSIST_POINTS, ahead);
+          after = debrief_stats_median (ahead, SPIKE_PERSIST_POINTS) - base;
+          if (after < SPIKE_PERSIST_SIGMAS * sigma || after < min_jump / 2 || after < SPIKE_PERSIST_SHARE * jump)
+            continue;
+          if (events > 0 && i - last_event <= SPIKE_MERGE_POINTS)
+            {
+              last_event = i;
+              continue;
+            }
+          events++;
+          last_event = i;
           {
-            worst_jump = rise;
-            worst_step = c->steps[i];
+            double base_value = log_scale ? exp (base) : base;
+            double rise = y[i] - base_value;
+
+            if (events <= 5)
+              g_string_append_printf (list, "%s%.0f (%.3f → %.3f, %.0fσ)", events > 1 ? ", " : "",
+                                      _debrief_curve_x (c, i), base_value, y[i], jump / sigma);
+            if (rise > worst_jump)
+              {
+                worst_jump = rise;
+                worst_step = c->steps[i];
+              }
           }
-      }
+        }
     }
   if (events == 0)
     return;

@@ -90,6 +90,7 @@ typedef struct
   const double *y;         /* finite points copied into steps_owned and y_owned */
   gint64 *steps_owned;
   double *y_owned;
+  double min;              /* of y */
   /* The analysis's one work area for medians (every check of the train loss
    * uses it; nothing is allocated per median): scratch_size doubles. */
   double *scratch;

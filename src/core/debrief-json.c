@@ -96,26 +96,31 @@ fail_depth (DebriefJsonReader *reader)
   return FALSE;
 }
 
+/* JSON's white space, one test for the four characters. */
+#define WS_BITS ((G_GUINT64_CONSTANT (1) << ' ') | (G_GUINT64_CONSTANT (1) << '\t') | \
+                 (G_GUINT64_CONSTANT (1) << '\n') | (G_GUINT64_CONSTANT (1) << '\r'))
+
+static inline gboolean
+is_ws (char c)
+{
+  return (guchar) c <= ' ' && ((WS_BITS >> (guchar) c) & 1);
+}
+
+/* White space from @p on, counting lines into *@line. */
+static inline const char *
+skip_ws_from (const char *p,
+              const char *end,
+              guint      *line)
+{
+  while (p < end && is_ws (*p))
+    *line += *p++ == '\n';
+  return p;
+}
+
 static inline void
 skip_ws (DebriefJsonReader *reader)
 {
-  const char *p = reader->pos;
-  const char *end = reader->end;
-
-  while (p < end)
-    {
-      char c = *p;
-      if (c == ' ' || c == '\t' || c == '\r')
-        p++;
-      else if (c == '\n')
-        {
-          reader->line++;
-          p++;
-        }
-      else
-        break;
-    }
-  reader->pos = p;
+  reader->pos = skip_ws_from (reader->pos, reader->end, &reader->line);
 }
 
 gboolean
@@ -128,7 +133,13 @@ debrief_json_reader_at_end (DebriefJsonReader *reader)
 static inline gboolean
 is_delimiter (char c)
 {
-  return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ':';
+  /* ',' ':' and white space are below 64, ']' and '}' above. */
+  static const guint64 low = (G_GUINT64_CONSTANT (1) << ',') | (G_GUINT64_CONSTANT (1) << ':') |
+                             (G_GUINT64_CONSTANT (1) << ' ') | (G_GUINT64_CONSTANT (1) << '\n') |
+                             (G_GUINT64_CONSTANT (1) << '\r') | (G_GUINT64_CONSTANT (1) << '\t');
+  guchar u = (guchar) c;
+
+  return u < 64 ? (low >> u) & 1 : (u == ']' || u == '}');
 }
 
 /* ---- numbers ---- */
@@ -468,22 +479,61 @@ debrief_json_reader_read_numbers (DebriefJsonReader *reader,
                                   gsize              max,
                                   DebriefJsonType   *status)
 {
+  const char *end = reader->end;
   gsize n = 0;
 
+  if (reader->error)
+    {
+      *status = DEBRIEF_JSON_ARRAY;
+      return 0;
+    }
   while (n < max)
     {
-      const char *p, *after;
+      /* The common separators (", ", "\n") and numbers inline; anything else
+       * (the end of the array, an error, a value that is not a plain number)
+       * goes back through next_element and read_number for the same result. */
+      guint line = reader->line;
+      const char *p = skip_ws_from (reader->pos, end, &line);
+      const char *after;
       double v;
 
-      if (!debrief_json_reader_next_element (reader))
+      if (!reader->first && p < end && *p == ',')
         {
-          *status = DEBRIEF_JSON_ARRAY;
-          return n;
+          const char *comma = p;
+          guint comma_line = line;
+
+          p = skip_ws_from (p + 1, end, &line);
+          if (p >= end || *p == ']')
+            {
+              /* A trailing comma, or the end of the input after one. */
+              reader->pos = comma;
+              reader->line = comma_line;
+              if (!debrief_json_reader_next_element (reader))
+                {
+                  *status = DEBRIEF_JSON_ARRAY;
+                  return n;
+                }
+              p = reader->pos;
+              line = reader->line;
+            }
         }
-      /* next_element left the reader on the element, after any white space. */
-      p = reader->pos;
-      after = p < reader->end && (*p == '-' || g_ascii_isdigit (*p)) ? debrief_strtod (p, reader->end, &v) : NULL;
-      if (after == NULL || (after < reader->end && !is_delimiter (*after)))
+      else if (!(reader->first && p < end && *p != ']'))
+        {
+          reader->pos = p;
+          reader->line = line;
+          if (!debrief_json_reader_next_element (reader))
+            {
+              *status = DEBRIEF_JSON_ARRAY;
+              return n;
+            }
+          p = reader->pos;
+          line = reader->line;
+        }
+      reader->line = line;
+      reader->first = FALSE;
+      reader->pos = p;
+      after = p < end && (*p == '-' || (guchar) (*p - '0') < 10) ? debrief_strtod (p, end, &v) : NULL;
+      if (after == NULL || (after < end && !is_delimiter (*after)))
         {
           /* Not a plain number (or a malformed one): the general path decides. */
           *status = DEBRIEF_JSON_INVALID;

@@ -119,8 +119,9 @@ read_train_losses (DebriefReadContext *ctx,
   debrief_series_writer_open (&writer, train);
   while (status != DEBRIEF_JSON_ARRAY)
     {
-      /* Up to the next progress report, straight into the series. */
-      gsize want = SEED_CHECK_EVERY - (gsize) (step % SEED_CHECK_EVERY);
+      /* Up to the next progress report, straight into the series, in chunks
+       * small enough to be tallied while still in the cache. */
+      gsize want = MIN (SEED_CHUNK, SEED_CHECK_EVERY - (gsize) (step % SEED_CHECK_EVERY));
       gsize n;
 
       debrief_series_writer_reserve (&writer, want);

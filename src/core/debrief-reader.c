@@ -680,11 +680,11 @@ debrief_series_set_commit (DebriefSeriesSet *set,
       KeySlot *slot = set->pending[i].slot;
       DebriefSeriesWriter *w = &slot->writer;
 
-      if (G_UNLIKELY (w->length > 0 && step < w->last_step) && slot->backwards_line == 0)
+      if (G_UNLIKELY (w->length > 0 && step < w->tally.last_step) && slot->backwards_line == 0)
         {
           slot->backwards_line = line;
           slot->backwards_step = step;
-          slot->backwards_after = w->last_step;
+          slot->backwards_after = w->tally.last_step;
         }
       debrief_series_writer_append (w, step, set->pending[i].value);
     }

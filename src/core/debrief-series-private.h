@@ -3,6 +3,8 @@
  */
 #pragma once
 
+#include <math.h>
+
 #include "debrief-series.h"
 
 G_BEGIN_DECLS
@@ -11,7 +13,21 @@ G_BEGIN_DECLS
  * holds the series' arrays while it is open (nothing else may append to
  * the series meanwhile) and gives them back, with the new length, in
  * debrief_series_writer_close(). */
+typedef struct _DebriefSeriesTally DebriefSeriesTally;
 typedef struct _DebriefSeriesWriter DebriefSeriesWriter;
+
+/* What finish() needs, kept as the points arrive: when the steps only went
+ * up there is nothing left to sort, merge or scan. */
+struct _DebriefSeriesTally
+{
+  gint64 last_step;
+  gboolean increasing;  /* every step above the one before */
+  double min;           /* of the finite values; +inf while there are none */
+  double max;           /* -inf while there are none */
+  gsize min_index;      /* first point of the minimum */
+  gsize n_nonfinite;
+};
+
 struct _DebriefSeriesWriter
 {
   DebriefSeries *series;
@@ -19,8 +35,7 @@ struct _DebriefSeriesWriter
   double *values;
   gsize length;
   gsize capacity;
-  gint64 last_step;
-  gboolean increasing;  /* every step above the one before (nothing to sort or merge) */
+  DebriefSeriesTally tally;
 };
 
 void               debrief_series_writer_open     (DebriefSeriesWriter *writer,
@@ -40,10 +55,24 @@ debrief_series_writer_append (DebriefSeriesWriter *writer,
                               gint64               step,
                               double               value)
 {
+  DebriefSeriesTally *t = &writer->tally;
+
   if (G_UNLIKELY (writer->length == writer->capacity))
     debrief_series_writer_reserve (writer, 1);
-  writer->increasing &= writer->length == 0 || step > writer->last_step;
-  writer->last_step = step;
+  t->increasing &= writer->length == 0 || step > t->last_step;
+  t->last_step = step;
+  if (G_LIKELY (isfinite (value)))
+    {
+      if (value < t->min)
+        {
+          t->min = value;
+          t->min_index = writer->length;
+        }
+      if (value > t->max)
+        t->max = value;
+    }
+  else
+    t->n_nonfinite++;
   writer->steps[writer->length] = step;
   writer->values[writer->length] = value;
   writer->length++;

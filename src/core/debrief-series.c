@@ -25,8 +25,7 @@ struct _DebriefSeries
   double *values;
   gsize length;
   gsize capacity;
-  gint64 last_step;
-  gboolean increasing;  /* each appended step above the previous one */
+  DebriefSeriesTally tally;  /* of the points appended */
 
   double min;
   double max;
@@ -36,6 +35,8 @@ struct _DebriefSeries
 };
 
 G_DEFINE_FINAL_TYPE (DebriefSeries, debrief_series, G_TYPE_OBJECT)
+
+static const DebriefSeriesTally EMPTY_TALLY = { 0, TRUE, INFINITY, -INFINITY, 0, 0 };
 
 GType
 debrief_series_kind_get_type (void)
@@ -83,7 +84,7 @@ debrief_series_class_init (DebriefSeriesClass *klass)
 static void
 debrief_series_init (DebriefSeries *self)
 {
-  self->increasing = TRUE;
+  self->tally = EMPTY_TALLY;
   self->min = NAN;
   self->max = NAN;
 }
@@ -184,8 +185,7 @@ debrief_series_writer_open (DebriefSeriesWriter *writer,
   writer->values = series->values;
   writer->length = series->length;
   writer->capacity = series->capacity;
-  writer->last_step = series->last_step;
-  writer->increasing = series->increasing;
+  writer->tally = series->tally;
 }
 
 static void
@@ -194,8 +194,7 @@ writer_store (DebriefSeriesWriter *writer)
   DebriefSeries *self = writer->series;
 
   self->length = writer->length;
-  self->last_step = writer->last_step;
-  self->increasing = writer->increasing;
+  self->tally = writer->tally;
   self->finished = FALSE;
 }
 
@@ -219,13 +218,33 @@ debrief_series_writer_add_consecutive (DebriefSeriesWriter *writer,
 {
   g_return_if_fail (writer->length + n <= writer->capacity);
 
+  DebriefSeriesTally t = writer->tally;
+  const double *values = writer->values + writer->length;
+
   if (n == 0)
     return;
-  writer->increasing &= writer->length == 0 || first_step > writer->last_step;
+  t.increasing &= writer->length == 0 || first_step > t.last_step;
+  t.last_step = first_step + (gint64) n - 1;
   for (gsize i = 0; i < n; i++)
-    writer->steps[writer->length + i] = first_step + (gint64) i;
+    {
+      double v = values[i];
+
+      writer->steps[writer->length + i] = first_step + (gint64) i;
+      if (G_UNLIKELY (!isfinite (v)))
+        {
+          t.n_nonfinite++;
+          continue;
+        }
+      if (v < t.min)
+        {
+          t.min = v;
+          t.min_index = writer->length + i;
+        }
+      if (v > t.max)
+        t.max = v;
+    }
+  writer->tally = t;
   writer->length += n;
-  writer->last_step = first_step + (gint64) n - 1;
 }
 
 void
@@ -302,49 +321,50 @@ guint
 debrief_series_finish (DebriefSeries *self,
                        gboolean      *out_went_backwards)
 {
-  const double *values;
   gsize n, out;
   gboolean backwards = FALSE;
-  double min = NAN, max = NAN;
-  gsize min_index = 0, n_nonfinite = 0;
 
   g_return_val_if_fail (DEBRIEF_IS_SERIES (self), 0);
 
   n = self->length;
-  out = self->increasing ? n : sort_and_merge (self, &backwards);
-  self->length = out;
-  self->increasing = TRUE;
+  if (!self->tally.increasing)
+    {
+      /* Sorted and merged: tally the points again, in their new order. */
+      DebriefSeriesTally t = EMPTY_TALLY;
+      const double *values;
+
+      out = sort_and_merge (self, &backwards);
+      values = self->values;
+      for (gsize i = 0; i < out; i++)
+        {
+          double v = values[i];
+
+          if (!isfinite (v))
+            t.n_nonfinite++;
+          else
+            {
+              if (v < t.min)
+                {
+                  t.min = v;
+                  t.min_index = i;
+                }
+              if (v > t.max)
+                t.max = v;
+            }
+        }
+      t.last_step = out ? self->steps[out - 1] : 0;
+      self->tally = t;
+      self->length = out;
+    }
+  out = self->length;
   if (out < self->capacity && out > 0)
     set_capacity (self, out);
 
-  values = self->values;
-  for (gsize i = 0; i < out; i++)
-    {
-      double v = values[i];
-
-      if (G_UNLIKELY (!isfinite (v)))
-        {
-          n_nonfinite++;
-          continue;
-        }
-      if (G_UNLIKELY (isnan (min)))
-        {
-          min = max = v;
-          min_index = i;
-          continue;
-        }
-      if (v < min)
-        {
-          min = v;
-          min_index = i;
-        }
-      if (v > max)
-        max = v;
-    }
-  self->min = min;
-  self->max = max;
-  self->min_index = min_index;
-  self->n_nonfinite = n_nonfinite;
+  /* The minimum and maximum over the finite values; NaN when there are none. */
+  self->min = isfinite (self->tally.min) ? self->tally.min : NAN;
+  self->max = isfinite (self->tally.max) ? self->tally.max : NAN;
+  self->min_index = isfinite (self->tally.min) ? self->tally.min_index : 0;
+  self->n_nonfinite = self->tally.n_nonfinite;
   self->finished = TRUE;
 
   if (out_went_backwards)

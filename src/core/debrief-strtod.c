@@ -49,11 +49,10 @@ take_digit (int       d,
   return FALSE;
 }
 
-/* Eight ASCII digits at once (the SWAR trick of fast_float / simdjson):
- * FALSE when one of the eight bytes is not a digit. */
-static inline gboolean
-eight_digits (const char *p,
-              guint64    *out)
+/* Eight ASCII digits at once (the SWAR trick of fast_float / simdjson), on
+ * the 8 bytes of @p read as a little-endian word. */
+static inline guint64
+load_word (const char *p)
 {
   guint64 v;
 
@@ -61,18 +60,44 @@ eight_digits (const char *p,
 #if G_BYTE_ORDER != G_LITTLE_ENDIAN
   v = GUINT64_SWAP_LE_BE (v);
 #endif
-  {
-    guint64 high = v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0);
-    guint64 carry = (v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0);
-    if ((high | (carry >> 4)) != G_GUINT64_CONSTANT (0x3333333333333333))
-      return FALSE;
-  }
+  return v;
+}
+
+/* Zero where the bytes of @v are digits, non-zero bytes elsewhere (at least
+ * at the first one that is not: a carry out of a byte that is not a digit
+ * only reaches the bytes after it). */
+static inline guint64
+non_digit_bytes (guint64 v)
+{
+  return ((v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) |
+          (((v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) >> 4))
+         ^ G_GUINT64_CONSTANT (0x3333333333333333);
+}
+
+/* The value of 8 digit bytes, the first one the most significant. */
+static inline guint64
+eight_digits_value (guint64 v)
+{
   v -= G_GUINT64_CONSTANT (0x3030303030303030);
   v = (v * 10) + (v >> 8);
-  v = (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x000F424000000064)) +
-       (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x0000271000000001))) >> 32;
-  *out = v;
-  return TRUE;
+  return (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x000F424000000064)) +
+          (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * G_GUINT64_CONSTANT (0x0000271000000001))) >> 32;
+}
+
+static inline int
+count_trailing_zero_bytes (guint64 x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_ctzll (x) / 8;
+#else
+  int n = 0;
+  while (!(x & 0xFF))
+    {
+      x >>= 8;
+      n++;
+    }
+  return n;
+#endif
 }
 
 /* The full 128-bit product of two 64-bit numbers. */
@@ -182,19 +207,57 @@ exact_slow_path (const char *start,
   return g_ascii_strtod (text, NULL);
 }
 
+/* The first 19 significant digits of the digits in [@p, @stop) (a '.' among
+ * them is skipped): the mantissa, the power of ten of its last digit relative
+ * to the decimal point, and whether a dropped digit was not 0. Only numbers
+ * with more than 19 significant digits come here. */
+static G_GNUC_NO_INLINE void
+first_19_digits (const char *p,
+                 const char *stop,
+                 guint64    *out_mantissa,
+                 gint64     *out_exponent,
+                 gboolean   *out_truncated)
+{
+  guint64 mantissa = 0;
+  gint64 exponent = 0;
+  int n_digits = 0;
+  gboolean truncated = FALSE, fraction = FALSE;
+
+  for (; p < stop; p++)
+    {
+      if (*p == '.')
+        {
+          fraction = TRUE;
+          continue;
+        }
+      if (take_digit (*p - '0', &mantissa, &n_digits, &truncated))
+        exponent -= fraction;
+      else
+        exponent += !fraction;
+    }
+  *out_mantissa = mantissa;
+  *out_exponent = exponent;
+  *out_truncated = truncated;
+}
+
+static const guint64 powers_of_ten_u64[] = {
+  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+};
+
 const char *
 debrief_strtod (const char *p,
                 const char *end,
                 double     *value)
 {
   const char *start = p;
+  const char *digits, *mantissa_end;
   gboolean negative = FALSE;
-  gboolean any_digit = FALSE;
   gboolean truncated = FALSE;  /* a non-zero digit did not fit in the mantissa */
-  guint64 mantissa = 0;
-  int n_digits = 0;            /* significant digits in mantissa */
+  guint64 mantissa = 0;        /* the digits, exact while there are at most 19 */
+  gsize n_digits;
+  gint64 n_fraction = 0;       /* digits after the point */
   gint64 exponent = 0;         /* the number is mantissa × 10^exponent (plus truncated digits) */
-  guint64 chunk, bits;
+  guint64 bits;
   double v;
 
   if (p < end && (*p == '-' || *p == '+'))
@@ -203,41 +266,50 @@ debrief_strtod (const char *p,
       p++;
     }
 
+  /* All the digits, without counting them one by one: a mantissa of more
+   * than 19 significant digits (rare) is read again, carefully, below. */
+  digits = p;
   for (; p < end && is_digit (*p); p++)
-    {
-      any_digit = TRUE;
-      if (!take_digit (*p - '0', &mantissa, &n_digits, &truncated))
-        exponent++;
-    }
+    mantissa = mantissa * 10 + (guint64) (*p - '0');
+  n_digits = p - digits;
   if (p < end && *p == '.')
     {
-      p++;
-      /* Leading zeros only move the exponent. */
-      if (mantissa == 0)
-        for (; p < end && *p == '0'; p++)
-          {
-            any_digit = TRUE;
-            exponent--;
-          }
-      /* Eight digits at a time while they fit (after the zeros the first digit
-       * is significant, so n_digits counts them right). */
-      while (n_digits <= MAX_DIGITS - 8 && end - p >= 8 && eight_digits (p, &chunk))
+      const char *fraction = ++p;
+      /* Eight digits at a time; the last 1 to 7 at once too: shifted to the
+       * top of the word, with '0's below them, they read as an 8-digit number. */
+      gboolean done = FALSE;
+
+      while (!done && end - p >= 8)
         {
-          any_digit = TRUE;
-          mantissa = mantissa * 100000000 + chunk;
-          n_digits += 8;
-          exponent -= 8;
-          p += 8;
+          guint64 w = load_word (p);
+          guint64 others = non_digit_bytes (w);
+          int k;
+
+          if (others == 0)
+            {
+              mantissa = mantissa * 100000000 + eight_digits_value (w);
+              p += 8;
+              continue;
+            }
+          k = count_trailing_zero_bytes (others);
+          if (k > 0)
+            {
+              w = (w << (8 * (8 - k))) | (G_GUINT64_CONSTANT (0x3030303030303030) >> (8 * k));
+              mantissa = mantissa * powers_of_ten_u64[k] + eight_digits_value (w);
+              p += k;
+            }
+          done = TRUE;
         }
-      for (; p < end && is_digit (*p); p++)
-        {
-          any_digit = TRUE;
-          if (take_digit (*p - '0', &mantissa, &n_digits, &truncated))
-            exponent--;
-        }
+      /* Near the end of the buffer, one at a time. */
+      for (; !done && p < end && is_digit (*p); p++)
+        mantissa = mantissa * 10 + (guint64) (*p - '0');
+      n_fraction = p - fraction;
+      n_digits += n_fraction;
     }
-  if (!any_digit)
+  if (n_digits == 0)
     return NULL;  /* "", "-", "." or "-." */
+  mantissa_end = p;
+
   if (p < end && (*p == 'e' || *p == 'E'))
     {
       const char *q = p + 1;
@@ -259,6 +331,23 @@ debrief_strtod (const char *p,
         }
       /* else: as for strtod, "1e" and "1e+" end before the "e". */
     }
+
+  if (G_UNLIKELY (n_digits > MAX_DIGITS))
+    {
+      /* Leading zeros are not significant; past them, 19 digits at most. */
+      const char *first = digits;
+      gsize zeros = 0;
+      gint64 digit_exponent;
+
+      for (; first < mantissa_end && (*first == '0' || *first == '.'); first++)
+        zeros += *first == '0';
+      if (n_digits - zeros > MAX_DIGITS)
+        {
+          first_19_digits (digits, mantissa_end, &mantissa, &digit_exponent, &truncated);
+          n_fraction = -digit_exponent;
+        }
+    }
+  exponent -= n_fraction;
 
   if (mantissa == 0)
     {
