@@ -168,6 +168,19 @@ void              debrief_series_set_add      (DebriefSeriesSet   *set,
                                                const char         *key,
                                                gsize               key_length,
                                                double              value);
+/* Where the values of one key go (or not: an ignored key), valid as long as the set. */
+typedef struct _DebriefSeriesSetSlot DebriefSeriesSetSlot;
+/* As debrief_series_set_add; returns the key's slot (NULL for a key that
+ * cannot be named), so that a reader that knows the key is the same again
+ * adds the next value with debrief_series_set_add_to(), without a lookup. */
+DebriefSeriesSetSlot *debrief_series_set_add_slot (DebriefSeriesSet *set,
+                                                   guint             position,
+                                                   const char       *key,
+                                                   gsize             key_length,
+                                                   double            value);
+void              debrief_series_set_add_to   (DebriefSeriesSet     *set,
+                                               DebriefSeriesSetSlot *slot,
+                                               double                value);
 /* Appends the pending values of the record at @step; @line for warnings. */
 void              debrief_series_set_commit   (DebriefSeriesSet   *set,
                                                gint64              step,

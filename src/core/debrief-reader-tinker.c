@@ -99,28 +99,37 @@ debrief_reader_tinker_fill_dataset_tokens (DebriefRun *run,
   DebriefRunConfig *config = debrief_run_get_config (run);
   DebriefSeries *tokens = debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_TOKENS);
   DebriefSeries *epoch = debrief_run_get_series_by_kind (run, DEBRIEF_SERIES_EPOCH);
+  const gint64 *steps, *epoch_steps = NULL;
+  const double *values, *epoch_values = NULL;
   double first_epoch = NAN;
   double sum = 0;
-  gsize n, n_first = 0;
+  gsize n, n_first = 0, n_epoch = 0;
   gboolean whole_run = FALSE;
 
   if (config->dataset_tokens > 0 || tokens == NULL || debrief_series_get_length (tokens) == 0)
     return;
   n = debrief_series_get_length (tokens);
+  steps = debrief_series_get_steps (tokens);
+  values = debrief_series_get_values (tokens);
   if (epoch != NULL && debrief_series_get_length (epoch) > 0)
-    first_epoch = debrief_series_get_value (epoch, 0);
-  for (gsize i = 0; i < n; i++)
     {
-      gint64 step = debrief_series_get_step (tokens, i);
-      double v = debrief_series_get_value (tokens, i);
+      first_epoch = debrief_series_get_value (epoch, 0);
+      n_epoch = debrief_series_get_length (epoch);
+      epoch_steps = debrief_series_get_steps (epoch);
+      epoch_values = debrief_series_get_values (epoch);
+    }
+  for (gsize i = 0, j = 0; i < n; i++)
+    {
+      double v = values[i];
 
       if (!isfinite (v) || v < 0)
         continue;
       if (isfinite (first_epoch))
         {
-          gsize j = debrief_series_lower_bound (epoch, step);
-          if (j < debrief_series_get_length (epoch) && debrief_series_get_step (epoch, j) == step &&
-              debrief_series_get_value (epoch, j) != first_epoch)
+          /* Both series are sorted by step: the epoch at or after this step by walking along. */
+          while (j < n_epoch && epoch_steps[j] < steps[i])
+            j++;
+          if (j < n_epoch && epoch_steps[j] == steps[i] && epoch_values[j] != first_epoch)
             break;
         }
       sum += v;

@@ -492,7 +492,7 @@ debrief_count_lines (const char *text,
 
 /* ---- series set ---- */
 
-typedef struct
+struct _DebriefSeriesSetSlot
 {
   char *key;               /* valid UTF-8, for names */
   char *raw;               /* as in the file, the hash key */
@@ -502,7 +502,8 @@ typedef struct
   guint backwards_line;    /* first line where the step went backwards */
   gint64 backwards_step;
   gint64 backwards_after;
-} KeySlot;
+};
+typedef DebriefSeriesSetSlot KeySlot;
 
 typedef struct
 {
@@ -640,12 +641,12 @@ find_slot (DebriefSeriesSet *set,
   return slot;
 }
 
-void
-debrief_series_set_add (DebriefSeriesSet *set,
-                        guint             position,
-                        const char       *key,
-                        gsize             key_length,
-                        double            value)
+DebriefSeriesSetSlot *
+debrief_series_set_add_slot (DebriefSeriesSet *set,
+                             guint             position,
+                             const char       *key,
+                             gsize             key_length,
+                             double            value)
 {
   KeySlot *slot = NULL;
 
@@ -660,7 +661,27 @@ debrief_series_set_add (DebriefSeriesSet *set,
     }
   if (slot == NULL)
     slot = find_slot (set, position, key, key_length);
-  if (slot == NULL || slot->series == NULL)
+  if (slot != NULL)
+    debrief_series_set_add_to (set, slot, value);
+  return slot;
+}
+
+void
+debrief_series_set_add (DebriefSeriesSet *set,
+                        guint             position,
+                        const char       *key,
+                        gsize             key_length,
+                        double            value)
+{
+  debrief_series_set_add_slot (set, position, key, key_length, value);
+}
+
+void
+debrief_series_set_add_to (DebriefSeriesSet     *set,
+                           DebriefSeriesSetSlot *slot,
+                           double                value)
+{
+  if (slot->series == NULL)
     return;
   if (G_UNLIKELY (set->n_pending == set->pending_capacity))
     {

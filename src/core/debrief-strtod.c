@@ -306,6 +306,13 @@ debrief_strtod (const char *p,
       n_fraction = p - fraction;
       n_digits += n_fraction;
     }
+  else if (n_digits - 1 < 15 && (p == end || (*p != 'e' && *p != 'E')))
+    {
+      /* A whole number of up to 15 digits (a step, a count) is exact as it is. */
+      v = (double) mantissa;
+      *value = negative ? -v : v;
+      return p;
+    }
   if (n_digits == 0)
     return NULL;  /* "", "-", "." or "-." */
   mantissa_end = p;
