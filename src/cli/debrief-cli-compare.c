@@ -207,13 +207,6 @@ print_csv (DebriefSweep *sweep,
   fwrite (s->str, 1, s->len, stdout);
 }
 
-static void
-list_keys (DebriefSweep *sweep)
-{
-  for (guint c = 0; c < debrief_sweep_get_n_columns (sweep); c++)
-    g_printerr ("  %s\n", debrief_sweep_get_column (sweep, c)->key);
-}
-
 int
 debrief_cli_compare (int    argc,
                      char **argv)
@@ -228,7 +221,7 @@ debrief_cli_compare (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object instead of a table"), NULL },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print the table as CSV"), NULL },
     { "sort", 0, 0, G_OPTION_ARG_STRING, &sort, N_("Sort by the column KEY (-KEY: descending); default: best first"), N_("KEY") },
-    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_by, N_("Group the runs by the column KEY (default: runs that differ only by seed)"), N_("KEY") },
+    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_by, N_("Group the runs by the columns KEY[,KEY] (default, or “seeds”: runs that differ only by seed)"), N_("KEY") },
     { "no-write", 0, 0, G_OPTION_ARG_NONE, &no_write, N_("Do not write sweep.md into the runs' common folder"), NULL },
     { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern, DEBRIEF_CLI_PATTERN_HELP, "REGEX" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, NULL, N_("DIR…") },
@@ -294,13 +287,16 @@ debrief_cli_compare (int    argc,
         g_ptr_array_add (runs, g_object_ref (run));
     }
 
+  if (g_strcmp0 (group_by, "seeds") == 0)
+    g_clear_pointer (&group_by, g_free);
   sweep = debrief_sweep_new_for_runs (runs, NULL);
   if (group_by != NULL)
     {
-      if (debrief_sweep_find_column (sweep, group_by) < 0)
+      g_autoptr(GError) error = NULL;
+
+      if (!debrief_sweep_check_keys (sweep, "--group-by", group_by, &error))
         {
-          g_printerr (_("debrief-cli compare: --group-by: no column “%s”; the columns are:\n"), group_by);
-          list_keys (sweep);
+          g_printerr ("debrief-cli compare: %s", error->message);
           return DEBRIEF_CLI_EXIT_USAGE;
         }
       g_clear_object (&sweep);
@@ -315,8 +311,9 @@ debrief_cli_compare (int    argc,
 
       if (c < 0)
         {
-          g_printerr (_("debrief-cli compare: --sort: no column “%s”; the columns are:\n"), sort + (descending ? 1 : 0));
-          list_keys (sweep);
+          g_autoptr(GError) error = NULL;
+          debrief_sweep_check_keys (sweep, "--sort", sort + (descending ? 1 : 0), &error);
+          g_printerr ("debrief-cli compare: %s", error->message);
           return DEBRIEF_CLI_EXIT_USAGE;
         }
       debrief_sweep_sort (sweep, (guint) c, descending, order);

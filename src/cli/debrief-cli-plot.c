@@ -44,6 +44,10 @@ debrief_cli_plot (int    argc,
    * values (N a number of pixels, W a smoothing weight); the values themselves (ema, median, steps,
    * epochs, tokens) are typed as they are and stay in English */
   g_autofree char *pattern = NULL;
+  g_autofree char *color_by = NULL;
+  g_autofree char *group_by = NULL;
+  g_autofree char *band = NULL;
+  gboolean all_runs = FALSE;
   DebriefLoadOptions load_options = { 0 };
   GOptionEntry entries[] = {
     { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern, DEBRIEF_CLI_PATTERN_HELP, "REGEX" },
@@ -55,6 +59,13 @@ debrief_cli_plot (int    argc,
     { "log-y", 0, 0, G_OPTION_ARG_NONE, &log_y, N_("Logarithmic loss axis"), NULL },
     { "x-axis", 0, 0, G_OPTION_ARG_STRING, &x_axis, N_("steps (default), epochs or tokens (when the first run logged them)"), N_("UNIT") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Dark colours"), NULL },
+    { "color-by", 0, 0, G_OPTION_ARG_STRING, &color_by,
+      N_("Colour the runs by the column KEY of `compare` (numbers as a gradient, e.g. learning_rate)"), N_("KEY") },
+    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_by,
+      N_("Draw groups of runs as a mean with a band: “seeds” (runs that differ only by seed) or columns KEY[,KEY]"), N_("KEY") },
+    { "band", 0, 0, G_OPTION_ARG_STRING, &band, N_("range (default) or std: the band around a group's mean"), N_("BAND") },
+    { "all-runs", 0, 0, G_OPTION_ARG_NONE, &all_runs,
+      N_("Let runs that diverged by orders of magnitude stretch the y axis too"), NULL },
     { "series", 0, 0, G_OPTION_ARG_STRING_ARRAY, &series,
       N_("Draw the logged series KEY instead of the losses (repeat for several; analyze --json lists the keys)"),
       N_("KEY") },
@@ -119,6 +130,16 @@ debrief_cli_plot (int    argc,
       }
   }
 
+  if (band != NULL && g_strcmp0 (band, "std") == 0)
+    options.band = DEBRIEF_PLOT_BAND_STD;
+  else if (band != NULL && g_strcmp0 (band, "range") != 0)
+    {
+      g_printerr (_("debrief-cli plot: --band must be range or std, not “%s”\n"), band);
+      return DEBRIEF_CLI_EXIT_USAGE;
+    }
+  options.color_by = color_by;
+  options.group_by = group_by;
+  options.include_outliers = all_runs;
   options.width = width;
   options.height = height;
   options.smoothing = smoothing;
@@ -182,7 +203,9 @@ debrief_cli_plot (int    argc,
   if (!debrief_plot_write_runs (runs, analyses, &options, output, &error))
     {
       g_printerr ("debrief-cli plot: %s\n", error->message);
-      return DEBRIEF_CLI_EXIT_FAILED;
+      /* --color-by or --group-by naming no column is the caller's mistake. */
+      return g_error_matches (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT) ? DEBRIEF_CLI_EXIT_USAGE
+                                                                                  : DEBRIEF_CLI_EXIT_FAILED;
     }
   return DEBRIEF_CLI_EXIT_OK;
 }

@@ -50,6 +50,41 @@ draw_label_box (DebriefPlotRenderer   *self,
   *y_free += h + 2;
 }
 
+/* A best step as a ring on the run's validation curve (its lowest point), a
+ * divergence as a short tick at the top edge: no line across the plot. */
+static void
+draw_crowded_mark (DebriefPlotRenderer *self,
+                   cairo_t             *cr,
+                   const Annotation    *a,
+                   RunEntry            *entry,
+                   double               x)
+{
+  const Frame *f = &self->frame;
+  DebriefPlotRGBA color = _debrief_plot_renderer_run_color (self, a->run, TRUE);
+  double v;
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  if (a->kind == DEBRIEF_PLOT_ANNOTATION_DIVERGENCE)
+    {
+      set_color (cr, &self->palette.danger, 0.9);
+      cairo_set_line_width (cr, 2.0);
+      cairo_move_to (cr, round (x) + 0.5, f->area.y);
+      cairo_line_to (cr, round (x) + 0.5, f->area.y + 8);
+      cairo_stroke (cr);
+    }
+  else if (value_at_step (debrief_plot_data_get_validation (entry->data), a->step, &v) && isfinite (v))
+    {
+      cairo_arc (cr, x, frame_y (f, v), 3.5, 0, 2 * G_PI);
+      set_color (cr, &color, 1.0);
+      cairo_fill_preserve (cr);
+      set_color (cr, &self->palette.background, 1.0);
+      cairo_set_line_width (cr, 1.0);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
 void
 _debrief_plot_renderer_draw_annotations (DebriefPlotRenderer *self,
                                          cairo_t             *cr,
@@ -59,6 +94,8 @@ _debrief_plot_renderer_draw_annotations (DebriefPlotRenderer *self,
 {
   const Frame *f = &self->frame;
   double label_y = *label_y_inout;
+  /* Fifty best-step lines with fifty labels are a wall: marks, labels on hover. */
+  gboolean crowded = _debrief_plot_renderer_n_shown (self) > LABEL_MAX_RUNS;
 
   for (guint i = 0; i < self->annotations->len; i++)
     {
@@ -70,7 +107,8 @@ _debrief_plot_renderer_draw_annotations (DebriefPlotRenderer *self,
       if (a->run >= self->runs->len)
         continue;
       entry = &g_array_index (self->runs, RunEntry, a->run);
-      if (!entry->visible)
+      /* A run drawn by its group, or off the range, has no marks of its own here. */
+      if (!entry->visible || entry->group >= 0 || entry->outside)
         continue;
       if (regions != (a->kind == DEBRIEF_PLOT_ANNOTATION_OVERFIT_REGION))
         continue;
@@ -91,6 +129,11 @@ _debrief_plot_renderer_draw_annotations (DebriefPlotRenderer *self,
 
         case DEBRIEF_PLOT_ANNOTATION_BEST_STEP:
         case DEBRIEF_PLOT_ANNOTATION_DIVERGENCE:
+          if (crowded)
+            {
+              draw_crowded_mark (self, cr, a, entry, x);
+              break;
+            }
           {
             gboolean best = a->kind == DEBRIEF_PLOT_ANNOTATION_BEST_STEP;
             /* With several runs a best step wears its run's colour. */

@@ -12,6 +12,9 @@
 
 #include "debrief-plot-renderer-private.h"
 
+/* Runs described one by one; the rest are counted. */
+#define DESCRIBE_MAX_RUNS 12
+
 char *
 debrief_plot_renderer_describe (DebriefPlotRenderer *self)
 {
@@ -22,9 +25,33 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
     return g_strdup (_("Loss plot: no run open."));
   g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "Loss plot of %u run.", "Loss plot of %u runs.",
                                           self->runs->len), self->runs->len);
+  if (self->groups->len > 0)
+    {
+      g_string_append_c (s, ' ');
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u group drawn as its mean with a band.",
+                                              "%u groups drawn as their means with bands.", self->groups->len),
+                              self->groups->len);
+    }
+  if (debrief_plot_renderer_get_n_outside (self) > 0)
+    {
+      g_string_append_c (s, ' ');
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u diverged run is outside the range shown.",
+                                              "%u diverged runs are outside the range shown.",
+                                              debrief_plot_renderer_get_n_outside (self)),
+                              debrief_plot_renderer_get_n_outside (self));
+    }
   for (guint i = 0; i < self->runs->len; i++)
     {
       DebriefPlotData *d = g_array_index (self->runs, RunEntry, i).data;
+
+      /* A sweep of thousands: the first runs, and how many more (the runs table reads out the rest). */
+      if (i == DESCRIBE_MAX_RUNS && self->runs->len > DESCRIBE_MAX_RUNS + 1)
+        {
+          g_string_append_c (s, ' ');
+          g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "And %u more run.", "And %u more runs.",
+                                                  self->runs->len - i), self->runs->len - i);
+          break;
+        }
       DebriefPlotPyramid *train = debrief_plot_data_get_train (d);
       DebriefPlotPyramid *val = debrief_plot_data_get_validation (d);
 
@@ -80,7 +107,7 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
                                               counts[DEBRIEF_PLOT_ANNOTATION_SPIKE]),
                               counts[DEBRIEF_PLOT_ANNOTATION_SPIKE]);
     }
-  for (guint i = 0; i < self->annotations->len; i++)
+  for (guint i = 0; i < self->annotations->len && self->runs->len <= DESCRIBE_MAX_RUNS + 1; i++)
     {
       const Annotation *a = &g_array_index (self->annotations, Annotation, i);
       if (a->kind != DEBRIEF_PLOT_ANNOTATION_BEST_STEP && a->kind != DEBRIEF_PLOT_ANNOTATION_OVERFIT_REGION

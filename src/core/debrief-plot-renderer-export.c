@@ -9,6 +9,7 @@
 
 #include "debrief-error.h"
 #include "debrief-plot-renderer-private.h"
+#include "debrief-sweep.h"
 
 gboolean
 debrief_plot_renderer_export (DebriefPlotRenderer  *self,
@@ -83,6 +84,10 @@ debrief_plot_image_options_init (DebriefPlotImageOptions *options)
     .x_unit = DEBRIEF_PLOT_X_STEPS,
     .dark = FALSE,
     .series = NULL,
+    .color_by = NULL,
+    .group_by = NULL,
+    .band = DEBRIEF_PLOT_BAND_RANGE,
+    .include_outliers = FALSE,
   };
 }
 
@@ -96,6 +101,7 @@ debrief_plot_write_runs (GPtrArray                     *runs,
   g_autoptr(GPtrArray) data = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_plot_data_unref);
   g_autoptr(GArray) annotations = g_array_new (FALSE, TRUE, sizeof (DebriefPlotAnnotation));
   g_autoptr(DebriefPlotRenderer) renderer = debrief_plot_renderer_new ();
+  g_autoptr(GArray) data_runs = g_array_new (FALSE, FALSE, sizeof (guint));
   DebriefPlotPalette palette;
 
   g_return_val_if_fail (runs != NULL, FALSE);
@@ -122,6 +128,7 @@ debrief_plot_write_runs (GPtrArray                     *runs,
                                                     analyses != NULL ? g_ptr_array_index (analyses, i) : NULL,
                                                     annotations);
           g_ptr_array_add (data, d);
+          g_array_append_val (data_runs, i);
           if (names[j] == NULL)
             break;
         }
@@ -133,5 +140,16 @@ debrief_plot_write_runs (GPtrArray                     *runs,
   debrief_plot_renderer_set_log_y (renderer, options->log_y);
   debrief_plot_renderer_set_x_unit (renderer, options->x_unit);
   debrief_plot_renderer_set_annotations (renderer, (DebriefPlotAnnotation *) annotations->data, annotations->len);
+  debrief_plot_renderer_set_band (renderer, options->band);
+  debrief_plot_renderer_set_include_outliers (renderer, options->include_outliers);
+  if (options->color_by != NULL || options->group_by != NULL)
+    {
+      gboolean seeds = g_strcmp0 (options->group_by, "seeds") == 0;
+      g_autoptr(DebriefSweep) sweep = debrief_sweep_new_for_runs (runs, seeds ? NULL : options->group_by);
+
+      if (!debrief_sweep_style_plot (sweep, renderer, (const guint *) data_runs->data, options->color_by,
+                                     options->group_by != NULL, options->dark, error))
+        return FALSE;
+    }
   return debrief_plot_renderer_export (renderer, path, options->width, options->height, error);
 }

@@ -180,3 +180,126 @@ debrief_plot_renderer_describe_step (DebriefPlotRenderer *self,
     return NULL;
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
+
+/* ---- many runs: what is under the pointer ---- */
+
+/* Hover rows at most, with many runs: the curves nearest the pointer. */
+#define POINT_MAX_ROWS 5
+/* A best-step mark this near the pointer (px) is named. */
+#define POINT_MARK_PX 8.0
+
+typedef struct
+{
+  double distance;
+  double value;
+  const char *name;
+  gboolean is_group;
+} Near;
+
+static int
+compare_near (gconstpointer a,
+              gconstpointer b)
+{
+  const Near *x = a, *y = b;
+  return (x->distance > y->distance) - (x->distance < y->distance);
+}
+
+static guint
+train_cache (DebriefPlotRenderer *self)
+{
+  return (self->layers & DEBRIEF_PLOT_LAYER_SMOOTHED) ? CACHE_SMOOTHED : CACHE_RAW;
+}
+
+char *
+debrief_plot_renderer_describe_point (DebriefPlotRenderer *self,
+                                      double               px,
+                                      double               py,
+                                      gboolean             markup)
+{
+  const Frame *f = &self->frame;
+  double step = debrief_plot_renderer_x_to_step (self, px);
+  g_autoptr(GArray) near = g_array_new (FALSE, FALSE, sizeof (Near));
+  g_autoptr(GString) s = g_string_new (NULL);
+  guint cache = train_cache (self);
+
+  if (!f->valid || _debrief_plot_renderer_n_shown (self) <= LABEL_MAX_RUNS)
+    return debrief_plot_renderer_describe_step (self, step, markup);
+
+  g_string_append_printf (s, markup ? "<b>%s %" G_GINT64_FORMAT "</b>" : "%s %" G_GINT64_FORMAT, _("Step"),
+                          (gint64) round (step));
+  /* Best steps under the pointer, by name. */
+  for (guint i = 0; i < self->annotations->len; i++)
+    {
+      const Annotation *a = &g_array_index (self->annotations, Annotation, i);
+      RunEntry *entry;
+      double v;
+
+      if (a->kind != DEBRIEF_PLOT_ANNOTATION_BEST_STEP || a->run >= self->runs->len)
+        continue;
+      entry = &g_array_index (self->runs, RunEntry, a->run);
+      if (!entry->visible || entry->group >= 0 || entry->outside ||
+          !_debrief_plot_pyramid_value_at (debrief_plot_data_get_validation (entry->data), (double) a->step, &v) ||
+          hypot (frame_x (f, (double) a->step) - px, frame_y (f, v) - py) > POINT_MARK_PX)
+        continue;
+      {
+        g_autofree char *name = markup ? g_markup_escape_text (debrief_plot_data_get_name (entry->data), -1)
+                                       : g_strdup (debrief_plot_data_get_name (entry->data));
+        g_string_append_printf (s, "\n%s: ", name);
+        g_string_append_printf (s, _("best · step %" G_GINT64_FORMAT), a->step);
+        append_value (s, ",", v);
+      }
+    }
+  /* The curves nearest the pointer: groups by their mean. */
+  for (guint g = 0; g < self->groups->len; g++)
+    {
+      Group *group = &g_array_index (self->groups, Group, g);
+      double sum = 0, v;
+      guint n = 0;
+
+      for (guint k = 0; k < group->members->len; k++)
+        {
+          RunEntry *entry = &g_array_index (self->runs, RunEntry, g_array_index (group->members, guint, k));
+          if (entry->visible && _debrief_plot_pyramid_value_at (_debrief_plot_run_entry_pyramid (entry, cache), step, &v))
+            {
+              sum += v;
+              n++;
+            }
+        }
+      if (n > 0)
+        {
+          Near item = { fabs (frame_y (f, sum / n) - py), sum / n, group->label, TRUE };
+          g_array_append_val (near, item);
+        }
+    }
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      RunEntry *entry = &g_array_index (self->runs, RunEntry, i);
+      double v;
+
+      if (!entry->visible || entry->group >= 0 ||
+          !_debrief_plot_pyramid_value_at (_debrief_plot_run_entry_pyramid (entry, cache), step, &v))
+        continue;
+      {
+        Near item = { fabs (frame_y (f, v) - py), v, debrief_plot_data_get_name (entry->data), FALSE };
+        g_array_append_val (near, item);
+      }
+    }
+  g_array_sort (near, compare_near);
+  for (guint k = 0; k < MIN (near->len, POINT_MAX_ROWS); k++)
+    {
+      Near *item = &g_array_index (near, Near, k);
+      g_autofree char *name = markup ? g_markup_escape_text (item->name, -1) : g_strdup (item->name);
+
+      g_string_append_printf (s, "\n%s: ", name);
+      append_value (s, item->is_group ? _("mean") : (cache == CACHE_SMOOTHED ? _("smoothed") : _("raw")), item->value);
+    }
+  if (near->len > POINT_MAX_ROWS)
+    {
+      g_string_append_c (s, '\n');
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "and %u more", "and %u more", near->len - POINT_MAX_ROWS),
+                              near->len - POINT_MAX_ROWS);
+    }
+  if (near->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}

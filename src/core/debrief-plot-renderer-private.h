@@ -8,6 +8,7 @@
  *                                        the frame (layout, grid, axes) and its geometry
  *   debrief-plot-renderer-view.c         the view: automatic ranges, zoom, pan
  *   debrief-plot-renderer-series.c       the curves, from their min/max pyramids; colours
+ *   debrief-plot-renderer-groups.c       groups of runs as a mean and a band; colour scales
  *   debrief-plot-renderer-annotations.c  findings on the plot (best step, spikes, ...)
  *   debrief-plot-renderer-legend.c       the legend, its layout and hit tests
  *   debrief-plot-renderer-hover.c        the crosshair and the text under the pointer
@@ -36,6 +37,13 @@ G_BEGIN_DECLS
 #define FAR_OUTSIDE     1.0e6
 /* A column this tall (px) in more than a quarter of the plot makes a curve "noisy". */
 #define NOISY_COLUMN_PX      3.0
+/* More runs than this and the legend folds into a summary (and the colour scale). */
+#define LEGEND_MAX_RUNS      8
+/* More shown runs than this and best steps are marks, their labels on hover. */
+#define LABEL_MAX_RUNS       4
+/* A run whose range reaches this many times the typical span beyond the typical
+ * runs is left out of the automatic y range (a diverged run, orders of magnitude off). */
+#define OUTLIER_SPANS       10.0
 /* Fraction of the y range left free above and below the data. */
 #define Y_MARGIN            0.05
 /* Zooming in stops at this many steps across the plot: a few points, big. */
@@ -59,9 +67,21 @@ typedef struct
   DebriefPlotData *data;
   gboolean visible;
   ColumnCache caches[N_CACHES];
+  gboolean has_color;
+  DebriefPlotRGBA color;
+  int group;                    /* index into groups, or -1 */
+  gboolean outside;             /* left out of the last automatic y range */
 } RunEntry;
 
-typedef enum { LEGEND_RUN, LEGEND_LAYER } LegendKind;
+typedef struct
+{
+  char *label;
+  gboolean has_color;
+  DebriefPlotRGBA color;
+  GArray *members;              /* guint */
+} Group;
+
+typedef enum { LEGEND_RUN, LEGEND_LAYER, LEGEND_GROUP, LEGEND_SCALE, LEGEND_SUMMARY } LegendKind;
 
 typedef struct
 {
@@ -107,6 +127,16 @@ struct _DebriefPlotRenderer
 
   gboolean hover;
   double hover_px, hover_py;
+
+  GArray *groups;               /* Group */
+  DebriefPlotBand band;
+  DebriefPlotScaleKind scale_kind;
+  char *scale_title;
+  gboolean scale_log;
+  double scale_min, scale_max;
+  char **scale_categories;
+  gboolean include_outliers;
+  guint n_outside;
 
   Frame frame;
 };
@@ -179,6 +209,21 @@ void                _debrief_plot_add_nonfinite_mark        (cairo_t            
                                                              const Frame           *f,
                                                              double                 x,
                                                              guint                  flags);
+
+/* debrief-plot-renderer-groups.c */
+DebriefPlotRGBA     _debrief_plot_renderer_group_color      (DebriefPlotRenderer   *self,
+                                                             guint                  group);
+void                _debrief_plot_renderer_draw_groups      (DebriefPlotRenderer   *self,
+                                                             cairo_t               *cr);
+/* Whether the legend stands for the runs as a whole (a colour scale, a count). */
+gboolean            _debrief_plot_renderer_folded           (DebriefPlotRenderer   *self);
+/* Runs shown (visible, in no group) and groups shown: what labels crowd. */
+guint               _debrief_plot_renderer_n_shown          (DebriefPlotRenderer   *self);
+void                _debrief_plot_group_clear               (gpointer               group);
+/* The value of @p at @step, linear between its points; FALSE outside them. */
+gboolean            _debrief_plot_pyramid_value_at          (DebriefPlotPyramid    *p,
+                                                             double                 step,
+                                                             double                *value);
 
 /* debrief-plot-renderer-annotations.c */
 void                _debrief_plot_renderer_draw_annotations (DebriefPlotRenderer   *self,

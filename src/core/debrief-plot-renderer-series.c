@@ -359,6 +359,13 @@ _debrief_plot_renderer_run_color (DebriefPlotRenderer *self,
                                   guint                run,
                                   gboolean             validation)
 {
+  RunEntry *entry = run < self->runs->len ? &g_array_index (self->runs, RunEntry, run) : NULL;
+
+  /* A colour by a setting (a sweep's scale) first, then its group's. */
+  if (entry != NULL && entry->has_color)
+    return entry->color;
+  if (entry != NULL && entry->group >= 0)
+    return _debrief_plot_renderer_group_color (self, (guint) entry->group);
   /* One run: train and validation in two hues. Several: one hue per run. */
   if (self->runs->len <= 1)
     return self->palette.series[validation ? 1 : 0];
@@ -372,22 +379,27 @@ _debrief_plot_renderer_draw_series (DebriefPlotRenderer *self,
                                     cairo_t             *cr)
 {
   gboolean several = self->runs->len > 1;
+  gboolean crowded = _debrief_plot_renderer_n_shown (self) > LEGEND_MAX_RUNS;
 
-  /* Raw first (under everything), then smoothed, then validation on top. */
+  /* Raw first (under everything), then the groups' bands and means, then
+   * smoothed, then validation on top. A run in a group is drawn by its group. */
   for (guint c = 0; c < N_CACHES; c++)
-    for (guint i = 0; i < self->runs->len; i++)
+    {
+      if (c == CACHE_SMOOTHED)
+        _debrief_plot_renderer_draw_groups (self, cr);
+      for (guint i = 0; i < self->runs->len; i++)
       {
         RunEntry *entry = &g_array_index (self->runs, RunEntry, i);
         Style style = { 0, };
 
-        if (!_debrief_plot_renderer_layer_shown (self, entry, c))
+        if (entry->group >= 0 || !_debrief_plot_renderer_layer_shown (self, entry, c))
           continue;
         style.color = _debrief_plot_renderer_run_color (self, i, c == CACHE_VALIDATION);
         switch (c)
           {
           case CACHE_RAW:
             /* Faint, thin, so the smoothed trend reads first but every spike stays visible. */
-            style.color.alpha = several ? 0.25 : 0.35;
+            style.color.alpha = crowded ? 0.10 : several ? 0.25 : 0.35;
             style.width = 1.0;
             style.bars = TRUE;
             break;
@@ -398,10 +410,13 @@ _debrief_plot_renderer_draw_series (DebriefPlotRenderer *self,
           default:
             style.width = 1.5;
             style.dashed = several;
-            style.markers = TRUE;
+            style.markers = !crowded;
             break;
           }
+        /* A run off the range is a diverged one the plot already names: no row of NaN marks. */
         draw_pyramid (self, cr, &entry->caches[c], _debrief_plot_run_entry_pyramid (entry, c), &style,
-                      c == CACHE_RAW || (c == CACHE_SMOOTHED && !(self->layers & DEBRIEF_PLOT_LAYER_RAW)));
+                      !entry->outside &&
+                      (c == CACHE_RAW || (c == CACHE_SMOOTHED && !(self->layers & DEBRIEF_PLOT_LAYER_RAW))));
       }
+    }
 }

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "debrief-plot-renderer-private.h"
 
 gboolean
@@ -45,8 +47,116 @@ debrief_plot_renderer_get_data_bounds (DebriefPlotRenderer *self,
   return TRUE;
 }
 
-/* The automatic y range: the extremes of every shown layer inside [x0, x1].
- * Which runs count (all of them today) is decided in this loop alone. */
+typedef struct
+{
+  double lo, hi, positive_lo;
+} Extent;
+
+/* Extremes of one run's shown layers inside [x0, x1]; FALSE when it has none. */
+static gboolean
+run_extent (DebriefPlotRenderer *self,
+            RunEntry            *entry,
+            double               x0,
+            double               x1,
+            Extent              *e)
+{
+  e->lo = e->positive_lo = INFINITY;
+  e->hi = -INFINITY;
+  if (!entry->visible)
+    return FALSE;
+  for (guint c = 0; c < N_CACHES; c++)
+    {
+      DebriefPlotPyramid *p = _debrief_plot_run_entry_pyramid (entry, c);
+      DebriefPlotBucket b;
+      gsize begin, end;
+
+      if (p == NULL || !_debrief_plot_renderer_layer_shown (self, entry, c))
+        continue;
+      begin = debrief_plot_pyramid_lower_bound (p, x0);
+      end = debrief_plot_pyramid_lower_bound (p, floor (x1) + 1.0);
+      debrief_plot_pyramid_query (p, begin, end, &b);
+      if (b.n == 0 || isnan (b.min))
+        continue;
+      e->lo = MIN (e->lo, b.min);
+      e->hi = MAX (e->hi, b.max);
+      if (b.min > 0)
+        e->positive_lo = MIN (e->positive_lo, b.min);
+      else if (b.max > 0)
+        e->positive_lo = MIN (e->positive_lo, b.max * 1e-3);  /* some values <= 0: show three decades */
+    }
+  return e->lo <= e->hi;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Marks the runs that went off by orders of magnitude (a diverged run at 10⁴
+ * beside losses of 2): beyond the typical runs by OUTLIER_SPANS times their
+ * typical span (on a log axis, in decades). The typical top is the lower
+ * median of the runs' tops, so one run of two can be the odd one. */
+static void
+mark_outliers (DebriefPlotRenderer *self,
+               Extent              *extents,
+               gboolean            *has,
+               guint                n)
+{
+  g_autofree double *tops = g_new (double, MAX (n, 1));
+  g_autofree double *bottoms = g_new (double, MAX (n, 1));
+  g_autofree double *spans = g_new (double, MAX (n, 1));
+  guint m = 0, outside = 0;
+  double top, bottom, span;
+  gboolean log_y = self->log_y;
+
+  for (guint i = 0; i < n; i++)
+    if (has[i] && (!log_y || extents[i].hi > 0))
+      {
+        tops[m] = log_y ? log10 (extents[i].hi) : extents[i].hi;
+        bottoms[m] = log_y ? log10 (extents[i].positive_lo) : extents[i].lo;
+        spans[m] = tops[m] - bottoms[m];
+        m++;
+      }
+  if (m < 2)
+    return;
+  qsort (tops, m, sizeof (double), compare_doubles);
+  qsort (bottoms, m, sizeof (double), compare_doubles);
+  qsort (spans, m, sizeof (double), compare_doubles);
+  top = tops[(m - 1) / 2];
+  bottom = bottoms[m / 2];
+  /* The typical span: of a run (a loss falling from 2.6 to 1.7), of the runs
+   * together, and never under half the level itself (flat curves): "orders of
+   * magnitude off" then means ten times beyond that. */
+  span = MAX (MAX (spans[(m - 1) / 2], top - bottom), log_y ? 0.3 : 0.5 * fabs (top));
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        RunEntry *entry = &g_array_index (self->runs, RunEntry, i);
+        double hi, lo;
+        gboolean off;
+
+        if (!has[i])
+          continue;
+        hi = log_y ? (extents[i].hi > 0 ? log10 (extents[i].hi) : -INFINITY) : extents[i].hi;
+        lo = log_y ? log10 (extents[i].positive_lo) : extents[i].lo;
+        off = hi > top + OUTLIER_SPANS * span || lo < bottom - OUTLIER_SPANS * span;
+        /* Half the runs off is no outlier: then no run is typical (but of
+         * two runs, the lower is the typical one). */
+        if (pass == 0)
+          outside += off;
+        else if (2 * outside < m || (m == 2 && outside == 1))
+          {
+            entry->outside = off;
+            self->n_outside += off;
+          }
+      }
+}
+
+/* The automatic y range: the extremes of every shown layer inside [x0, x1],
+ * of the runs that are not off by orders of magnitude (unless asked). */
 static void
 auto_y_range (DebriefPlotRenderer *self,
               double               x0,
@@ -56,30 +166,26 @@ auto_y_range (DebriefPlotRenderer *self,
 {
   double lo = INFINITY, hi = -INFINITY;
   double positive_lo = INFINITY;
+  guint n = self->runs->len;
+  g_autofree Extent *extents = g_new (Extent, MAX (n, 1));
+  g_autofree gboolean *has = g_new0 (gboolean, MAX (n, 1));
 
-  for (guint i = 0; i < self->runs->len; i++)
+  self->n_outside = 0;
+  for (guint i = 0; i < n; i++)
     {
       RunEntry *entry = &g_array_index (self->runs, RunEntry, i);
-      for (guint c = 0; c < N_CACHES; c++)
-        {
-          DebriefPlotPyramid *p = _debrief_plot_run_entry_pyramid (entry, c);
-          DebriefPlotBucket b;
-          gsize begin, end;
-
-          if (p == NULL || !_debrief_plot_renderer_layer_shown (self, entry, c))
-            continue;
-          begin = debrief_plot_pyramid_lower_bound (p, x0);
-          end = debrief_plot_pyramid_lower_bound (p, floor (x1) + 1.0);
-          debrief_plot_pyramid_query (p, begin, end, &b);
-          if (b.n == 0 || isnan (b.min))
-            continue;
-          lo = MIN (lo, b.min);
-          hi = MAX (hi, b.max);
-          if (b.min > 0)
-            positive_lo = MIN (positive_lo, b.min);
-          else if (b.max > 0)
-            positive_lo = MIN (positive_lo, b.max * 1e-3);  /* some values <= 0: show three decades */
-        }
+      entry->outside = FALSE;
+      has[i] = run_extent (self, entry, x0, x1, &extents[i]);
+    }
+  if (!self->include_outliers)
+    mark_outliers (self, extents, has, n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!has[i] || g_array_index (self->runs, RunEntry, i).outside)
+        continue;
+      lo = MIN (lo, extents[i].lo);
+      hi = MAX (hi, extents[i].hi);
+      positive_lo = MIN (positive_lo, extents[i].positive_lo);
     }
 
   if (self->log_y)
@@ -312,4 +418,26 @@ debrief_plot_renderer_show_step (DebriefPlotRenderer *self,
   mid = (step + MAX (step, step_end)) / 2.0;
   self->y_auto = TRUE;
   debrief_plot_renderer_set_view_x (self, mid - span / 2, mid + span / 2);
+}
+
+void
+debrief_plot_renderer_set_include_outliers (DebriefPlotRenderer *self,
+                                            gboolean             include)
+{
+  g_return_if_fail (DEBRIEF_IS_PLOT_RENDERER (self));
+  self->include_outliers = include;
+}
+
+gboolean
+debrief_plot_renderer_get_include_outliers (DebriefPlotRenderer *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_PLOT_RENDERER (self), FALSE);
+  return self->include_outliers;
+}
+
+guint
+debrief_plot_renderer_get_n_outside (DebriefPlotRenderer *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_PLOT_RENDERER (self), 0);
+  return self->y_auto ? self->n_outside : 0;
 }

@@ -84,6 +84,9 @@ debrief_plot_renderer_finalize (GObject *object)
   g_clear_pointer (&self->annotations, g_array_unref);
   g_clear_pointer (&self->frame.legend, g_array_unref);
   g_clear_pointer (&self->font_family, g_free);
+  g_clear_pointer (&self->groups, g_array_unref);
+  g_clear_pointer (&self->scale_title, g_free);
+  g_clear_pointer (&self->scale_categories, g_strfreev);
   G_OBJECT_CLASS (debrief_plot_renderer_parent_class)->finalize (object);
 }
 
@@ -101,6 +104,8 @@ debrief_plot_renderer_init (DebriefPlotRenderer *self)
   self->annotations = g_array_new (FALSE, TRUE, sizeof (Annotation));
   g_array_set_clear_func (self->annotations, annotation_clear);
   self->frame.legend = g_array_new (FALSE, TRUE, sizeof (LegendEntry));
+  self->groups = g_array_new (FALSE, TRUE, sizeof (Group));
+  g_array_set_clear_func (self->groups, _debrief_plot_group_clear);
   debrief_plot_palette_init (&self->palette, FALSE);
   self->font_family = g_strdup ("Sans");
   self->font_size = 9.0;
@@ -122,10 +127,37 @@ debrief_plot_renderer_copy (DebriefPlotRenderer *self)
 
   for (guint i = 0; i < self->runs->len; i++)
     {
+      RunEntry *from = &g_array_index (self->runs, RunEntry, i);
       RunEntry entry = { 0, };
-      entry.data = debrief_plot_data_ref (g_array_index (self->runs, RunEntry, i).data);
-      entry.visible = g_array_index (self->runs, RunEntry, i).visible;
+      entry.data = debrief_plot_data_ref (from->data);
+      entry.visible = from->visible;
+      entry.has_color = from->has_color;
+      entry.color = from->color;
+      entry.group = -1;
       g_array_append_val (copy->runs, entry);
+    }
+  for (guint g = 0; g < self->groups->len; g++)
+    {
+      Group *from = &g_array_index (self->groups, Group, g);
+      DebriefPlotGroup group = { from->label, (const guint *) from->members->data, from->members->len,
+                                 from->has_color, from->color };
+      Group *to;
+      g_array_set_size (copy->groups, copy->groups->len + 1);
+      to = &g_array_index (copy->groups, Group, copy->groups->len - 1);
+      to->label = g_strdup (group.label);
+      to->has_color = group.has_color;
+      to->color = group.color;
+      to->members = g_array_copy (from->members);
+      for (guint k = 0; k < to->members->len; k++)
+        g_array_index (copy->runs, RunEntry, g_array_index (to->members, guint, k)).group = (int) g;
+    }
+  copy->band = self->band;
+  copy->include_outliers = self->include_outliers;
+  if (self->scale_kind != DEBRIEF_PLOT_SCALE_NONE)
+    {
+      DebriefPlotColorScale scale = { self->scale_kind, self->scale_title, self->scale_log, self->scale_min,
+                                      self->scale_max, (const char *const *) self->scale_categories };
+      debrief_plot_renderer_set_color_scale (copy, &scale);
     }
   for (guint i = 0; i < self->annotations->len; i++)
     {
@@ -178,10 +210,17 @@ debrief_plot_renderer_set_data (DebriefPlotRenderer *self,
 
       entry.data = debrief_plot_data_ref (g_ptr_array_index (data, i));
       entry.visible = same_runs ? g_array_index (old, RunEntry, i).visible : TRUE;
+      /* Colours and groups belong to these runs: kept when they stay. */
+      entry.has_color = same_runs && g_array_index (old, RunEntry, i).has_color;
+      entry.color = same_runs ? g_array_index (old, RunEntry, i).color : entry.color;
+      entry.group = same_runs ? g_array_index (old, RunEntry, i).group : -1;
       g_array_append_val (self->runs, entry);
     }
   if (!same_runs)
-    debrief_plot_renderer_reset_view (self);
+    {
+      g_array_set_size (self->groups, 0);
+      debrief_plot_renderer_reset_view (self);
+    }
 }
 
 guint
@@ -485,6 +524,31 @@ plot_y_title (DebriefPlotRenderer *self)
   return g_strdup (self->log_y ? _("Loss (log scale)") : _("Loss"));
 }
 
+/* The automatic range left runs out: say so in the plot's corner, so a flat
+ * line is not taken for all there is. */
+static void
+draw_outside_note (DebriefPlotRenderer *self,
+                   cairo_t             *cr,
+                   PangoLayout         *layout)
+{
+  const Frame *f = &self->frame;
+  guint n = debrief_plot_renderer_get_n_outside (self);
+  g_autofree char *text = NULL;
+  double w, h, x, y;
+
+  if (n == 0)
+    return;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u diverged run outside the range",
+                                       "%u diverged runs outside the range", n), n);
+  _debrief_plot_text_size (layout, text, &w, &h);
+  x = f->area.x + f->area.width - w - 8;
+  y = f->area.y + 4;
+  set_color (cr, &self->palette.background, 0.85);
+  cairo_rectangle (cr, x - 3, y - 1, w + 6, h + 2);
+  cairo_fill (cr);
+  _debrief_plot_draw_text (cr, layout, text, x, y, 0, 0, &self->palette.danger);
+}
+
 void
 debrief_plot_renderer_draw (DebriefPlotRenderer *self,
                             cairo_t             *cr,
@@ -621,6 +685,7 @@ debrief_plot_renderer_draw (DebriefPlotRenderer *self,
     _debrief_plot_renderer_draw_annotations (self, cr, small, FALSE, &label_y);
   }
   _debrief_plot_renderer_draw_hover (self, cr);
+  draw_outside_note (self, cr, small);
   cairo_restore (cr);
 
   _debrief_plot_renderer_draw_legend (self, cr, layout);

@@ -73,6 +73,49 @@ struct _DebriefPlotRect
   double x, y, width, height;
 };
 
+/* How a group of runs (seeds of one setting) is drawn: its mean and a band. */
+typedef enum
+{
+  DEBRIEF_PLOT_BAND_RANGE,      /* from the lowest to the highest member */
+  DEBRIEF_PLOT_BAND_STD,        /* mean ± one standard deviation */
+} DebriefPlotBand;
+
+/* Runs drawn as one: @members index the runs given to set_data. */
+struct _DebriefPlotGroup
+{
+  const char *label;
+  const guint *members;
+  guint n_members;
+  gboolean has_color;           /* else the palette's colour by the group's index */
+  DebriefPlotRGBA color;
+};
+
+typedef enum
+{
+  DEBRIEF_PLOT_SCALE_NONE,
+  DEBRIEF_PLOT_SCALE_SEQUENTIAL, /* numbers: a gradient from min to max (log10 when log) */
+  DEBRIEF_PLOT_SCALE_CATEGORICAL,/* values: one hue each */
+} DebriefPlotScaleKind;
+
+/* What the colours of the runs mean, for the legend (and the colours themselves). */
+struct _DebriefPlotColorScale
+{
+  DebriefPlotScaleKind kind;
+  const char *title;            /* "Learning rate" */
+  gboolean log;
+  double min, max;              /* sequential */
+  const char *const *categories; /* categorical: the values, in the order of their hues */
+};
+
+/* The colour of @value on a sequential @scale (a perceptually even gradient,
+ * ends kept readable on a light or a @dark background). */
+DebriefPlotRGBA debrief_plot_color_scale_sequential (const DebriefPlotColorScale *scale,
+                                                     double                       value,
+                                                     gboolean                     dark);
+/* The hue of category @index (10 distinct ones, then again). */
+DebriefPlotRGBA debrief_plot_color_scale_category   (guint                        index,
+                                                     gboolean                     dark);
+
 #define DEBRIEF_TYPE_PLOT_RENDERER (debrief_plot_renderer_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefPlotRenderer, debrief_plot_renderer, DEBRIEF, PLOT_RENDERER, GObject)
 
@@ -113,6 +156,30 @@ void      debrief_plot_renderer_set_annotations   (DebriefPlotRenderer       *se
                                                    const DebriefPlotAnnotation *annotations,
                                                    guint                      n_annotations);
 guint     debrief_plot_renderer_get_n_annotations (DebriefPlotRenderer       *self);
+
+/* A colour for run @run instead of the palette's (NULL: the palette's again). */
+void      debrief_plot_renderer_set_run_color     (DebriefPlotRenderer       *self,
+                                                   guint                      run,
+                                                   const DebriefPlotRGBA     *color);
+/* What the run colours mean; the legend shows it (NULL: nothing). Copied. */
+void      debrief_plot_renderer_set_color_scale   (DebriefPlotRenderer       *self,
+                                                   const DebriefPlotColorScale *scale);
+/* Runs drawn as groups: each group's mean curve with a band, instead of its
+ * members' curves. Copied; set_data with other runs drops them. */
+void      debrief_plot_renderer_set_groups        (DebriefPlotRenderer       *self,
+                                                   const DebriefPlotGroup    *groups,
+                                                   guint                      n_groups);
+guint     debrief_plot_renderer_get_n_groups      (DebriefPlotRenderer       *self);
+void      debrief_plot_renderer_set_band          (DebriefPlotRenderer       *self,
+                                                   DebriefPlotBand            band);
+DebriefPlotBand debrief_plot_renderer_get_band    (DebriefPlotRenderer       *self);
+/* Whether the automatic y range also takes in runs that went off by orders of
+ * magnitude (diverged). Off by default: they are left out and the plot says so. */
+void      debrief_plot_renderer_set_include_outliers (DebriefPlotRenderer    *self,
+                                                   gboolean                   include);
+gboolean  debrief_plot_renderer_get_include_outliers (DebriefPlotRenderer    *self);
+/* How many shown runs the automatic y range of the last frame left out. */
+guint     debrief_plot_renderer_get_n_outside     (DebriefPlotRenderer       *self);
 
 /* The view, in steps (x) and loss (y). Auto axes follow the data: x its
  * whole extent, y the extremes of what is visible inside the x range. */
@@ -186,6 +253,13 @@ void      debrief_plot_renderer_set_hover         (DebriefPlotRenderer       *se
 char     *debrief_plot_renderer_describe_step     (DebriefPlotRenderer       *self,
                                                    double                     step,
                                                    gboolean                   markup);
+/* What is under the pixel (@px, @py) of the last frame: with few runs what
+ * describe_step says; with many, the best-step marks under the pointer and the
+ * few curves (or group means) nearest it, so fifty runs need no fifty labels. */
+char     *debrief_plot_renderer_describe_point    (DebriefPlotRenderer       *self,
+                                                   double                     px,
+                                                   double                     py,
+                                                   gboolean                   markup);
 /* A sentence or two summarising the curves (accessible description). */
 char     *debrief_plot_renderer_describe          (DebriefPlotRenderer       *self);
 
@@ -212,6 +286,14 @@ struct _DebriefPlotImageOptions
   /* Series names to draw of every run (each its own line, named "run · series"),
    * NULL-terminated; NULL: the losses (an RL run: its reward). */
   const char *const *series;
+  /* A sweep's look (debrief-sweep.h): colour the runs by a column's values
+   * (NULL: by run), draw groups as a mean with a band ("seeds": the runs that
+   * differ only by seed; "KEY" or "KEY,KEY": by those columns; NULL: no
+   * groups), the band, and whether diverged runs stretch the y range. */
+  const char *color_by;
+  const char *group_by;
+  DebriefPlotBand band;
+  gboolean include_outliers;
 };
 
 /* 1600×900, EMA 0.6 (the app's default smoothing), linear, steps, light. */

@@ -626,12 +626,40 @@ new_run_index (guint n)
 }
 
 /* Groups runs by @signature (NULL: no group); keeps groups of at least @min_size. */
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  DebriefSweep *self = user_data;
+  guint ra = g_array_index (*(GArray *const *) a, guint, 0);
+  guint rb = g_array_index (*(GArray *const *) b, guint, 0);
+
+  for (guint c = 0; c < self->columns->len; c++)
+    {
+      const DebriefSweepColumn *column = &g_array_index (self->columns, DebriefSweepColumn, c);
+      const SweepCell *ca = _debrief_sweep_cell (self, c, ra);
+      const SweepCell *cb = _debrief_sweep_cell (self, c, rb);
+      int result;
+
+      if (column->role != DEBRIEF_SWEEP_COLUMN_CONFIG || ca->value_id == cb->value_id)
+        continue;
+      if (ca->text == NULL || cb->text == NULL)
+        return ca->text == NULL ? 1 : -1;
+      result = column->numeric ? (ca->number > cb->number) - (ca->number < cb->number)
+                               : g_utf8_collate (ca->text, cb->text);
+      if (result != 0)
+        return result;
+    }
+  return (ra > rb) - (ra < rb);
+}
+
 static void
 make_groups (DebriefSweep  *self,
              char         **signatures,
              guint          min_size,
              gboolean       seeds,
-             int            label_column,
+             GArray        *label_columns,
              GArray       **out_groups,
              GArray       **out_run_group)
 {
@@ -657,6 +685,8 @@ make_groups (DebriefSweep  *self,
       m = g_ptr_array_index (members, GPOINTER_TO_UINT (slot));
       g_array_append_val (m, i);
     }
+  /* Groups in the order of their settings' values (3e-4 before 1e-3), not of names. */
+  g_ptr_array_sort_with_data (members, compare_groups, self);
   for (guint g = 0; g < members->len; g++)
     {
       GArray *m = g_ptr_array_index (members, g);
@@ -667,10 +697,18 @@ make_groups (DebriefSweep  *self,
         continue;
       first = g_array_index (m, guint, 0);
       group.id = g_strdup_printf ("g%u", groups->len + 1);
-      if (label_column >= 0)
-        group.label = g_strdup_printf ("%s=%s",
-                                       g_array_index (self->columns, DebriefSweepColumn, label_column).key,
-                                       _debrief_sweep_cell (self, label_column, first)->text);
+      if (label_columns != NULL)
+        {
+          GString *label = g_string_new (NULL);
+          for (guint k = 0; k < label_columns->len; k++)
+            {
+              int c = g_array_index (label_columns, int, k);
+              g_string_append_printf (label, "%s%s=%s", k > 0 ? ", " : "",
+                                      g_array_index (self->columns, DebriefSweepColumn, c).key,
+                                      _debrief_sweep_cell (self, (guint) c, first)->text);
+            }
+          group.label = g_string_free (label, FALSE);
+        }
       else
         group.label = _debrief_sweep_describe_settings (self, first, _debrief_sweep_column_is_seed);
       group.members = g_array_ref (m);
@@ -683,22 +721,39 @@ make_groups (DebriefSweep  *self,
   *out_run_group = run_group;
 }
 
+/* The columns of "KEY" or "KEY,KEY"; NULL when one is not a column. */
+static GArray *
+group_columns (DebriefSweep *self)
+{
+  g_auto(GStrv) keys = g_strsplit (self->group_by, ",", -1);
+  g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (guint k = 0; keys[k]; k++)
+    {
+      int c = debrief_sweep_find_column (self, g_strstrip (keys[k]));
+      if (c < 0)
+        return NULL;
+      g_array_append_val (columns, c);
+    }
+  return columns->len > 0 ? g_steal_pointer (&columns) : NULL;
+}
+
 static void
 build_groups (DebriefSweep *self)
 {
   guint n = self->runs->len;
   g_autofree char **signatures = g_new0 (char *, MAX (n, 1));
-  int by = self->group_by ? debrief_sweep_find_column (self, self->group_by) : -1;
+  g_autoptr(GArray) by = self->group_by ? group_columns (self) : NULL;
 
   /* Runs that say nothing of their settings are not "the same settings". */
   for (guint i = 0; i < n; i++)
     if (debrief_sweep_run_get_n_params (g_ptr_array_index (self->runs, i)) > 0)
       signatures[i] = settings_signature (self, i, FALSE);
-  make_groups (self, signatures, 2, TRUE, -1, &self->seed_groups, &self->run_seed_group);
+  make_groups (self, signatures, 2, TRUE, NULL, &self->seed_groups, &self->run_seed_group);
   for (guint i = 0; i < n; i++)
     g_clear_pointer (&signatures[i], g_free);
 
-  if (by < 0)
+  if (by == NULL)
     {
       self->groups = g_array_ref (self->seed_groups);
       self->run_group = g_array_ref (self->run_seed_group);
@@ -706,9 +761,16 @@ build_groups (DebriefSweep *self)
     }
   for (guint i = 0; i < n; i++)
     {
-      const SweepCell *cell = _debrief_sweep_cell (self, (guint) by, i);
-      if (cell->text != NULL)
-        signatures[i] = g_strdup_printf ("%u", cell->value_id);
+      GString *signature = g_string_new (NULL);
+      gboolean all = TRUE;
+
+      for (guint k = 0; k < by->len && all; k++)
+        {
+          const SweepCell *cell = _debrief_sweep_cell (self, (guint) g_array_index (by, int, k), i);
+          all = cell->text != NULL;
+          g_string_append_printf (signature, "%u,", cell->value_id);
+        }
+      signatures[i] = all ? g_string_free (signature, FALSE) : (g_string_free (signature, TRUE), NULL);
     }
   make_groups (self, signatures, 1, FALSE, by, &self->groups, &self->run_group);
   for (guint i = 0; i < n; i++)

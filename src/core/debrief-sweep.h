@@ -73,17 +73,11 @@ struct _DebriefSweepGroup
   double mean, std, min, max; /* std NAN with fewer than two */
 };
 
-typedef enum
-{
-  DEBRIEF_SWEEP_BAND_RANGE,   /* min–max of the members */
-  DEBRIEF_SWEEP_BAND_STD,     /* mean ± one standard deviation */
-} DebriefSweepBand;
-
 #define DEBRIEF_TYPE_SWEEP (debrief_sweep_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefSweep, debrief_sweep, DEBRIEF, SWEEP, GObject)
 
-/* @runs: DebriefSweepRun. @group_by: a column key to group the runs by
- * (NULL: runs that differ only by seed). Cheap enough for thousands of runs,
+/* @runs: DebriefSweepRun. @group_by: column keys to group the runs by, "KEY"
+ * or "KEY,KEY" (NULL: the runs that differ only by seed). Cheap enough for thousands of runs,
  * but pure: safe in a worker thread. */
 DebriefSweep     *debrief_sweep_new                 (GPtrArray          *runs,
                                                      const char         *group_by);
@@ -161,5 +155,27 @@ gboolean          debrief_sweep_write               (DebriefSweep       *self,
                                                      GFile             **out_edited_copy,
                                                      GCancellable       *cancellable,
                                                      GError            **error);
+
+/* The sweep's look on a plot of its runs: colours by the column @color_by
+ * (NULL: the palette's; numbers as a gradient, log-scaled for learning rates
+ * and spans of decades, anything else as distinct hues) with the legend's
+ * colour scale, and, when @groups, the sweep's groups as means with bands.
+ * @data_runs maps each run of @renderer to its run in @sweep (NULL: the same
+ * order). FALSE with @error when @color_by or the grouping names no column. */
+gboolean          debrief_sweep_style_plot          (DebriefSweep       *self,
+                                                     DebriefPlotRenderer *renderer,
+                                                     const guint        *data_runs,
+                                                     const char         *color_by,
+                                                     gboolean            groups,
+                                                     gboolean            dark,
+                                                     GError            **error);
+/* Whether @keys ("KEY" or "KEY,KEY", also aliases as written) are columns;
+ * else FALSE with an @error that starts with @option and lists the columns. */
+gboolean          debrief_sweep_check_keys          (DebriefSweep       *self,
+                                                     const char         *option,
+                                                     const char         *keys,
+                                                     GError            **error);
+/* The keys one could colour or group by, one per line, for an error message. */
+char             *debrief_sweep_describe_keys       (DebriefSweep       *self);
 
 G_END_DECLS

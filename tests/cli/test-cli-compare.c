@@ -347,6 +347,42 @@ test_usage (Fixture       *fixture,
   g_assert_cmpint (debrief_test_run_cli (bad_sort, NULL, NULL), ==, 2);
 }
 
+/* debrief-cli plot with the sweep's look: coloured by a column, seeds as
+ * bands; a column that does not exist is a usage error. */
+static void
+test_plot (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *png = g_build_filename (fixture->dir, "sweep.png", NULL);
+  g_autoptr(GPtrArray) dirs = run_dirs (fixture);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  const char *bad[] = { "plot", "--output", png, "--color-by", "no_such_key", NULL, NULL, NULL };
+  const char *bad_band[] = { "plot", "--output", png, "--band", "wide", NULL, NULL };
+
+  g_ptr_array_add (args, (gpointer) "plot");
+  g_ptr_array_add (args, (gpointer) "--output");
+  g_ptr_array_add (args, png);
+  g_ptr_array_add (args, (gpointer) "--color-by");
+  g_ptr_array_add (args, (gpointer) "lr");
+  g_ptr_array_add (args, (gpointer) "--group-by");
+  g_ptr_array_add (args, (gpointer) "seeds");
+  g_ptr_array_add (args, (gpointer) "--band");
+  g_ptr_array_add (args, (gpointer) "std");
+  for (guint i = 0; i < dirs->len; i++)
+    g_ptr_array_add (args, g_ptr_array_index (dirs, i));
+  g_ptr_array_add (args, NULL);
+  g_assert_cmpint (debrief_test_run_cli ((const char *const *) args->pdata, NULL, NULL), ==, 0);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+
+  bad[5] = g_ptr_array_index (dirs, 0);
+  bad[6] = g_ptr_array_index (dirs, dirs->len - 1);
+  g_assert_cmpint (debrief_test_run_cli (bad, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "learning_rate"));
+  bad_band[5] = g_ptr_array_index (dirs, 0);
+  g_assert_cmpint (debrief_test_run_cli (bad_band, NULL, NULL), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,5 +393,6 @@ main (int   argc,
   g_test_add ("/cli/compare/csv", Fixture, NULL, fixture_set_up, test_csv, fixture_tear_down);
   g_test_add ("/cli/compare/sort-group", Fixture, NULL, fixture_set_up, test_sort_group, fixture_tear_down);
   g_test_add ("/cli/compare/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
+  g_test_add ("/cli/plot/sweep", Fixture, NULL, fixture_set_up, test_plot, fixture_tear_down);
   return g_test_run ();
 }

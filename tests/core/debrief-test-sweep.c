@@ -190,3 +190,66 @@ debrief_test_sweep_write_run (const DebriefTestSweepModel *model,
   g_assert_true (g_file_set_contents (metrics_path, metrics->str, (gssize) metrics->len, NULL));
   g_string_free (metrics, TRUE);
 }
+
+static void
+append_number (GString *s,
+               double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isfinite (value))
+    g_string_append (s, g_ascii_formatd (buffer, sizeof buffer, "%.5f", value));
+  else
+    g_string_append (s, "NaN");
+}
+
+void
+debrief_test_sweep_write_seed_run (const DebriefTestSweepModel *model,
+                                   GRand                       *rand,
+                                   const char                  *dir,
+                                   const char                  *name,
+                                   double                       lr,
+                                   int                          rank,
+                                   int                          seed)
+{
+  g_autofree char *folder = g_build_filename (dir, name, NULL);
+  g_autofree char *path = g_build_filename (folder, "metrics.json", NULL);
+  g_autofree double *train = g_new (double, model->steps);
+  g_autofree double *val = g_new (double, model->steps);
+  GString *s = g_string_sized_new (model->steps * 9 + 1024);
+  char lr_text[G_ASCII_DTOSTR_BUF_SIZE];
+  gboolean first = TRUE;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  curves (model, rand, lr, rank, train, val);
+  g_string_append (s, "{\"train_losses\": [");
+  for (guint t = 0; t < model->steps; t++)
+    {
+      if (t > 0)
+        g_string_append (s, ", ");
+      append_number (s, train[t]);
+    }
+  g_string_append (s, "],\n \"val_losses\": [");
+  for (guint t = 0; t < model->steps; t++)
+    if (is_eval_step (model, t))
+      {
+        if (!first)
+          g_string_append (s, ", ");
+        append_number (s, val[t]);
+        first = FALSE;
+      }
+  g_string_append (s, "],\n \"val_steps\": [");
+  first = TRUE;
+  for (guint t = 0; t < model->steps; t++)
+    if (is_eval_step (model, t))
+      {
+        g_string_append_printf (s, "%s%u", first ? "" : ", ", t);
+        first = FALSE;
+      }
+  g_ascii_formatd (lr_text, sizeof lr_text, "%.15g", lr);
+  g_string_append_printf (s, "],\n \"config\": {\"base_model\": \"tiny-byte-llama\", \"lora_rank\": %d, "
+                          "\"lora_alpha\": 16, \"learning_rate\": %s, \"batch_size\": 8, \"seed\": %d, "
+                          "\"max_steps\": %u}}\n", rank, lr_text, seed, model->steps);
+  g_assert_true (g_file_set_contents (path, s->str, (gssize) s->len, NULL));
+  g_string_free (s, TRUE);
+}

@@ -49,6 +49,16 @@ void        debrief_test_sweep_write_run   (const DebriefTestSweepModel *model,
                                             int                          rank,
                                             int                          seed,
                                             const char                  *extra_config);
+/* The same as a plain metrics.json (the seed format): train_losses,
+ * val_losses with val_steps, config. The most compact of the formats, for
+ * sweeps of thousands of long runs. */
+void        debrief_test_sweep_write_seed_run (const DebriefTestSweepModel *model,
+                                            GRand                       *rand,
+                                            const char                  *dir,
+                                            const char                  *name,
+                                            double                       lr,
+                                            int                          rank,
+                                            int                          seed);
 /* The name the runs get: "lr3e-3-r16-seed0". */
 char       *debrief_test_sweep_run_name    (double                       lr,
                                             int                          rank,
