@@ -19,7 +19,9 @@
 #include "debrief-error.h"
 #include "debrief-series.h"
 #include "debrief-run.h"
+#include "debrief-run-progress.h"
 #include "debrief-loader.h"
+#include "debrief-run-follower.h"
 #include "debrief-model-table.h"
 
 /* Analysis, capacity, report */

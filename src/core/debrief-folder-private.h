@@ -62,8 +62,9 @@ GPtrArray     *debrief_folder_list         (DebriefFolder  *self,
                                             GCancellable   *cancellable,
                                             GError        **error);
 /* The bytes of @rel from @offset, at most @max_length (G_MAXSIZE: to its end).
- * A whole local file is mapped (*out_mapped TRUE: pages may be given back with
- * madvise). The file must be a regular file inside the folder. Errors name the
+ * With @out_mapped, a whole local file is mapped (*out_mapped TRUE: pages may be
+ * given back with madvise); without, it is read (a file that may be truncated
+ * while it is parsed must not be mapped). The file must be a regular file inside the folder. Errors name the
  * file; a remote file that cannot be read for a reason other than its type or
  * absence is DEBRIEF_ERROR_NETWORK. */
 GBytes        *debrief_folder_read         (DebriefFolder  *self,

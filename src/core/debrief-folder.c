@@ -553,7 +553,9 @@ debrief_folder_read (DebriefFolder *self,
     g_autofree char *path = g_build_filename (self->path, rel, NULL);
     GMappedFile *mapped;
 
-    if (offset > 0 || max_length < entry.size)
+    /* Mapped only where the caller accepts a mapping: a file a writer truncates under
+     * a mapping kills the reader (SIGBUS), so files that may be rewritten are read. */
+    if (offset > 0 || max_length < entry.size || out_mapped == NULL)
       return local_read_range (path, display, offset, max_length, error);
     mapped = g_mapped_file_new (path, FALSE, &local);
     if (mapped == NULL)

@@ -32,6 +32,7 @@
 #include "debrief-reader-mlflow-private.h"
 #include "debrief-reader-text-private.h"
 #include "debrief-reader-wandb-private.h"
+#include "debrief-run-progress.h"
 
 /* How much of a file detection reads. */
 #define PEEK_SIZE (64 * 1024)
@@ -281,25 +282,29 @@ load_candidate (DebriefLoadJob  *job,
     return debrief_reader_mlflow_load (job, run, error);
   if (candidate->kind == CANDIDATE_WANDB)
     return debrief_reader_wandb_load (job, run, candidate->rel, error);
+  if (candidate->kind == CANDIDATE_LLAMAFACTORY)
+    {
+      DebriefJsonlOptions options = { debrief_key_map_llamafactory, "current_steps", NULL, TRUE };
+      return debrief_reader_jsonl_load (job, run, candidate->rel, &options, NULL, error);
+    }
+  if (candidate->kind == CANDIDATE_GENERIC_JSONL)
+    return debrief_reader_jsonl_load (job, run, candidate->rel, NULL, NULL, error);
 
-  bytes = debrief_load_job_read (job, run, candidate->rel, &path, &ctx, error);
+  /* Files rewritten whole (metrics.json) are read again; CSV and text logs too. */
+  bytes = debrief_load_job_read_settled (job, run, candidate->rel, &path, &ctx, error);
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &length);
-
+  if (job->following && candidate->kind != CANDIDATE_SEED)
+    {
+      /* A last line still being written is read once it is whole, not as a short row. */
+      while (length > 0 && data[length - 1] != '\n')
+        length--;
+    }
   switch (candidate->kind)
     {
     case CANDIDATE_SEED:
       ok = debrief_reader_seed_parse (&ctx, data, length, error);
-      break;
-    case CANDIDATE_LLAMAFACTORY:
-      {
-        DebriefJsonlOptions options = { debrief_key_map_llamafactory, "current_steps", NULL, TRUE };
-        ok = debrief_reader_jsonl_parse (&ctx, data, length, &options, error);
-      }
-      break;
-    case CANDIDATE_GENERIC_JSONL:
-      ok = debrief_reader_jsonl_parse (&ctx, data, length, NULL, error);
       break;
     case CANDIDATE_LIGHTNING_CSV:
     case CANDIDATE_GENERIC_CSV:
@@ -313,6 +318,8 @@ load_candidate (DebriefLoadJob  *job,
     case CANDIDATE_TENSORBOARD:
     case CANDIDATE_WANDB:
     case CANDIDATE_MLFLOW:
+    case CANDIDATE_LLAMAFACTORY:
+    case CANDIDATE_GENERIC_JSONL:
     default:
       g_assert_not_reached ();
     }
@@ -359,6 +366,27 @@ connection_lost (DebriefLoadJob  *job,
                _("%s: the connection to the folder failed while reading it (%s)"),
                job->folder_path, job->connection_error->message);
   return TRUE;
+}
+
+/* What says the run is over whatever wrote it, and when its files last changed. */
+static void
+complete_progress (DebriefLoadJob *job,
+                   DebriefRun     *run)
+{
+  static const char *const end_files[] = { "train_results.json", "all_results.json", NULL };
+  DebriefRunProgress *progress = debrief_run_get_progress (run);
+  const char *const *files = debrief_run_get_source_files (run);
+  DebriefEntry entry;
+
+  for (guint i = 0; end_files[i] && progress->finished_by == NULL; i++)
+    if (debrief_load_job_has_file (job, end_files[i]))
+      /* Translators: %s is a file name, as in "finished: train_results.json was written" */
+      progress->finished_by = g_strdup_printf (_("%s was written"), end_files[i]);
+  if (progress->finished_by == NULL && debrief_run_get_crash (run) != NULL)
+    progress->finished_by = g_strdup_printf (_("it crashed: %s"), debrief_run_get_crash (run));
+  for (guint i = 0; files[i]; i++)
+    if (debrief_load_job_entry (job, files[i], &entry) && entry.mtime_usec > progress->last_write_usec)
+      progress->last_write_usec = entry.mtime_usec;
 }
 
 static DebriefRun *
@@ -448,6 +476,7 @@ load_folder (DebriefLoadJob  *job,
   /* The folder is a LLaMA-Factory run even when its trainer_state.json was the richer file. */
   debrief_run_set_format (best, llamafactory && g_strcmp0 (format, "hf_trainer") == 0 ? "llamafactory" : format);
   debrief_loader_complete_run (job, best);
+  complete_progress (job, best);
   if (connection_lost (job, error))
     return NULL;
 
@@ -484,6 +513,7 @@ job_clear (DebriefLoadJob *job)
   g_clear_pointer (&job->folder, debrief_folder_free);
   g_clear_pointer (&job->folder_path, g_free);
   g_clear_error (&job->connection_error);
+  g_clear_pointer (&job->one_off_tails, g_ptr_array_unref);
 }
 
 static DebriefRun *
@@ -530,7 +560,17 @@ load_with_progress (GFile                    *folder,
         return run;
       }
   }
-  run = load_folder (&job, folder, error);
+  if (options != NULL && options->cache != NULL)
+    {
+      guint64 load = debrief_load_cache_begin (options->cache);
+
+      job.cache = options->cache;
+      job.following = options->following;
+      run = load_folder (&job, folder, error);
+      debrief_load_cache_end (options->cache, load);
+    }
+  else
+    run = load_folder (&job, folder, error);
   job_clear (&job);
   return run;
 }
@@ -614,6 +654,7 @@ static void
 load_data_free (LoadData *data)
 {
   g_free ((char *) data->options.text_pattern);
+  g_clear_pointer (&data->options.cache, debrief_load_cache_unref);
   if (data->progress_notify)
     data->progress_notify (data->progress_data);
   g_clear_pointer (&data->context, g_main_context_unref);
@@ -722,7 +763,11 @@ debrief_run_load_with_options_async (GFile                    *folder,
   data->progress_notify = progress_notify;
   data->context = g_main_context_ref_thread_default ();
   if (options != NULL)
-    data->options.text_pattern = g_strdup (options->text_pattern);
+    {
+      data->options.text_pattern = g_strdup (options->text_pattern);
+      data->options.cache = options->cache ? debrief_load_cache_ref (options->cache) : NULL;
+      data->options.following = options->following;
+    }
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);
 }

@@ -26,7 +26,25 @@ struct _DebriefLoadOptions
    * with a named group "step" and one per metric, for text logs of a shape
    * Debrief does not know; NULL or "" for none. */
   const char *text_pattern;
+  /* What the last loads of this folder learnt: logs that only grow are read
+   * from their last complete record, the others again. NULL: read all anew. */
+  DebriefLoadCache *cache;
+  /* The run may still be written: a last line or record not finished yet is
+   * left for the next load, and a rewritten file caught half written is read
+   * again (it never shows half a file). */
+  gboolean following;
 };
+
+/* What a load leaves for the next load of the same folder (a run that is still
+ * training). One load uses it at a time (a second waits); any thread. */
+#define DEBRIEF_TYPE_LOAD_CACHE (debrief_load_cache_get_type ())
+GType              debrief_load_cache_get_type (void) G_GNUC_CONST;
+DebriefLoadCache  *debrief_load_cache_new      (void);
+DebriefLoadCache  *debrief_load_cache_ref      (DebriefLoadCache *cache);
+void               debrief_load_cache_unref    (DebriefLoadCache *cache);
+/* Forgets everything: the next load reads every file whole. */
+void               debrief_load_cache_clear    (DebriefLoadCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefLoadCache, debrief_load_cache_unref)
 
 /* Whether @pattern is a usable log pattern; the error says why not in a sentence. */
 gboolean    debrief_load_check_text_pattern (const char             *pattern,

@@ -23,6 +23,7 @@ typedef struct
   double epoch;
   double total_flos;
   gboolean has_log_history;
+  gboolean ends_early;        /* cut off in the middle (caught being written) */
 } DebriefHfState;
 
 void     debrief_hf_state_init          (DebriefHfState     *state);

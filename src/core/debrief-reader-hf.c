@@ -11,6 +11,7 @@
 
 #include "debrief-error.h"
 #include "debrief-reader-hf-private.h"
+#include "debrief-run-progress.h"
 
 #define HF_DETECT_WINDOW (64 * 1024)
 /* Progress and cancellation checks every this many log entries. */
@@ -227,6 +228,7 @@ debrief_reader_hf_parse_state (DebriefReadContext *ctx,
     {
       if (reader.at_eof_error && state->has_log_history)
         {
+          state->ends_early = TRUE;
           debrief_read_warn (ctx, reader.line,
                              _("the file ends early (is the Trainer still writing it?); "
                                "loaded the log entries before that"));
@@ -384,6 +386,14 @@ debrief_reader_hf_folder_has_state (DebriefLoadJob *job)
   return FALSE;
 }
 
+static void copy_run_contents (DebriefRun *from,
+                               DebriefRun *to);
+
+/* The Trainer rewrites trainer_state.json in place at every save (open "w",
+ * then json.dump): a run being followed is read until a read parses whole. */
+#define STATE_ATTEMPTS 8
+#define STATE_RETRY_US (40 * 1000)
+
 static gboolean
 load_state (DebriefLoadJob  *job,
             DebriefRun      *run,
@@ -391,18 +401,63 @@ load_state (DebriefLoadJob  *job,
             DebriefHfState  *state,
             GError         **error)
 {
-  DebriefReadContext ctx;
-  g_autofree char *path = NULL;
-  g_autoptr(GBytes) bytes = debrief_load_job_read (job, run, rel, &path, &ctx, error);
-  gboolean ok;
+  for (int attempt = 0;; attempt++)
+    {
+      DebriefReadContext ctx;
+      g_autofree char *path = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(DebriefRun) scratch = NULL;
+      GError *local = NULL;
+      gboolean ok;
 
-  if (bytes == NULL)
-    return FALSE;
-  ok = debrief_reader_hf_parse_state (&ctx, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), state, error);
-  debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
-  if (ok)
-    debrief_run_add_source_file (run, rel);
-  return ok;
+      if (!job->following)
+        {
+          bytes = debrief_load_job_read (job, run, rel, &path, &ctx, error);
+          if (bytes == NULL)
+            return FALSE;
+          ok = debrief_reader_hf_parse_state (&ctx, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                              state, error);
+          debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
+          if (ok)
+            debrief_run_add_source_file (run, rel);
+          return ok;
+        }
+
+      /* Parsed aside: a read caught half written leaves nothing behind. */
+      scratch = debrief_run_new (debrief_run_get_folder (run));
+      bytes = debrief_load_job_read_settled (job, scratch, rel, &path, &ctx, error);
+      if (bytes == NULL)
+        return FALSE;
+      debrief_hf_state_clear (state);
+      debrief_hf_state_init (state);
+      ok = debrief_reader_hf_parse_state (&ctx, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                          state, &local);
+      debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
+      if (ok && !state->ends_early)
+        {
+          copy_run_contents (scratch, run);
+          debrief_run_add_source_file (run, rel);
+          return TRUE;
+        }
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) || attempt + 1 >= STATE_ATTEMPTS)
+        {
+          if (local == NULL)
+            g_set_error (&local, DEBRIEF_ERROR, DEBRIEF_ERROR_CONFLICT,
+                         _("%s: the file was being written each time it was read"), path);
+          else if (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              /* Said as what it probably is; a load of the run once it stops changing says more. */
+              GError *conflict = g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_CONFLICT,
+                                              _("%s (it was being written each time it was read)"), local->message);
+              g_error_free (local);
+              local = conflict;
+            }
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+      g_clear_error (&local);
+      g_usleep (STATE_RETRY_US);
+    }
 }
 
 static void
@@ -580,6 +635,13 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
       }
   }
 
+  {
+    DebriefRunProgress *progress = debrief_run_get_progress (run);
+    if (state.global_step > 0)
+      progress->step = state.global_step;
+    if (state.max_steps > 0)
+      progress->total_steps = state.max_steps;
+  }
   if (config->max_steps == 0 && state.max_steps > 0)
     config->max_steps = state.max_steps;
   if (isnan (config->num_epochs) && isfinite (state.num_train_epochs) && state.num_train_epochs > 0)

@@ -11,6 +11,7 @@
 #include "debrief-error.h"
 #include "debrief-reader-jsonl-private.h"
 #include "debrief-run-kind-private.h"
+#include "debrief-run-progress.h"
 #include "debrief-strtod-private.h"
 
 /* Progress and cancellation checks every this many lines. */
@@ -228,55 +229,151 @@ fast_line (FastHints        *hints,
   return have_step && fast_skip_ws (p + 1, end) == end;
 }
 
-gboolean
-debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
-                            const char                 *data,
-                            gsize                       length,
-                            const DebriefJsonlOptions  *options,
-                            GError                    **error)
+struct _DebriefJsonlState
 {
-  g_autoptr(DebriefSeriesSet) set = NULL;
-  g_autoptr(FastHints) hints = g_new0 (FastHints, 1);
+  DebriefJsonlOptions options;
+  char *step_key;
+  DebriefSeriesSet *set;
+  /* Incremental: the warnings of the lines read so far (each load's run gets a
+   * copy), and the per-file warning counts that go with them. */
+  gboolean incremental;
+  DebriefRun *notes;
+  guint n_warnings;
+  guint n_suppressed;
+  GError *first_error;
+  guint line_number;
+  guint n_good;
+  guint n_bad;
+  gint64 last_step;
+  gboolean warned_no_step;
+  gboolean warned_bad_step;
+  guint n_null_loss;
+  gboolean reserved;
+  /* A last line read without its newline: the newline that comes later is not a line. */
+  gboolean pending_newline;
+  GString *last_record;     /* the last line that parsed (progress fields) */
+  FastHints *hints;         /* the keys of the line before, for the fast path */
+  GPtrArray *path_records;  /* DebriefJsonNode: the lines with a *_path string (keep_path_records) */
+};
+
+DebriefJsonlState *
+debrief_jsonl_state_new (const DebriefJsonlOptions *options,
+                         gboolean                   incremental)
+{
+  DebriefJsonlState *state = g_new0 (DebriefJsonlState, 1);
+
+  if (options != NULL)
+    state->options = *options;
+  state->step_key = g_strdup (state->options.step_key);
+  state->options.step_key = state->step_key;
+  state->options.path_lines = NULL;  /* given to each feed */
+  state->set = debrief_series_set_new (state->options.map ? state->options.map : debrief_key_map_default);
+  state->incremental = incremental;
+  state->last_step = -1;
+  state->last_record = g_string_new (NULL);
+  state->hints = g_new0 (FastHints, 1);
+  state->hints->options = &state->options;
+  if (state->options.keep_path_records)
+    state->path_records = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_json_node_free);
+  return state;
+}
+
+void
+debrief_jsonl_state_free (DebriefJsonlState *state)
+{
+  if (state == NULL)
+    return;
+  debrief_series_set_free (state->set);
+  g_clear_object (&state->notes);
+  g_clear_error (&state->first_error);
+  g_string_free (state->last_record, TRUE);
+  g_clear_pointer (&state->hints, fast_hints_free);
+  g_clear_pointer (&state->path_records, g_ptr_array_unref);
+  g_free (state->step_key);
+  g_free (state);
+}
+
+GPtrArray *
+debrief_jsonl_state_get_path_records (DebriefJsonlState *state)
+{
+  return state->path_records;
+}
+
+const char *
+debrief_jsonl_state_get_last_record (DebriefJsonlState *state,
+                                     gsize             *length)
+{
+  *length = state->last_record->len;
+  return state->last_record->len > 0 ? state->last_record->str : NULL;
+}
+
+/* Size the arrays from the shortest of the first lines (evaluation lines are
+ * longer): too many is untouched address space, too few is a copy of every array. */
+static void
+reserve_for (DebriefSeriesSet *set,
+             const char       *data,
+             gsize             length)
+{
+  const char *p = data;
+  const char *window_end = data + MIN (length, 65536);
+  gsize shortest = G_MAXSIZE;
+
+  for (int i = 0; i < 16 && p < window_end; i++)
+    {
+      const char *nl = memchr (p, '\n', window_end - p);
+      if (nl == NULL)
+        break;
+      if (nl > p)
+        shortest = MIN (shortest, (gsize) (nl - p + 1));
+      p = nl + 1;
+    }
+  if (shortest != G_MAXSIZE)
+    debrief_series_set_reserve (set, length / shortest + length / shortest / 8 + 16);
+}
+
+gboolean
+debrief_jsonl_state_feed (DebriefJsonlState  *state,
+                          DebriefReadContext *load_ctx,
+                          const char         *data,
+                          gsize               length,
+                          gboolean            at_end,
+                          GArray             *path_lines,
+                          gsize              *consumed,
+                          GError            **error)
+{
+  DebriefReadContext notes_ctx;
+  DebriefReadContext *ctx = load_ctx;
+  const DebriefJsonlOptions *options = &state->options;
+  DebriefSeriesSet *set = state->set;
   const char *pos = data;
   const char *end = data + length;
-  GError *first_error = NULL;
-  guint line_number = 0;
-  guint n_good = 0;
-  guint n_bad = 0;
-  gint64 last_step = -1;
-  gboolean warned_no_step = FALSE;
-  gboolean warned_bad_step = FALSE;
-  guint n_null_loss = 0;
-  gsize n_points;
+  const char *last_good = NULL;
+  gsize last_good_length = 0;
   Line line;
 
-  set = debrief_series_set_new (options && options->map ? options->map : debrief_key_map_default);
-  hints->options = options;
-  if (length == 0)
+  *consumed = 0;
+  if (state->incremental && state->notes == NULL && load_ctx->run != NULL)
+    state->notes = debrief_run_new (debrief_run_get_folder (load_ctx->run));
+  if (state->incremental)
     {
-      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file is empty"));
-      return FALSE;
+      /* Warnings about lines are kept with the state: every later load shows them too. */
+      notes_ctx = *load_ctx;
+      notes_ctx.run = state->notes;
+      notes_ctx.n_warnings = state->n_warnings;
+      notes_ctx.n_suppressed = state->n_suppressed;
+      ctx = &notes_ctx;
     }
-
-  /* Size the arrays from the shortest of the first lines (evaluation lines are
-   * longer): too many is untouched address space, too few is a copy of every array. */
-  {
-    const char *p = data;
-    const char *window_end = data + MIN (length, 65536);
-    gsize shortest = G_MAXSIZE;
-
-    for (int i = 0; i < 16 && p < window_end; i++)
-      {
-        const char *nl = memchr (p, '\n', window_end - p);
-        if (nl == NULL)
-          break;
-        if (nl > p)
-          shortest = MIN (shortest, (gsize) (nl - p + 1));
-        p = nl + 1;
-      }
-    if (shortest != G_MAXSIZE)
-      debrief_series_set_reserve (set, length / shortest + length / shortest / 8 + 16);
-  }
+  if (state->pending_newline && pos < end)
+    {
+      if (*pos == '\n')
+        pos++;
+      state->pending_newline = FALSE;
+    }
+  if (!state->reserved)
+    {
+      reserve_for (set, pos, end - pos);
+      state->reserved = TRUE;
+    }
 
   while (next_line (&pos, end, &line))
     {
@@ -290,36 +387,43 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
       guint position = 0;
       GError *line_error = NULL;
 
-      line_number++;
-      if ((line_number % JSONL_CHECK_EVERY) == 0)
+      /* A line still being written is read by a later load, once it is whole. */
+      if (!line.terminated && !at_end)
         {
-          debrief_read_progress (ctx, pos - data, length);
-          if (debrief_read_check_cancelled (ctx, error))
-            {
-              g_clear_error (&first_error);
-              return FALSE;
-            }
+          pos = line.start;
+          break;
+        }
+      state->line_number++;
+      if ((state->line_number % JSONL_CHECK_EVERY) == 0)
+        {
+          debrief_read_progress (load_ctx, pos - data, length);
+          if (debrief_read_check_cancelled (load_ctx, error))
+            return FALSE;
         }
       if (line_is_blank (&line))
         continue;
 
-      if (fast_line (hints, set, &line, &step))
+      if (fast_line (state->hints, set, &line, &step))
         {
-          n_good++;
-          last_step = step;
-          debrief_series_set_commit (set, step, line_number);
+          state->n_good++;
+          last_good = line.start;
+          last_good_length = line.length;
+          if (!line.terminated)
+            state->pending_newline = TRUE;
+          state->last_step = step;
+          debrief_series_set_commit (set, step, state->line_number);
           continue;
         }
       debrief_series_set_discard (set);
       step = 0;
 
-      debrief_json_reader_init (&reader, line.start, line.length, ctx->file, line_number);
+      debrief_json_reader_init (&reader, line.start, line.length, ctx->file, state->line_number);
       if (debrief_json_reader_begin_object (&reader))
         while (debrief_json_reader_next_member (&reader, &key, &key_length))
           {
             double v;
             DebriefJsonType type;
-            gboolean is_step = options && options->step_key
+            gboolean is_step = options->step_key
                                ? (strlen (options->step_key) == key_length &&
                                   memcmp (options->step_key, key, key_length) == 0)
                                : debrief_key_is_step (key, key_length);
@@ -332,9 +436,9 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
                 else if (type != DEBRIEF_JSON_INVALID)
                   {
                     bad_step = TRUE;
-                    if (!warned_bad_step)
-                      debrief_read_warn (ctx, line_number, _("the step is not a whole number; line skipped"));
-                    warned_bad_step = TRUE;
+                    if (!state->warned_bad_step)
+                      debrief_read_warn (ctx, state->line_number, _("the step is not a whole number; line skipped"));
+                    state->warned_bad_step = TRUE;
                   }
                 continue;
               }
@@ -354,8 +458,8 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
                 else if (type == DEBRIEF_JSON_NULL)
                   {
                     g_autofree char *name = g_utf8_make_valid (key, key_length);
-                    if (debrief_key_is_loss_like (name) && n_null_loss++ < 3)
-                      debrief_read_warn (ctx, line_number, _("“%s” is null; skipped"), name);
+                    if (debrief_key_is_loss_like (name) && state->n_null_loss++ < 3)
+                      debrief_read_warn (ctx, state->line_number, _("“%s” is null; skipped"), name);
                   }
                 else if (type == DEBRIEF_JSON_STRING && key_length >= 5 &&
                          memcmp (key + key_length - 5, "_path", 5) == 0)
@@ -367,11 +471,11 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
       if (!debrief_json_reader_failed (&reader) && !debrief_json_reader_at_end (&reader))
         {
           debrief_json_reader_clear (&reader);
-          debrief_json_reader_init (&reader, line.start, line.length, ctx->file, line_number);
+          debrief_json_reader_init (&reader, line.start, line.length, ctx->file, state->line_number);
           reader.pos = line.start;
           g_set_error (&reader.error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
                        _("%s:%u: expected one JSON object per line, found more text after it"),
-                       ctx->file, line_number);
+                       ctx->file, state->line_number);
         }
       line_error = debrief_json_reader_steal_error (&reader);
       debrief_json_reader_clear (&reader);
@@ -379,30 +483,46 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
       if (line_error != NULL)
         {
           debrief_series_set_discard (set);
-          n_bad++;
-          if (!line.terminated && pos >= end && n_good > 0)
-            debrief_read_warn (ctx, line_number,
-                               _("the last line is incomplete (is the run still writing?); skipped"));
-          else
+          if (!line.terminated && pos >= end && (state->n_good > 0 || state->incremental))
             {
-              g_autofree char *prefix = g_strdup_printf ("%s:%u: ", ctx->file, line_number);
-              const char *what = line_error->message;
-              if (g_str_has_prefix (what, prefix))
-                what += strlen (prefix);
-              debrief_read_warn (ctx, line_number, _("line skipped: %s"), what);
+              /* Told on this load only, and left unread: the rest may still come. */
+              debrief_read_warn (load_ctx, state->line_number,
+                                 _("the last line is incomplete (is the run still writing?); skipped"));
+              state->line_number--;
+              pos = line.start;
+              g_error_free (line_error);
+              break;
             }
-          if (first_error == NULL)
-            first_error = line_error;
+          state->n_bad++;
+          {
+            g_autofree char *prefix = g_strdup_printf ("%s:%u: ", ctx->file, state->line_number);
+            const char *what = line_error->message;
+            if (g_str_has_prefix (what, prefix))
+              what += strlen (prefix);
+            debrief_read_warn (ctx, state->line_number, _("line skipped: %s"), what);
+          }
+          if (state->first_error == NULL)
+            state->first_error = line_error;
           else
             g_error_free (line_error);
           continue;
         }
 
-      n_good++;
-      if (has_path && options && options->path_lines)
+      state->n_good++;
+      last_good = line.start;
+      last_good_length = line.length;
+      if (!line.terminated)
+        state->pending_newline = TRUE;
+      if (has_path && path_lines != NULL)
         {
           DebriefJsonlLine where = { line.start - data, line.length };
-          g_array_append_val (options->path_lines, where);
+          g_array_append_val (path_lines, where);
+        }
+      if (has_path && state->path_records != NULL)
+        {
+          DebriefJsonNode *node = debrief_json_parse (line.start, line.length, NULL, NULL);
+          if (node != NULL)
+            g_ptr_array_add (state->path_records, node);
         }
       if (bad_step)
         {
@@ -413,37 +533,69 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
         {
           if (debrief_series_set_n_pending (set) == 0)
             continue;
-          step = last_step + 1;
-          if (!warned_no_step)
+          step = state->last_step + 1;
+          if (!state->warned_no_step)
             {
-              warned_no_step = TRUE;
-              debrief_read_warn (ctx, line_number, _("no step number on this line; lines without one are "
-                                                    "numbered after the previous step"));
+              state->warned_no_step = TRUE;
+              debrief_read_warn (ctx, state->line_number, _("no step number on this line; lines without one are "
+                                                           "numbered after the previous step"));
             }
         }
-      last_step = step;
-      debrief_series_set_commit (set, step, line_number);
+      state->last_step = step;
+      debrief_series_set_commit (set, step, state->line_number);
     }
 
-  debrief_read_progress (ctx, length, length);
-  if (n_good == 0)
+  *consumed = pos - data;
+  if (last_good != NULL)
     {
-      if (first_error != NULL)
+      g_string_truncate (state->last_record, 0);
+      g_string_append_len (state->last_record, last_good, last_good_length);
+    }
+  if (state->incremental)
+    {
+      state->n_warnings = notes_ctx.n_warnings;
+      state->n_suppressed = notes_ctx.n_suppressed;
+    }
+  debrief_read_progress (load_ctx, pos - data, length);
+  return TRUE;
+}
+
+gboolean
+debrief_jsonl_state_finish (DebriefJsonlState  *state,
+                            DebriefReadContext *ctx,
+                            GError            **error)
+{
+  gsize n_points;
+
+  if (state->incremental && state->notes != NULL && ctx->run != NULL)
+    {
+      const char *const *notes = debrief_run_get_warnings (state->notes);
+      for (guint i = 0; notes[i]; i++)
+        debrief_run_add_warning (ctx->run, "%s", notes[i]);
+      ctx->n_warnings += state->n_warnings;
+      ctx->n_suppressed += state->n_suppressed;
+    }
+  if (state->n_good == 0)
+    {
+      if (state->first_error != NULL)
         {
           /* Nothing readable: the first bad line is the error, not a warning. */
-          g_propagate_error (error, first_error);
+          g_propagate_error (error, g_error_copy (state->first_error));
           return FALSE;
         }
-      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file holds only blank lines"));
+      if (state->line_number == 0 && !state->pending_newline)
+        debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file is empty"));
+      else
+        debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file holds only blank lines"));
       return FALSE;
     }
-  g_clear_error (&first_error);
-  if (n_null_loss > 3)
+  if (state->n_null_loss > 3)
     debrief_read_warn (ctx, 0, g_dngettext (GETTEXT_PACKAGE, "%u null loss skipped in all", "%u null losses skipped in all",
-                                              n_null_loss), n_null_loss);
+                                              state->n_null_loss), state->n_null_loss);
 
-  n_points = debrief_series_set_finish (set, ctx);
-  if (n_points == 0 && options && options->allow_no_values)
+  n_points = state->incremental ? debrief_series_set_snapshot (state->set, ctx)
+                                : debrief_series_set_finish (state->set, ctx);
+  if (n_points == 0 && state->options.allow_no_values)
     {
       debrief_read_warn (ctx, 0, _("no metric was logged on any line (progress only: a prediction or "
                                    "evaluation run?)"));
@@ -456,6 +608,92 @@ debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+debrief_reader_jsonl_parse (DebriefReadContext         *ctx,
+                            const char                 *data,
+                            gsize                       length,
+                            const DebriefJsonlOptions  *options,
+                            GError                    **error)
+{
+  g_autoptr(DebriefJsonlState) state = NULL;
+  gsize consumed;
+
+  if (length == 0)
+    {
+      debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file is empty"));
+      return FALSE;
+    }
+  state = debrief_jsonl_state_new (options, FALSE);
+  return debrief_jsonl_state_feed (state, ctx, data, length, TRUE, options ? options->path_lines : NULL,
+                                   &consumed, error) &&
+         debrief_jsonl_state_finish (state, ctx, error);
+}
+
+gboolean
+debrief_reader_jsonl_load (DebriefLoadJob             *job,
+                           DebriefRun                 *run,
+                           const char                 *rel,
+                           const DebriefJsonlOptions  *options,
+                           DebriefJsonlState         **out_state,
+                           GError                    **error)
+{
+  DebriefReadContext ctx;
+  g_autofree char *path = NULL;
+  DebriefTail *tail = NULL;
+  DebriefJsonlState *state;
+  gsize total = 0;
+  gboolean ok;
+  /* A file read as a generic log while its first line was being written, then as a
+   * tinker log, has a tail for each way of reading it. */
+  g_autofree char *reader = g_strdup_printf ("jsonl %p %s %d %d", (gpointer) (options && options->map ? options->map : NULL),
+                                             options && options->step_key ? options->step_key : "",
+                                             options ? options->allow_no_values : 0,
+                                             options ? options->keep_path_records : 0);
+
+  for (;;)
+    {
+      g_autoptr(GBytes) bytes = debrief_load_job_read_tail (job, run, rel, reader, &path, &ctx, &tail, error);
+      gsize length, consumed = 0;
+      const char *data;
+
+      if (bytes == NULL)
+        {
+          if (tail != NULL)
+            debrief_load_job_file_done (job, &ctx, total);
+          return FALSE;
+        }
+      if (tail->state == NULL)
+        debrief_tail_set_state (tail, debrief_jsonl_state_new (options, job->cache != NULL),
+                                (GDestroyNotify) debrief_jsonl_state_free);
+      data = g_bytes_get_data (bytes, &length);
+      if (!debrief_jsonl_state_feed (tail->state, &ctx, data, length, !tail->more && !job->following, NULL,
+                                     &consumed, error))
+        {
+          debrief_tail_reset (tail);  /* cancelled half way: the next load starts over */
+          debrief_load_job_file_done (job, &ctx, total);
+          return FALSE;
+        }
+      debrief_load_job_tail_consumed (job, tail, bytes, consumed);
+      total += length;
+      if (!tail->more)
+        break;
+    }
+  state = tail->state;
+  ok = debrief_jsonl_state_finish (state, &ctx, error);
+  debrief_load_job_file_done (job, &ctx, total);
+  if (ok)
+    {
+      gsize length = 0;
+      const char *record = debrief_jsonl_state_get_last_record (state, &length);
+
+      debrief_run_add_source_file (run, rel);
+      debrief_run_progress_read_record (debrief_run_get_progress (run), record, length);
+      if (out_state != NULL)
+        *out_state = state;
+    }
+  return ok;
 }
 
 /* First object line of @data (NULL when none parses). */

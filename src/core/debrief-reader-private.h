@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "debrief-folder-private.h"
+#include "debrief-load-cache-private.h"
 #include "debrief-json-private.h"
 #include "debrief-run.h"
 #include "debrief-series-private.h"
@@ -78,6 +79,11 @@ typedef struct
   /* The first failure of a remote folder that is not about one of its files (the
    * connection dropped): the loader ends the load with it instead of trying on. */
   GError *connection_error;
+  /* What the last loads of the folder learnt (NULL: a one-off load), and whether
+   * the run may still be written (DebriefLoadOptions). */
+  DebriefLoadCache *cache;
+  gboolean following;
+  GPtrArray *one_off_tails;  /* DebriefTail of a load without a cache */
 } DebriefLoadJob;
 
 /* Sets up @ctx for the file @rel of the folder; *out_path receives its full path (or URI). */
@@ -89,6 +95,35 @@ void     debrief_load_job_context      (DebriefLoadJob     *job,
 /* Reads @rel (a regular file inside the folder) and sets up @ctx for it: a local file
  * is mapped, a remote one read through GIO. */
 GBytes  *debrief_load_job_read         (DebriefLoadJob     *job,
+                                        DebriefRun         *run,
+                                        const char         *rel,
+                                        char              **out_path,
+                                        DebriefReadContext *ctx,
+                                        GError            **error);
+/* For a log that only grows: the bytes of @rel that the last loads did not parse
+ * (all of it the first time, or when the file was replaced, truncated or
+ * rewritten), and in *@tail where the reader left off: tail->state is NULL when
+ * the reader starts afresh (it keeps its own state there for the next load).
+ * The reader then says how much of the bytes it parsed with
+ * debrief_load_job_tail_consumed(). Without a cache, the whole file and a tail of
+ * this load only. @reader names the reader and how it reads (a file read by two
+ * readers, or by one with other options, has a tail for each). */
+GBytes  *debrief_load_job_read_tail    (DebriefLoadJob     *job,
+                                        DebriefRun         *run,
+                                        const char         *rel,
+                                        const char         *reader,
+                                        char              **out_path,
+                                        DebriefReadContext *ctx,
+                                        DebriefTail       **tail,
+                                        GError            **error);
+void     debrief_load_job_tail_consumed (DebriefLoadJob    *job,
+                                         DebriefTail       *tail,
+                                         GBytes            *bytes,
+                                         gsize              consumed);
+/* A rewritten file (trainer_state.json at each save) read while it may be
+ * written: read until two reads agree with the file's size and time, a few
+ * times at most; the caller also retries when what it read does not parse. */
+GBytes  *debrief_load_job_read_settled (DebriefLoadJob     *job,
                                         DebriefRun         *run,
                                         const char         *rel,
                                         char              **out_path,
@@ -194,6 +229,10 @@ void              debrief_series_set_reserve  (DebriefSeriesSet   *set,
  * them to @run: train loss, val loss, then the others in first-seen order.
  * Returns the number of points added. */
 gsize             debrief_series_set_finish   (DebriefSeriesSet   *set,
+                                               DebriefReadContext *ctx);
+/* As finish, for a set that goes on growing (a log still being written): @run
+ * gets finished copies of the series, the set keeps its own. */
+gsize             debrief_series_set_snapshot (DebriefSeriesSet   *set,
                                                DebriefReadContext *ctx);
 DebriefSeries    *debrief_series_set_lookup   (DebriefSeriesSet   *set,
                                                const char         *key);

@@ -22,6 +22,33 @@ gboolean debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
                                                 gsize               length,
                                                 const char         *tag_prefix,
                                                 GError            **error);
+/* How far the reading of one event file got (a file still being written is
+ * read a piece at a time). */
+typedef struct
+{
+  guint records;            /* records read so far */
+  guint n_bad_data;         /* with a bad data checksum */
+  guint64 offset;           /* in the file, of the next byte to read */
+  gboolean broken;          /* framing lost: the rest cannot be read */
+} DebriefTbFile;
+
+/* Reads the whole records of @data, the next piece of @file, into @set:
+ * warnings about records through @ctx, about the end of the file (a record
+ * still being written, told only when @at_end) through @load_ctx.
+ * *@consumed: the bytes of whole records. */
+gboolean debrief_reader_tensorboard_feed       (DebriefReadContext *ctx,
+                                                DebriefReadContext *load_ctx,
+                                                DebriefSeriesSet   *set,
+                                                DebriefTbFile      *file,
+                                                const char         *data,
+                                                gsize               length,
+                                                const char         *tag_prefix,
+                                                gboolean            at_end,
+                                                gsize              *consumed,
+                                                GError            **error);
+/* The summary warnings of a file read to its end. */
+void     debrief_reader_tensorboard_file_done  (DebriefReadContext *ctx,
+                                                const DebriefTbFile *file);
 /* One file from memory into ctx->run. */
 gboolean debrief_reader_tensorboard_parse      (DebriefReadContext *ctx,
                                                 const char         *data,

@@ -272,39 +272,53 @@ parse_event (DebriefSeriesSet *set,
 }
 
 gboolean
-debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
-                                       DebriefSeriesSet   *set,
-                                       const char         *data,
-                                       gsize               length,
-                                       const char         *tag_prefix,
-                                       GError            **error)
+debrief_reader_tensorboard_feed (DebriefReadContext *ctx,
+                                 DebriefReadContext *load_ctx,
+                                 DebriefSeriesSet   *set,
+                                 DebriefTbFile      *file,
+                                 const char         *data,
+                                 gsize               length,
+                                 const char         *tag_prefix,
+                                 gboolean            at_end,
+                                 gsize              *consumed,
+                                 GError            **error)
 {
   const guint8 *p = (const guint8 *) data;
   const guint8 *end = p + length;
-  g_autoptr(GString) scratch = g_string_new (NULL);
-  guint record = 0;
-  guint n_bad_data = 0;
+  g_autoptr(GString) scratch = NULL;
 
-  if (length == 0)
+  *consumed = 0;
+  if (file->broken)
     {
+      /* Framing lost earlier: the rest of the file cannot be read. */
+      *consumed = length;
+      return TRUE;
+    }
+  if (length == 0 && file->records == 0)
+    {
+      if (!at_end)
+        return TRUE;
       debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0, _("the file is empty"));
       return FALSE;
     }
 
+  scratch = g_string_new (NULL);
   while (p < end)
     {
       guint64 n;
-      gsize offset = p - (const guint8 *) data;
+      gsize offset = (gsize) file->offset + (p - (const guint8 *) data);
+      guint record = file->records + 1;
 
-      record++;
       if ((record % TB_CHECK_EVERY) == 0)
         {
-          debrief_read_progress (ctx, offset, length);
-          if (debrief_read_check_cancelled (ctx, error))
+          debrief_read_progress (load_ctx, p - (const guint8 *) data, length);
+          if (debrief_read_check_cancelled (load_ctx, error))
             return FALSE;
         }
       if (end - p < 12)
         {
+          if (!at_end)
+            break;  /* a record still being written: read it next time */
           if (record == 1)
             {
               debrief_read_error (error, ctx, DEBRIEF_ERROR_PARSE, 0,
@@ -315,8 +329,9 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
                                   length);
               return FALSE;
             }
-          debrief_read_warn (ctx, 0, _("record %u (byte %zu): incomplete (is the run still "
-                                       "writing?); the records before it are kept"), record, offset);
+          /* Said on this load only: the rest may still come. */
+          debrief_read_warn (load_ctx, 0, _("record %u (byte %zu): incomplete (is the run still "
+                                            "writing?); the records before it are kept"), record, offset);
           break;
         }
       n = debrief_read_le64 (p);
@@ -331,27 +346,32 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
             }
           debrief_read_warn (ctx, 0, _("record %u (byte %zu): the length checksum does not "
                                        "match; the rest of the file is skipped"), record, offset);
+          file->broken = TRUE;
+          p = end;
           break;
         }
       if (n > (guint64) (end - p) - 12 || (guint64) (end - p) - 12 - n < 4)
         {
+          if (!at_end)
+            break;
           /* The sizes say whether this is a record being written or a length
            * that cannot be (the rest of the file cannot be resynchronised). */
           /* Translators: the plural follows the number of bytes left (the last number) */
-          debrief_read_warn (ctx, 0, g_dngettext (GETTEXT_PACKAGE,
-                                                  "record %u (byte %zu): incomplete: its length is %" PRIu64
-                                                  " bytes, %zu byte is left (is the run still writing?); "
-                                                  "the records before it are kept",
-                                                  "record %u (byte %zu): incomplete: its length is %" PRIu64
-                                                  " bytes, %zu bytes are left (is the run still writing?); "
-                                                  "the records before it are kept",
-                                                  (gulong) ((gsize) (end - p) - 12)),
+          debrief_read_warn (load_ctx, 0, g_dngettext (GETTEXT_PACKAGE,
+                                                       "record %u (byte %zu): incomplete: its length is %" PRIu64
+                                                       " bytes, %zu byte is left (is the run still writing?); "
+                                                       "the records before it are kept",
+                                                       "record %u (byte %zu): incomplete: its length is %" PRIu64
+                                                       " bytes, %zu bytes are left (is the run still writing?); "
+                                                       "the records before it are kept",
+                                                       (gulong) ((gsize) (end - p) - 12)),
                              record, offset, n, (gsize) (end - p) - 12);
           break;
         }
+      file->records++;
       if (debrief_tfrecord_mask_crc (debrief_crc32c (p + 12, n)) != debrief_read_le32 (p + 12 + n))
         {
-          if (n_bad_data++ == 0)
+          if (file->n_bad_data++ == 0)
             debrief_read_warn (ctx, 0, _("record %u (byte %zu): the data checksum does not "
                                          "match; record skipped"), record, offset);
         }
@@ -360,10 +380,35 @@ debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
                            record, offset);
       p += 12 + n + 4;
     }
-  if (n_bad_data > 1)
+  *consumed = p - (const guint8 *) data;
+  file->offset += *consumed;
+  return TRUE;
+}
+
+void
+debrief_reader_tensorboard_file_done (DebriefReadContext *ctx,
+                                      const DebriefTbFile *file)
+{
+  if (file->n_bad_data > 1)
     debrief_read_warn (ctx, 0, g_dngettext (GETTEXT_PACKAGE, "%u record with a bad data checksum skipped",
-                                              "%u records with a bad data checksum skipped", n_bad_data),
-                       n_bad_data);
+                                              "%u records with a bad data checksum skipped", file->n_bad_data),
+                       file->n_bad_data);
+}
+
+gboolean
+debrief_reader_tensorboard_parse_into (DebriefReadContext *ctx,
+                                       DebriefSeriesSet   *set,
+                                       const char         *data,
+                                       gsize               length,
+                                       const char         *tag_prefix,
+                                       GError            **error)
+{
+  DebriefTbFile file = { 0 };
+  gsize consumed;
+
+  if (!debrief_reader_tensorboard_feed (ctx, ctx, set, &file, data, length, tag_prefix, TRUE, &consumed, error))
+    return FALSE;
+  debrief_reader_tensorboard_file_done (ctx, &file);
   return TRUE;
 }
 
@@ -478,39 +523,151 @@ prefix_for (const char *rel)
   return NULL;
 }
 
+/* What the loads of a followed run keep of its event files: the series of all
+ * of them (one set: several files log the same tags), the warnings said so far. */
+typedef struct
+{
+  DebriefSeriesSet *set;
+  DebriefRun *notes;
+  guint n_warnings;
+  guint n_suppressed;
+  GHashTable *files;        /* rel -> DebriefTbFile */
+} TbState;
+
+/* The cache key of the folder-wide state: no file has a newline in its name here. */
+#define TB_STATE_KEY "\ntensorboard"
+
+static void
+tb_state_free (TbState *tb)
+{
+  debrief_series_set_free (tb->set);
+  g_clear_object (&tb->notes);
+  g_hash_table_unref (tb->files);
+  g_free (tb);
+}
+
+static TbState *
+tb_state_new (DebriefRun *run)
+{
+  TbState *tb = g_new0 (TbState, 1);
+
+  tb->set = debrief_series_set_new (debrief_key_map_tensorboard);
+  tb->notes = debrief_run_new (debrief_run_get_folder (run));
+  tb->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return tb;
+}
+
+/* The per-file tails mark a file as read with a state of their own. */
+#define TB_FILE_MARK GINT_TO_POINTER (1)
+
 gboolean
 debrief_reader_tensorboard_load (DebriefLoadJob  *job,
                                  DebriefRun      *run,
                                  GError         **error)
 {
   g_autoptr(GPtrArray) files = event_files (job);
-  g_autoptr(DebriefSeriesSet) set = debrief_series_set_new (debrief_key_map_tensorboard);
+  DebriefTail *folder_tail = job->cache ? debrief_load_cache_tail (job->cache, TB_STATE_KEY) : NULL;
+  TbState *one_off = NULL;
+  TbState *tb;
   GError *first_error = NULL;
   guint n_read = 0;
+  gboolean restarted = FALSE;
   DebriefReadContext ctx;
 
+  if (folder_tail != NULL && folder_tail->state == NULL)
+    debrief_tail_set_state (folder_tail, tb_state_new (run), (GDestroyNotify) tb_state_free);
+  tb = folder_tail ? folder_tail->state : (one_off = tb_state_new (run));
+
+restart:
   for (guint i = 0; i < files->len; i++)
     {
       const char *rel = g_ptr_array_index (files, i);
       g_autofree char *path = NULL;
-      g_autoptr(GBytes) bytes = NULL;
+      DebriefTail *tail = NULL;
+      DebriefTbFile *file;
+      DebriefReadContext notes_ctx;
+      gsize total = 0;
       GError *local = NULL;
 
-      bytes = debrief_load_job_read (job, run, rel, &path, &ctx, &local);
-      if (bytes != NULL &&
-          debrief_reader_tensorboard_parse_into (&ctx, set, g_bytes_get_data (bytes, NULL),
-                                                 g_bytes_get_size (bytes), prefix_for (rel), &local))
+      for (;;)
         {
-          n_read++;
-          debrief_run_add_source_file (run, rel);
+          g_autoptr(GBytes) bytes = debrief_load_job_read_tail (job, run, rel, "tensorboard", &path, &ctx, &tail, &local);
+          gsize consumed = 0;
+
+          if (bytes == NULL)
+            break;
+          if (tail->state == NULL)
+            {
+              if (g_hash_table_contains (tb->files, rel) && !restarted)
+                {
+                  /* A file read before was replaced or rewritten: its old points are
+                   * in the set with the others', so every file is read again. */
+                  restarted = TRUE;
+                  debrief_tail_set_state (folder_tail, tb_state_new (run), (GDestroyNotify) tb_state_free);
+                  tb = folder_tail->state;
+                  for (guint j = 0; j < files->len; j++)
+                    {
+                      g_autofree char *key = g_strconcat (g_ptr_array_index (files, j), "\ntensorboard", NULL);
+                      debrief_tail_reset (debrief_load_cache_tail (job->cache, key));
+                    }
+                  debrief_load_job_file_done (job, &ctx, total);
+                  goto restart;
+                }
+              debrief_tail_set_state (tail, TB_FILE_MARK, NULL);
+              g_hash_table_replace (tb->files, g_strdup (rel), g_new0 (DebriefTbFile, 1));
+            }
+          file = g_hash_table_lookup (tb->files, rel);
+          /* Warnings about records stay with the state: every later load shows them too. */
+          notes_ctx = ctx;
+          if (folder_tail != NULL)
+            {
+              notes_ctx.run = tb->notes;
+              notes_ctx.n_warnings = tb->n_warnings;
+              notes_ctx.n_suppressed = tb->n_suppressed;
+            }
+          if (!debrief_reader_tensorboard_feed (&notes_ctx, &ctx, tb->set, file, g_bytes_get_data (bytes, NULL),
+                                                g_bytes_get_size (bytes), prefix_for (rel),
+                                                !tail->more && !job->following, &consumed, &local))
+            {
+              /* The file cannot be read: skipped from now on, as it is now. */
+              consumed = g_bytes_get_size (bytes);
+              file->broken = TRUE;
+            }
+          if (folder_tail != NULL)
+            {
+              tb->n_warnings = notes_ctx.n_warnings;
+              tb->n_suppressed = notes_ctx.n_suppressed;
+            }
+          else
+            {
+              ctx.n_warnings = notes_ctx.n_warnings;
+              ctx.n_suppressed = notes_ctx.n_suppressed;
+            }
+          debrief_load_job_tail_consumed (job, tail, bytes, consumed);
+          total += g_bytes_get_size (bytes);
+          if (local != NULL || !tail->more)
+            break;
         }
-      if (bytes != NULL)
-        debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
+      if (tail != NULL)
+        {
+          file = g_hash_table_lookup (tb->files, rel);
+          if (file != NULL && local == NULL)
+            debrief_reader_tensorboard_file_done (&ctx, file);
+          if (file != NULL && file->records > 0 && local == NULL)
+            {
+              n_read++;
+              debrief_run_add_source_file (run, rel);
+            }
+          debrief_load_job_file_done (job, &ctx, total);
+        }
       if (local != NULL)
         {
           if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
               g_clear_error (&first_error);
+              if (folder_tail != NULL)
+                debrief_tail_reset (folder_tail);  /* half read: the next load starts over */
+              g_clear_pointer (&one_off, tb_state_free);
               g_propagate_error (error, local);
               return FALSE;
             }
@@ -523,12 +680,14 @@ debrief_reader_tensorboard_load (DebriefLoadJob  *job,
             }
         }
     }
+
   if (n_read == 0)
     {
       if (first_error == NULL)
         g_set_error (&first_error, DEBRIEF_ERROR, DEBRIEF_ERROR_NOT_A_RUN,
                      _("%s: no TensorBoard event files"), job->folder_path);
       g_propagate_error (error, first_error);
+      g_clear_pointer (&one_off, tb_state_free);
       return FALSE;
     }
   if (first_error != NULL)
@@ -536,13 +695,21 @@ debrief_reader_tensorboard_load (DebriefLoadJob  *job,
       debrief_run_add_warning (run, _("%s (file skipped)"), first_error->message);
       g_error_free (first_error);
     }
+  if (folder_tail != NULL)
+    {
+      const char *const *notes = debrief_run_get_warnings (tb->notes);
+      for (guint i = 0; notes[i]; i++)
+        debrief_run_add_warning (run, "%s", notes[i]);
+    }
   debrief_read_context_init (&ctx, run, job->folder_path, g_ptr_array_index (files, 0));
-  if (debrief_series_set_finish (set, &ctx) == 0)
+  if ((folder_tail != NULL ? debrief_series_set_snapshot (tb->set, &ctx) : debrief_series_set_finish (tb->set, &ctx)) == 0)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_NO_DATA,
                    _("%s: the event files hold no scalar summaries"), job->folder_path);
+      g_clear_pointer (&one_off, tb_state_free);
       return FALSE;
     }
   debrief_read_context_finish (&ctx);
+  g_clear_pointer (&one_off, tb_state_free);
   return TRUE;
 }

@@ -11,10 +11,10 @@
 #include "debrief-error.h"
 #include "debrief-reader-jsonl-private.h"
 #include "debrief-reader-tinker-private.h"
+#include "debrief-run-progress.h"
 
-static void checkpoints_from_metrics (DebriefRun   *run,
-                                      const char   *data,
-                                      const GArray *path_lines);
+static void checkpoints_from_metrics (DebriefRun      *run,
+                                      const GPtrArray *records);
 
 static gboolean
 parse_metrics (DebriefReadContext *ctx,
@@ -35,10 +35,18 @@ debrief_reader_tinker_parse_metrics (DebriefReadContext *ctx,
                                      GError            **error)
 {
   g_autoptr(GArray) path_lines = g_array_new (FALSE, FALSE, sizeof (DebriefJsonlLine));
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_json_node_free);
 
   if (!parse_metrics (ctx, data, length, path_lines, error))
     return FALSE;
-  checkpoints_from_metrics (ctx->run, data, path_lines);
+  for (guint i = 0; i < path_lines->len; i++)
+    {
+      const DebriefJsonlLine *where = &g_array_index (path_lines, DebriefJsonlLine, i);
+      DebriefJsonNode *node = debrief_json_parse (data + where->offset, where->length, NULL, NULL);
+      if (node != NULL)
+        g_ptr_array_add (records, node);
+    }
+  checkpoints_from_metrics (ctx->run, records);
   return TRUE;
 }
 
@@ -156,21 +164,19 @@ debrief_reader_tinker_fill_dataset_tokens (DebriefRun *run,
 /* Without checkpoints.jsonl, the metrics lines of checkpoint steps still carry
  * state_path / sampler_path: the JSON-lines reader noted which lines. */
 static void
-checkpoints_from_metrics (DebriefRun   *run,
-                          const char   *data,
-                          const GArray *path_lines)
+checkpoints_from_metrics (DebriefRun      *run,
+                          const GPtrArray *records)
 {
   DebriefSeries *val = debrief_run_get_val_loss (run);
 
-  for (guint i = 0; i < path_lines->len; i++)
+  for (guint i = 0; records != NULL && i < records->len; i++)
     {
-      const DebriefJsonlLine *where = &g_array_index (path_lines, DebriefJsonlLine, i);
-      g_autoptr(DebriefJsonNode) node = debrief_json_parse (data + where->offset, where->length, NULL, NULL);
+      DebriefJsonNode *node = g_ptr_array_index (records, i);
       DebriefCheckpoint checkpoint = { 0 };
       g_autofree char *name = NULL;
       const char *path;
 
-      if (node == NULL || node->type != DEBRIEF_JSON_OBJECT)
+      if (node->type != DEBRIEF_JSON_OBJECT)
         continue;
       checkpoint.path = (char *) debrief_json_node_get_string (node, "state_path");
       checkpoint.sampler_path = (char *) debrief_json_node_get_string (node, "sampler_path");
@@ -210,27 +216,16 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
                             GError         **error)
 {
   DebriefReadContext ctx;
-  g_autofree char *path = NULL;
   g_autofree char *checkpoints_rel = checkpoints_name_for (metrics_rel);
-  g_autoptr(GBytes) bytes = debrief_load_job_read (job, run, metrics_rel, &path, &ctx, error);
+  DebriefJsonlOptions options = { debrief_key_map_tinker, "step", NULL, FALSE, TRUE };
+  DebriefJsonlState *state = NULL;
   g_autoptr(DebriefJsonNode) config = NULL;
-  g_autoptr(GArray) path_lines = g_array_new (FALSE, FALSE, sizeof (DebriefJsonlLine));
-  gboolean ok;
 
-  if (bytes == NULL)
+  if (!debrief_reader_jsonl_load (job, run, metrics_rel, &options, &state, error))
     return FALSE;
-  ok = parse_metrics (&ctx, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                      path_lines, error);
-  if (!ok)
-    {
-      debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
-      return FALSE;
-    }
-  debrief_run_add_source_file (run, metrics_rel);
   if (!debrief_load_job_has_file (job, checkpoints_rel) &&
       !debrief_load_job_warn_unusable (job, run, checkpoints_rel))
-    checkpoints_from_metrics (run, g_bytes_get_data (bytes, NULL), path_lines);
-  debrief_load_job_file_done (job, &ctx, g_bytes_get_size (bytes));
+    checkpoints_from_metrics (run, debrief_jsonl_state_get_path_records (state));
 
   config = debrief_load_job_read_json (job, run, "config.json");
   if (config != NULL)
@@ -245,17 +240,32 @@ debrief_reader_tinker_load (DebriefLoadJob  *job,
     {
       g_autofree char *cpath = NULL;
       g_autoptr(GError) local = NULL;
-      g_autoptr(GBytes) cbytes = debrief_load_job_read (job, run, checkpoints_rel, &cpath, &ctx, &local);
+      g_autoptr(GBytes) cbytes = debrief_load_job_read_settled (job, run, checkpoints_rel, &cpath, &ctx, &local);
 
       if (cbytes == NULL)
         debrief_run_add_warning (run, _("%s (ignored)"), local->message);
       else
         {
-          debrief_reader_tinker_parse_checkpoints (&ctx, g_bytes_get_data (cbytes, NULL),
-                                                   g_bytes_get_size (cbytes), NULL);
-          debrief_load_job_file_done (job, &ctx, g_bytes_get_size (cbytes));
+          const char *data = g_bytes_get_data (cbytes, NULL);
+          gsize length = g_bytes_get_size (cbytes);
+
+          /* A line still being written is read once it is whole. */
+          while (job->following && length > 0 && data[length - 1] != '\n')
+            length--;
+          debrief_reader_tinker_parse_checkpoints (&ctx, data, length, NULL);
+          debrief_load_job_file_done (job, &ctx, length);
           debrief_run_add_source_file (run, checkpoints_rel);
         }
+    }
+
+  /* tinker-cookbook saves a checkpoint named "final" when training ends. */
+  for (guint i = 0; i < debrief_run_get_n_checkpoints (run); i++)
+    {
+      DebriefRunProgress *progress = debrief_run_get_progress (run);
+      const DebriefCheckpoint *checkpoint = debrief_run_get_checkpoint (run, i);
+      if (checkpoint->is_final && progress->finished_by == NULL)
+        progress->finished_by = g_strdup_printf (_("its checkpoint “%s” was saved"),
+                                                 checkpoint->name ? checkpoint->name : "final");
     }
   return TRUE;
 }

@@ -181,6 +181,217 @@ debrief_load_job_read (DebriefLoadJob     *job,
   return bytes;
 }
 
+/* A log read in pieces of this size when it is followed or remote (a local
+ * one-off load maps it whole): memory stays bounded and nothing is mapped
+ * that a writer could truncate under the reader. */
+#define TAIL_CHUNK (16 * 1024 * 1024)
+/* A file caught being rewritten is read again this many times at most. */
+#define SETTLE_ATTEMPTS 6
+#define SETTLE_WAIT_US (30 * 1000)
+
+static gboolean
+same_file (const DebriefEntry *before,
+           const DebriefEntry *now)
+{
+  /* Another inode: replaced (a new run in the same folder). */
+  if (before->inode != 0 && now->inode != 0 && (before->inode != now->inode || before->device != now->device))
+    return FALSE;
+  return TRUE;
+}
+
+static GBytes *
+read_tail_chunk (DebriefLoadJob  *job,
+                 const char      *rel,
+                 DebriefTail     *tail,
+                 GError         **error)
+{
+  guint64 from;
+  gsize skip;
+  gsize size;
+  GBytes *bytes;
+
+  skip = (gsize) MIN (tail->consumed, (guint64) DEBRIEF_TAIL_EDGE_BYTES);
+  from = tail->consumed - skip;
+  bytes = debrief_folder_read (job->folder, rel, from, skip + tail->chunk, NULL, job->cancellable, error);
+  if (bytes == NULL)
+    return NULL;
+  size = g_bytes_get_size (bytes);
+  if (job->cache != NULL)
+    debrief_load_cache_add_bytes_read (job->cache, size);
+  if (!tail->checked && tail->consumed > 0)
+    {
+      /* Rewritten in place (Lightning writes its metrics.csv anew at each save):
+       * the bytes before the end of what was read are not the ones seen. */
+      gsize edge_length = 0;
+      const guint8 *edge = tail->edge ? g_bytes_get_data (tail->edge, &edge_length) : NULL;
+
+      if (size < skip || edge_length != skip || (skip > 0 && memcmp (g_bytes_get_data (bytes, NULL), edge, skip) != 0))
+        {
+          g_bytes_unref (bytes);
+          return NULL;
+        }
+    }
+  tail->checked = TRUE;
+  g_clear_pointer (&tail->buffer, g_bytes_unref);
+  tail->buffer = bytes;
+  tail->buffer_offset = from;
+  tail->buffer_skip = MIN (skip, size);
+  tail->more = size - tail->buffer_skip >= tail->chunk;
+  return g_bytes_new_from_bytes (bytes, tail->buffer_skip, size - tail->buffer_skip);
+}
+
+GBytes *
+debrief_load_job_read_tail (DebriefLoadJob      *job,
+                            DebriefRun          *run,
+                            const char          *rel,
+                            const char          *reader,
+                            char               **out_path,
+                            DebriefReadContext  *ctx,
+                            DebriefTail        **out_tail,
+                            GError             **error)
+{
+  DebriefTail *tail = NULL;
+  DebriefEntry entry = { 0 };
+  GError *local = NULL;
+  GBytes *bytes;
+
+  if (*out_tail == NULL)
+    debrief_load_job_context (job, run, rel, out_path, ctx);
+  else
+    tail = *out_tail;
+
+  if (tail == NULL && job->cache == NULL && debrief_folder_is_local (job->folder))
+    {
+      /* A one-off local load: the whole file mapped, the fast path. */
+      tail = g_new0 (DebriefTail, 1);
+      if (job->one_off_tails == NULL)
+        job->one_off_tails = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_tail_free);
+      g_ptr_array_add (job->one_off_tails, tail);
+      *out_tail = tail;
+      g_clear_pointer (out_path, g_free);
+      bytes = debrief_load_job_read (job, run, rel, out_path, ctx, error);
+      tail->more = FALSE;
+      return bytes;
+    }
+
+  if (tail == NULL)
+    {
+      if (job->cache != NULL)
+        {
+          g_autofree char *key = g_strconcat (rel, "\n", reader ? reader : "", NULL);
+          tail = debrief_load_cache_tail (job->cache, key);
+        }
+      if (tail == NULL)
+        {
+          tail = g_new0 (DebriefTail, 1);
+          if (job->one_off_tails == NULL)
+            job->one_off_tails = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_tail_free);
+          g_ptr_array_add (job->one_off_tails, tail);
+        }
+      *out_tail = tail;
+      if (tail->chunk == 0)
+        tail->chunk = TAIL_CHUNK;
+      if (!debrief_folder_query (job->folder, rel, &entry, job->cancellable, &local) ||
+          entry.target != DEBRIEF_ENTRY_FILE)
+        {
+          /* The folder says why (absent, a folder, a link leading out, the connection). */
+          g_clear_error (&local);
+          debrief_tail_reset (tail);
+          return debrief_folder_read (job->folder, rel, 0, 0, NULL, job->cancellable, error);
+        }
+      if (tail->state != NULL && (!same_file (&tail->stamp, &entry) || entry.size < tail->consumed))
+        debrief_tail_reset (tail);
+      tail->stamp = entry;
+    }
+
+  bytes = read_tail_chunk (job, rel, tail, &local);
+  if (bytes == NULL && local == NULL)
+    {
+      /* Rewritten: read it from the start, once. */
+      entry = tail->stamp;
+      debrief_tail_reset (tail);
+      tail->stamp = entry;
+      bytes = read_tail_chunk (job, rel, tail, &local);
+    }
+  if (bytes == NULL)
+    g_propagate_error (error, local);
+  return bytes;
+}
+
+void
+debrief_load_job_tail_consumed (DebriefLoadJob *job,
+                                DebriefTail    *tail,
+                                GBytes         *bytes,
+                                gsize           consumed)
+{
+  const guint8 *data;
+  gsize size, end, from;
+
+  if (tail->buffer == NULL)
+    {
+      /* A one-off mapped read: nothing to keep. */
+      tail->consumed += consumed;
+      return;
+    }
+  data = g_bytes_get_data (tail->buffer, &size);
+  end = tail->buffer_skip + consumed;
+  from = end > DEBRIEF_TAIL_EDGE_BYTES ? end - DEBRIEF_TAIL_EDGE_BYTES : 0;
+  g_clear_pointer (&tail->edge, g_bytes_unref);
+  tail->edge = g_bytes_new (data + from, end - from);
+  tail->consumed = tail->buffer_offset + end;
+  g_clear_pointer (&tail->buffer, g_bytes_unref);
+  /* A record longer than a chunk: read more at a time until it fits. */
+  if (consumed == 0 && tail->more)
+    tail->chunk *= 2;
+  else
+    tail->chunk = TAIL_CHUNK;
+}
+
+static gboolean
+entries_equal (const DebriefEntry *a,
+               const DebriefEntry *b)
+{
+  return a->size == b->size && a->mtime_usec == b->mtime_usec && a->inode == b->inode && a->device == b->device;
+}
+
+GBytes *
+debrief_load_job_read_settled (DebriefLoadJob     *job,
+                               DebriefRun         *run,
+                               const char         *rel,
+                               char              **out_path,
+                               DebriefReadContext *ctx,
+                               GError            **error)
+{
+  GBytes *bytes = NULL;
+
+  if (!job->following)
+    return debrief_load_job_read (job, run, rel, out_path, ctx, error);
+
+  debrief_load_job_context (job, run, rel, out_path, ctx);
+  for (int attempt = 0; attempt < SETTLE_ATTEMPTS; attempt++)
+    {
+      DebriefEntry before, after;
+      GError *local = NULL;
+
+      g_clear_pointer (&bytes, g_bytes_unref);
+      if (attempt > 0)
+        g_usleep (SETTLE_WAIT_US);
+      /* Read, not mapped: a writer truncating the file under a mapping would kill the reader. */
+      if (!debrief_folder_query (job->folder, rel, &before, job->cancellable, NULL))
+        memset (&before, 0, sizeof before);
+      bytes = debrief_folder_read (job->folder, rel, 0, G_MAXSIZE, NULL, job->cancellable, &local);
+      if (bytes == NULL)
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+      if (debrief_folder_query (job->folder, rel, &after, job->cancellable, NULL) &&
+          entries_equal (&before, &after) && after.size == g_bytes_get_size (bytes))
+        break;
+    }
+  return bytes;
+}
+
 GBytes *
 debrief_load_job_read_part (DebriefLoadJob  *job,
                             const char      *rel,
@@ -752,9 +963,10 @@ kind_rank (DebriefSeriesKind kind)
     }
 }
 
-gsize
-debrief_series_set_finish (DebriefSeriesSet   *set,
-                           DebriefReadContext *ctx)
+static gsize
+finish_set (DebriefSeriesSet   *set,
+            DebriefReadContext *ctx,
+            gboolean            keep)
 {
   gsize n_points = 0;
 
@@ -762,6 +974,7 @@ debrief_series_set_finish (DebriefSeriesSet   *set,
     for (guint i = 0; i < set->order->len; i++)
       {
         KeySlot *slot = g_ptr_array_index (set->order, i);
+        g_autoptr(DebriefSeries) series = NULL;
         gboolean backwards = FALSE;
         guint dropped;
 
@@ -770,8 +983,20 @@ debrief_series_set_finish (DebriefSeriesSet   *set,
         if (slot->writer.series != NULL)
           debrief_series_writer_close (&slot->writer);
         if (debrief_series_get_length (slot->series) == 0)
-          continue;
-        dropped = debrief_series_finish (slot->series, &backwards);
+          {
+            if (keep)
+              debrief_series_writer_open (&slot->writer, slot->series);
+            continue;
+          }
+        if (keep)
+          {
+            /* The set's series goes on growing; the run gets what it holds now. */
+            series = debrief_series_copy (slot->series);
+            debrief_series_writer_open (&slot->writer, slot->series);
+          }
+        else
+          series = g_object_ref (slot->series);
+        dropped = debrief_series_finish (series, &backwards);
         /* Say it once per file, on the loss series (the others follow the same steps). */
         if (rank < 2 && slot->backwards_line > 0)
           debrief_read_warn (ctx, slot->backwards_line,
@@ -786,10 +1011,24 @@ debrief_series_set_finish (DebriefSeriesSet   *set,
                                           "“%s”: %u steps logged more than once; the last value is kept",
                                           dropped),
                              slot->key, dropped);
-        n_points += debrief_series_get_length (slot->series);
-        debrief_run_add_series (ctx->run, slot->series);
+        n_points += debrief_series_get_length (series);
+        debrief_run_add_series (ctx->run, series);
       }
   return n_points;
+}
+
+gsize
+debrief_series_set_finish (DebriefSeriesSet   *set,
+                           DebriefReadContext *ctx)
+{
+  return finish_set (set, ctx, FALSE);
+}
+
+gsize
+debrief_series_set_snapshot (DebriefSeriesSet   *set,
+                             DebriefReadContext *ctx)
+{
+  return finish_set (set, ctx, TRUE);
 }
 
 /* ---- key maps ---- */

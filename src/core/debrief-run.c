@@ -8,6 +8,7 @@
 
 #include "debrief-analysis.h"
 #include "debrief-run.h"
+#include "debrief-run-progress.h"
 
 struct _DebriefRun
 {
@@ -33,6 +34,7 @@ struct _DebriefRun
   char *adapter_evidence;
   char *primary_metric;
   DebriefAnalysis *analysis;
+  DebriefRunProgress progress;
 };
 
 enum {
@@ -153,6 +155,7 @@ debrief_run_finalize (GObject *object)
   g_clear_pointer (&self->checkpoints, g_array_unref);
   g_clear_pointer (&self->params, g_array_unref);
   debrief_run_config_clear (&self->config);
+  debrief_run_progress_clear (&self->progress);
   g_clear_pointer (&self->method_evidence, g_free);
   g_clear_pointer (&self->adapter_evidence, g_free);
   g_clear_pointer (&self->primary_metric, g_free);
@@ -268,6 +271,7 @@ debrief_run_init (DebriefRun *self)
   self->checkpoints = g_array_new (FALSE, TRUE, sizeof (DebriefCheckpoint));
   g_array_set_clear_func (self->checkpoints, (GDestroyNotify) debrief_checkpoint_clear);
   debrief_run_config_init (&self->config);
+  debrief_run_progress_init (&self->progress);
 }
 
 DebriefRun *
@@ -320,6 +324,13 @@ debrief_run_set_group (DebriefRun *self,
 {
   g_return_if_fail (DEBRIEF_IS_RUN (self));
   replace_str (&self->group, group);
+}
+
+DebriefRunProgress *
+debrief_run_get_progress (DebriefRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN (self), NULL);
+  return &self->progress;
 }
 
 const char *

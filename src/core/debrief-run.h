@@ -149,6 +149,8 @@ void              debrief_run_set_group           (DebriefRun     *self,
  * of memory. ..."), or "exit code N" from the tracker; NULL when the run did
  * not crash (or nothing says so). For the analysis' broken_run finding. */
 const char       *debrief_run_get_crash           (DebriefRun     *self);
+/* How far it got and what says it is over (debrief-run-progress.h); readers fill it. */
+DebriefRunProgress *debrief_run_get_progress      (DebriefRun     *self);
 void              debrief_run_set_crash           (DebriefRun     *self,
                                                    const char     *crash);
 

@@ -78,4 +78,7 @@ debrief_series_writer_append (DebriefSeriesWriter *writer,
   writer->length++;
 }
 
+/* A new series with the same name, kind, source key and points (not finished). */
+DebriefSeries     *debrief_series_copy            (DebriefSeries       *series);
+
 G_END_DECLS

@@ -174,6 +174,26 @@ debrief_series_append (DebriefSeries *self,
   debrief_series_writer_close (&writer);
 }
 
+DebriefSeries *
+debrief_series_copy (DebriefSeries *series)
+{
+  DebriefSeries *copy;
+
+  g_return_val_if_fail (DEBRIEF_IS_SERIES (series), NULL);
+
+  copy = debrief_series_new (series->name, series->kind);
+  debrief_series_set_source_key (copy, series->source_key);
+  set_capacity (copy, series->length);
+  if (series->length > 0)
+    {
+      memcpy (copy->steps, series->steps, series->length * sizeof (gint64));
+      memcpy (copy->values, series->values, series->length * sizeof (double));
+    }
+  copy->length = series->length;
+  copy->tally = series->tally;
+  return copy;
+}
+
 void
 debrief_series_writer_open (DebriefSeriesWriter *writer,
                             DebriefSeries       *series)

@@ -10,6 +10,7 @@
 
 #include "debrief-core.h"
 #include "debrief-test-sshd.h"
+#include "debrief-test-writers.h"
 
 static DebriefTestSshd *server;
 
@@ -213,6 +214,78 @@ test_sftp_connection_loss_mid_read (void)
   g_clear_object (&again.run);
 }
 
+static void
+wait_for_points (DebriefTestWatch  *watch,
+                 DebriefTestWriter *writer,
+                 gsize              points)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (!(debrief_test_writer_done (writer) && watch->points >= points))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+/* A tinker log appended at 1,000 lines a second, half lines included, followed
+ * through sftp:// (polled: GVfs has no file monitor for sftp). */
+static void
+test_sftp_follow_append (void)
+{
+  const guint n_lines = 3000;
+  g_autofree char *run = g_build_filename (debrief_test_sshd_get_dir (server), "follow-append", NULL);
+  g_autofree char *metrics = g_build_filename (run, "metrics.jsonl", NULL);
+  g_autofree char *uri = debrief_test_sshd_uri (server, run);
+  g_autoptr(GFile) folder = g_file_new_for_uri (uri);
+  g_autoptr(DebriefRunFollower) follower = debrief_run_follower_new (folder, NULL);
+  DebriefTestWatch watch = { 0, 0, TRUE, 0 };
+  DebriefTestWriter *writer;
+
+  g_mkdir_with_parents (run, 0755);
+  g_assert_true (g_file_set_contents (metrics, "", 0, NULL));
+  debrief_run_follower_set_poll_interval (follower, 300);
+  g_signal_connect (follower, "updated", G_CALLBACK (debrief_test_watch_updated), &watch);
+  writer = debrief_test_append_tinker (metrics, n_lines, 1000);
+  debrief_run_follower_start (follower);
+  wait_for_points (&watch, writer, n_lines);
+  debrief_test_writer_join (writer);
+  g_test_message ("%u readings handed over through sftp", watch.n_updates);
+  g_assert_cmpuint (watch.points, ==, n_lines);
+  g_assert_cmpuint (watch.n_updates, >=, 2);
+  g_assert_cmpint (debrief_run_follower_get_state (follower), ==, DEBRIEF_LIVE_TRAINING);
+  debrief_run_follower_stop (follower);
+}
+
+/* trainer_state.json rewritten in place every 50 ms, followed through sftp://:
+ * never half a file. */
+static void
+test_sftp_follow_rewritten (void)
+{
+  const guint n_versions = 60, per_version = 2;
+  g_autofree char *run = g_build_filename (debrief_test_sshd_get_dir (server), "follow-rewritten", NULL);
+  g_autofree char *state = g_build_filename (run, "trainer_state.json", NULL);
+  g_autofree char *first = debrief_test_trainer_state (per_version, 10000);
+  g_autofree char *uri = debrief_test_sshd_uri (server, run);
+  g_autoptr(GFile) folder = g_file_new_for_uri (uri);
+  g_autoptr(DebriefRunFollower) follower = debrief_run_follower_new (folder, NULL);
+  DebriefTestWatch watch = { 0, 0, FALSE, per_version };
+  DebriefTestWriter *writer;
+
+  g_mkdir_with_parents (run, 0755);
+  g_assert_true (g_file_set_contents (state, first, -1, NULL));
+  debrief_run_follower_set_poll_interval (follower, 300);
+  g_signal_connect (follower, "updated", G_CALLBACK (debrief_test_watch_updated), &watch);
+  debrief_run_follower_start (follower);
+  writer = debrief_test_rewrite_trainer_state (state, n_versions, per_version);
+  wait_for_points (&watch, writer, n_versions * per_version);
+  debrief_test_writer_join (writer);
+  g_test_message ("%u readings handed over through sftp", watch.n_updates);
+  g_assert_cmpuint (watch.points, ==, n_versions * per_version);
+  debrief_run_follower_stop (follower);
+}
+
 /* @text with every @from replaced by @to. */
 static char *
 replace_all (const char *text,
@@ -383,6 +456,8 @@ main (int   argc,
   g_test_add_data_func ("/remote/sftp/same-as-local/formats", "formats", test_sftp_same_as_local);
   g_test_add_data_func ("/remote/sftp/same-as-local/bad", "bad", test_sftp_same_as_local);
   g_test_add_data_func ("/remote/sftp/same-as-local/public", "public", test_sftp_same_as_local);
+  g_test_add_func ("/remote/sftp/follow-append", test_sftp_follow_append);
+  g_test_add_func ("/remote/sftp/follow-rewritten", test_sftp_follow_rewritten);
   g_test_add_func ("/remote/sftp/connection-loss", test_sftp_connection_loss);
   g_test_add_func ("/remote/sftp/connection-loss-mid-read", test_sftp_connection_loss_mid_read);
   status = g_test_run ();
