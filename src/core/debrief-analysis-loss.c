@@ -80,6 +80,30 @@
  * data, which says nothing about the learning rate. */
 #define SLOW_MAX_EPOCHS_WITHOUT_VAL 1.5
 
+/* loss_spikes, the sustained form: the loss does not jump at one step but climbs for
+ * a stretch while the learning rate is high, and comes back (if at all) only as the
+ * schedule lowers it. Told from noise and from overfitting by validation, a fixed
+ * set: it must rise from its running minimum by 3 of its noise sigmas and 3% of its
+ * level, while the train loss over the same stretch rises too, by 3 standard errors
+ * of its local medians and 2% of its level (in overfitting the train loss falls).
+ * Without validation no such finding: a harder stretch of an unshuffled dataset
+ * raises the train loss alone. */
+#define INSTABILITY_VAL_SIGMAS 3.0
+#define INSTABILITY_VAL_MIN_REL_RISE 0.03
+#define INSTABILITY_TRAIN_Z 3.0
+#define INSTABILITY_TRAIN_MIN_REL_RISE 0.02
+/* The train level at an evaluation: the median of the points within 5% of the run
+ * on either side of it. */
+#define INSTABILITY_TRAIN_HALF_WINDOW 0.05
+
+/* slow_convergence says the learning rate is too low; where no rule of thumb knows
+ * the model, a rate this high is already at or beyond the top of what fine-tunes of
+ * that kind use (LoRA: typically 1e-5–2e-3; full fine-tunes 1e-6–6e-4, GPT-2's
+ * pre-training rate), so a curve that is still falling says "train longer", not
+ * "raise the rate". */
+#define SLOW_LORA_LR_CEILING 5e-3
+#define SLOW_FULL_LR_CEILING 1e-3
+
 /* early_plateau: τ at most 12% of the run, so 95% of the drop (3τ) is done before
  * ~36% of the run and the rest of the steps buy almost nothing. */
 #define PLATEAU_MAX_TAU_SHARE 0.12
@@ -566,6 +590,108 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
   debrief_finding_add_action (f, debrief_action_new_value (DEBRIEF_ACTION_CLIP_GRADIENTS, CLIP_MAX_NORM));
 }
 
+/* The share of the train loss's points logged before @step. */
+static double
+share_at_step (const DebriefCurve *c,
+               double              step)
+{
+  gsize lo = 0, hi = c->n;
+
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+      if ((double) c->steps[mid] < step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return (double) lo / (double) c->n;
+}
+
+void
+_debrief_analysis_check_instability (DebriefAnalysisContext *ctx)
+{
+  const DebriefCurve *c = &ctx->train;
+  double val_sigma, best_rise = 0.0, rule, suggested = NAN;
+  gsize from = 0, to = 0, running_min = 0;
+  double train_from, train_to, z;
+  gsize k_from, k_to;
+  g_autofree char *evidence = NULL;
+  g_autofree char *fix = NULL;
+  g_autofree char *rule_text = NULL;
+  DebriefFinding *f;
+
+  if (ctx->diverged || !ctx->has_train || c->n < CURVE_MIN_POINTS || !(c->sigma > 0)
+      || ctx->val_n < OVERFIT_MIN_EVALS
+      || debrief_analysis_has_finding (ctx->self, DEBRIEF_FINDING_LOSS_SPIKES))
+    return;
+  val_sigma = debrief_stats_noise_sigma (ctx->val_y, ctx->val_n);
+  if (!(val_sigma > 0))
+    return;
+
+  /* The largest rise of validation above its running minimum. */
+  for (gsize j = 1; j < ctx->val_n; j++)
+    {
+      if (ctx->val_y[j] < ctx->val_y[running_min])
+        running_min = j;
+      else if (ctx->val_y[j] - ctx->val_y[running_min] > best_rise)
+        {
+          best_rise = ctx->val_y[j] - ctx->val_y[running_min];
+          from = running_min;
+          to = j;
+        }
+    }
+  if (best_rise < INSTABILITY_VAL_SIGMAS * val_sigma
+      || best_rise < INSTABILITY_VAL_MIN_REL_RISE * fabs (ctx->val_y[from]))
+    return;
+
+  /* Did the train loss rise over the same stretch? */
+  {
+    double s_from = share_at_step (c, ctx->val_x[from]);
+    double s_to = share_at_step (c, ctx->val_x[to]);
+
+    train_from = _debrief_curve_window_median (c, s_from - INSTABILITY_TRAIN_HALF_WINDOW,
+                                               s_from + INSTABILITY_TRAIN_HALF_WINDOW, &k_from);
+    train_to = _debrief_curve_window_median (c, s_to - INSTABILITY_TRAIN_HALF_WINDOW,
+                                             s_to + INSTABILITY_TRAIN_HALF_WINDOW, &k_to);
+  }
+  z = _debrief_curve_median_diff_z (c, train_to - train_from, k_from, k_to);
+  if (!(z >= INSTABILITY_TRAIN_Z) || train_to - train_from < INSTABILITY_TRAIN_MIN_REL_RISE * fabs (train_from))
+    return;
+  ctx->unstable = TRUE;
+
+  evidence = g_strdup_printf (_("Between steps %.0f and %.0f the model got worse on both sets: train "
+                                "loss rose from %.3f to %.3f (local medians, %.1f standard errors) "
+                                "and validation loss from %.3f to %.3f (%.1f of its noise sigmas). "
+                                "Validation ends at %.3f, its best was %.3f."),
+                              ctx->val_x[from], ctx->val_x[to], train_from, train_to, z,
+                              ctx->val_y[from], ctx->val_y[to], best_rise / val_sigma,
+                              ctx->val_y[ctx->val_n - 1], ctx->val_min);
+  rule = _debrief_analysis_kind_lr (ctx, &rule_text);
+  if (isfinite (ctx->lr))
+    {
+      g_autofree char *cur = _debrief_format_lr (ctx->lr);
+      g_autofree char *lr = NULL;
+
+      suggested = ctx->lr / SPIKE_LR_DIVISOR;
+      if (isfinite (rule) && rule < ctx->lr)
+        suggested = MAX (suggested, MIN (rule, ctx->lr / 2.0));
+      lr = _debrief_format_lr (suggested);
+      fix = g_strdup_printf (_("Reduce the learning rate from %s to about %s; keep warmup and "
+                               "gradient clipping (max norm 1.0)."), cur, lr);
+    }
+  else
+    fix = g_strdup (_("Reduce the learning rate by about 3×; keep warmup and gradient clipping "
+                      "(max norm 1.0)."));
+  f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_LOSS_SPIKES, DEBRIEF_SEVERITY_WARNING,
+                                     _("Loss rose during training"), evidence,
+                                     _("The learning rate is too high: the optimiser overshoots while "
+                                       "the rate is high and recovers only as the schedule lowers it."),
+                                     fix, (gint64) ctx->val_x[to]);
+  debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_LOWER_LR, ctx->lr, suggested));
+  debrief_finding_add_action (f, debrief_action_new_value (DEBRIEF_ACTION_CLIP_GRADIENTS, CLIP_MAX_NORM));
+}
+
 void
 _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
 {
@@ -578,9 +704,17 @@ _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
   g_autofree char *rule = NULL;
   DebriefFinding *f;
 
-  if (ctx->diverged || ctx->flat || !ctx->has_train || c->n < CURVE_MIN_POINTS || !(c->drop > 0))
+  if (ctx->diverged || ctx->flat || ctx->unstable || !ctx->has_train || c->n < CURVE_MIN_POINTS
+      || !(c->drop > 0))
     return;
   kind_lr = _debrief_analysis_kind_lr (ctx, &rule);
+  /* A rate at or above the kind's rule, or (no rule) above what the kind uses at all,
+   * is not too low, however slowly the loss falls. */
+  if (isfinite (ctx->lr) && isfinite (kind_lr) && ctx->lr >= kind_lr)
+    return;
+  if (isfinite (ctx->lr) && !isfinite (kind_lr)
+      && ctx->lr >= (ctx->lora || ctx->adapter_unknown ? SLOW_LORA_LR_CEILING : SLOW_FULL_LR_CEILING))
+    return;
   lr_far_below = isfinite (ctx->lr) && isfinite (kind_lr) && ctx->lr * SLOW_LR_FAR_BELOW <= kind_lr;
   sigmas = lr_far_below ? SLOW_LR_EVIDENCE_SIGMAS : SLOW_NOISE_SIGMAS;
 

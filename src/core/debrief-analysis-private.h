@@ -161,6 +161,7 @@ typedef struct
   gboolean diverged;
   gboolean flat;
   gboolean slow;
+  gboolean unstable;         /* train and validation loss rose together (a form of loss_spikes) */
   gboolean plateau_shape;    /* the curve settled early (independent of capacity) */
   gint64 plateau_step;
   /* The kind, as the checks and the advice take it (debrief-analysis-advice.c): */
@@ -229,6 +230,7 @@ void        _debrief_analysis_check_seed_numbers     (DebriefAnalysisContext *ct
 void        _debrief_analysis_check_diverged         (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_no_improvement   (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_spikes           (DebriefAnalysisContext *ctx);
+void        _debrief_analysis_check_instability      (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_compute_plateau_shape  (DebriefAnalysisContext *ctx);
 /* debrief-analysis-validation.c */

@@ -396,6 +396,7 @@ run_loss_checks (DebriefAnalysisContext *ctx)
   if (!preference)
     _debrief_analysis_check_no_improvement (ctx);
   _debrief_analysis_check_spikes (ctx);
+  _debrief_analysis_check_instability (ctx);
   if (!preference)
     {
       _debrief_analysis_check_overfitting (ctx);

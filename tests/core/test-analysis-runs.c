@@ -224,7 +224,8 @@ main (int argc, char *argv[])
   add_labelled_dir (runs, "runs", test_labelled_run);      /* the real runs the analysis was tuned on */
   add_labelled_dir (runs, "analysis", test_labelled_run);  /* generated: perturbations and synthetic defects */
   add_labelled_dir (runs, "public", test_public_run);      /* real public runs of every kind */
-  g_assert_cmpuint (runs->len, >=, 6 + 20 + 40);
+  add_labelled_dir (runs, "sweep", test_public_run);       /* a real LR × rank × seed sweep */
+  g_assert_cmpuint (runs->len, >=, 6 + 20 + 40 + 20);
 
   status = g_test_run ();
   g_ptr_array_unref (parsers);
