@@ -24,14 +24,21 @@
  * decompression bomb): not loaded. */
 #define MAX_IMAGE_PIXELS (12000 * 12000)
 
+/* An image of the report, by its URL. Everything that touches the file
+ * (resolving the path, its time stamp, decoding) and the scaling happens in
+ * worker threads: a run folder on NFS or sshfs must not freeze the preview. */
 typedef struct
 {
+  char *path;            /* resolved, once read */
   GdkPixbuf *pixbuf;
   gint64 mtime;          /* of the file when it was read: a newer plot is read again */
   char *error;
+  char *outside;         /* the real path of an image outside the folder, for "Show Image" */
   GdkTexture *scaled;
   int scaled_width;
+  int scaling_width;     /* a scaling in flight, or 0 */
   gboolean loading;
+  gboolean checking;     /* a look at the file's time stamp in flight */
 } ImageEntry;
 
 static void
@@ -39,7 +46,9 @@ image_entry_free (ImageEntry *entry)
 {
   g_clear_object (&entry->pixbuf);
   g_clear_object (&entry->scaled);
+  g_free (entry->path);
   g_free (entry->error);
+  g_free (entry->outside);
   g_free (entry);
 }
 
@@ -50,7 +59,7 @@ struct _DebriefMarkdownView
   GFile *base_folder;
   char *markdown;
   DebriefMarkdownLayout *layout;
-  GHashTable *images;          /* canonical path → ImageEntry */
+  GHashTable *images;          /* URL → ImageEntry */
   GHashTable *allowed;         /* canonical paths outside the folder the user chose to show */
   GCancellable *cancellable;
   int rendered_width;
@@ -69,73 +78,25 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (DebriefMarkdownView, debrief_markdown_view, GTK_TYPE_TEXT_VIEW)
 
 static void rerender (DebriefMarkdownView *self);
+static void launch_uri (DebriefMarkdownView *self, const char *uri);
 
-static void
-open_uri (DebriefMarkdownView *self,
-          const char          *url)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  const char *scheme = g_uri_peek_scheme (url);
-  g_autofree char *uri = NULL;
-
-  if (url == NULL || *url == '\0' || url[0] == '#')
-    return;
-  if (scheme == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GFile) file = debrief_markdown_view_resolve_local (self, url, &error);
-
-      if (file == NULL)
-        {
-          g_debug ("Not opening link %s: %s", url, error->message);
-          return;
-        }
-      uri = g_file_get_uri (file);
-    }
-  else if (g_str_equal (scheme, "http") || g_str_equal (scheme, "https") || g_str_equal (scheme, "mailto"))
-    uri = g_strdup (url);
-  else
-    {
-      /* file:, javascript:, smb: ... from a report are not followed. */
-      g_debug ("Not opening link %s: scheme %s is not allowed", url, scheme);
-      return;
-    }
-
-#if GTK_CHECK_VERSION (4, 10, 0)
-  {
-    g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
-    gtk_uri_launcher_launch (launcher, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL, NULL, NULL);
-  }
-#else
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
-#endif
-}
-
-static gboolean
-on_label_activate_link (GtkLabel            *label,
-                        const char          *uri,
-                        DebriefMarkdownView *self)
-{
-  open_uri (self, uri);
-  return TRUE;
-}
-
-GFile *
-debrief_markdown_view_resolve_local (DebriefMarkdownView  *self,
-                                     const char           *url,
-                                     GError              **error)
+char *
+debrief_markdown_resolve_local_path (const char         *base_path,
+                                     const char         *url,
+                                     const char *const  *allowed,
+                                     char              **outside,
+                                     GError            **error)
 {
   const char *scheme;
   g_autofree char *path = NULL;
-  g_autofree char *base_path = NULL;
   g_autofree char *real_base = NULL;
   g_autofree char *real = NULL;
   g_autofree char *candidate = NULL;
   g_autofree char *prefix = NULL;
 
-  g_return_val_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self), NULL);
-
-  if (self->base_folder == NULL || (base_path = g_file_get_path (self->base_folder)) == NULL)
+  if (outside != NULL)
+    *outside = NULL;
+  if (base_path == NULL)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO,
                    _("%s: no run folder to look in"), url);
@@ -171,14 +132,190 @@ debrief_markdown_view_resolve_local (DebriefMarkdownView  *self,
     }
   /* Symlinks count where they point: a link to /etc is outside the folder. */
   prefix = g_str_has_suffix (real_base, "/") ? g_strdup (real_base) : g_strconcat (real_base, "/", NULL);
-  if (!g_str_has_prefix (real, prefix) && !g_hash_table_contains (self->allowed, real))
+  if (!g_str_has_prefix (real, prefix) && (allowed == NULL || !g_strv_contains (allowed, real)))
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT,
                    _("%s is outside the run folder"), url);
+      /* Only a plain relative or absolute path may be shown on request. */
+      if (outside != NULL && scheme == NULL)
+        *outside = g_steal_pointer (&real);
       return NULL;
     }
-  return g_file_new_for_path (real);
+  return g_steal_pointer (&real);
 }
+
+GStrv
+debrief_markdown_view_dup_allowed (DebriefMarkdownView *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (DEBRIEF_IS_MARKDOWN_VIEW (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->allowed);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_strv_builder_add (builder, key);
+  return g_strv_builder_end (builder);
+}
+
+/* What a worker thread needs to find a file of the report. */
+typedef struct
+{
+  char *base_path;
+  char *url;
+  GStrv allowed;
+  char *path;            /* known already: only its time stamp is looked at */
+  gint64 mtime;
+  int width;             /* scaling */
+  GdkPixbuf *pixbuf;
+} ImageJob;
+
+static void
+image_job_free (ImageJob *job)
+{
+  g_free (job->base_path);
+  g_free (job->url);
+  g_strfreev (job->allowed);
+  g_free (job->path);
+  g_clear_object (&job->pixbuf);
+  g_free (job);
+}
+
+static ImageJob *
+image_job_new (DebriefMarkdownView *self,
+               const char          *url)
+{
+  ImageJob *job = g_new0 (ImageJob, 1);
+
+  job->base_path = self->base_folder != NULL ? g_file_get_path (self->base_folder) : NULL;
+  job->url = g_strdup (url);
+  job->allowed = debrief_markdown_view_dup_allowed (self);
+  return job;
+}
+
+static gint64
+file_mtime (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000 : 0;
+}
+
+static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ImageJob *job = task_data;
+  GError *error = NULL;
+  char *path = debrief_markdown_resolve_local_path (job->base_path, job->url,
+                                                    (const char *const *) job->allowed, NULL, &error);
+
+  if (path == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, path, g_free);
+}
+
+static void
+link_resolved (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  DebriefMarkdownView *self = DEBRIEF_MARKDOWN_VIEW (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+
+  if (path == NULL)
+    {
+      g_debug ("Not opening link: %s", error->message);
+      return;
+    }
+  file = g_file_new_for_path (path);
+  uri = g_file_get_uri (file);
+  launch_uri (self, uri);
+}
+
+static void
+open_uri (DebriefMarkdownView *self,
+          const char          *url)
+{
+  const char *scheme = g_uri_peek_scheme (url);
+  g_autofree char *uri = NULL;
+
+  if (url == NULL || *url == '\0' || url[0] == '#')
+    return;
+  if (scheme == NULL)
+    {
+      /* A file of the run folder: found off the main thread, then opened. */
+      g_autoptr(GTask) task = g_task_new (self, self->cancellable, link_resolved, NULL);
+
+      g_task_set_source_tag (task, open_uri);
+      g_task_set_task_data (task, image_job_new (self, url), (GDestroyNotify) image_job_free);
+      g_task_run_in_thread (task, resolve_thread);
+      return;
+    }
+  else if (g_str_equal (scheme, "http") || g_str_equal (scheme, "https") || g_str_equal (scheme, "mailto"))
+    uri = g_strdup (url);
+  else
+    {
+      /* file:, javascript:, smb: ... from a report are not followed. */
+      g_debug ("Not opening link %s: scheme %s is not allowed", url, scheme);
+      return;
+    }
+  launch_uri (self, uri);
+}
+
+static void
+launch_uri (DebriefMarkdownView *self,
+            const char          *uri)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  {
+    g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
+    gtk_uri_launcher_launch (launcher, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL, NULL, NULL);
+  }
+#else
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+#endif
+}
+
+static gboolean
+on_label_activate_link (GtkLabel            *label,
+                        const char          *uri,
+                        DebriefMarkdownView *self)
+{
+  open_uri (self, uri);
+  return TRUE;
+}
+
+/* Reading: resolve the URL, note the time stamp, decode. An image outside
+ * the folder comes back without a picture and with its real path, for
+ * "Show Image". */
+typedef struct
+{
+  char *path;            /* the file read, or the reason it was not */
+  gint64 mtime;
+  GdkPixbuf *pixbuf;
+  char *outside;
+} ImageRead;
+
+static void
+image_read_free (ImageRead *read)
+{
+  g_free (read->path);
+  g_clear_object (&read->pixbuf);
+  g_free (read->outside);
+  g_free (read);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImageRead, image_read_free)
 
 static void
 load_image_thread (GTask        *task,
@@ -186,28 +323,34 @@ load_image_thread (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  const char *path = task_data;
+  ImageJob *job = task_data;
   g_autoptr(GError) error = NULL;
-  GdkPixbuf *pixbuf;
+  ImageRead *read = g_new0 (ImageRead, 1);
   int width = 0, height = 0;
 
-  if (gdk_pixbuf_get_file_info (path, &width, &height) == NULL)
-    {
-      g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
-                               _("%s: not an image this system can read"), path);
-      return;
-    }
-  if ((gint64) width * height > MAX_IMAGE_PIXELS)
-    {
-      g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
-                               _("%s: %d×%d pixels is too large to show"), path, width, height);
-      return;
-    }
-  pixbuf = gdk_pixbuf_new_from_file (path, &error);
-  if (pixbuf == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+  read->path = job->path != NULL ? g_strdup (job->path)
+               : debrief_markdown_resolve_local_path (job->base_path, job->url, (const char *const *) job->allowed,
+                                                      &read->outside, &error);
+  if (read->path == NULL)
+    ;
+  else if (gdk_pixbuf_get_file_info (read->path, &width, &height) == NULL)
+    g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
+                 _("%s: not an image this system can read"), read->path);
+  else if ((gint64) width * height > MAX_IMAGE_PIXELS)
+    g_set_error (&error, DEBRIEF_ERROR, DEBRIEF_ERROR_TOO_LARGE,
+                 _("%s: %d×%d pixels is too large to show"), read->path, width, height);
   else
-    g_task_return_pointer (task, pixbuf, g_object_unref);
+    {
+      read->mtime = file_mtime (read->path);
+      read->pixbuf = gdk_pixbuf_new_from_file (read->path, &error);
+    }
+  if (error != NULL)
+    {
+      g_free (read->path);
+      read->path = g_strdup (error->message);
+      g_clear_object (&read->pixbuf);
+    }
+  g_task_return_pointer (task, read, (GDestroyNotify) image_read_free);
 }
 
 static void
@@ -215,24 +358,172 @@ load_image_done (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autofree char *path = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *url = user_data;
+  g_autoptr(ImageRead) read = g_task_propagate_pointer (G_TASK (result), NULL);
   DebriefMarkdownView *self;
   ImageEntry *entry;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (read == NULL)
+    return;   /* cancelled: the images were forgotten */
   self = DEBRIEF_MARKDOWN_VIEW (object);
-  entry = g_hash_table_lookup (self->images, path);
+  entry = g_hash_table_lookup (self->images, url);
   if (entry == NULL)
     return;
   entry->loading = FALSE;
-  if (pixbuf == NULL)
-    entry->error = g_strdup (error->message);
+  entry->checking = FALSE;
+  g_clear_pointer (&entry->error, g_free);
+  g_clear_pointer (&entry->outside, g_free);
+  if (read->pixbuf == NULL)
+    {
+      entry->error = g_steal_pointer (&read->path);
+      entry->outside = g_steal_pointer (&read->outside);
+      g_clear_object (&entry->pixbuf);
+      g_clear_object (&entry->scaled);
+    }
   else
-    entry->pixbuf = g_steal_pointer (&pixbuf);
+    {
+      g_free (entry->path);
+      entry->path = g_steal_pointer (&read->path);
+      entry->mtime = read->mtime;
+      g_set_object (&entry->pixbuf, read->pixbuf);
+      g_clear_object (&entry->scaled);
+      entry->scaled_width = 0;
+      entry->scaling_width = 0;
+    }
   rerender (self);
+}
+
+static void
+start_load (DebriefMarkdownView *self,
+            const char          *url,
+            ImageJob            *job)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, load_image_done, g_strdup (url));
+
+  g_task_set_source_tag (task, start_load);
+  g_task_set_task_data (task, job, (GDestroyNotify) image_job_free);
+  g_task_run_in_thread (task, load_image_thread);
+}
+
+/* Drawn again since it was read (debrief-cli plot, Export)? A look at the
+ * time stamp, in a thread; read again when it changed. */
+static void
+check_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ImageJob *job = task_data;
+
+  g_task_return_boolean (task, file_mtime (job->path) != job->mtime);
+}
+
+static void
+checked (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autofree char *url = user_data;
+  DebriefMarkdownView *self = DEBRIEF_MARKDOWN_VIEW (object);
+  g_autoptr(GError) error = NULL;
+  gboolean changed = g_task_propagate_boolean (G_TASK (result), &error);
+  ImageEntry *entry;
+  ImageJob *job;
+
+  if (error != NULL)
+    return;
+  entry = g_hash_table_lookup (self->images, url);
+  if (entry == NULL || entry->loading)
+    return;
+  entry->checking = FALSE;
+  if (!changed)
+    return;
+  job = image_job_new (self, url);
+  job->path = g_strdup (entry->path);
+  entry->loading = TRUE;
+  start_load (self, url, job);
+}
+
+static void
+check_image (DebriefMarkdownView *self,
+             const char          *url,
+             ImageEntry          *entry)
+{
+  g_autoptr(GTask) task = NULL;
+  ImageJob *job;
+
+  if (entry->checking || entry->loading || entry->path == NULL)
+    return;
+  entry->checking = TRUE;
+  job = image_job_new (self, url);
+  job->path = g_strdup (entry->path);
+  job->mtime = entry->mtime;
+  task = g_task_new (self, self->cancellable, checked, g_strdup (url));
+  g_task_set_source_tag (task, check_image);
+  g_task_set_task_data (task, job, (GDestroyNotify) image_job_free);
+  g_task_run_in_thread (task, check_thread);
+}
+
+/* Scaling a large image to the pane takes a while: in a thread too. */
+static void
+scale_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ImageJob *job = task_data;
+  int width = gdk_pixbuf_get_width (job->pixbuf);
+  int height = gdk_pixbuf_get_height (job->pixbuf);
+  int scaled_height = MAX (1, (int) ((double) height * job->width / width + 0.5));
+
+  g_task_return_pointer (task,
+                         job->width == width ? g_object_ref (job->pixbuf)
+                         : gdk_pixbuf_scale_simple (job->pixbuf, job->width, scaled_height, GDK_INTERP_BILINEAR),
+                         g_object_unref);
+}
+
+static void
+scaled (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autofree char *url = user_data;
+  DebriefMarkdownView *self = DEBRIEF_MARKDOWN_VIEW (object);
+  ImageJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkPixbuf) pixbuf = g_task_propagate_pointer (G_TASK (result), NULL);
+  ImageEntry *entry;
+
+  if (pixbuf == NULL)
+    return;
+  entry = g_hash_table_lookup (self->images, url);
+  if (entry == NULL || entry->pixbuf != job->pixbuf || entry->scaling_width != job->width)
+    return;
+  entry->scaling_width = 0;
+  g_clear_object (&entry->scaled);
+  entry->scaled = gdk_texture_new_for_pixbuf (pixbuf);
+  entry->scaled_width = job->width;
+  rerender (self);
+}
+
+static void
+scale_image (DebriefMarkdownView *self,
+             const char          *url,
+             ImageEntry          *entry,
+             int                  width)
+{
+  g_autoptr(GTask) task = NULL;
+  ImageJob *job;
+
+  if (entry->scaling_width == width)
+    return;
+  entry->scaling_width = width;
+  job = g_new0 (ImageJob, 1);
+  job->pixbuf = g_object_ref (entry->pixbuf);
+  job->width = width;
+  task = g_task_new (self, self->cancellable, scaled, g_strdup (url));
+  g_task_set_source_tag (task, scale_image);
+  g_task_set_task_data (task, job, (GDestroyNotify) image_job_free);
+  g_task_run_in_thread (task, scale_thread);
 }
 
 /* The width tables and images are laid out for. Taken from the scrolled
@@ -269,9 +560,13 @@ static void
 on_show_outside_clicked (GtkButton           *button,
                          DebriefMarkdownView *self)
 {
-  const char *path = g_object_get_data (G_OBJECT (button), "path");
+  const char *url = g_object_get_data (G_OBJECT (button), "url");
+  ImageEntry *entry = g_hash_table_lookup (self->images, url);
 
-  g_hash_table_add (self->allowed, g_strdup (path));
+  if (entry == NULL || entry->outside == NULL)
+    return;
+  g_hash_table_add (self->allowed, g_strdup (entry->outside));
+  g_hash_table_remove (self->images, url);
   rerender (self);
 }
 
@@ -280,85 +575,44 @@ build_image_widget (DebriefMarkdownView *self,
                     const char          *url,
                     const char          *alt)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = debrief_markdown_view_resolve_local (self, url, &error);
-  g_autofree char *path = NULL;
-  ImageEntry *entry;
-  GStatBuf st;
-  gint64 mtime;
+  ImageEntry *entry = g_hash_table_lookup (self->images, url);
   int width;
 
-  if (file == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Image not shown: %s"), error->message);
-      GtkWidget *label = placeholder (text);
-
-      /* Outside the folder: shown only when the user says so. */
-      if (g_error_matches (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT) && self->base_folder != NULL
-          && g_uri_peek_scheme (url) == NULL)
-        {
-          g_autofree char *base = g_file_get_path (self->base_folder);
-          g_autofree char *candidate = g_path_is_absolute (url) ? g_strdup (url) : g_build_filename (base, url, NULL);
-          g_autofree char *real = realpath (candidate, NULL);
-
-          if (real != NULL)
-            {
-              GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-              GtkWidget *button = gtk_button_new_with_label (_("Show Image"));
-
-              g_object_set_data_full (G_OBJECT (button), "path", g_steal_pointer (&real), g_free);
-              g_signal_connect (button, "clicked", G_CALLBACK (on_show_outside_clicked), self);
-              gtk_box_append (GTK_BOX (box), label);
-              gtk_box_append (GTK_BOX (box), button);
-              return box;
-            }
-        }
-      return label;
-    }
-
-  path = g_file_get_path (file);
-  mtime = g_stat (path, &st) == 0 ? (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000 : 0;
-  entry = g_hash_table_lookup (self->images, path);
-  /* Drawn again since it was read (debrief-cli plot, Export): read again. */
-  if (entry != NULL && !entry->loading && entry->mtime != mtime)
-    {
-      g_hash_table_remove (self->images, path);
-      entry = NULL;
-    }
   if (entry == NULL)
     {
-      g_autoptr(GTask) task = NULL;
-
       entry = g_new0 (ImageEntry, 1);
       entry->loading = TRUE;
-      entry->mtime = mtime;
-      g_hash_table_insert (self->images, g_strdup (path), entry);
-      task = g_task_new (self, self->cancellable, load_image_done, g_strdup (path));
-      g_task_set_source_tag (task, build_image_widget);
-      g_task_set_task_data (task, g_strdup (path), g_free);
-      g_task_run_in_thread (task, load_image_thread);
+      g_hash_table_insert (self->images, g_strdup (url), entry);
+      start_load (self, url, image_job_new (self, url));
     }
-  if (entry->loading)
+  else
+    check_image (self, url, entry);
+
+  if (entry->pixbuf == NULL && entry->loading)
     return placeholder (_("Loading image…"));
-  if (entry->error != NULL)
+  if (entry->pixbuf == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Image not shown: %s"), entry->error);
-      return placeholder (text);
+      GtkWidget *label = placeholder (text);
+      GtkWidget *box, *button;
+
+      /* Outside the folder: shown only when the user says so. */
+      if (entry->outside == NULL)
+        return label;
+      box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      button = gtk_button_new_with_label (_("Show Image"));
+      g_object_set_data_full (G_OBJECT (button), "url", g_strdup (url), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (on_show_outside_clicked), self);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), button);
+      return box;
     }
 
   width = MIN (gdk_pixbuf_get_width (entry->pixbuf), content_width (self));
-  if (entry->scaled == NULL || entry->scaled_width != width)
-    {
-      int height = MAX (1, (int) ((double) gdk_pixbuf_get_height (entry->pixbuf) * width
-                                  / gdk_pixbuf_get_width (entry->pixbuf) + 0.5));
-      g_autoptr(GdkPixbuf) scaled = width == gdk_pixbuf_get_width (entry->pixbuf)
-                                    ? g_object_ref (entry->pixbuf)
-                                    : gdk_pixbuf_scale_simple (entry->pixbuf, width, height, GDK_INTERP_BILINEAR);
-
-      g_clear_object (&entry->scaled);
-      entry->scaled = gdk_texture_new_for_pixbuf (scaled);
-      entry->scaled_width = width;
-    }
+  if (entry->scaled_width != width)
+    scale_image (self, url, entry, width);
+  if (entry->scaled == NULL)
+    return placeholder (_("Loading image…"));
   {
     GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (entry->scaled));
 

@@ -36,10 +36,17 @@ void         debrief_markdown_view_reload_images        (DebriefMarkdownView *se
 /* The URL of the link at a buffer offset, or NULL. */
 const char  *debrief_markdown_view_get_link_at_offset   (DebriefMarkdownView *self,
                                                          int                  offset);
-/* Resolves an image or link target against the base folder; NULL (with a
- * reason) when it is remote, absolute or leaves the folder. */
-GFile       *debrief_markdown_view_resolve_local        (DebriefMarkdownView *self,
+/* The files outside the run folder the user chose to show (real paths). */
+GStrv        debrief_markdown_view_dup_allowed          (DebriefMarkdownView *self);
+
+/* Resolves an image or link target against @base_path: its real path, or
+ * NULL (with a reason) when it is remote, missing or leaves the folder (then
+ * *@outside, if given, is its real path unless one of @allowed). Touches the
+ * file system: call it from a worker thread. */
+char        *debrief_markdown_resolve_local_path        (const char          *base_path,
                                                          const char          *url,
+                                                         const char *const   *allowed,
+                                                         char               **outside,
                                                          GError             **error);
 
 G_END_DECLS

@@ -15,7 +15,9 @@ typedef struct
 {
   GFile *folder;
   char *text;
-  GPtrArray *images;   /* GFile pairs: source, destination */
+  char *base_path;     /* the preview's folder, where the images' URLs start */
+  GStrv image_urls;    /* as the report writes them */
+  GStrv allowed;       /* files outside the folder the user chose to show */
   DebriefRun *run;     /* for the plot; its series do not change once loaded */
   DebriefAnalysis *analysis;   /* the run's, for the plot's marks; may be NULL */
   DebriefPlotImageOptions plot;
@@ -28,8 +30,44 @@ export_data_free (ExportData *data)
   g_clear_object (&data->run);
   g_clear_object (&data->analysis);
   g_free (data->text);
-  g_ptr_array_unref (data->images);
+  g_free (data->base_path);
+  g_strfreev (data->image_urls);
+  g_strfreev (data->allowed);
   g_free (data);
+}
+
+/* The image's file and where its copy goes (the same path relative to the
+ * export folder), or NULL when it is not a file of the run folder. In the
+ * export thread: resolving follows symbolic links on disk. */
+static GFile *
+resolve_image (ExportData  *data,
+               const char  *url,
+               GFile      **destination)
+{
+  g_autofree char *real = debrief_markdown_resolve_local_path (data->base_path, url,
+                                                               (const char *const *) data->allowed, NULL, NULL);
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) base = NULL;
+  g_autofree char *relative = NULL;
+
+  if (real == NULL)
+    return NULL;
+  source = g_file_new_for_path (real);
+  base = g_file_new_for_path (data->base_path);
+  relative = g_file_get_relative_path (base, source);
+  if (relative == NULL)
+    {
+      /* The base folder itself may be reached through a symlink. */
+      g_autofree char *real_base = realpath (data->base_path, NULL);
+      g_autoptr(GFile) real_base_file = real_base ? g_file_new_for_path (real_base) : NULL;
+
+      if (real_base_file != NULL)
+        relative = g_file_get_relative_path (real_base_file, source);
+    }
+  if (relative == NULL)
+    return NULL;
+  *destination = g_file_resolve_relative_path (data->folder, relative);
+  return g_steal_pointer (&source);
 }
 
 static void
@@ -52,14 +90,16 @@ export_thread (GTask        *task,
   g_clear_error (&error);
 
   /* Images the report shows, next to it under the same relative names. */
-  for (guint i = 0; i + 1 < data->images->len; i += 2)
+  for (guint i = 0; data->image_urls != NULL && data->image_urls[i] != NULL; i++)
     {
-      GFile *source = g_ptr_array_index (data->images, i);
-      GFile *destination = g_ptr_array_index (data->images, i + 1);
-      g_autoptr(GFile) parent = g_file_get_parent (destination);
+      g_autoptr(GFile) source = NULL;
+      g_autoptr(GFile) destination = NULL;
+      g_autoptr(GFile) parent = NULL;
 
-      if (g_file_equal (source, destination))
+      source = resolve_image (data, data->image_urls[i], &destination);
+      if (source == NULL || g_file_equal (source, destination))
         continue;
+      parent = g_file_get_parent (destination);
       if (!g_file_make_directory_with_parents (parent, cancellable, &error)
           && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
         {
@@ -138,7 +178,6 @@ debrief_report_view_export_async (DebriefReportView   *self,
   data = g_new0 (ExportData, 1);
   data->folder = g_object_ref (folder);
   data->text = debrief_report_view_dup_text (self);
-  data->images = g_ptr_array_new_with_free_func (g_object_unref);
   data->run = self->run != NULL ? g_object_ref (self->run) : NULL;
   if (self->run != NULL && debrief_run_get_analysis (self->run) != NULL)
     data->analysis = g_object_ref (debrief_run_get_analysis (self->run));
@@ -155,34 +194,20 @@ debrief_report_view_export_async (DebriefReportView   *self,
 
   layout = debrief_markdown_view_get_layout (self->preview);
   base = debrief_markdown_view_get_base_folder (self->preview);
-  for (guint i = 0; layout != NULL && base != NULL && i < layout->anchors->len; i++)
-    {
-      GObject *anchor = g_ptr_array_index (layout->anchors, i);
-      const char *url = g_object_get_data (anchor, DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
-      g_autoptr(GFile) source = NULL;
-      g_autofree char *relative = NULL;
+  data->base_path = base != NULL ? g_file_get_path (base) : NULL;
+  data->allowed = debrief_markdown_view_dup_allowed (self->preview);
+  {
+    g_autoptr(GStrvBuilder) urls = g_strv_builder_new ();
 
-      if (url == NULL)
-        continue;
-      source = debrief_markdown_view_resolve_local (self->preview, url, NULL);
-      if (source == NULL)
-        continue;
-      relative = g_file_get_relative_path (base, source);
-      if (relative == NULL)
-        {
-          /* The base folder itself may be reached through a symlink. */
-          g_autofree char *base_path = g_file_get_path (base);
-          g_autofree char *real_base = base_path ? realpath (base_path, NULL) : NULL;
-          g_autoptr(GFile) real_base_file = real_base ? g_file_new_for_path (real_base) : NULL;
+    for (guint i = 0; layout != NULL && data->base_path != NULL && i < layout->anchors->len; i++)
+      {
+        const char *url = g_object_get_data (g_ptr_array_index (layout->anchors, i), DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
 
-          if (real_base_file != NULL)
-            relative = g_file_get_relative_path (real_base_file, source);
-        }
-      if (relative == NULL)
-        continue;
-      g_ptr_array_add (data->images, g_object_ref (source));
-      g_ptr_array_add (data->images, g_file_resolve_relative_path (folder, relative));
-    }
+        if (url != NULL)
+          g_strv_builder_add (urls, url);
+      }
+    data->image_urls = g_strv_builder_end (urls);
+  }
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, debrief_report_view_export_async);

@@ -10,34 +10,125 @@
 #include "debrief-core.h"
 #include "debrief-report-view-private.h"
 
-static gboolean
-generate_markdown (DebriefReportView  *self,
-                   char              **markdown,
-                   GError            **error)
+/* What the report shows beside the analysis, read from the run folder in a
+ * worker thread: whether a plot was exported there, and the samples and
+ * judge results (small JSONL files). The markdown itself is written on the
+ * main thread, where the run's configuration may change. */
+typedef struct
 {
-  DebriefAnalysis *analysis = _debrief_report_view_current_analysis (self);
-  DebriefReportExtras extras = { 0 };
-  g_autoptr(GFile) plot = NULL;
-  g_autofree char *samples_md = NULL;
-  g_autofree char *judge_md = NULL;
+  DebriefAnalysis *analysis;   /* the one the extras go with */
+  gboolean plot_exists;
+  char *samples_markdown;
+  char *judge_markdown;
+} Extras;
 
-  *markdown = NULL;
-  if (analysis == NULL)
-    {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO,
-                   _("The run has not been analysed yet"));
-      return FALSE;
-    }
+static void
+extras_free (Extras *extras)
+{
+  g_clear_object (&extras->analysis);
+  g_free (extras->samples_markdown);
+  g_free (extras->judge_markdown);
+  g_free (extras);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Extras, extras_free)
+
+/* The thread's input: the folder, and which analysis the extras are for (a
+ * newer one makes them stale). */
+typedef struct
+{
+  GFile *folder;
+  DebriefAnalysis *analysis;
+} ExtrasRequest;
+
+static void
+extras_request_free (ExtrasRequest *request)
+{
+  g_clear_object (&request->folder);
+  g_clear_object (&request->analysis);
+  g_free (request);
+}
+
+static void
+read_extras_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ExtrasRequest *request = task_data;
+  GFile *folder = request->folder;
+  g_autoptr(GFile) plot = g_file_get_child (folder, PLOT_FILENAME);
+  Extras *extras = g_new0 (Extras, 1);
+
+  extras->analysis = g_object_ref (request->analysis);
+  extras->plot_exists = g_file_query_exists (plot, cancellable);
+  debrief_judge_report_blocks (folder, &extras->samples_markdown, &extras->judge_markdown);
+  g_task_return_pointer (task, extras, (GDestroyNotify) extras_free);
+}
+
+static void
+read_extras_async (DebriefReportView   *self,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ExtrasRequest *request = g_new0 (ExtrasRequest, 1);
+
+  request->folder = g_object_ref (debrief_run_get_folder (self->run));
+  request->analysis = g_object_ref (_debrief_report_view_current_analysis (self));
+  g_task_set_source_tag (task, read_extras_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) extras_request_free);
+  g_task_run_in_thread (task, read_extras_thread);
+}
+
+/* The extras, with the analysis they were read for. */
+static Extras *
+read_extras_finish (DebriefReportView  *self,
+                    GAsyncResult       *result,
+                    GError            **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static char *
+generate_markdown (DebriefReportView *self,
+                   const Extras      *extras)
+{
+  DebriefReportExtras report_extras = { 0 };
+
   /* A plot exported beside the report is linked (and shown in the preview). */
-  plot = g_file_get_child (debrief_run_get_folder (self->run), PLOT_FILENAME);
-  if (g_file_query_exists (plot, NULL))
-    extras.plot_image = PLOT_FILENAME;
-  /* The samples and judge results beside the run (small JSONL files). */
-  debrief_judge_report_blocks (debrief_run_get_folder (self->run), &samples_md, &judge_md);
-  extras.samples_markdown = samples_md;
-  extras.judge_markdown = judge_md;
-  *markdown = debrief_report_generate (self->run, analysis, &extras);
-  return TRUE;
+  if (extras->plot_exists)
+    report_extras.plot_image = PLOT_FILENAME;
+  report_extras.samples_markdown = extras->samples_markdown;
+  report_extras.judge_markdown = extras->judge_markdown;
+  return debrief_report_generate (self->run, extras->analysis, &report_extras);
+}
+
+static void
+generated_extras_read (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  DebriefReportView *self = DEBRIEF_REPORT_VIEW (object);
+  DebriefDocument *document = user_data;   /* borrowed: only compared */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Extras) extras = read_extras_finish (self, result, &error);
+  g_autofree char *markdown = NULL;
+
+  _debrief_report_view_set_busy (self, FALSE);
+  /* Something changed meanwhile (another run, a newer analysis, the user's text). */
+  if (extras == NULL || document != self->document || !self->awaiting_analysis
+      || extras->analysis != _debrief_report_view_current_analysis (self))
+    return;
+  markdown = generate_markdown (self, extras);
+  self->awaiting_analysis = FALSE;
+  self->unsaved_generated = TRUE;
+  _debrief_report_view_replace_text (self, markdown, FALSE);
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
+  _debrief_report_view_render_now (self);
+  _debrief_report_view_update_status (self);
+  _debrief_report_view_insert_pending (self);
 }
 
 /* No analysis.md yet: show one generated from the analysis (now, or when it
@@ -47,23 +138,10 @@ generate_markdown (DebriefReportView  *self,
 void
 _debrief_report_view_write_generated_report (DebriefReportView *self)
 {
-  g_autofree char *markdown = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (!self->awaiting_analysis || self->run == NULL || debrief_run_get_analysis (self->run) == NULL)
     return;
-  if (!generate_markdown (self, &markdown, &error))
-    {
-      _debrief_report_view_show_error (self, error);
-      return;
-    }
-  self->awaiting_analysis = FALSE;
-  self->unsaved_generated = TRUE;
-  _debrief_report_view_replace_text (self, markdown, FALSE);
-  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->buffer), FALSE);
-  _debrief_report_view_render_now (self);
-  _debrief_report_view_update_status (self);
-  _debrief_report_view_insert_pending (self);
+  _debrief_report_view_set_busy (self, TRUE);
+  read_extras_async (self, self->cancellable, generated_extras_read, self->document);
 }
 
 static void
@@ -106,24 +184,33 @@ keep_edited_copy (DebriefReportView *self,
                                        edited_copy_written, g_object_ref (self));
 }
 
-gboolean
-debrief_report_view_regenerate (DebriefReportView  *self,
-                                GError            **error)
+static void
+regenerate_extras_read (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
+  DebriefReportView *self = DEBRIEF_REPORT_VIEW (object);
+  DebriefDocument *document = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Extras) extras = read_extras_finish (self, result, &error);
   g_autofree char *generated = NULL;
   g_autofree char *current = NULL;
   g_autofree char *merged = NULL;
   gboolean edited = FALSE;
 
-  g_return_val_if_fail (DEBRIEF_IS_REPORT_VIEW (self), FALSE);
-
-  if (self->document == NULL || self->load_failed)
+  _debrief_report_view_set_busy (self, FALSE);
+  if (extras == NULL)
     {
-      g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO, _("No report is open"));
-      return FALSE;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
-  if (!generate_markdown (self, &generated, error))
-    return FALSE;
+  if (document != self->document || extras->analysis != _debrief_report_view_current_analysis (self))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Another report was opened meanwhile"));
+      return;
+    }
+  generated = generate_markdown (self, extras);
   current = debrief_report_view_dup_text (self);
   /* An empty editor has nothing of the user's to keep. */
   merged = debrief_report_merge (generated, *current != '\0' ? current : NULL, &edited);
@@ -135,7 +222,57 @@ debrief_report_view_regenerate (DebriefReportView  *self,
       _debrief_report_view_replace_text (self, merged, TRUE);
       _debrief_report_view_render_now (self);
     }
-  return TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+debrief_report_view_regenerate_async (DebriefReportView   *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DEBRIEF_IS_REPORT_VIEW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, debrief_report_view_regenerate_async);
+  if (self->document == NULL || self->load_failed)
+    {
+      g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO, _("No report is open"));
+      return;
+    }
+  if (_debrief_report_view_current_analysis (self) == NULL)
+    {
+      g_task_return_new_error (task, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO,
+                               _("The run has not been analysed yet"));
+      return;
+    }
+  g_task_set_task_data (task, g_object_ref (self->document), g_object_unref);
+  _debrief_report_view_set_busy (self, TRUE);
+  read_extras_async (self, cancellable, regenerate_extras_read, g_steal_pointer (&task));
+}
+
+gboolean
+debrief_report_view_regenerate_finish (DebriefReportView  *self,
+                                       GAsyncResult       *result,
+                                       GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+regenerated (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  DebriefReportView *self = DEBRIEF_REPORT_VIEW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!debrief_report_view_regenerate_finish (self, result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _debrief_report_view_show_error (self, error);
 }
 
 static void
@@ -143,13 +280,8 @@ regenerate_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  DebriefReportView *self = DEBRIEF_REPORT_VIEW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (!debrief_report_view_regenerate (self, &error))
-    _debrief_report_view_show_error (self, error);
+  debrief_report_view_regenerate_async (DEBRIEF_REPORT_VIEW (widget), NULL, regenerated, NULL);
 }
-
 
 void
 _debrief_report_view_class_init_generate (GtkWidgetClass *widget_class)

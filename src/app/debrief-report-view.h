@@ -55,7 +55,12 @@ void                 debrief_report_view_insert_markdown     (DebriefReportView 
 /* Rebuilds the generated parts from the run's analysis; the "## Notes"
  * section stays verbatim, and edits elsewhere are kept in a backup file
  * (and in Undo). FALSE with @error when there is no analysis yet. */
-gboolean             debrief_report_view_regenerate          (DebriefReportView   *self,
+void                 debrief_report_view_regenerate_async    (DebriefReportView   *self,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean             debrief_report_view_regenerate_finish   (DebriefReportView   *self,
+                                                              GAsyncResult        *result,
                                                               GError             **error);
 
 void                 debrief_report_view_save_async          (DebriefReportView   *self,

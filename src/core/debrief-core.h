@@ -41,6 +41,7 @@
 /* OpenAI-compatible client, sampler, judge */
 #include "debrief-client.h"
 #include "debrief-samples.h"
+#include "debrief-jsonl-writer.h"
 #include "debrief-sampler.h"
 #include "debrief-judge.h"
 #include "debrief-serve.h"

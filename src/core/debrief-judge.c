@@ -14,6 +14,7 @@
 #include "debrief-judge.h"
 #include "debrief-json-glib-private.h"
 #include "debrief-json-private.h"
+#include "debrief-jsonl-writer.h"
 #include "debrief-samples.h"
 
 /* Judges that think aloud still end within this; the verdict is what we parse. */
@@ -1185,6 +1186,7 @@ typedef struct
   guint new_ok;             /* requests that came back (parsed or not) */
   GPtrArray *judgements;    /* DebriefJudgement*: kept + new */
   GError *first_error;
+  DebriefJsonlWriter *writer;  /* path's lines, NULL without a path */
 } Run;
 
 typedef struct
@@ -1211,6 +1213,7 @@ run_free (Run *run)
   g_ptr_array_unref (run->pairs);
   g_ptr_array_unref (run->judgements);
   g_free (run->path);
+  g_clear_object (&run->writer);
   g_clear_error (&run->first_error);
   g_free (run);
 }
@@ -1280,24 +1283,41 @@ find_judged (DebriefJudge           *self,
   return NULL;
 }
 
-static void
-write_judgement (Run                    *run,
-                 const DebriefJudgement *j)
-{
-  g_autoptr(GError) write_error = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *line = NULL;
+static void run_return (GTask *task);
 
-  if (run->path == NULL)
-    return;
-  json = debrief_judgement_to_json (j);
-  line = g_strconcat (json, "\n", NULL);
-  if (!debrief_jsonl_append_line (run->path, line, &write_error))
+static void
+judgement_written_cb (const GError *write_error,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  Run *run = g_task_get_task_data (task);
+
+  if (write_error != NULL)
     {
       g_warning ("%s", write_error->message);
       if (run->first_error == NULL)
-        run->first_error = g_steal_pointer (&write_error);
+        run->first_error = g_error_copy (write_error);
     }
+  if (--run->pending == 0)
+    run_return (task);
+}
+
+/* Written off this thread (the run folder may be remote); the run counts the
+ * write as pending, so it returns once every judgement is on disk. */
+static void
+write_judgement (GTask                  *task,
+                 const DebriefJudgement *j)
+{
+  Run *run = g_task_get_task_data (task);
+  g_autofree char *json = NULL;
+  g_autofree char *line = NULL;
+
+  if (run->writer == NULL)
+    return;
+  json = debrief_judgement_to_json (j);
+  line = g_strconcat (json, "\n", NULL);
+  run->pending++;
+  debrief_jsonl_writer_append (run->writer, line, judgement_written_cb, task);
 }
 
 static void
@@ -1373,7 +1393,7 @@ judge_done_cb (GObject      *source,
             j->winner = g_strdup ((j->parsed == DEBRIEF_JUDGE_ANSWER_A) == tuned_first ? "fine-tuned" : "baseline");
           run->new_ok++;
         }
-      write_judgement (run, j);
+      write_judgement (task, j);
       g_ptr_array_add (run->judgements, j);
     }
   g_free (req);
@@ -1428,6 +1448,8 @@ debrief_judge_run_async (DebriefJudge        *self,
   run->pairs = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
   run->judgements = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_judgement_free);
   run->path = g_strdup (judgements_path);
+  if (judgements_path != NULL)
+    run->writer = debrief_jsonl_writer_new (judgements_path);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
   self->n_reused = 0;
 

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "debrief-error.h"
+#include "debrief-jsonl-writer.h"
 #include "debrief-sampler.h"
 
 typedef struct _Batch Batch;
@@ -50,6 +51,7 @@ struct _DebriefSampler
 
   DebriefClient *client;
   char *samples_path;
+  DebriefJsonlWriter *writer;  /* samples_path's lines, written off this thread */
   GPtrArray *prompts;        /* char*, as set */
   guint per_prompt;          /* samples of each prompt */
   GPtrArray *columns;        /* Column* */
@@ -217,6 +219,88 @@ batch_item_done (Batch        *batch,
   g_free (batch);
 }
 
+/* The second half of a completion: the item's new state, the batch, the caller. */
+static void
+finish_completion (Request       *req,
+                   gboolean       current,
+                   DebriefSample *s,          /* owned, may be NULL */
+                   const char    *text,
+                   GError        *error)      /* owned, may be NULL */
+{
+  Item *item = req->item;
+  DebriefSampler *self = item->self;
+
+  if (s != NULL)
+    {
+      if (current && error == NULL)
+        {
+          debrief_sample_free (item->sample);
+          item->sample = s;
+          g_string_assign (item->text, text);
+          item->state = DEBRIEF_SAMPLE_STATE_DONE;
+        }
+      else
+        debrief_sample_free (s);
+    }
+  if (current && error != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        item->state = DEBRIEF_SAMPLE_STATE_CANCELLED;
+      else
+        {
+          item->state = DEBRIEF_SAMPLE_STATE_FAILED;
+          g_free (item->error);
+          item->error = g_strdup (error->message);
+        }
+    }
+  if (current)
+    item_changed (item);
+
+  if (req->batch != NULL)
+    batch_item_done (req->batch, item, error);
+  if (req->single != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (req->single, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (req->single, TRUE);
+      g_object_unref (req->single);
+    }
+  g_clear_error (&error);
+  g_object_unref (self);
+  request_free (req);
+}
+
+typedef struct
+{
+  Request *req;
+  DebriefSample *sample;
+  char *text;
+  GError *error;              /* of the request itself */
+  gboolean current;
+} Completion;
+
+static void
+sample_written_cb (const GError *write_error,
+                   gpointer      user_data)
+{
+  Completion *completion = user_data;
+  GError *error = completion->error;
+
+  if (write_error != NULL)
+    {
+      g_warning ("%s", write_error->message);
+      if (error == NULL)
+        error = g_error_copy (write_error);
+    }
+  /* Re-run while the line was being written: that run's state stands. */
+  finish_completion (completion->req,
+                     completion->current && completion->req->generation == completion->req->item->generation,
+                     completion->sample, completion->text, error);
+  g_free (completion->text);
+  g_free (completion);
+}
+
 static void
 complete_cb (GObject      *source,
              GAsyncResult *result,
@@ -261,54 +345,25 @@ complete_cb (GObject      *source,
       s->first_token = c->first_token;
       s->time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 
-      /* Kept as soon as it completes, even if a re-run superseded it. */
-      if (self->samples_path != NULL)
+      /* Kept as soon as it completes, even if a re-run superseded it; the
+       * item is done once its line is on disk (or could not be written). */
+      if (self->writer != NULL)
         {
-          g_autoptr(GError) write_error = NULL;
+          Completion *completion = g_new0 (Completion, 1);
+          g_autofree char *line = debrief_sample_to_json_line (s);
 
-          if (!debrief_samples_append (self->samples_path, s, &write_error))
-            {
-              g_warning ("%s", write_error->message);
-              if (error == NULL)
-                error = g_steal_pointer (&write_error);
-            }
+          completion->req = req;
+          completion->sample = s;
+          completion->text = g_strdup (c->text);
+          completion->error = g_steal_pointer (&error);
+          completion->current = current;
+          debrief_jsonl_writer_append (self->writer, line, sample_written_cb, completion);
+          return;
         }
-      if (current && error == NULL)
-        {
-          debrief_sample_free (item->sample);
-          item->sample = s;
-          g_string_assign (item->text, c->text);
-          item->state = DEBRIEF_SAMPLE_STATE_DONE;
-        }
-      else
-        debrief_sample_free (s);
+      finish_completion (req, current, s, c->text, g_steal_pointer (&error));
+      return;
     }
-  if (current && error != NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        item->state = DEBRIEF_SAMPLE_STATE_CANCELLED;
-      else
-        {
-          item->state = DEBRIEF_SAMPLE_STATE_FAILED;
-          g_free (item->error);
-          item->error = g_strdup (error->message);
-        }
-    }
-  if (current)
-    item_changed (item);
-
-  if (req->batch != NULL)
-    batch_item_done (req->batch, item, error);
-  if (req->single != NULL)
-    {
-      if (error != NULL)
-        g_task_return_error (req->single, g_steal_pointer (&error));
-      else
-        g_task_return_boolean (req->single, TRUE);
-      g_object_unref (req->single);
-    }
-  g_object_unref (self);
-  request_free (req);
+  finish_completion (req, current, NULL, NULL, g_steal_pointer (&error));
 }
 
 static void
@@ -774,6 +829,7 @@ debrief_sampler_finalize (GObject *object)
   g_ptr_array_unref (self->prompts);
   g_ptr_array_unref (self->columns);
   g_free (self->samples_path);
+  g_clear_object (&self->writer);
   G_OBJECT_CLASS (debrief_sampler_parent_class)->finalize (object);
 }
 
@@ -820,6 +876,8 @@ debrief_sampler_new (DebriefClient *client,
   self = g_object_new (DEBRIEF_TYPE_SAMPLER, NULL);
   self->client = g_object_ref (client);
   self->samples_path = g_strdup (samples_path);
+  if (samples_path != NULL)
+    self->writer = debrief_jsonl_writer_new (samples_path);
   debrief_sampler_set_models (self, NULL, NULL);
   debrief_sampler_set_prompts (self, debrief_default_prompts ());
   return self;

@@ -23,6 +23,7 @@ typedef struct _DebriefDocument         DebriefDocument;
 typedef struct _DebriefFinding          DebriefFinding;
 typedef struct _DebriefJudge            DebriefJudge;
 typedef struct _DebriefLlamaServer      DebriefLlamaServer;
+typedef struct _DebriefJsonlWriter      DebriefJsonlWriter;
 typedef struct _DebriefLoadBatch        DebriefLoadBatch;
 typedef struct _DebriefPlotRenderer     DebriefPlotRenderer;
 typedef struct _DebriefRun              DebriefRun;

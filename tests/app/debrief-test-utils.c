@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "debrief-test-utils.h"
 
 /* g_test_init, then GTK and libadwaita. Without a display it prints the TAP
@@ -156,3 +158,44 @@ debrief_test_buffer_text (GtkTextBuffer *buffer)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
+
+/* An OpenAI-compatible endpoint in the test process, streaming every answer:
+ * "MODEL says: PROMPT", or for the judge model always "[[A]]". */
+void
+debrief_test_openai_handler (SoupServer        *server,
+                             SoupServerMessage *msg,
+                             const char        *path,
+                             GHashTable        *query,
+                             gpointer           data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *body = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  JsonObject *obj;
+  JsonArray *messages;
+  const char *model;
+
+  if (g_str_has_suffix (path, "/models"))
+    {
+      const char *list = "{\"data\":[{\"id\":\"tuned\"},{\"id\":\"base\"}]}";
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, list, strlen (list));
+      return;
+    }
+  obj = debrief_test_request_object (msg, parser);
+  model = json_object_get_string_member (obj, "model");
+  messages = json_object_get_array_member (obj, "messages");
+  if (strcmp (model, "judge") == 0)
+    text = g_strdup ("[[A]]");
+  else
+    text = g_strdup_printf ("%s says: %s", model,
+                            json_object_get_string_member (json_array_get_object_element (messages, 0), "content"));
+  escaped = g_strescape (text, NULL);
+  body = g_strdup_printf ("data: {\"choices\":[{\"delta\":{\"content\":\"%s\"},\"finish_reason\":\"stop\"}],"
+                          "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}\n\ndata: [DONE]\n\n", escaped);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/event-stream", SOUP_MEMORY_COPY, body, strlen (body));
+}
+

@@ -34,6 +34,14 @@ gboolean    debrief_test_is_label_with     (GtkWidget               *widget,
 GdkTexture *debrief_test_render_widget     (GtkWidget               *widget);
 char       *debrief_test_buffer_text       (GtkTextBuffer           *buffer);
 
+/* A SoupServer handler for /v1/models and chat completions (streamed):
+ * "MODEL says: PROMPT", or "[[A]]" for the model "judge". */
+void        debrief_test_openai_handler    (SoupServer              *server,
+                                            SoupServerMessage       *msg,
+                                            const char              *path,
+                                            GHashTable              *query,
+                                            gpointer                 data);
+
 /* A report in the markdown the generated report uses, with every construct. */
 extern const char debrief_test_report_markdown[];
 

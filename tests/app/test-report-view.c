@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -104,6 +105,21 @@ square_picture_shown (gpointer data)
   return gdk_paintable_get_intrinsic_width (paintable) == gdk_paintable_get_intrinsic_height (paintable);
 }
 
+static gboolean
+outside_label_shown (gpointer view)
+{
+  GtkWidget *widget = anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_IMAGE);
+
+  return widget != NULL && debrief_test_find_widget (widget, debrief_test_is_label_with, "outside the run folder");
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
 static void
 test_markdown_view_widgets (void)
 {
@@ -115,7 +131,6 @@ test_markdown_view_widgets (void)
   g_autofree char *png = NULL;
   g_autofree char *secret = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) resolved = NULL;
   GtkWidget *table_widget;
   GtkWidget *grid;
   GtkWidget *picture;
@@ -166,20 +181,42 @@ test_markdown_view_widgets (void)
 
   /* Outside the run folder: not shown unless the user chooses. */
   debrief_markdown_view_set_markdown (view, "![x](../secret.png)\n\n![y](/etc/hostname)\n\n![z](https://example.com/a.png)\n");
+  debrief_test_wait_until (outside_label_shown, view);
   g_assert_false (picture_shown (view));
-  g_assert_nonnull (debrief_test_find_widget (anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_IMAGE),
-                                            debrief_test_is_label_with, "outside the run folder"));
-  resolved = debrief_markdown_view_resolve_local (view, "../secret.png", &error);
-  g_assert_null (resolved);
-  g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT);
-  g_clear_error (&error);
-  resolved = debrief_markdown_view_resolve_local (view, "https://example.com/a.png", &error);
-  g_assert_null (resolved);
-  g_assert_nonnull (error);
-  g_clear_error (&error);
-  resolved = debrief_markdown_view_resolve_local (view, "loss.png", &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (resolved);
+  /* The user chooses to see it. */
+  {
+    GtkWidget *button = debrief_test_find_widget (anchor_widget (view, DEBRIEF_MARKDOWN_ANCHOR_IMAGE),
+                                                  is_button_labelled, "Show Image");
+
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+    debrief_test_wait_until (picture_shown, view);
+  }
+
+  /* The rules, as the worker threads apply them. */
+  {
+    g_autofree char *base = g_file_get_path (folder);
+    g_autofree char *outside = NULL;
+    g_autofree char *path = debrief_markdown_resolve_local_path (base, "../secret.png", NULL, &outside, &error);
+    g_autofree char *real_secret = realpath (secret, NULL);
+    const char *allowed[] = { real_secret, NULL };
+
+    g_assert_null (path);
+    g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (outside, ==, real_secret);
+    g_clear_error (&error);
+    path = debrief_markdown_resolve_local_path (base, "../secret.png", allowed, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (path, ==, real_secret);
+    g_clear_pointer (&path, g_free);
+    path = debrief_markdown_resolve_local_path (base, "https://example.com/a.png", NULL, NULL, &error);
+    g_assert_null (path);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    path = debrief_markdown_resolve_local_path (base, "loss.png", NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (path);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   debrief_test_drain ();
@@ -315,6 +352,17 @@ static gboolean
 result_arrived (gpointer data)
 {
   return *(GAsyncResult **) data != NULL;
+}
+
+static gboolean
+regenerate_view (DebriefReportView  *view,
+                 GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  debrief_report_view_regenerate_async (view, NULL, store_result, &result);
+  debrief_test_wait_until (result_arrived, &result);
+  return debrief_report_view_regenerate_finish (view, result, error);
 }
 
 static gboolean
@@ -679,6 +727,8 @@ analyse (ReportFixture *fx)
 
   g_assert_no_error (error);
   debrief_run_set_analysis (fx->run, analysis);
+  /* The report is generated once what it shows beside the analysis is read. */
+  debrief_test_wait_until (view_idle, fx->view);
 }
 
 static guint
@@ -745,7 +795,7 @@ test_report_regenerate_keeps_notes (ReportFixture *fx,
   const char *my_notes = "## Notes\n\nTried rank 64 on Tuesday: *worse*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
 
   /* No analysis.md and no analysis: nothing to regenerate from yet. */
-  g_assert_false (debrief_report_view_regenerate (fx->view, &error));
+  g_assert_false (regenerate_view (fx->view, &error));
   g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_MISSING_INFO);
   g_clear_error (&error);
 
@@ -778,7 +828,7 @@ test_report_regenerate_keeps_notes (ReportFixture *fx,
 
   /* Regenerating keeps the notes byte for byte; with no hand edits above
    * them, no copy is made. */
-  g_assert_true (debrief_report_view_regenerate (fx->view, &error));
+  g_assert_true (regenerate_view (fx->view, &error));
   g_assert_no_error (error);
   g_clear_pointer (&text, g_free);
   text = debrief_report_view_dup_text (fx->view);
@@ -790,7 +840,7 @@ test_report_regenerate_keeps_notes (ReportFixture *fx,
   /* Now a hand edit in the generated part: regenerating replaces it, but
    * keeps it — in a copy beside the report, and in Undo. */
   replace_in_buffer (fx->view, "## Findings", "## Findings (checked by hand: agreed)");
-  g_assert_true (debrief_report_view_regenerate (fx->view, &error));
+  g_assert_true (regenerate_view (fx->view, &error));
   g_assert_no_error (error);
   g_clear_pointer (&text, g_free);
   text = debrief_report_view_dup_text (fx->view);

@@ -17,45 +17,6 @@
 #include "debrief-serve-panel.h"
 #include "debrief-test-utils.h"
 
-/* "MODEL says: PROMPT", or for the judge model always "[[A]]". */
-static void
-handler (SoupServer        *server,
-         SoupServerMessage *msg,
-         const char        *path,
-         GHashTable        *query,
-         gpointer           data)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *body = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *escaped = NULL;
-  JsonObject *obj;
-  JsonArray *messages;
-  const char *model;
-
-  if (g_str_has_suffix (path, "/models"))
-    {
-      const char *list = "{\"data\":[{\"id\":\"tuned\"},{\"id\":\"base\"}]}";
-
-      soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, list, strlen (list));
-      return;
-    }
-  obj = debrief_test_request_object (msg, parser);
-  model = json_object_get_string_member (obj, "model");
-  messages = json_object_get_array_member (obj, "messages");
-  if (strcmp (model, "judge") == 0)
-    text = g_strdup ("[[A]]");
-  else
-    text = g_strdup_printf ("%s says: %s", model,
-                            json_object_get_string_member (json_array_get_object_element (messages, 0), "content"));
-  escaped = g_strescape (text, NULL);
-  body = g_strdup_printf ("data: {\"choices\":[{\"delta\":{\"content\":\"%s\"},\"finish_reason\":\"stop\"}],"
-                          "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}\n\ndata: [DONE]\n\n", escaped);
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "text/event-stream", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
 static gboolean
 view_is_idle (gpointer view)
 {
@@ -116,7 +77,7 @@ test_samples_view (void)
   GtkWidget *view;
   GtkWidget *prefs;
 
-  soup_server_add_handler (server, NULL, handler, NULL, NULL);
+  soup_server_add_handler (server, NULL, debrief_test_openai_handler, NULL, NULL);
   url = g_strdup_printf ("http://127.0.0.1:%u/v1", debrief_test_server_listen (server));
 
   g_settings_set_string (settings, "endpoint-profile", "custom");
@@ -261,7 +222,7 @@ test_checkpoints_side_by_side (void)
   GtkWidget *view;
   const char *judgement;
 
-  soup_server_add_handler (server, NULL, handler, NULL, NULL);
+  soup_server_add_handler (server, NULL, debrief_test_openai_handler, NULL, NULL);
   url = g_strdup_printf ("http://127.0.0.1:%u/v1", debrief_test_server_listen (server));
   g_settings_set_string (settings, "judge-model-name", "judge");
   g_settings_set_string (settings, "api-key-env", "DEBRIEF_TEST_NO_SUCH_KEY");
