@@ -39,6 +39,7 @@ typedef struct
   int scaling_width;     /* a scaling in flight, or 0 */
   gboolean loading;
   gboolean checking;     /* a look at the file's time stamp in flight */
+  gboolean check_again;  /* asked for while one was in flight: it may have looked too early */
 } ImageEntry;
 
 static void
@@ -405,6 +406,8 @@ start_load (DebriefMarkdownView *self,
   g_task_run_in_thread (task, load_image_thread);
 }
 
+static void check_image (DebriefMarkdownView *self, const char *url, ImageEntry *entry);
+
 /* Drawn again since it was read (debrief-cli plot, Export)? A look at the
  * time stamp, in a thread; read again when it changed. */
 static void
@@ -437,7 +440,11 @@ checked (GObject      *object,
     return;
   entry->checking = FALSE;
   if (!changed)
-    return;
+    {
+      if (entry->check_again)
+        check_image (self, url, entry);
+      return;
+    }
   job = image_job_new (self, url);
   job->path = g_strdup (entry->path);
   entry->loading = TRUE;
@@ -452,9 +459,15 @@ check_image (DebriefMarkdownView *self,
   g_autoptr(GTask) task = NULL;
   ImageJob *job;
 
-  if (entry->checking || entry->loading || entry->path == NULL)
+  if (entry->loading || entry->path == NULL)
     return;
+  if (entry->checking)
+    {
+      entry->check_again = TRUE;
+      return;
+    }
   entry->checking = TRUE;
+  entry->check_again = FALSE;
   job = image_job_new (self, url);
   job->path = g_strdup (entry->path);
   job->mtime = entry->mtime;
