@@ -56,5 +56,6 @@
 /* Sweeps: many runs compared */
 #include "debrief-sweep-run.h"
 #include "debrief-sweep.h"
+#include "debrief-sweep-model.h"
 
 #undef DEBRIEF_INSIDE

@@ -65,7 +65,18 @@ struct _DebriefSweep
   GHashTable *finding_info;   /* DebriefFinding* -> SweepFindingInfo* */
 };
 
-/* debrief-sweep-run.c: position of a canonical key in the table of usual settings. */
+/* debrief-sweep-run.c: a line with what can be read on the main thread (the
+ * settings, the analysis; nothing but the name when @pending), then its
+ * results from the series (O(points), file IO for judgements.jsonl: in a
+ * worker thread). */
+DebriefSweepRun *_debrief_sweep_run_prepare (DebriefRun        *run,
+                                             gboolean           pending);
+void         _debrief_sweep_run_compute     (DebriefSweepRun   *self);
+gboolean     _debrief_sweep_run_is_computed (DebriefSweepRun   *self);
+/* A line of the same run with its analysis (and settings) read again, its
+ * results kept (main thread). */
+DebriefSweepRun *_debrief_sweep_run_reanalysed (DebriefSweepRun *line);
+/* Position of a canonical key in the table of usual settings. */
 guint        _debrief_sweep_canonical_order (const char        *key);
 
 /* debrief-sweep.c */

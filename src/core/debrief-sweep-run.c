@@ -28,6 +28,8 @@ struct _DebriefSweepRun
   GArray *params;              /* SweepParamSlot, in canonical order then as read */
   DebriefSweepResults results;
   char *primary_metric;
+  gboolean computed;            /* results read from the series */
+  double window;                /* points in the final train-loss median */
 };
 
 /* A DebriefSweepParam and the strings it points at. */
@@ -406,31 +408,38 @@ window_medians (DebriefSeries *series,
                 gboolean       higher,
                 double        *final,
                 double        *best,
-                double        *final_noise)
+                double        *window)
 {
   gsize n, w;
   g_autofree double *v = finite_values (series, &n, NULL);
+  g_autofree double *scratch = NULL;
 
   *final = *best = NAN;
-  if (final_noise)
-    *final_noise = NAN;
   if (n == 0)
     return;
   w = result_window (n);
-  *final = debrief_stats_median (v + n - w, w);
+  scratch = g_new (double, w);
+  *final = debrief_stats_median_with (v + n - w, w, scratch);
   *best = *final;
   for (gsize start = 0; start + w <= n; start += w)
     {
-      double m = debrief_stats_median (v + start, w);
+      double m = debrief_stats_median_with (v + start, w, scratch);
       if (higher ? m > *best : m < *best)
         *best = m;
     }
-  if (final_noise && n >= 3)
-    {
-      /* The standard error of a median of w noisy points: 1.2533 σ / √w. */
-      double sigma = debrief_stats_noise_sigma (v, n);
-      *final_noise = 1.2533 * sigma / sqrt ((double) w);
-    }
+  if (window)
+    *window = (double) w;
+}
+
+/* The standard error of the final train loss (a median of w noisy points:
+ * 1.2533 σ / √w), with the step noise σ the analysis measured. */
+static void
+set_train_noise (DebriefSweepRun *self)
+{
+  double sigma = self->analysis ? debrief_analysis_get_noise_sigma (self->analysis) : NAN;
+
+  self->results.final_train_loss_noise = self->window > 0 && isfinite (sigma) ? 1.2533 * sigma / sqrt (self->window)
+                                                                               : NAN;
 }
 
 static double
@@ -494,7 +503,8 @@ compute_results (DebriefSweepRun *self)
   DebriefSeries *val = debrief_run_get_val_loss (self->run);
   DebriefSeries *tokens = debrief_run_get_series_by_kind (self->run, DEBRIEF_SERIES_TOKENS);
 
-  window_medians (train, FALSE, &r->final_train_loss, &r->best_train_loss, &r->final_train_loss_noise);
+  window_medians (train, FALSE, &r->final_train_loss, &r->best_train_loss, &self->window);
+  set_train_noise (self);
   r->final_val_loss = last_finite (val);
   r->best_val_loss = val ? debrief_series_get_min (val) : NAN;
   r->best_val_step = -1;
@@ -608,7 +618,8 @@ debrief_sweep_run_init (DebriefSweepRun *self)
 }
 
 DebriefSweepRun *
-debrief_sweep_run_new (DebriefRun *run)
+_debrief_sweep_run_prepare (DebriefRun *run,
+                            gboolean    pending)
 {
   DebriefSweepRun *self;
 
@@ -616,13 +627,55 @@ debrief_sweep_run_new (DebriefRun *run)
 
   self = g_object_new (DEBRIEF_TYPE_SWEEP_RUN, NULL);
   self->run = g_object_ref (run);
-  if (debrief_run_get_analysis (run) != NULL)
+  if (!pending && debrief_run_get_analysis (run) != NULL)
     self->analysis = g_object_ref (debrief_run_get_analysis (run));
   self->name = g_strdup (debrief_run_get_name (run));
   self->kind = debrief_method_to_string (debrief_run_get_method (run));
-  self->params = collect_params (run);
-  compute_results (self);
+  self->params = pending ? g_array_new (FALSE, TRUE, sizeof (SweepParamSlot)) : collect_params (run);
   compute_verdict (self);
+  self->results.best_val_step = self->results.last_step = -1;
+  self->results.final_train_loss = self->results.best_train_loss = NAN;
+  self->results.final_val_loss = self->results.best_val_loss = NAN;
+  self->results.primary_final = self->results.primary_best = NAN;
+  self->results.win_rate = self->results.tokens = self->results.duration = NAN;
+  self->results.final_train_loss_noise = self->results.val_loss_noise = NAN;
+  return self;
+}
+
+void
+_debrief_sweep_run_compute (DebriefSweepRun *self)
+{
+  compute_results (self);
+  self->computed = TRUE;
+}
+
+gboolean
+_debrief_sweep_run_is_computed (DebriefSweepRun *self)
+{
+  return self->computed;
+}
+
+DebriefSweepRun *
+_debrief_sweep_run_reanalysed (DebriefSweepRun *line)
+{
+  DebriefSweepRun *self = _debrief_sweep_run_prepare (line->run, FALSE);
+
+  /* The results come from the series alone: the same for the new analysis. */
+  self->results = line->results;
+  self->primary_metric = g_strdup (line->primary_metric);
+  self->results.primary_metric = self->primary_metric;
+  self->computed = line->computed;
+  self->window = line->window;
+  set_train_noise (self);
+  return self;
+}
+
+DebriefSweepRun *
+debrief_sweep_run_new (DebriefRun *run)
+{
+  DebriefSweepRun *self = _debrief_sweep_run_prepare (run, FALSE);
+
+  _debrief_sweep_run_compute (self);
   return self;
 }
 

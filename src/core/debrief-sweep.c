@@ -234,22 +234,26 @@ number_values (SweepCell  *cells,
                gboolean    numeric,
                guint      *n_distinct)
 {
-  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Numbers by their bits (g_double_hash truncates to an integer: every loss
+   * near 1.7 would share one bucket), texts by text. */
+  g_autoptr(GHashTable) ids = numeric ? g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL)
+                                      : g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < n; i++)
     {
-      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-      const char *value;
-      gpointer id;
+      gpointer key, id;
+      double value = cells[i].number == 0 ? 0.0 : cells[i].number;   /* -0 is 0 */
+      gint64 bits;
 
       if (cells[i].text == NULL)
         continue;
-      value = numeric ? g_ascii_formatd (buffer, sizeof buffer, "%.12g", cells[i].number) : cells[i].text;
-      id = g_hash_table_lookup (ids, value);
+      memcpy (&bits, &value, sizeof bits);
+      key = numeric ? (gpointer) &bits : (gpointer) cells[i].text;
+      id = g_hash_table_lookup (ids, key);
       if (id == NULL)
         {
           id = GUINT_TO_POINTER (g_hash_table_size (ids) + 1);
-          g_hash_table_insert (ids, g_strdup (value), id);
+          g_hash_table_insert (ids, numeric ? g_memdup2 (&bits, sizeof bits) : key, id);
         }
       cells[i].value_id = GPOINTER_TO_UINT (id);
     }
@@ -1128,4 +1132,49 @@ debrief_sweep_get_finding_runs (DebriefSweep   *self,
 
   info = g_hash_table_lookup (self->finding_info, finding);
   return info ? info->runs : NULL;
+}
+
+char *
+debrief_sweep_format_run (DebriefSweep    *self,
+                          guint            column,
+                          DebriefSweepRun *run,
+                          double          *number)
+{
+  const DebriefSweepColumn *c;
+  const DebriefSweepParam *param;
+  double value = NAN;
+  char *text = NULL;
+
+  g_return_val_if_fail (DEBRIEF_IS_SWEEP (self), NULL);
+  g_return_val_if_fail (column < self->columns->len, NULL);
+  g_return_val_if_fail (DEBRIEF_IS_SWEEP_RUN (run), NULL);
+
+  c = &g_array_index (self->columns, DebriefSweepColumn, column);
+  switch (c->role)
+    {
+    case DEBRIEF_SWEEP_COLUMN_NAME:
+      text = g_strdup (debrief_sweep_run_get_name (run));
+      break;
+    case DEBRIEF_SWEEP_COLUMN_KIND:
+      text = g_strdup (debrief_sweep_run_get_kind (run));
+      break;
+    case DEBRIEF_SWEEP_COLUMN_VERDICT:
+      text = g_strdup (debrief_sweep_run_get_verdict (run));
+      break;
+    case DEBRIEF_SWEEP_COLUMN_CONFIG:
+      param = debrief_sweep_run_lookup_param (run, c->key);
+      if (param == NULL)
+        break;
+      value = param->number;
+      text = c->numeric && isfinite (value) ? _debrief_sweep_format_value (c, value) : g_strdup (param->text);
+      break;
+    case DEBRIEF_SWEEP_COLUMN_RESULT:
+    default:
+      value = debrief_sweep_run_get_result (run, c->key);
+      text = _debrief_sweep_format_value (c, value);
+      break;
+    }
+  if (number)
+    *number = value;
+  return text;
 }

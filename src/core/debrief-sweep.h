@@ -103,6 +103,12 @@ const char       *debrief_sweep_get_text            (DebriefSweep       *self,
                                                      guint               run,
                                                      guint               column,
                                                      double             *number);
+/* The same for any line, also one the sweep was not built from (a run that
+ * arrived since): as the column shows its values. Free with g_free(). */
+char             *debrief_sweep_format_run          (DebriefSweep       *self,
+                                                     guint               column,
+                                                     DebriefSweepRun    *run,
+                                                     double             *number);
 /* Orders run indices by @column (ascending, or descending), runs without a
  * value last, ties by name. @order gets n_runs indices. */
 void              debrief_sweep_sort                (DebriefSweep       *self,

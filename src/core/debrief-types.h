@@ -31,6 +31,7 @@ typedef struct _DebriefRunFollower      DebriefRunFollower;
 typedef struct _DebriefSampler          DebriefSampler;
 typedef struct _DebriefSeries           DebriefSeries;
 typedef struct _DebriefSweep            DebriefSweep;
+typedef struct _DebriefSweepModel       DebriefSweepModel;
 typedef struct _DebriefSweepRun         DebriefSweepRun;
 typedef struct _DebriefWorkspace        DebriefWorkspace;
 

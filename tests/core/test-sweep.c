@@ -498,6 +498,57 @@ test_from_folders (void)
   debrief_test_remove_tree (dir);
 }
 
+static gboolean
+model_settled (gpointer data)
+{
+  DebriefSweepModel *model = data;
+  DebriefSweep *sweep = debrief_sweep_model_get_sweep (model);
+
+  return !debrief_sweep_model_get_busy (model) && sweep != NULL &&
+         debrief_sweep_get_n_runs (sweep) == g_list_model_get_n_items (G_LIST_MODEL (model)) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) == 12;
+}
+
+/* The model follows the workspace: a line per run as it arrives, its results
+ * and verdict once read and analysed, the sweep rebuilt; a run closed goes. */
+static void
+test_model (void)
+{
+  DebriefTestSweepModel model;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  g_autofree char *dir = g_dir_make_tmp ("debrief-sweep-model-XXXXXX", NULL);
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
+  g_autoptr(GFile) parent = g_file_new_for_path (dir);
+  g_autoptr(DebriefLoadBatch) batch = NULL;
+  g_autoptr(DebriefSweepModel) lines = NULL;
+  g_autoptr(DebriefSweepRun) first = NULL;
+
+  debrief_test_sweep_model_init (&model);
+  for (guint l = 0; l < 3; l++)
+    for (int r = 0; r < 2; r++)
+      for (int s = 0; s < 2; s++)
+        {
+          g_autofree char *name = debrief_test_sweep_run_name (five_rates[l + 1], 4 << (2 * r), s);
+          debrief_test_sweep_write_run (&model, rand, dir, name, five_rates[l + 1], 4 << (2 * r), s, NULL);
+        }
+  lines = debrief_sweep_model_new (debrief_workspace_get_runs (workspace));
+  batch = debrief_workspace_open (workspace, &parent, 1, DEBRIEF_OPEN_DISCOVER);
+  debrief_test_wait_until (model_settled, lines);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr(DebriefSweepRun) line = g_list_model_get_item (G_LIST_MODEL (lines), i);
+      g_assert_cmpstr (debrief_sweep_run_get_verdict (line), !=, "pending");
+      g_assert_true (isfinite (debrief_sweep_run_get_results (line)->best_val_loss));
+      g_assert_nonnull (debrief_sweep_run_lookup_param (line, "learning_rate"));
+    }
+  g_assert_cmpuint (debrief_sweep_get_n_groups (debrief_sweep_model_get_sweep (lines)), ==, 6);
+
+  first = g_list_model_get_item (G_LIST_MODEL (lines), 0);
+  debrief_workspace_close_run (workspace, debrief_sweep_run_get_run (first));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lines)), ==, 11);
+  debrief_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -517,5 +568,6 @@ main (int   argc,
   g_test_add_func ("/sweep/no-seeds", test_no_seeds);
   g_test_add_func ("/sweep/group-by", test_group_by);
   g_test_add_func ("/sweep/markdown", test_markdown);
+  g_test_add_func ("/sweep/model", test_model);
   return g_test_run ();
 }
