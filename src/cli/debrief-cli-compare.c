@@ -21,24 +21,6 @@
 /* Text wider than this is cut in the terminal table (the CSV has it whole). */
 #define MAX_CELL_WIDTH 40
 
-static gboolean
-shown_in_terminal (DebriefSweep             *sweep,
-                   const DebriefSweepColumn *column)
-{
-  const char *objective = debrief_sweep_get_objective (sweep, NULL);
-
-  switch (column->role)
-    {
-    case DEBRIEF_SWEEP_COLUMN_KIND:
-      return column->n_distinct > 1;
-    case DEBRIEF_SWEEP_COLUMN_RESULT:
-      /* A result every run shares (the same number of steps) says nothing here. */
-      return column->n_distinct > 1 || g_strcmp0 (column->key, objective) == 0;
-    default:
-      return TRUE;
-    }
-}
-
 static char *
 fit_cell (const char *text,
           glong       width)
@@ -78,7 +60,7 @@ print_table (DebriefSweep *sweep,
         }
     }
   for (guint c = 0; c < n_columns; c++)
-    if (shown_in_terminal (sweep, debrief_sweep_get_column (sweep, c)))
+    if (debrief_sweep_column_is_informative (sweep, c))
       {
         g_autofree char *cell = fit_cell (debrief_sweep_get_column (sweep, c)->label, widths[c]);
         printf ("%s  ", cell);
@@ -87,7 +69,7 @@ print_table (DebriefSweep *sweep,
   for (guint k = 0; k < n_runs; k++)
     {
       for (guint c = 0; c < n_columns; c++)
-        if (shown_in_terminal (sweep, debrief_sweep_get_column (sweep, c)))
+        if (debrief_sweep_column_is_informative (sweep, c))
           {
             const char *text = debrief_sweep_get_text (sweep, order[k], c, NULL);
             g_autofree char *cell = fit_cell (text ? text : "–", widths[c]);

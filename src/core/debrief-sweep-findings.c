@@ -294,6 +294,27 @@ objective_label (DebriefSweep *self)
   return c >= 0 ? column_at (self, c)->label : self->objective;
 }
 
+static char *
+describe_columns (DebriefSweep *self,
+                  GArray       *columns,
+                  guint         reference,
+                  gboolean      with_values)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint k = 0; k < columns->len; k++)
+    {
+      guint c = g_array_index (columns, guint, k);
+      if (s->len > 0)
+        g_string_append (s, ", ");
+      if (with_values)
+        g_string_append_printf (s, "%s=%s", column_at (self, (int) c)->key, _debrief_sweep_cell (self, c, reference)->text);
+      else
+        g_string_append (s, column_at (self, (int) c)->key);
+    }
+  return g_string_free (s, FALSE);
+}
+
 /* ---- the learning rate's position ---- */
 
 typedef struct
@@ -584,9 +605,12 @@ check_lr_edge (DebriefSweep    *self,
 
 /* ---- rank ---- */
 
+/* When @helped_note is given: no finding; a sentence for the best's evidence
+ * when the higher rank clearly helped. Else: sweep_rank_flat when it did not. */
 static void
-check_rank (DebriefSweep    *self,
-            const SweepUnit *best)
+rank_check (DebriefSweep    *self,
+            const SweepUnit *best,
+            GString         *helped_note)
 {
   int c = debrief_sweep_find_column (self, DEBRIEF_SWEEP_KEY_LORA_RANK);
   const DebriefSweepColumn *column = column_at (self, c);
@@ -614,7 +638,19 @@ check_rank (DebriefSweep    *self,
   if (lower == NULL || !isfinite (high->best_mean))
     return;
   if (separable (self, high->best_mean, high->best_unit_n, high->best_noise, lower->best_mean, lower->best_unit_n,
-                 lower->best_noise, &needed) || !isfinite (needed))
+                 lower->best_noise, &needed))
+    {
+      if (helped_note != NULL)
+        {
+          g_autofree char *rank_hi = _debrief_sweep_format_value (column, high->value);
+          g_autofree char *rank_lo = _debrief_sweep_format_value (column, lower->value);
+          /* Translators: appended to the best run's evidence: the higher rank, the lower rank, by how much */
+          g_string_append_printf (helped_note, _(" A higher rank helped: rank %s beat rank %s by %.3g, each at its best "
+                                                 "learning rate."), rank_hi, rank_lo, fabs (high->best_mean - lower->best_mean));
+        }
+      return;
+    }
+  if (helped_note != NULL || !isfinite (needed))
     return;
 
   {
@@ -663,7 +699,7 @@ add_failing_actions (DebriefSweep     *self,
         {
           g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, f);
 
-          if (debrief_finding_get_severity (finding) != DEBRIEF_SEVERITY_ERROR)
+          if (!g_strv_contains (debrief_sweep_run_get_failing_findings (run), debrief_finding_get_id (finding)))
             continue;
           for (guint a = 0; a < debrief_finding_get_n_actions (finding); a++)
             {
@@ -677,45 +713,106 @@ add_failing_actions (DebriefSweep     *self,
     }
 }
 
+static gboolean
+run_failed (DebriefSweep *self,
+            guint         i)
+{
+  DebriefSweepRun *run = g_ptr_array_index (self->runs, i);
+  return debrief_sweep_run_get_failed (run) || debrief_sweep_run_get_unstable (run);
+}
+
+/* Where the failures sit: when every failed run shares some settings and,
+ * among the runs with those settings (the learning rate aside), every rate from
+ * the lowest failed one up failed and every rate below did not, the usable
+ * range ends there. NULL when the failures follow no such pattern. */
+static char *
+failure_pattern (DebriefSweep *self,
+                 GArray       *failed,
+                 const char  **fix)
+{
+  int lr = debrief_sweep_find_column (self, DEBRIEF_SWEEP_KEY_LEARNING_RATE);
+  guint reference = g_array_index (failed, guint, 0);
+  g_autoptr(GArray) common = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) slice = g_array_new (FALSE, FALSE, sizeof (guint));
+  double min_failed = INFINITY, max_ok = -INFINITY;
+  g_autofree char *from = NULL, *ok = NULL, *where = NULL;
+
+  if (lr < 0)
+    return NULL;
+  for (guint c = 0; c < self->columns->len; c++)
+    {
+      const DebriefSweepColumn *column = column_at (self, (int) c);
+      gboolean same = TRUE;
+
+      if (column->role != DEBRIEF_SWEEP_COLUMN_CONFIG || _debrief_sweep_column_is_seed (column) || (int) c == lr)
+        continue;
+      for (guint k = 1; k < failed->len && same; k++)
+        same = _debrief_sweep_cell (self, c, g_array_index (failed, guint, k))->value_id ==
+               _debrief_sweep_cell (self, c, reference)->value_id;
+      if (same)
+        g_array_append_val (common, c);
+    }
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      double rate = _debrief_sweep_cell (self, (guint) lr, i)->number;
+      gboolean like = TRUE;
+
+      for (guint k = 0; k < common->len && like; k++)
+        like = _debrief_sweep_cell (self, g_array_index (common, guint, k), i)->value_id ==
+               _debrief_sweep_cell (self, g_array_index (common, guint, k), reference)->value_id;
+      if (!like || !isfinite (rate) ||
+          g_strcmp0 (debrief_sweep_run_get_verdict (g_ptr_array_index (self->runs, i)), "pending") == 0)
+        continue;
+      if (run_failed (self, i))
+        min_failed = MIN (min_failed, rate);
+      else
+        max_ok = MAX (max_ok, rate);
+    }
+  if (!isfinite (min_failed) || !isfinite (max_ok) || min_failed <= max_ok)
+    return NULL;
+  from = _debrief_sweep_format_value (column_at (self, lr), min_failed);
+  ok = _debrief_sweep_format_value (column_at (self, lr), max_ok);
+  *fix = _("Leave learning rates this high out of the next sweep for these settings, or add warm-up and "
+           "gradient clipping if a rate that high is needed.");
+  if (common->len == 0)
+    /* Translators: the failed runs all had the highest learning rates; %s are learning rates */
+    return g_strdup_printf (_("Every run with a learning rate of %s or more failed, and none up to %s did: the "
+                              "learning rate was too high, and the usable range ends between the two."), from, ok);
+  where = describe_columns (self, common, reference, TRUE);
+  /* Translators: the settings the failed runs share, then two learning rates */
+  return g_strdup_printf (_("The failed runs have %s; with these settings every run at a learning rate of %s or "
+                            "more failed and none up to %s did: the learning rate was too high for them, and the "
+                            "usable range ends between the two."), where, from, ok);
+}
+
 static void
 check_failed (DebriefSweep *self)
 {
   g_autoptr(GString) evidence = g_string_new (NULL);
   g_autoptr(GArray) failed = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *title = NULL, *cause = NULL;
-  const char *fix;
+  const char *fix = NULL;
   SweepFindingInfo *info;
-  JsonArray *runs = json_array_new ();
-  int lr = debrief_sweep_find_column (self, DEBRIEF_SWEEP_KEY_LEARNING_RATE);
-  double min_failed_lr = INFINITY, max_ok_lr = -INFINITY;
+  JsonArray *runs;
+  guint hard = 0;
 
   for (guint i = 0; i < self->runs->len; i++)
-    {
-      DebriefSweepRun *run = g_ptr_array_index (self->runs, i);
-      double rate = lr >= 0 ? _debrief_sweep_cell (self, (guint) lr, i)->number : NAN;
-
-      if (!debrief_sweep_run_get_failed (run))
-        {
-          if (isfinite (rate) && g_strcmp0 (debrief_sweep_run_get_verdict (run), "pending") != 0)
-            max_ok_lr = MAX (max_ok_lr, rate);
-          continue;
-        }
-      g_array_append_val (failed, i);
-      if (isfinite (rate))
-        min_failed_lr = MIN (min_failed_lr, rate);
-    }
+    if (run_failed (self, i))
+      {
+        g_array_append_val (failed, i);
+        hard += debrief_sweep_run_get_failed (g_ptr_array_index (self->runs, i));
+      }
   if (failed->len == 0)
-    {
-      json_array_unref (runs);
-      return;
-    }
+    return;
 
+  runs = json_array_new ();
   for (guint k = 0; k < failed->len; k++)
     {
       guint i = g_array_index (failed, guint, k);
       DebriefSweepRun *run = g_ptr_array_index (self->runs, i);
       const char *const *ids = debrief_sweep_run_get_failing_findings (run);
-      g_autofree char *joined = g_strjoinv (", ", (char **) ids);
+      DebriefAnalysis *analysis = debrief_sweep_run_get_analysis (run);
+      g_autoptr(GString) reasons = g_string_new (NULL);
       JsonObject *entry = json_object_new ();
       JsonArray *findings = json_array_new ();
 
@@ -723,35 +820,33 @@ check_failed (DebriefSweep *self)
         json_array_add_string_element (findings, ids[f]);
       json_object_set_string_member (entry, "run", debrief_sweep_run_get_name (run));
       json_object_set_string_member (entry, "path", debrief_run_get_path (debrief_sweep_run_get_run (run)));
+      json_object_set_string_member (entry, "verdict", debrief_sweep_run_get_verdict (run));
       json_object_set_array_member (entry, "findings", findings);
       json_array_add_object_element (runs, entry);
       if (evidence->len > 0)
         g_string_append (evidence, "; ");
-      g_string_append_printf (evidence, "%s: %s", debrief_sweep_run_get_name (run), joined);
+      /* "lr3e-2-r4-seed0: Loss rose during training (loss_spikes)" */
+      for (guint f = 0; ids[f]; f++)
+        {
+          DebriefFinding *finding = analysis ? debrief_analysis_get_finding (analysis, ids[f]) : NULL;
+          g_string_append_printf (reasons, "%s%s (%s)", f > 0 ? ", " : "",
+                                  finding ? debrief_finding_get_title (finding) : ids[f], ids[f]);
+        }
+      g_string_append_printf (evidence, "%s: %s", debrief_sweep_run_get_name (run), reasons->str);
     }
   g_string_append (evidence, ".");
 
   /* Translators: "3 of 20 runs failed" */
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u runs failed", "%u of %u runs failed",
                                         self->runs->len), failed->len, self->runs->len);
-  if (lr >= 0 && isfinite (min_failed_lr) && min_failed_lr > max_ok_lr && max_ok_lr > -INFINITY)
+  cause = failure_pattern (self, failed, &fix);
+  if (cause == NULL)
     {
-      const DebriefSweepColumn *column = column_at (self, lr);
-      g_autofree char *from = _debrief_sweep_format_value (column, min_failed_lr);
-      g_autofree char *ok = _debrief_sweep_format_value (column, max_ok_lr);
-      /* Translators: the failed runs all had the highest learning rates; %s are learning rates */
-      cause = g_strdup_printf (_("Every run that failed had a learning rate of %s or more, and every run up to %s "
-                                 "did not: the upper end of the usable range is between the two."), from, ok);
-      fix = _("Leave these rates out of the next sweep, or add warm-up and gradient clipping if a rate that "
-              "high is needed.");
-    }
-  else
-    {
-      cause = g_strdup (_("Each failed for the reasons its own findings give."));
+      cause = g_strdup (_("Each failed, or went unstable, for the reasons its own findings give."));
       fix = _("Open each failed run for its findings and fix; compare the rest without them.");
     }
   info = add_finding (self, DEBRIEF_FINDING_SWEEP_FAILED,
-                      2 * failed->len > self->runs->len ? DEBRIEF_SEVERITY_ERROR : DEBRIEF_SEVERITY_WARNING,
+                      2 * hard > self->runs->len ? DEBRIEF_SEVERITY_ERROR : DEBRIEF_SEVERITY_WARNING,
                       title, evidence->str, cause, fix);
   add_failing_actions (self, info, failed);
   json_object_set_array_member (info->extra, "runs", runs);
@@ -829,26 +924,6 @@ unit_has (DebriefSweep    *self,
   return TRUE;
 }
 
-static char *
-describe_columns (DebriefSweep *self,
-                  GArray       *columns,
-                  guint         reference,
-                  gboolean      with_values)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint k = 0; k < columns->len; k++)
-    {
-      guint c = g_array_index (columns, guint, k);
-      if (s->len > 0)
-        g_string_append (s, ", ");
-      if (with_values)
-        g_string_append_printf (s, "%s=%s", column_at (self, (int) c)->key, _debrief_sweep_cell (self, c, reference)->text);
-      else
-        g_string_append (s, column_at (self, (int) c)->key);
-    }
-  return g_string_free (s, FALSE);
-}
 
 static void
 set_common_json (DebriefSweep     *self,
@@ -889,6 +964,7 @@ report_best_unit (DebriefSweep    *self,
     g_string_append_printf (evidence, _(", %.1f× the seed-to-seed spread"), margin / self->seed_sigma);
   g_string_append_printf (evidence, "; %s.", noise);
   check_lr_edge (self, best, evidence);
+  rank_check (self, best, evidence);
   info = add_finding (self, DEBRIEF_FINDING_SWEEP_BEST, DEBRIEF_SEVERITY_INFO, title, evidence->str,
                       seeds_known (self)
                       ? _("The margin is beyond what changing the seed alone does.")
@@ -963,6 +1039,7 @@ report_best_settings (DebriefSweep    *self,
     g_string_append_printf (evidence, _(", %.1f× the seed-to-seed spread"), margin / self->seed_sigma);
   g_string_append_printf (evidence, "; %s.", noise);
   check_lr_edge (self, best, evidence);
+  rank_check (self, best, evidence);
 
   /* Translators: the shared settings, then the settings that did not matter */
   if (seeds_known (self))
@@ -1059,7 +1136,7 @@ check_best (DebriefSweep *self)
   if (separable (self, best->mean, best->n, best->noise, second->mean, second->n, second->noise, &needed))
     {
       report_best_unit (self, best, second, needed);
-      check_rank (self, best);
+      rank_check (self, best, NULL);
       return;
     }
   if (!isfinite (needed))
@@ -1093,12 +1170,12 @@ check_best (DebriefSweep *self)
       if (exact && outside != NULL)
         {
           report_best_settings (self, units, tied, common, outside);
-          check_rank (self, best);
+          rank_check (self, best, NULL);
           return;
         }
     }
   report_not_separable (self, units, tied, common, needed);
-  check_rank (self, best);
+  rank_check (self, best, NULL);
 }
 
 void

@@ -232,7 +232,7 @@ append_table (DebriefSweep *self,
   for (guint c = 0; c < self->columns->len; c++)
     {
       const DebriefSweepColumn *column = &g_array_index (self->columns, DebriefSweepColumn, c);
-      if (column->role == DEBRIEF_SWEEP_COLUMN_KIND && column->n_distinct < 2)
+      if (!debrief_sweep_column_is_informative (self, c))
         continue;
       g_string_append_c (s, ' ');
       debrief_report_append_cell (s, column->label);
@@ -242,7 +242,7 @@ append_table (DebriefSweep *self,
   for (guint c = 0; c < self->columns->len; c++)
     {
       const DebriefSweepColumn *column = &g_array_index (self->columns, DebriefSweepColumn, c);
-      if (column->role == DEBRIEF_SWEEP_COLUMN_KIND && column->n_distinct < 2)
+      if (!debrief_sweep_column_is_informative (self, c))
         continue;
       g_string_append (s, column->numeric ? "---:|" : "---|");
     }
@@ -252,9 +252,8 @@ append_table (DebriefSweep *self,
       g_string_append (s, "|");
       for (guint c = 0; c < self->columns->len; c++)
         {
-          const DebriefSweepColumn *column = &g_array_index (self->columns, DebriefSweepColumn, c);
           const SweepCell *cell = _debrief_sweep_cell (self, c, order[k]);
-          if (column->role == DEBRIEF_SWEEP_COLUMN_KIND && column->n_distinct < 2)
+          if (!debrief_sweep_column_is_informative (self, c))
             continue;
           g_string_append_c (s, ' ');
           debrief_report_append_cell (s, cell->text ? cell->text : "–");

@@ -24,6 +24,7 @@ struct _DebriefSweepRun
   const char *kind;
   const char *verdict;
   gboolean failed;
+  gboolean unstable;
   GPtrArray *failing;          /* char*, NULL-terminated */
   GArray *params;              /* SweepParamSlot, in canonical order then as read */
   DebriefSweepResults results;
@@ -561,6 +562,13 @@ compute_results (DebriefSweepRun *self)
 
 /* ---- verdict ---- */
 
+/* Findings that say a run went unstable: it did not train as it should, even
+ * when its verdict is only "needs attention". */
+static const char *const instability_ids[] = {
+  DEBRIEF_FINDING_DIVERGED, DEBRIEF_FINDING_LOSS_SPIKES, DEBRIEF_FINDING_NO_IMPROVEMENT,
+  DEBRIEF_FINDING_REWARD_COLLAPSE, DEBRIEF_FINDING_KL_BLOWUP, DEBRIEF_FINDING_BROKEN_RUN, NULL
+};
+
 static void
 compute_verdict (DebriefSweepRun *self)
 {
@@ -574,13 +582,18 @@ compute_verdict (DebriefSweepRun *self)
       g_ptr_array_add (self->failing, NULL);
       return;
     }
-  /* The findings that failed it: its errors. */
+  /* The findings that failed it: its errors, and the warnings that its
+   * training went unstable (the loss rose or spiked, the reward collapsed). */
   findings = debrief_analysis_get_findings (self->analysis);
   for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
     {
       g_autoptr(DebriefFinding) f = g_list_model_get_item (findings, i);
-      if (debrief_finding_get_severity (f) == DEBRIEF_SEVERITY_ERROR)
+      DebriefSeverity severity = debrief_finding_get_severity (f);
+      gboolean instability = g_strv_contains (instability_ids, debrief_finding_get_id (f));
+
+      if (severity == DEBRIEF_SEVERITY_ERROR || (severity == DEBRIEF_SEVERITY_WARNING && instability))
         g_ptr_array_add (self->failing, g_strdup (debrief_finding_get_id (f)));
+      self->unstable |= severity >= DEBRIEF_SEVERITY_WARNING && instability;
     }
   g_ptr_array_add (self->failing, NULL);
 
@@ -719,6 +732,13 @@ debrief_sweep_run_get_failed (DebriefSweepRun *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_SWEEP_RUN (self), FALSE);
   return self->failed;
+}
+
+gboolean
+debrief_sweep_run_get_unstable (DebriefSweepRun *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_SWEEP_RUN (self), FALSE);
+  return self->unstable;
 }
 
 const char *const *

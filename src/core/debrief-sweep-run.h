@@ -91,8 +91,14 @@ const char       *debrief_sweep_run_get_kind       (DebriefSweepRun  *self);
 /* "healthy", "attention", "failed", "too_short", "no_data", or "pending"
  * while the run is not analysed yet. */
 const char       *debrief_sweep_run_get_verdict    (DebriefSweepRun  *self);
+/* Verdict "failed": its results are not ranked. */
 gboolean          debrief_sweep_run_get_failed     (DebriefSweepRun  *self);
-/* The ids of the findings that made the run fail (errors), NULL-terminated. */
+/* A warning of its own says its training went unstable (the loss rose or
+ * spiked, it diverged, the reward collapsed): a failure in a sweep, ranked
+ * with the rest for what it reached. */
+gboolean          debrief_sweep_run_get_unstable   (DebriefSweepRun  *self);
+/* The ids of the findings that made the run fail: its errors and its
+ * instability warnings, NULL-terminated. */
 const char *const *debrief_sweep_run_get_failing_findings (DebriefSweepRun *self);
 
 guint             debrief_sweep_run_get_n_params   (DebriefSweepRun  *self);

@@ -1178,3 +1178,25 @@ debrief_sweep_format_run (DebriefSweep    *self,
     *number = value;
   return text;
 }
+
+gboolean
+debrief_sweep_column_is_informative (DebriefSweep *self,
+                                     guint         column)
+{
+  const DebriefSweepColumn *c;
+
+  g_return_val_if_fail (DEBRIEF_IS_SWEEP (self), FALSE);
+  g_return_val_if_fail (column < self->columns->len, FALSE);
+
+  c = &g_array_index (self->columns, DebriefSweepColumn, column);
+  switch (c->role)
+    {
+    case DEBRIEF_SWEEP_COLUMN_KIND:
+      return c->n_distinct > 1;
+    case DEBRIEF_SWEEP_COLUMN_RESULT:
+      /* A result every run shares (the same number of steps) says nothing here. */
+      return c->n_distinct > 1 || g_strcmp0 (c->key, self->objective) == 0;
+    default:
+      return TRUE;
+    }
+}

@@ -93,6 +93,10 @@ DebriefSweepRun  *debrief_sweep_get_run             (DebriefSweep       *self,
 guint             debrief_sweep_get_n_columns       (DebriefSweep       *self);
 const DebriefSweepColumn *debrief_sweep_get_column  (DebriefSweep       *self,
                                                      guint               i);
+/* Whether the column says something about these runs: a kind or a result
+ * they do not all share (the objective always). What the tables show by default. */
+gboolean          debrief_sweep_column_is_informative (DebriefSweep     *self,
+                                                     guint               column);
 /* Index of the column of @key (also an alias as written: "lr"), or -1. */
 int               debrief_sweep_find_column         (DebriefSweep       *self,
                                                      const char         *key);
