@@ -12,29 +12,7 @@
 
 #include "debrief-core.h"
 
-/* Resident and peak memory of this process, from /proc (kB; 0 if unknown). */
-static long
-proc_status_kb (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, field);
-  if (line == NULL)
-    return 0;
-  return strtol (line + strlen (field), NULL, 10);
-}
-
-static double
-cpu_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "bench-common.h"
 
 static double
 mean (const double *values,
@@ -70,10 +48,10 @@ main (int   argc,
   /* Types registered before the clock starts: they are start-up, not loading. */
   g_type_ensure (DEBRIEF_TYPE_RUN);
   g_type_ensure (DEBRIEF_TYPE_SERIES);
-  rss_before = proc_status_kb ("VmRSS:");
+  rss_before = bench_proc_status_kb ("VmRSS:");
 
   start = g_get_monotonic_time ();
-  cpu_start = cpu_seconds ();
+  cpu_start = bench_cpu_seconds ();
   run = debrief_run_load (folder, NULL, &error);
   if (run == NULL)
     {
@@ -97,14 +75,14 @@ main (int   argc,
       overfitting = v[n - 1] > v[n / 2];
     }
   end = g_get_monotonic_time ();
-  cpu_end = cpu_seconds ();
-  rss_after = proc_status_kb ("VmRSS:");
+  cpu_end = bench_cpu_seconds ();
+  rss_after = bench_proc_status_kb ("VmRSS:");
 
   printf ("{\"impl\": \"debrief\", \"seconds\": %.6f, \"cpu_seconds\": %.6f, \"points\": %" G_GSIZE_FORMAT
           ", \"rss_before_kb\": %ld, \"rss_after_kb\": %ld, \"peak_rss_kb\": %ld, "
           "\"bytes_per_point\": %.2f, \"convergence_percent\": %.17g, \"seed_overfitting_warning\": %s}\n",
           (end - start) / 1e6, cpu_end - cpu_start, debrief_run_get_n_points (run), rss_before, rss_after,
-          proc_status_kb ("VmHWM:"),
+          bench_proc_status_kb ("VmHWM:"),
           debrief_run_get_n_points (run) ? (rss_after - rss_before) * 1024.0 / debrief_run_get_n_points (run) : 0.0,
           convergence, overfitting ? "true" : "false");
   return 0;

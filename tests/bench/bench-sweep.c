@@ -25,19 +25,8 @@
 
 #include <glib/gstdio.h>
 
+#include "bench-common.h"
 #include "debrief-test-sweep.h"
-
-static long
-proc_status_kb (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, field);
-  return line ? strtol (line + strlen (field), NULL, 10) : 0;
-}
 
 /* Resets VmHWM to the current RSS (Linux 4.0+), so the peak is this phase's. */
 static void
@@ -67,15 +56,6 @@ read_all (const char *dir,
       if (g_file_get_contents (path, &contents, NULL, NULL))
         g_ptr_array_add (folders, g_build_filename (dir, name, NULL));
     }
-}
-
-static double
-cpu_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int
@@ -157,7 +137,7 @@ measure_singles (GPtrArray *folders,
       g_autoptr(GFile) folder = g_file_new_for_path (g_ptr_array_index (folders, k * folders->len / SINGLES));
       g_autoptr(GError) error = NULL;
       gint64 t0 = g_get_monotonic_time ();
-      double c0 = cpu_seconds ();
+      double c0 = bench_cpu_seconds ();
       g_autoptr(DebriefRun) run = debrief_run_load (folder, NULL, &error);
       g_autoptr(DebriefAnalysis) analysis = NULL;
       g_autoptr(DebriefSweepRun) line = NULL;
@@ -167,7 +147,7 @@ measure_singles (GPtrArray *folders,
       debrief_run_set_analysis (run, analysis);
       line = debrief_sweep_run_new (run);
       wall[k] = (g_get_monotonic_time () - t0) / 1e6;
-      cpu[k] = cpu_seconds () - c0;
+      cpu[k] = bench_cpu_seconds () - c0;
     }
   qsort (wall, SINGLES, sizeof (double), compare_doubles);
   qsort (cpu, SINGLES, sizeof (double), compare_doubles);
@@ -189,22 +169,22 @@ measure_open (const char *dir,
   double cpu;
 
   reset_peak ();
-  rss_before = proc_status_kb ("VmRSS:");
+  rss_before = bench_proc_status_kb ("VmRSS:");
   workspace = debrief_workspace_new ();
   /* DEBRIEF_BENCH_NO_MODEL: the workspace alone, to see what the table costs. */
   w.lines = debrief_sweep_model_new (g_getenv ("DEBRIEF_BENCH_NO_MODEL") ? G_LIST_MODEL (g_list_store_new (DEBRIEF_TYPE_RUN))
                                                                           : debrief_workspace_get_runs (workspace));
   g_signal_connect (w.lines, "items-changed", G_CALLBACK (lines_changed), &w);
   w.start = g_get_monotonic_time ();
-  cpu = cpu_seconds ();
+  cpu = bench_cpu_seconds ();
   batch = debrief_workspace_open (workspace, &parent, 1, DEBRIEF_OPEN_DISCOVER);
   while (!settled (&w, workspace))
     g_main_context_iteration (NULL, TRUE);
   p->settled = (g_get_monotonic_time () - w.start) / 1e6;
-  p->cpu_open = cpu_seconds () - cpu;
+  p->cpu_open = bench_cpu_seconds () - cpu;
   p->first_line = w.first_line;
   p->all_lines = w.all_lines;
-  p->peak = proc_status_kb ("VmHWM:") - rss_before;
+  p->peak = bench_proc_status_kb ("VmHWM:") - rss_before;
   p->points = 0;
   for (guint i = 0; i < g_list_model_get_n_items (debrief_workspace_get_runs (workspace)); i++)
     {
