@@ -77,6 +77,19 @@ _debrief_analysis_find_series (const DebriefAnalysisInputs *in,
       if (s)
         return s;
     }
+  /* W&B, TensorBoard and their CSV exports name the trainer's keys "train/<key>"
+   * (HF's integrations add the prefix): the same series. */
+  for (guint k = 0; keys[k]; k++)
+    {
+      g_autofree char *prefixed = NULL;
+      DebriefSeries *s;
+
+      if (g_str_has_prefix (keys[k], "train/") || g_str_has_prefix (keys[k], "eval"))
+        continue;
+      prefixed = g_strconcat ("train/", keys[k], NULL);
+      if ((s = series_named (in, prefixed)))
+        return s;
+    }
   return NULL;
 }
 

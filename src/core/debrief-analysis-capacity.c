@@ -235,6 +235,19 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
                                                    "every weight of the model."));
       return;
     }
+  if (ctx->method == DEBRIEF_METHOD_REWARD_MODEL)
+    {
+      /* A reward model learns one score per pair (about a bit of which answer wins),
+       * not the tokens it reads: the token rule would overstate the data by the
+       * length of the answers, and the logs do not count the pairs. */
+      ctx->self->capacity = debrief_capacity_check (&input);
+      g_clear_pointer (&ctx->self->capacity->assumptions, g_free);
+      g_free (ctx->self->capacity->message);
+      ctx->self->capacity->message = g_strdup (_("Not checked: a reward model learns about one bit per "
+                                                 "preference pair (which answer scores higher), not per "
+                                                 "token, and the logs do not count the pairs."));
+      return;
+    }
   input.rank = config->lora_rank;
   input.dims = config->dims;
   input.targets = debrief_capacity_targets_from_config (config);

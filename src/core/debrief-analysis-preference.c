@@ -28,13 +28,23 @@ static const char *const chosen_reward_keys[] = { "rewards/chosen", "train/rewar
 static const char *const rejected_logps_keys[] = { "logps/rejected", "train/logps/rejected", NULL };
 
 /* Trend checks on train series need as many points as the loss checks; held-out
- * accuracies are judged from 3 evaluations on. */
+ * accuracies are judged from 3 evaluations on. A run that reached its planned end
+ * (below) is judged on what it logged from 10 points on: it will not log more,
+ * and its trend over the whole run is the answer (a short one-epoch DPO logs 15). */
 #define PREF_MIN_POINTS CURVE_MIN_POINTS
+#define PREF_FINISHED_MIN_POINTS 10
 #define PREF_MIN_EVALS 3
+/* The planned end: the learning-rate schedule decayed to under 5% of its peak
+ * (linear and cosine schedules reach 0 at the last step), or the epochs or steps
+ * the configuration planned were reached. */
+#define PREF_LR_END_SHARE 0.05
+#define PREF_EPOCHS_DONE 0.99
 /* dpo_margin_stall: accuracy (held-out when there are evaluations) at most 0.6 over
  * the last quarter (0.5 is chance), with margins not growing over the second half
- * (slope under 2 standard errors). */
+ * (slope under 2 standard errors). Trainers log float32 values (0.6 arrives as
+ * 0.6000000238), hence the slack. */
 #define STALL_MAX_ACCURACY 0.6
+#define FLOAT32_SLACK 1e-6
 #define STALL_LATE_FROM 0.5
 #define PREF_IMPROVING_T 2.0
 /* dpo_overfit: train accuracy this close to 1 means the pairs are memorised. */
@@ -60,6 +70,30 @@ late_level (DebriefSeries *s)
   return _debrief_series_window_median (s, 0.75, 1.0, &n);
 }
 
+/* Whether the run reached its planned end (see PREF_LR_END_SHARE). */
+static gboolean
+run_finished (DebriefAnalysisContext *ctx)
+{
+  const DebriefRunConfig *config = &ctx->in->config;
+  DebriefSeries *lr = ctx->in->lr;
+  DebriefSeries *epoch = ctx->in->epoch;
+
+  if (lr && debrief_series_get_length (lr) >= LEVEL_MIN_POINTS && debrief_series_get_max (lr) > 0
+      && debrief_series_get_last_value (lr) <= PREF_LR_END_SHARE * debrief_series_get_max (lr))
+    return TRUE;
+  if (epoch && debrief_series_get_length (epoch) > 0 && isfinite (config->num_epochs) && config->num_epochs > 0
+      && debrief_series_get_max (epoch) >= PREF_EPOCHS_DONE * config->num_epochs)
+    return TRUE;
+  return config->max_steps > 0 && ctx->in->last_step >= config->max_steps;
+}
+
+/* The points a trend check on a train series needs. */
+static gsize
+pref_min_points (DebriefAnalysisContext *ctx)
+{
+  return run_finished (ctx) ? PREF_FINISHED_MIN_POINTS : PREF_MIN_POINTS;
+}
+
 static void
 check_margin_stall (DebriefAnalysisContext *ctx)
 {
@@ -73,13 +107,15 @@ check_margin_stall (DebriefAnalysisContext *ctx)
   g_autofree char *fix = NULL;
   DebriefFinding *f;
 
-  if (margins == NULL || debrief_series_get_length (margins) < PREF_MIN_POINTS)
+  gsize min_points = pref_min_points (ctx);
+
+  if (margins == NULL || debrief_series_get_length (margins) < min_points)
     return;
   judged = eval_acc && debrief_series_get_length (eval_acc) >= PREF_MIN_EVALS ? eval_acc : acc;
-  if (judged == NULL || debrief_series_get_length (judged) < (judged == eval_acc ? PREF_MIN_EVALS : PREF_MIN_POINTS))
+  if (judged == NULL || debrief_series_get_length (judged) < (judged == eval_acc ? PREF_MIN_EVALS : min_points))
     return;
   accuracy = late_level (judged);
-  if (!(accuracy <= STALL_MAX_ACCURACY))
+  if (!(accuracy <= STALL_MAX_ACCURACY + FLOAT32_SLACK))
     return;
   _debrief_curve_init (&m, margins);
   t = _debrief_curve_slope_t (&m, STALL_LATE_FROM, &slope);
@@ -171,48 +207,99 @@ check_overfit (DebriefAnalysisContext *ctx)
     debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_FEWER_EPOCHS, NAN, 1.0));
 }
 
+/* ORPO (TRL, LLaMA-Factory) trains without a reference model: its rewards/chosen
+ * is beta times the policy's own log-probability, not a change against a reference. */
+static const char *const reference_free_keys[] = { "log_odds_ratio", "odds_ratio_loss", NULL };
+
+/* How far the last-10% median of @c sits below 0, in standard errors. */
+static double
+below_zero_z (const DebriefCurve *c,
+              double              tail,
+              gsize               k_tail)
+{
+  if (k_tail == 0 || !(c->sigma > 0))
+    return tail < 0 ? INFINITY : 0.0;
+  return -tail / (1.2533 * c->sigma / sqrt ((double) k_tail));
+}
+
 static void
 check_chosen_logps (DebriefAnalysisContext *ctx)
 {
   DebriefSeries *chosen = _debrief_analysis_find_series (ctx->in, chosen_logps_keys);
   DebriefSeries *margins = _debrief_analysis_find_series (ctx->in, margin_keys);
   DebriefSeries *chosen_reward = _debrief_analysis_find_series (ctx->in, chosen_reward_keys);
+  gboolean reference_free = _debrief_analysis_find_series (ctx->in, reference_free_keys) != NULL;
+  gsize min_points = pref_min_points (ctx);
   DebriefCurve c, m;
   gsize k_head, k_tail, mk_head, mk_tail;
-  double head, tail, slope, t, m_head, m_tail, reward_end = NAN;
-  gboolean falling;
+  double head = NAN, tail = NAN, slope, t = NAN, m_head, m_tail, reward_end = NAN;
+  gboolean margins_grew, falling = FALSE, reward_falling = FALSE;
   g_autofree char *evidence = NULL;
   g_autofree char *fix = NULL;
   DebriefFinding *f;
 
-  if (chosen == NULL || margins == NULL || debrief_series_get_length (chosen) < PREF_MIN_POINTS)
+  if (margins == NULL || debrief_series_get_length (margins) < min_points)
     return;
-  _debrief_curve_init (&c, chosen);
   _debrief_curve_init (&m, margins);
-  head = _debrief_curve_window_median (&c, 0.0, 0.1, &k_head);
-  tail = _debrief_curve_window_median (&c, 0.9, 1.0, &k_tail);
-  t = _debrief_curve_slope_t (&c, 0.0, &slope);
   m_head = _debrief_curve_window_median (&m, 0.0, 0.1, &mk_head);
   m_tail = _debrief_curve_window_median (&m, 0.9, 1.0, &mk_tail);
-  falling = isfinite (t) && t <= CHOSEN_FALL_T && head - tail >= CHOSEN_MIN_REL_FALL * fabs (head)
-            && _debrief_curve_median_diff_z (&c, head - tail, k_head, k_tail) >= PREF_SIGNIFICANT_Z
-            && _debrief_curve_median_diff_z (&m, m_tail - m_head, mk_head, mk_tail) >= PREF_SIGNIFICANT_Z;
-  _debrief_curve_clear (&c);
+  margins_grew = _debrief_curve_median_diff_z (&m, m_tail - m_head, mk_head, mk_tail) >= PREF_SIGNIFICANT_Z;
   _debrief_curve_clear (&m);
-  if (!falling)
+  if (!margins_grew)
     return;
-  if (chosen_reward && debrief_series_get_length (chosen_reward) >= LEVEL_MIN_POINTS)
-    reward_end = late_level (chosen_reward);
-  evidence = g_strdup_printf (_("The log-probability of the chosen answers (%s) fell from %.1f to %.1f "
-                                "(t = %.1f) while the margin (%s) grew from %.3f to %.3f: the policy "
-                                "pushes the rejected answers down faster than the chosen ones, and both "
-                                "go down."), key_of (chosen), head, tail, t, key_of (margins), m_head, m_tail);
-  if (isfinite (reward_end) && reward_end < 0)
+
+  if (chosen != NULL && debrief_series_get_length (chosen) >= min_points)
     {
-      char *more = g_strdup_printf (_("%s The chosen answers are now less likely than under the reference "
-                                      "model (%s %.3f)."), evidence, key_of (chosen_reward), reward_end);
-      g_free (evidence);
-      evidence = more;
+      _debrief_curve_init (&c, chosen);
+      head = _debrief_curve_window_median (&c, 0.0, 0.1, &k_head);
+      tail = _debrief_curve_window_median (&c, 0.9, 1.0, &k_tail);
+      t = _debrief_curve_slope_t (&c, 0.0, &slope);
+      falling = isfinite (t) && t <= CHOSEN_FALL_T && head - tail >= CHOSEN_MIN_REL_FALL * fabs (head)
+                && _debrief_curve_median_diff_z (&c, head - tail, k_head, k_tail) >= PREF_SIGNIFICANT_Z;
+      _debrief_curve_clear (&c);
+    }
+  /* The summed log-probability of a batch swings with the length of its answers;
+   * rewards/chosen (beta × the change against the reference on the same pairs) does
+   * not: a steady fall of it to clearly below 0 is the same displacement. */
+  if (!falling && !reference_free && chosen_reward != NULL
+      && debrief_series_get_length (chosen_reward) >= min_points)
+    {
+      _debrief_curve_init (&c, chosen_reward);
+      head = _debrief_curve_window_median (&c, 0.0, 0.1, &k_head);
+      tail = _debrief_curve_window_median (&c, 0.9, 1.0, &k_tail);
+      t = _debrief_curve_slope_t (&c, 0.0, &slope);
+      reward_falling = isfinite (t) && t <= CHOSEN_FALL_T
+                       && _debrief_curve_median_diff_z (&c, head - tail, k_head, k_tail) >= PREF_SIGNIFICANT_Z
+                       && below_zero_z (&c, tail, k_tail) >= PREF_SIGNIFICANT_Z;
+      _debrief_curve_clear (&c);
+    }
+  if (!falling && !reward_falling)
+    return;
+  if (reward_falling)
+    {
+      reward_end = tail;
+      evidence = g_strdup_printf (_("The reward of the chosen answers (%s, beta × the change of their "
+                                    "log-probability against the reference model) fell from %.3f to %.3f "
+                                    "(t = %.1f) while the margin (%s) grew from %.3f to %.3f: the chosen "
+                                    "answers are now less likely than under the reference model, and the "
+                                    "rejected ones fall faster."),
+                                  key_of (chosen_reward), head, tail, t, key_of (margins), m_head, m_tail);
+    }
+  else
+    {
+      if (!reference_free && chosen_reward && debrief_series_get_length (chosen_reward) >= LEVEL_MIN_POINTS)
+        reward_end = late_level (chosen_reward);
+      evidence = g_strdup_printf (_("The log-probability of the chosen answers (%s) fell from %.1f to %.1f "
+                                    "(t = %.1f) while the margin (%s) grew from %.3f to %.3f: the policy "
+                                    "pushes the rejected answers down faster than the chosen ones, and both "
+                                    "go down."), key_of (chosen), head, tail, t, key_of (margins), m_head, m_tail);
+      if (isfinite (reward_end) && reward_end < 0)
+        {
+          char *more = g_strdup_printf (_("%s The chosen answers are now less likely than under the reference "
+                                          "model (%s %.3f)."), evidence, key_of (chosen_reward), reward_end);
+          g_free (evidence);
+          evidence = more;
+        }
     }
   if (isfinite (ctx->lr))
     {

@@ -29,6 +29,11 @@ static const char *const test_reward_keys[] = {
 static const char *const kl_ref_keys[] = {
   "kl", "objective/kl", "train/kl", "actor/kl_loss", "kl_policy_base", NULL
 };
+/* TRL's PPO and RLOO trainers log objective/kl summed over the response tokens
+ * (kl.sum(1)): nats per response, not per token. */
+static const char *const kl_per_response_keys[] = { "objective/kl", "train/objective/kl", NULL };
+/* TRL's PPO and RLOO trainers: how many EOS tokens the responses of a step held. */
+static const char *const eos_count_keys[] = { "val/num_eos_tokens", "train/val/num_eos_tokens", NULL };
 /* tinker-cookbook's KL between the sampler's and the trainer's log-probabilities:
  * it should be ~0 (the same weights), whatever the policy learns. */
 static const char *const kl_sample_train_keys[] = {
@@ -81,6 +86,13 @@ static const char *const max_length_keys[] = {
 #define KL_SAMPLE_TRAIN_MAX 0.01
 #define KL_BLOWUP_FACTOR 10.0
 #define KL_REF_MIN_BLOWUP 0.1
+/* A KL per response (TRL PPO/RLOO) starts at 0 too but grows with the response
+ * length, so neither the per-token floor nor a ratio to an early window (PPO has
+ * often drifted by then) measures it: its level does. TRL's adaptive KL controller
+ * aimed at 6 nats per response (PPOConfig target=6, its classic default); a run
+ * that ends above it, significantly above its start, has drifted further than the
+ * trainer was designed to allow. */
+#define KL_RESPONSE_MAX 6.0
 /* entropy_collapse: the late entropy below a tenth of the early one. */
 #define ENTROPY_COLLAPSE_SHARE 0.1
 /* no_learning_signal: in most groups (half or more) every sample got the same
@@ -366,18 +378,27 @@ check_kl (DebriefAnalysisContext *ctx)
       DebriefCurve c;
       gsize k_early, k_late;
       double early, late;
+      gboolean per_response = g_strv_contains (kl_per_response_keys, key_of (ref));
 
       _debrief_curve_init (&c, ref);
-      early = _debrief_curve_window_median (&c, 0.1, 0.3, &k_early);
+      early = per_response ? _debrief_curve_window_median (&c, 0.0, 0.1, &k_early)
+                           : _debrief_curve_window_median (&c, 0.1, 0.3, &k_early);
       late = _debrief_curve_window_median (&c, 0.85, 1.0, &k_late);
-      if (c.n >= RL_MIN_POINTS && late >= KL_REF_MIN_BLOWUP && late >= KL_BLOWUP_FACTOR * MAX (early, 0.0)
-          && _debrief_curve_median_diff_z (&c, late - early, k_early, k_late) >= RL_SIGNIFICANT_Z)
+      if (c.n >= RL_MIN_POINTS && _debrief_curve_median_diff_z (&c, late - early, k_early, k_late) >= RL_SIGNIFICANT_Z)
         {
-          evidence = g_strdup_printf (_("The KL to the reference policy (%s) grew from %.4f early in the run "
-                                        "to %.4f over its last 15%% (%.0f×): the policy drifted far from "
-                                        "where it started."), key_of (ref), early, late,
-                                      early > 0 ? late / early : INFINITY);
-          step = c.steps[c.n - 1];
+          if (per_response && late >= KL_RESPONSE_MAX)
+            evidence = g_strdup_printf (_("The KL to the reference policy (%s, summed over each response) grew "
+                                          "from %.2f at the start of the run to %.2f nats per response over "
+                                          "its last 15%%, above the 6 that TRL's adaptive KL control aims to "
+                                          "hold: the policy drifted far from where it started."),
+                                        key_of (ref), early, late);
+          else if (!per_response && late >= KL_REF_MIN_BLOWUP && late >= KL_BLOWUP_FACTOR * MAX (early, 0.0))
+            evidence = g_strdup_printf (_("The KL to the reference policy (%s) grew from %.4f early in the run "
+                                          "to %.4f over its last 15%% (%.0f×): the policy drifted far from "
+                                          "where it started."), key_of (ref), early, late,
+                                        early > 0 ? late / early : INFINITY);
+          if (evidence)
+            step = c.steps[c.n - 1];
         }
       _debrief_curve_clear (&c);
     }
@@ -588,6 +609,8 @@ check_lengths (DebriefAnalysisContext *ctx)
   DebriefSeries *clipped = _debrief_analysis_find_series (ctx->in, clipped_keys);
   DebriefSeries *mean = _debrief_analysis_find_series (ctx->in, length_keys);
   DebriefSeries *longest = _debrief_analysis_find_series (ctx->in, max_length_keys);
+  DebriefSeries *eos = _debrief_analysis_find_series (ctx->in, eos_count_keys);
+  gboolean no_eos = FALSE;
   g_autofree char *evidence = NULL;
   DebriefSeverity severity = DEBRIEF_SEVERITY_INFO;
   DebriefFinding *f;
@@ -636,15 +659,47 @@ check_lengths (DebriefAnalysisContext *ctx)
             }
         }
     }
+  if (evidence == NULL && clipped == NULL && mean == NULL && eos != NULL)
+    {
+      /* No response of any step held an EOS token: every one ran to response_length. */
+      gsize len = debrief_series_get_length (eos), finite = 0, zero = 0;
+
+      for (gsize i = 0; i < len; i++)
+        if (isfinite (debrief_series_get_value (eos, i)))
+          {
+            finite++;
+            zero += debrief_series_get_value (eos, i) == 0.0;
+          }
+      if (finite >= RL_MIN_SHARE_POINTS && zero == finite)
+        {
+          severity = DEBRIEF_SEVERITY_WARNING;
+          no_eos = TRUE;
+          evidence = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   "No response ended: %s is 0 at the %zu logged step, so "
+                                                   "every response ran to the length limit (response_length) "
+                                                   "and was cut there.",
+                                                   "No response ended: %s is 0 at all %zu logged steps, so "
+                                                   "every response ran to the length limit (response_length) "
+                                                   "and was cut there.", finite), key_of (eos), finite);
+        }
+    }
   if (evidence == NULL)
     return;
   f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_LENGTH_CLIPPING, severity,
                                      _("Responses hit the length limit"), evidence,
-                                     _("The response budget is too small for the task, or the policy "
-                                       "learnt that longer answers pay (length hacking)."),
-                                     _("Raise the maximum response length (TRL: max_completion_length; "
-                                       "Tinker: max_tokens), or penalise length if the answers grow "
-                                       "without getting better."), -1);
+                                     no_eos
+                                     ? _("The responses never reach an end-of-sequence token within the "
+                                         "budget: it is too small, or generation does not stop at the "
+                                         "token the model ends its answers with.")
+                                     : _("The response budget is too small for the task, or the policy "
+                                         "learnt that longer answers pay (length hacking)."),
+                                     no_eos
+                                     ? _("Raise response_length, stop generation at the end of an answer "
+                                         "(TRL: stop_token=\"eos\"), and penalise responses that do not end "
+                                         "(TRL: missing_eos_penalty, e.g. 1.0).")
+                                     : _("Raise the maximum response length (TRL: max_completion_length; "
+                                         "Tinker: max_tokens), or penalise length if the answers grow "
+                                         "without getting better."), -1);
   debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_RAISE_MAX_TOKENS));
 }
 

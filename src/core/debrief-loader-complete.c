@@ -483,6 +483,38 @@ estimate_tokens_from_flos (DebriefRun *run)
                        config->total_flos, config->total_flos_source, (double) params, epochs, quant ? quant : "");
 }
 
+/* TRL's PPO and RLOO trainers log "episode", the episodes seen so far (it only
+ * grows); W&B and TensorBoard exports name it "train/episode". */
+static void
+count_cumulative_episodes (DebriefRun *run)
+{
+  static const char *const keys[] = { "episode", "train/episode", NULL };
+  DebriefRunConfig *config = debrief_run_get_config (run);
+
+  for (guint k = 0; keys[k]; k++)
+    {
+      DebriefSeries *s = debrief_run_get_series_by_name (run, keys[k]);
+      gsize n = s ? debrief_series_get_length (s) : 0;
+      double prev = -INFINITY, last = NAN;
+      gboolean grows = n > 0;
+
+      for (gsize i = 0; i < n && grows; i++)
+        {
+          double v = debrief_series_get_value (s, i);
+          if (!isfinite (v))
+            continue;
+          grows = v >= prev;
+          prev = last = v;
+        }
+      if (!grows || !(last >= 1))
+        continue;
+      config->rl_episodes = (gint64) llround (last);
+      config->rl_episodes_source = g_strdup_printf (_("the last value of %s (episodes so far) at step %"
+                                                      G_GINT64_FORMAT), keys[k], debrief_series_get_last_step (s));
+      return;
+    }
+}
+
 /* RL trains on episodes: tinker-cookbook logs how many each step had. */
 static void
 count_rl_episodes (DebriefRun *run)
@@ -491,8 +523,13 @@ count_rl_episodes (DebriefRun *run)
   DebriefSeries *episodes = debrief_run_get_series_by_name (run, "env/all/total_episodes");
   double sum = 0;
 
-  if (debrief_run_get_method (run) != DEBRIEF_METHOD_RL || config->rl_episodes > 0 || episodes == NULL)
+  if (debrief_run_get_method (run) != DEBRIEF_METHOD_RL || config->rl_episodes > 0)
     return;
+  if (episodes == NULL)
+    {
+      count_cumulative_episodes (run);
+      return;
+    }
   for (gsize i = 0; i < debrief_series_get_length (episodes); i++)
     if (isfinite (debrief_series_get_value (episodes, i)) && debrief_series_get_value (episodes, i) > 0)
       sum += debrief_series_get_value (episodes, i);

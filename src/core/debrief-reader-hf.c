@@ -616,18 +616,21 @@ debrief_reader_hf_load (DebriefLoadJob  *job,
     for (guint i = 0; config_files[i]; i++)
       {
         g_autoptr(DebriefJsonNode) node = debrief_load_job_read_json (job, run, config_files[i]);
-        if (node == NULL && i == 0 && dirs->len > 0)
+        g_autofree char *rel = NULL;
+
+        if (node == NULL && i <= 1 && dirs->len > 0)
           {
-            /* Only the checkpoints hold the adapter when the run stopped early. */
-            g_autofree char *rel = g_build_filename (g_array_index (dirs, CheckpointDir, dirs->len - 1).name,
-                                                     "adapter_config.json", NULL);
+            /* Only the checkpoints hold the adapter (or the model's config.json) when
+             * the run stopped early or the final save went elsewhere. */
+            rel = g_build_filename (g_array_index (dirs, CheckpointDir, dirs->len - 1).name,
+                                    config_files[i], NULL);
             node = debrief_load_job_read_json (job, run, rel);
             if (node)
               debrief_run_add_source_file (run, rel);
           }
         else if (node != NULL)
           debrief_run_add_source_file (run, config_files[i]);
-        debrief_reader_apply_config (run, node, config_files[i]);
+        debrief_reader_apply_config (run, node, node && rel ? rel : config_files[i]);
         /* The adapter's settings are the run's; config.json is the base model's,
          * the results files hold outcomes. */
         if (i == 0)

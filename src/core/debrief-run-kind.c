@@ -391,6 +391,14 @@ first_present (DebriefRun         *run,
       if (s != NULL && debrief_series_get_length (s) > 0)
         return names[i];
     }
+  /* W&B, TensorBoard and their CSV exports log the same keys as "train/<key>". */
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autofree char *prefixed = g_strconcat ("train/", names[i], NULL);
+      DebriefSeries *s = debrief_run_get_series_by_name (run, prefixed);
+      if (s != NULL && debrief_series_get_length (s) > 0)
+        return debrief_series_get_name (s);
+    }
   return NULL;
 }
 
