@@ -221,6 +221,24 @@ apply_yaml_files (DebriefLoadJob *job,
     }
 }
 
+/* A model card tag an author gives a pre-training run ("pretraining", "Pretrain
+ * Stage", "continued-pretraining", "cpt"): case, spaces and underscores aside. */
+static gboolean
+is_pretraining_tag (const char *tag)
+{
+  static const char *const tags[] = {
+    "pretrain", "pretraining", "pre-training", "pretrain-stage", "pretraining-stage", "continued-pretraining",
+    "continual-pretraining", "continued-pre-training", "continual-pre-training", "cpt", NULL
+  };
+  g_autofree char *norm = g_ascii_strdown (tag, -1);
+
+  g_strstrip (norm);
+  for (char *c = norm; *c; c++)
+    if (*c == ' ' || *c == '_')
+      *c = '-';
+  return g_strv_contains (tags, norm);
+}
+
 /* The model card's front matter (README.md between "---" lines): TRL and
  * LLaMA-Factory write the trainer ("dpo", "grpo", "sft" ...) into its tags and
  * the base model into base_model. */
@@ -264,11 +282,14 @@ apply_model_card (DebriefLoadJob *job,
   for (guint i = 0; i < tags->values->len && config->stage == NULL; i++)
     {
       DebriefJsonNode *tag = g_ptr_array_index (tags->values, i);
-      if (tag->type == DEBRIEF_JSON_STRING && g_strv_contains (trainer_tags, tag->string))
-        {
-          config->stage = g_strdup_printf ("%s (model card tag)", tag->string);
-          config->stage_source = g_strdup ("README.md");
-        }
+      if (tag->type != DEBRIEF_JSON_STRING)
+        continue;
+      if (g_strv_contains (trainer_tags, tag->string))
+        config->stage = g_strdup_printf ("%s (model card tag)", tag->string);
+      else if (is_pretraining_tag (tag->string))
+        config->stage = g_strdup_printf ("pt (model card tag “%s”)", tag->string);
+      if (config->stage != NULL)
+        config->stage_source = g_strdup ("README.md");
     }
 }
 

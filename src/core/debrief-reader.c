@@ -1399,6 +1399,7 @@ read_kind_hints (DebriefRunConfig      *config,
     { "completion_only_loss", "sft" },
     { "kl_penalty_coef", "rl" },          /* tinker-cookbook RL configs */
     { "dpo_beta", "dpo" },                /* tinker-cookbook DPO */
+    { "pretraining_dataset", "pt" },      /* axolotl: streamed raw text, continued pre-training */
   };
   const char *stage = debrief_json_node_get_string (object, "stage");
   const char *rl = debrief_json_node_get_string (object, "rl");
@@ -1435,6 +1436,19 @@ read_kind_hints (DebriefRunConfig      *config,
         g_autofree char *said = g_strdup_printf ("%s (%s)", trl_keys[i].stage, trl_keys[i].key);
         set_hint (&config->stage, &config->stage_source, said, source);
       }
+  {
+    /* axolotl: a dataset of type "completion" is raw text trained on every token
+     * (no prompt template, no masked prompt): continued pre-training. */
+    DebriefJsonNode *datasets = debrief_json_node_get (object, "datasets");
+    for (guint i = 0; config->stage == NULL && datasets && datasets->type == DEBRIEF_JSON_ARRAY
+                      && i < datasets->values->len; i++)
+      {
+        DebriefJsonNode *d = g_ptr_array_index (datasets->values, i);
+        const char *type = d->type == DEBRIEF_JSON_OBJECT ? debrief_json_node_get_string (d, "type") : NULL;
+        if (type != NULL && strcmp (type, "completion") == 0)
+          set_hint (&config->stage, &config->stage_source, "pt (datasets type completion: raw text)", source);
+      }
+  }
 
   set_hint (&config->finetuning_type, &config->finetuning_type_source, finetuning, source);
   set_hint (&config->finetuning_type, &config->finetuning_type_source, adapter, source);

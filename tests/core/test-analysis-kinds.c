@@ -392,6 +392,56 @@ test_rl_signal_and_lengths (void)
   }
 }
 
+/* TRL's PPO: objective/kl summed over each response, val/num_eos_tokens, under
+ * @prefix ("" or a W&B/TensorBoard export's "train/"). */
+static DebriefAnalysis *
+analyse_ppo (const char   *prefix,
+             const double *kl,
+             double        kl_sigma,
+             double        eos,
+             guint32       seed)
+{
+  static const double scores[] = { 1.0, 6.0, 0.3 };
+  g_autoptr(DebriefRun) run = new_run (DEBRIEF_METHOD_RL, DEBRIEF_ADAPTER_LORA);
+  g_autofree char *reward_key = g_strconcat (prefix, "objective/rlhf_reward", NULL);
+  g_autofree char *kl_key = g_strconcat (prefix, "objective/kl", NULL);
+  g_autofree char *eos_key = g_strconcat (prefix, "val/num_eos_tokens", NULL);
+  double eos_level[] = { eos };
+
+  add_curve (run, reward_key, DEBRIEF_SERIES_OTHER, 150, f_rise, scores, 0.3, seed);
+  add_curve (run, kl_key, DEBRIEF_SERIES_OTHER, 150, f_rise, kl, kl_sigma, seed + 1);
+  add_curve (run, eos_key, DEBRIEF_SERIES_OTHER, 150, f_const, eos_level, eos > 0 ? 2.0 : 0.0, seed + 2);
+  return debrief_test_analyse (run);
+}
+
+static void
+test_rl_ppo (void)
+{
+  static const double kl_far[] = { 0.5, 15.0, 0.3 };
+  static const double kl_near[] = { 0.01, 0.5, 0.3 };
+  DebriefFinding *f;
+
+  /* 15 nats per response at the end, from 0.5 at the start: drifted beyond TRL's target of 6,
+   * even though most of the drift happened early (the per-token rule's 10–30% window misses it). */
+  {
+    g_autoptr(DebriefAnalysis) a = analyse_ppo ("", kl_far, 1.0, 20.0, 90);
+
+    assert_only (a, "kl_blowup ");
+    f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_KL_BLOWUP);
+    g_assert_nonnull (strstr (debrief_finding_get_evidence (f), "per response"));
+  }
+  /* 0.5 nats per response after a rise from 0.01 (50×): far below the target, no blow-up;
+   * and no response ever held an EOS token: every one was cut at response_length. */
+  {
+    g_autoptr(DebriefAnalysis) a = analyse_ppo ("train/", kl_near, 0.02, 0.0, 93);
+
+    assert_only (a, "length_clipping ");
+    f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_LENGTH_CLIPPING);
+    g_assert_cmpint (debrief_finding_get_severity (f), ==, DEBRIEF_SEVERITY_WARNING);
+    g_assert_nonnull (strstr (debrief_finding_get_fix (f), "missing_eos_penalty"));
+  }
+}
+
 static void
 test_rl_constant_reward_and_short (void)
 {
@@ -497,6 +547,63 @@ test_dpo (void)
     assert_only (a, "chosen_logps_falling ");
     g_assert_true (has_action (debrief_analysis_get_finding (a, DEBRIEF_FINDING_CHOSEN_LOGPS_FALLING),
                                DEBRIEF_ACTION_ADD_SFT_TERM));
+  }
+  /* Accuracies arrive as float32: 0.6 is 0.6000000238; 4 evaluations at exactly that, margins flat. */
+  {
+    g_autoptr(DebriefRun) run = dpo_run (60, 0.0, 0.45, 100);
+    g_autoptr(DebriefSeries) eval = debrief_series_new ("eval_rewards/accuracies", DEBRIEF_SERIES_OTHER);
+    g_autoptr(DebriefAnalysis) a = NULL;
+
+    debrief_series_set_source_key (eval, "eval_rewards/accuracies");
+    for (int i = 1; i <= 4; i++)
+      debrief_series_append (eval, 13 * i, (double) 0.6f);
+    debrief_series_finish (eval, NULL);
+    debrief_run_add_series (run, eval);
+    a = debrief_test_analyse (run);
+    assert_only (a, "dpo_margin_stall ");
+  }
+  /* A run that reached its planned end (the schedule decayed to 0) is judged from its 15 points;
+   * the same 15 points with the learning rate still at its peak are too few. */
+  for (int finished = 0; finished <= 1; finished++)
+    {
+      static const double lr_decay[] = { 1e-7, 0.0, 0.3 };
+      static const double lr_flat[] = { 1e-7 };
+      g_autoptr(DebriefRun) run = dpo_run (15, 0.02, 0.5, 110);
+      g_autoptr(DebriefAnalysis) a = NULL;
+
+      add_curve (run, "learning_rate", DEBRIEF_SERIES_LEARNING_RATE, 15, finished ? f_exp_decay : f_const,
+                 finished ? lr_decay : lr_flat, 0.0, 111);
+      a = debrief_test_analyse (run);
+      g_assert_cmpint (debrief_analysis_has_finding (a, DEBRIEF_FINDING_DPO_MARGIN_STALL), ==, finished);
+    }
+  /* The summed log-probabilities swing with the answers' lengths, but rewards/chosen (against the
+   * reference, on the same pairs) falls steadily below 0 while the margins grow. */
+  {
+    static const double chosen_noisy[] = { -280.0 };
+    static const double reward_fall[] = { 0.0, -1.7, 0.4 };
+    g_autoptr(DebriefRun) run = dpo_run (200, 8.0, 0.98, 120);
+    g_autoptr(DebriefAnalysis) a = NULL;
+    DebriefFinding *f;
+
+    add_curve (run, "logps/chosen", DEBRIEF_SERIES_OTHER, 200, f_const, chosen_noisy, 40.0, 121);
+    add_curve (run, "rewards/chosen", DEBRIEF_SERIES_OTHER, 200, f_rise, reward_fall, 0.15, 122);
+    a = debrief_test_analyse (run);
+    assert_only (a, "chosen_logps_falling ");
+    f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_CHOSEN_LOGPS_FALLING);
+    g_assert_cmpint (debrief_finding_get_severity (f), ==, DEBRIEF_SEVERITY_WARNING);
+    g_assert_nonnull (strstr (debrief_finding_get_evidence (f), "rewards/chosen"));
+  }
+  /* ORPO has no reference: its rewards/chosen is beta × the policy's own log-probability. */
+  {
+    static const double reward_fall[] = { -0.3, -1.7, 0.4 };
+    static const double odds[] = { -1.0 };
+    g_autoptr(DebriefRun) run = dpo_run (200, 8.0, 0.98, 130);
+    g_autoptr(DebriefAnalysis) a = NULL;
+
+    add_curve (run, "rewards/chosen", DEBRIEF_SERIES_OTHER, 200, f_rise, reward_fall, 0.15, 131);
+    add_curve (run, "log_odds_ratio", DEBRIEF_SERIES_OTHER, 200, f_const, odds, 0.1, 132);
+    a = debrief_test_analyse (run);
+    assert_only (a, "");
   }
   /* Train accuracy 1, held-out preference loss rises after step 40 over 3 epochs. */
   {
@@ -836,6 +943,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/analysis-kinds/rl/kl-entropy", test_rl_kl_entropy);
   g_test_add_func ("/analysis-kinds/rl/signal-lengths", test_rl_signal_and_lengths);
   g_test_add_func ("/analysis-kinds/rl/constant-reward-short", test_rl_constant_reward_and_short);
+  g_test_add_func ("/analysis-kinds/rl/ppo", test_rl_ppo);
   g_test_add_func ("/analysis-kinds/dpo", test_dpo);
   g_test_add_func ("/analysis-kinds/broken", test_broken);
   g_test_add_func ("/analysis-kinds/advice/full-finetune", test_full_finetune_gets_no_lora_advice);

@@ -13,6 +13,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "debrief-core.h"
 #include "debrief-model-table.h"
 #include "debrief-run-kind-private.h"
@@ -225,6 +227,71 @@ test_issue_folders (void)
   g_assert_cmpint (debrief_run_get_adapter (lf), ==, DEBRIEF_ADAPTER_QLORA);
 }
 
+/* The second pass's runs: what the labels cannot say on their own. A model card
+ * tag says continued pre-training; TRL PPO's cumulative episode count reaches the
+ * RL capacity rule, also under a CSV export's train/ prefix; a reward model gets
+ * no token-based capacity verdict. */
+static void
+test_kind_details (void)
+{
+  g_autoptr(DebriefRun) cpt = debrief_test_load_run ("public", "cpt-llamafactory-llama2-7b-qlora-zh-tw-3ep", NULL);
+  g_autoptr(DebriefRun) ppo = debrief_test_load_run ("public", "ppo-trl-gemma3-1b-lora-lyrics-675steps", NULL);
+  g_autoptr(DebriefRun) csv = debrief_test_load_run ("public", "ppo-csv-smollm2-135m-lora-qv-orca-3ep", NULL);
+  g_autoptr(DebriefRun) rm = debrief_test_load_run ("public", "rm-trl-gemma3-1b-lora-lyrics-224steps", NULL);
+  g_autoptr(DebriefAnalysis) rm_analysis = NULL;
+
+  g_assert_cmpint (debrief_run_get_method (cpt), ==, DEBRIEF_METHOD_CPT);
+  g_assert_nonnull (strstr (debrief_run_get_method_evidence (cpt), "Pretrain Stage"));
+  g_assert_cmpint (debrief_run_get_config (ppo)->rl_episodes, ==, 5400);
+  g_assert_cmpint (debrief_run_get_config (csv)->rl_episodes, ==, 27008);
+  g_assert_nonnull (strstr (debrief_run_get_config (csv)->rl_episodes_source, "train/episode"));
+  g_assert_cmpstr (debrief_run_get_primary_metric (csv), ==, "train/objective/rlhf_reward");
+  g_assert_cmpint (debrief_run_get_method (rm), ==, DEBRIEF_METHOD_REWARD_MODEL);
+  rm_analysis = debrief_analysis_run (rm, NULL, NULL);
+  g_assert_cmpint (debrief_analysis_get_capacity (rm_analysis)->status, ==, DEBRIEF_CAPACITY_UNKNOWN);
+  g_assert_nonnull (strstr (debrief_analysis_get_capacity (rm_analysis)->message, "reward model"));
+}
+
+/* axolotl trains on raw text when a dataset is of type completion (no template,
+ * every token) or when it streams a pretraining_dataset: continued pre-training. */
+static void
+test_axolotl_raw_text_is_cpt (void)
+{
+  static const char *const yamls[] = {
+    "base_model: meta-llama/Llama-3.2-1B\nadapter: lora\nlora_r: 8\ndatasets:\n  - path: corpus.jsonl\n    type: completion\n",
+    "base_model: meta-llama/Llama-3.2-1B\npretraining_dataset:\n  - path: allenai/c4\n    name: en\n",
+    "base_model: meta-llama/Llama-3.2-1B\nadapter: lora\nlora_r: 8\ndatasets:\n  - path: tatsu-lab/alpaca\n    type: alpaca\n",
+  };
+  static const DebriefMethod want[] = { DEBRIEF_METHOD_CPT, DEBRIEF_METHOD_CPT, DEBRIEF_METHOD_SFT };
+  GString *state = g_string_new ("{\"global_step\": 30, \"log_history\": [");
+
+  for (int i = 1; i <= 30; i++)
+    g_string_append_printf (state, "%s{\"loss\": %.3f, \"step\": %d}", i > 1 ? ", " : "", 2.5 - 0.02 * i, i);
+  g_string_append (state, "]}");
+  for (guint i = 0; i < G_N_ELEMENTS (yamls); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dir = g_dir_make_tmp ("debrief-axolotl-XXXXXX", &error);
+      g_autofree char *state_path = g_build_filename (dir, "trainer_state.json", NULL);
+      g_autofree char *yaml_path = g_build_filename (dir, "axolotl.yml", NULL);
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+      g_autoptr(DebriefRun) run = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (g_file_set_contents (state_path, state->str, -1, NULL));
+      g_assert_true (g_file_set_contents (yaml_path, yamls[i], -1, NULL));
+      run = debrief_run_load (folder, NULL, &error);
+      g_assert_no_error (error);
+      if (debrief_run_get_method (run) != want[i])
+        g_error ("axolotl config %u: method %s (%s)", i, debrief_method_to_string (debrief_run_get_method (run)),
+                 debrief_run_get_method_evidence (run));
+      g_unlink (state_path);
+      g_unlink (yaml_path);
+      g_rmdir (dir);
+    }
+  g_string_free (state, TRUE);
+}
+
 /* The total_flos estimate against a run whose dataset size is known (tests/data/runs/README.md:
  * healthy trained 3 epochs of 40960 tokens; its trainer_state.json has no token count). */
 static void
@@ -253,6 +320,8 @@ main (int   argc,
   g_test_add_func ("/public-runs/trainer-params", test_trainer_params);
   g_test_add_func ("/public-runs/issue-folders", test_issue_folders);
   g_test_add_func ("/public-runs/flos-estimate", test_flos_estimate);
+  g_test_add_func ("/public-runs/kind-details", test_kind_details);
+  g_test_add_func ("/public-runs/axolotl-raw-text", test_axolotl_raw_text_is_cpt);
 
   path = debrief_test_data_path ("public", "LABELS.json", NULL);
   if (!json_parser_load_from_file (parser, path, &error))
