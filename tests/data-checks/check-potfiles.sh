@@ -14,6 +14,8 @@ done
 candidates=$( { grep -rlE '\b(N?_|C_|g_dngettext|ngettext)\s*\("' src --include='*.c';
                 grep -rl 'translatable="yes"' src data --include='*.ui' --include='*.xml' --include='*.in'; } | sort -u)
 for f in $candidates; do
-  echo "$listed" | grep -qx "$f" || { echo "$f has translatable strings but is not in po/POTFILES.in"; status=1; }
+  # A here-string, not a pipe: grep -q stops reading at the first match, and under
+  # pipefail the echo killed by SIGPIPE would fail the test at random.
+  grep -qxF -- "$f" <<< "$listed" || { echo "$f has translatable strings but is not in po/POTFILES.in"; status=1; }
 done
 exit $status
