@@ -11,6 +11,8 @@
 #include <stdio.h>
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <json-glib/json-glib.h>
 
 #include "debrief-cli-commands.h"
@@ -99,6 +101,48 @@ capacity_json (DebriefRun      *run,
   return node;
 }
 
+/* "live": whether the run is still being written, how far it got and how long is
+ * left (from the trainer's own progress fields, or the pace a follower saw). */
+static void
+add_live_json (JsonBuilder        *b,
+               DebriefRun         *run,
+               DebriefRunFollower *follower)
+{
+  const DebriefRunProgress *progress = debrief_run_get_progress (run);
+  DebriefLiveState state = follower ? debrief_run_follower_get_state (follower)
+                                    : debrief_run_progress_live_state (progress, g_get_real_time (), NAN);
+  double eta = follower ? debrief_run_follower_get_eta (follower)
+                        : state == DEBRIEF_LIVE_FINISHED ? NAN : debrief_run_progress_eta (progress, NAN);
+
+  json_builder_set_member_name (b, "live");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, debrief_live_state_to_string (state));
+  json_builder_set_member_name (b, "step");
+  if (progress->step >= 0)
+    json_builder_add_int_value (b, progress->step);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "total_steps");
+  if (progress->total_steps > 0)
+    json_builder_add_int_value (b, progress->total_steps);
+  else
+    json_builder_add_null_value (b);
+  add_double_or_null (b, "fraction", progress->fraction);
+  add_double_or_null (b, "eta_seconds", eta);
+  debrief_cli_add_string_or_null (b, "finished_by", progress->finished_by);
+  json_builder_set_member_name (b, "last_write");
+  if (progress->last_write_usec > 0)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (progress->last_write_usec / G_USEC_PER_SEC);
+      g_autofree char *text = g_date_time_format_iso8601 (when);
+      json_builder_add_string_value (b, text);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+}
+
 void
 debrief_cli_add_run_json (JsonBuilder     *b,
                           DebriefRun      *run,
@@ -174,6 +218,8 @@ debrief_cli_add_run_json (JsonBuilder     *b,
     }
   json_builder_end_array (b);
 
+  add_live_json (b, run, NULL);
+
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; warnings && warnings[i]; i++)
@@ -185,6 +231,7 @@ debrief_cli_add_run_json (JsonBuilder     *b,
 static void
 print_human (DebriefRun      *run,
              DebriefAnalysis *analysis,
+             const char      *live,
              const char      *written)
 {
   GListModel *findings = debrief_analysis_get_findings (analysis);
@@ -197,6 +244,8 @@ print_human (DebriefRun      *run,
           debrief_run_get_format (run) ? debrief_run_get_format (run) : "?", debrief_run_get_path (run));
   printf ("  %s — %s\n", debrief_run_verdict_to_label (debrief_analysis_get_run_verdict (analysis)),
           debrief_analysis_get_verdict (analysis));
+  if (live != NULL)
+    printf (_("  live: %s\n"), live);
   if (train && debrief_series_get_length (train) > 0)
     printf (g_dngettext (GETTEXT_PACKAGE,
                          "  train loss: %zu point, steps %" PRId64 "–%" PRId64 ", last %.4f, min %.4f\n",
@@ -303,10 +352,203 @@ write_report (DebriefRun       *run,
   return TRUE;
 }
 
+/* ---- --follow ---- */
+
+typedef struct
+{
+  DebriefWorkspace *workspace;
+  gboolean json;
+  gboolean no_write;
+  GMainLoop *loop;
+  GHashTable *printed;     /* folder URI -> what was last printed of it */
+  guint tick;
+  int status;
+  gboolean failed;
+  gboolean done;
+} Follow;
+
+/* What a print says: when none of it changed, nothing is printed again. */
+static char *
+follow_signature (Follow     *f,
+                  DebriefRun *run)
+{
+  DebriefAnalysis *analysis = debrief_run_get_analysis (run);
+  DebriefRunFollower *follower = debrief_workspace_get_follower (f->workspace, run);
+  GListModel *findings = debrief_analysis_get_findings (analysis);
+  GString *s = g_string_new (NULL);
+  GPtrArray *series = debrief_run_get_series (run);
+
+  for (guint i = 0; i < series->len; i++)
+    g_string_append_printf (s, "%zu,", debrief_series_get_length (g_ptr_array_index (series, i)));
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(DebriefFinding) finding = g_list_model_get_item (findings, i);
+      g_string_append_printf (s, "|%s@%" G_GINT64_FORMAT, debrief_finding_get_id (finding),
+                              debrief_finding_get_step (finding));
+    }
+  g_string_append_printf (s, "|%d|%s", follower ? (int) debrief_run_follower_get_state (follower) : -1,
+                          debrief_run_get_progress (run)->finished_by ? debrief_run_get_progress (run)->finished_by : "");
+  return g_string_free (s, FALSE);
+}
+
+static void
+follow_print (Follow     *f,
+              DebriefRun *run)
+{
+  DebriefAnalysis *analysis = debrief_run_get_analysis (run);
+  DebriefRunFollower *follower = debrief_workspace_get_follower (f->workspace, run);
+
+  if (f->json)
+    {
+      /* One object per line: the same as analyze --json, with this run. */
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "version");
+      json_builder_add_string_value (b, PACKAGE_VERSION);
+      json_builder_set_member_name (b, "runs");
+      json_builder_begin_array (b);
+      debrief_cli_add_run_json (b, run, analysis);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      text = json_to_string (root, FALSE);
+      printf ("%s\n", text);
+    }
+  else
+    {
+      DebriefLiveState state = follower ? debrief_run_follower_get_state (follower) : DEBRIEF_LIVE_FINISHED;
+      double eta = follower ? debrief_run_follower_get_eta (follower) : NAN;
+      g_autofree char *live = debrief_run_progress_describe (debrief_run_get_progress (run), state, eta,
+                                                             g_get_real_time ());
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *time = g_date_time_format (now, "%H:%M:%S");
+
+      printf ("[%s] ", time);
+      print_human (run, analysis, live, NULL);
+    }
+  fflush (stdout);
+}
+
+static void
+follow_finish (Follow *f)
+{
+  GListModel *runs = debrief_workspace_get_runs (f->workspace);
+
+  /* The report, once, of the run as it ended. */
+  for (guint i = 0; !f->no_write && i < g_list_model_get_n_items (runs); i++)
+    {
+      g_autoptr(DebriefRun) run = g_list_model_get_item (runs, i);
+      g_autofree char *written = NULL;
+      g_autoptr(GError) error = NULL;
+      DebriefAnalysis *analysis = debrief_run_get_analysis (run);
+
+      if (analysis == NULL || g_file_query_file_type (debrief_run_get_folder (run), G_FILE_QUERY_INFO_NONE, NULL) !=
+                              G_FILE_TYPE_DIRECTORY)
+        continue;
+      if (!write_report (run, analysis, &written, &error))
+        {
+          g_printerr ("debrief-cli analyze: %s\n", error->message);
+          f->failed = TRUE;
+        }
+      else if (!f->json)
+        printf (_("wrote %s\n"), written);
+    }
+  f->status = f->failed ? DEBRIEF_CLI_EXIT_FAILED : DEBRIEF_CLI_EXIT_OK;
+  f->done = TRUE;
+  g_main_loop_quit (f->loop);
+}
+
+/* Once a second at most: a print for each run whose findings, points or state changed. */
+static gboolean
+follow_tick (gpointer user_data)
+{
+  Follow *f = user_data;
+  GListModel *runs = debrief_workspace_get_runs (f->workspace);
+
+  for (guint i = 0; i < g_list_model_get_n_items (runs); i++)
+    {
+      g_autoptr(DebriefRun) run = g_list_model_get_item (runs, i);
+      g_autofree char *key = g_file_get_uri (debrief_run_get_folder (run));
+      g_autofree char *signature = NULL;
+
+      /* Printed once its follower has read it (until then its state is not known). */
+      if (debrief_run_get_analysis (run) == NULL ||
+          (debrief_workspace_get_follower (f->workspace, run) != NULL &&
+           debrief_run_follower_get_run (debrief_workspace_get_follower (f->workspace, run)) == NULL))
+        continue;
+      signature = follow_signature (f, run);
+      if (g_strcmp0 (g_hash_table_lookup (f->printed, key), signature) == 0)
+        continue;
+      follow_print (f, run);
+      g_hash_table_replace (f->printed, g_steal_pointer (&key), g_steal_pointer (&signature));
+    }
+  if (!debrief_workspace_get_busy (f->workspace) && debrief_workspace_get_followed_runs_done (f->workspace))
+    {
+      follow_finish (f);
+      f->tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+follow_interrupted (gpointer user_data)
+{
+  Follow *f = user_data;
+
+  /* Ctrl+C: the shell's convention, 128 + SIGINT. */
+  f->status = 130;
+  f->done = TRUE;
+  g_main_loop_quit (f->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+follow_runs (DebriefWorkspace *workspace,
+             DebriefLoadBatch *batch,
+             gboolean          json,
+             gboolean          no_write)
+{
+  Follow f = { 0 };
+  guint interrupt;
+
+  for (guint i = 0; i < debrief_load_batch_get_n_results (batch); i++)
+    if (debrief_load_batch_get_run (batch, i) == NULL)
+      {
+        g_printerr ("debrief-cli analyze: %s\n", debrief_load_batch_get_error (batch, i)->message);
+        f.failed = TRUE;
+      }
+  if (g_list_model_get_n_items (debrief_workspace_get_runs (workspace)) == 0)
+    return DEBRIEF_CLI_EXIT_FAILED;
+
+  f.workspace = workspace;
+  f.json = json;
+  f.no_write = no_write;
+  f.loop = g_main_loop_new (NULL, FALSE);
+  f.printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Followed from here: logs read from where they were left, nothing read while quiet. */
+  debrief_workspace_set_follow (workspace, DEBRIEF_FOLLOW_ALL);
+  interrupt = g_unix_signal_add (SIGINT, follow_interrupted, &f);
+  if (follow_tick (&f))
+    f.tick = g_timeout_add_seconds (1, follow_tick, &f);
+  if (!f.done)
+    g_main_loop_run (f.loop);
+  g_source_remove (interrupt);
+  if (f.tick != 0)
+    g_source_remove (f.tick);
+  debrief_workspace_set_follow (workspace, DEBRIEF_FOLLOW_NONE);
+  g_main_loop_unref (f.loop);
+  g_hash_table_unref (f.printed);
+  return f.status;
+}
+
 int
 debrief_cli_analyze (int argc, char **argv)
 {
-  gboolean json = FALSE, no_write = FALSE;
+  gboolean json = FALSE, no_write = FALSE, follow = FALSE;
   gint64 rank = 0, tokens = 0;
   g_autofree char *model = NULL;
   g_autofree char *pattern = NULL;
@@ -322,6 +564,9 @@ debrief_cli_analyze (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object instead of a summary"), NULL },
     { "no-write", 0, 0, G_OPTION_ARG_NONE, &no_write, N_("Do not write DIR/analysis.md"), NULL },
+    { "follow", 0, 0, G_OPTION_ARG_NONE, &follow,
+      N_("Follow runs still being written: print again when the findings or the point counts change "
+         "(with --json, one object per line), exit when they end"), NULL },
     { "rank", 0, 0, G_OPTION_ARG_INT64, &rank, N_("LoRA rank, when the run does not say"), "N" },
     { "tokens", 0, 0, G_OPTION_ARG_INT64, &tokens, N_("Dataset tokens (one epoch), when the run does not say"), "N" },
     { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Base model: a config.json or a known model name"), "CONFIG_JSON_OR_PRESET" },
@@ -374,6 +619,8 @@ debrief_cli_analyze (int argc, char **argv)
     g_ptr_array_add (files, g_file_new_for_commandline_arg (dirs[d]));
   batch = debrief_workspace_open_sync (workspace, (GFile **) files->pdata, files->len,
                                        DEBRIEF_OPEN_DISCOVER, NULL);
+  if (follow)
+    return follow_runs (workspace, batch, json, no_write);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
@@ -416,7 +663,7 @@ debrief_cli_analyze (int argc, char **argv)
       if (json)
         debrief_cli_add_run_json (builder, run, analysis);
       else
-        print_human (run, analysis, written);
+        print_human (run, analysis, NULL, written);
     }
 
   json_builder_end_array (builder);

@@ -55,8 +55,6 @@ guint64      debrief_load_cache_begin         (DebriefLoadCache *cache);
 void         debrief_load_cache_end           (DebriefLoadCache *cache,
                                                guint64           load);
 
-/* Bytes the loads read through tails (tests: a followed log is not read again). */
-guint64      debrief_load_cache_get_bytes_read (DebriefLoadCache *cache);
 void         debrief_load_cache_add_bytes_read (DebriefLoadCache *cache,
                                                 guint64           bytes);
 

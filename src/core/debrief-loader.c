@@ -387,6 +387,18 @@ complete_progress (DebriefLoadJob *job,
   for (guint i = 0; files[i]; i++)
     if (debrief_load_job_entry (job, files[i], &entry) && entry.mtime_usec > progress->last_write_usec)
       progress->last_write_usec = entry.mtime_usec;
+  /* The trainer did not say where it is: the last step it logged. */
+  if (progress->step < 0)
+    {
+      DebriefSeries *train = debrief_run_get_train_loss (run);
+      GPtrArray *series = debrief_run_get_series (run);
+
+      if (train != NULL && debrief_series_get_length (train) > 0)
+        progress->step = debrief_series_get_last_step (train);
+      for (guint i = 0; progress->step < 0 && i < series->len; i++)
+        if (debrief_series_get_length (g_ptr_array_index (series, i)) > 0)
+          progress->step = debrief_series_get_last_step (g_ptr_array_index (series, i));
+    }
 }
 
 static DebriefRun *

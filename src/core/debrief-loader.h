@@ -42,6 +42,8 @@ GType              debrief_load_cache_get_type (void) G_GNUC_CONST;
 DebriefLoadCache  *debrief_load_cache_new      (void);
 DebriefLoadCache  *debrief_load_cache_ref      (DebriefLoadCache *cache);
 void               debrief_load_cache_unref    (DebriefLoadCache *cache);
+/* Bytes the loads read from logs that only grow (a followed log is read once in all). */
+guint64            debrief_load_cache_get_bytes_read (DebriefLoadCache *cache);
 /* Forgets everything: the next load reads every file whole. */
 void               debrief_load_cache_clear    (DebriefLoadCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefLoadCache, debrief_load_cache_unref)

@@ -846,6 +846,15 @@ debrief_run_follower_set_poll_interval (DebriefRunFollower *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
 }
 
+gboolean
+debrief_run_follower_get_settled (DebriefRunFollower *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_RUN_FOLLOWER (self), FALSE);
+
+  return !self->loading && self->load_source == NULL && !self->dirty &&
+         (self->state != DEBRIEF_LIVE_FINISHED || self->final_read_done || self->run == NULL);
+}
+
 DebriefLoadCache *
 debrief_run_follower_get_cache (DebriefRunFollower *self)
 {

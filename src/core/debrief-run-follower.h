@@ -51,6 +51,10 @@ double              debrief_run_follower_get_eta      (DebriefRunFollower       
 /* The pace seen while following: seconds per step; NAN until two readings moved. */
 double              debrief_run_follower_get_seconds_per_step (DebriefRunFollower *self);
 
+/* Nothing being read or about to be, and a run that ended read once more as
+ * finished: what it shows is what its files hold. */
+gboolean            debrief_run_follower_get_settled  (DebriefRunFollower       *self);
+
 /* How often a remote folder is looked at (milliseconds; default 2000). A local
  * one is watched by GFileMonitor and looked at every poll-interval × 3. */
 guint               debrief_run_follower_get_poll_interval (DebriefRunFollower  *self);

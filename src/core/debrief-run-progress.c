@@ -227,3 +227,74 @@ debrief_run_progress_read_record (DebriefRunProgress *progress,
   if (isfinite (progress->fraction) && progress->fraction >= 1.0 - 1e-9 && progress->finished_by == NULL)
     progress->finished_by = g_strdup (_("its progress reached 100 %"));
 }
+
+char *
+debrief_format_duration (double seconds)
+{
+  gint64 s;
+
+  if (!isfinite (seconds) || seconds < 0)
+    return g_strdup ("?");
+  s = (gint64) llround (seconds);
+  if (s < 60)
+    /* Translators: a duration in seconds */
+    return g_strdup_printf (_("%d s"), (int) s);
+  if (s < 3600)
+    /* Translators: a duration in minutes */
+    return g_strdup_printf (_("%d min"), (int) ((s + 30) / 60));
+  if (s < 86400)
+    {
+      int minutes = (int) (((s % 3600) + 30) / 60);
+      if (minutes == 60)
+        return g_strdup_printf (_("%d h"), (int) (s / 3600) + 1);
+      if (minutes == 0)
+        /* Translators: a duration in hours */
+        return g_strdup_printf (_("%d h"), (int) (s / 3600));
+      /* Translators: a duration in hours and minutes */
+      return g_strdup_printf (_("%d h %d min"), (int) (s / 3600), minutes);
+    }
+  /* Translators: a duration in days and hours */
+  return g_strdup_printf (_("%d d %d h"), (int) (s / 86400), (int) ((s % 86400) / 3600));
+}
+
+char *
+debrief_run_progress_describe (const DebriefRunProgress *progress,
+                               DebriefLiveState          state,
+                               double                    eta_seconds,
+                               gint64                    now_usec)
+{
+  g_autofree char *where = NULL;
+  g_autofree char *left = NULL;
+
+  if (state == DEBRIEF_LIVE_FINISHED)
+    {
+      if (progress->finished_by != NULL)
+        /* Translators: %s says why, e.g. "train_results.json was written" */
+        return g_strdup_printf (_("finished: %s"), progress->finished_by);
+      return g_strdup (_("finished (no new data)"));
+    }
+  if (state == DEBRIEF_LIVE_STALLED)
+    {
+      g_autofree char *quiet = debrief_format_duration ((double) (now_usec - progress->last_write_usec) / G_USEC_PER_SEC);
+      /* Translators: %s is a duration, e.g. "12 min" */
+      return g_strdup_printf (_("stalled: no new data for %s"), quiet);
+    }
+  if (progress->step >= 0 && progress->total_steps > 0)
+    /* Translators: "step 4,200 of 10,000 (42 %)" */
+    where = g_strdup_printf (_("step %'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " (%.0f %%)"), progress->step,
+                             progress->total_steps, 100.0 * progress->step / progress->total_steps);
+  else if (progress->step >= 0)
+    where = g_strdup_printf (_("step %'" G_GINT64_FORMAT), progress->step);
+  if (isfinite (eta_seconds) && eta_seconds > 0)
+    {
+      g_autofree char *eta = debrief_format_duration (eta_seconds);
+      /* Translators: %s is a duration, e.g. "1 h 20 min" */
+      left = g_strdup_printf (_("about %s left"), eta);
+    }
+  if (where != NULL && left != NULL)
+    /* Translators: "training: step 4,200 of 10,000 (42 %), about 1 h 20 min left" */
+    return g_strdup_printf (_("training: %s, %s"), where, left);
+  if (where != NULL || left != NULL)
+    return g_strdup_printf (_("training: %s"), where ? where : left);
+  return g_strdup (_("training"));
+}

@@ -69,6 +69,14 @@ double     debrief_run_progress_eta           (const DebriefRunProgress *progres
 void       debrief_run_progress_read_record   (DebriefRunProgress       *progress,
                                                const char               *record,
                                                gsize                     length);
+/* "1 h 20 min", "45 s", "3 d 4 h": a duration for people (translated). */
+char      *debrief_format_duration            (double                    seconds);
+/* One sentence for people: "training: step 4,200 of 10,000 (42 %), about 1 h 20 min
+ * left", "stalled: no new data for 12 min", "finished: train_results.json was written". */
+char      *debrief_run_progress_describe      (const DebriefRunProgress *progress,
+                                               DebriefLiveState          state,
+                                               double                    eta_seconds,
+                                               gint64                    now_usec);
 /* "1:02:03" (LLaMA-Factory's elapsed_time / remaining_time) in seconds; NAN if not that. */
 double     debrief_parse_clock_time           (const char               *text);
 

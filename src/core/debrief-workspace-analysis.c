@@ -190,6 +190,9 @@ _debrief_workspace_watch (DebriefWorkspace *self,
   GFile *folder;
 
   _debrief_workspace_unwatch (state);
+  /* A run still being written is followed instead: read from where it was left. */
+  if (_debrief_workspace_follow (self, state))
+    return;
   if (!self->watch_files)
     return;
 

@@ -6,6 +6,7 @@
  * debrief-workspace-analysis.c analyses (one generation counter per run) and file watching
  * debrief-workspace-config.c   the user's values per run folder, remembered on disk
  * debrief-workspace-recent.c   recent runs
+ * debrief-workspace-follow.c   runs still being written, followed as they grow
  * debrief-load-batch.c         the DebriefLoadBatch a caller gets back
  */
 #pragma once
@@ -44,6 +45,9 @@ typedef struct
   GSource *reload_source;             /* the debounce after a change */
   gboolean reloading;                 /* a reload after a change is in flight */
   gboolean changed_again;             /* and the files changed meanwhile */
+
+  DebriefRunFollower *follower;       /* a run still being written: it hands over each new reading */
+  GSource *analysis_source;           /* the analysis of a followed run, at most once a second */
 } RunState;
 
 struct _DebriefWorkspace
@@ -81,6 +85,8 @@ struct _DebriefWorkspace
   GPtrArray *recent_pending;          /* paths read since the loads last went idle */
   GCancellable *recent_cancellable;
 
+  DebriefFollowMode follow;
+
   guint busy : 1;
   guint loading : 1;
   guint watch_files : 1;
@@ -114,6 +120,18 @@ void              _debrief_workspace_emit_config_changed (DebriefWorkspace *self
 /* debrief-workspace-load.c */
 void              _debrief_workspace_reload_quietly   (DebriefWorkspace *self,
                                                        RunState         *state);
+
+/* debrief-workspace-follow.c */
+/* Follows @state's run when the follow mode says so (TRUE: the follower watches it). */
+gboolean          _debrief_workspace_follow           (DebriefWorkspace *self,
+                                                       RunState         *state);
+void              _debrief_workspace_unfollow         (RunState         *state);
+void              _debrief_workspace_emit_live_changed (DebriefWorkspace *self,
+                                                       DebriefRun       *run);
+/* Puts @run where the run of @state is in the runs model. */
+void              _debrief_workspace_replace_run      (DebriefWorkspace *self,
+                                                       RunState         *state,
+                                                       DebriefRun       *run);
 
 /* debrief-workspace-analysis.c */
 void              _debrief_workspace_analyse          (DebriefWorkspace *self,

@@ -28,6 +28,7 @@ enum {
 enum {
   SIGNAL_CONFIG_CHANGED,
   SIGNAL_WARNING,
+  SIGNAL_LIVE_CHANGED,
   N_SIGNALS
 };
 
@@ -45,6 +46,7 @@ typedef struct
 static void
 run_state_free (RunState *state)
 {
+  _debrief_workspace_unfollow (state);
   _debrief_workspace_unwatch (state);
   g_clear_pointer (&state->monitors, g_ptr_array_unref);
   if (state->analysis_cancellable != NULL)
@@ -154,13 +156,40 @@ compare_runs_by_name (gconstpointer a,
 }
 
 void
+_debrief_workspace_replace_run (DebriefWorkspace *self,
+                                RunState         *state,
+                                DebriefRun       *run)
+{
+  guint position;
+
+  if (state->run == run)
+    return;
+  if (find_position (self, state->run, &position))
+    {
+      g_set_object (&state->run, run);
+      g_list_store_splice (self->runs, position, 1, (gpointer *) &run, 1);
+    }
+  else
+    {
+      g_set_object (&state->run, run);
+      g_list_store_insert_sorted (self->runs, run, compare_runs_by_name, NULL);
+    }
+}
+
+void
+_debrief_workspace_emit_live_changed (DebriefWorkspace *self,
+                                      DebriefRun       *run)
+{
+  g_signal_emit (self, signals[SIGNAL_LIVE_CHANGED], 0, run);
+}
+
+void
 _debrief_workspace_insert_run (DebriefWorkspace          *self,
                                DebriefRun                *run,
                                const DebriefRunOverrides *remembered)
 {
   g_autofree char *key = _debrief_workspace_key (debrief_run_get_folder (run));
   RunState *state = g_hash_table_lookup (self->states, key);
-  guint position;
 
   if (state != NULL)
     {
@@ -168,16 +197,7 @@ _debrief_workspace_insert_run (DebriefWorkspace          *self,
        * memory win over @remembered, which may predate an edit made while
        * the folder was being read. */
       debrief_run_overrides_apply (&state->overrides, debrief_run_get_config (run));
-      if (state->run != run && find_position (self, state->run, &position))
-        {
-          g_set_object (&state->run, run);
-          g_list_store_splice (self->runs, position, 1, (gpointer *) &run, 1);
-        }
-      else if (state->run != run)
-        {
-          g_set_object (&state->run, run);
-          g_list_store_insert_sorted (self->runs, run, compare_runs_by_name, NULL);
-        }
+      _debrief_workspace_replace_run (self, state, run);
     }
   else
     {
@@ -526,6 +546,10 @@ debrief_workspace_class_init (DebriefWorkspaceClass *klass)
    * Something the user should know that did not stop the work: a value that
    * could not be remembered, an analysis that failed.
    */
+  /* A followed run's live state, ETA or reading changed (DebriefRun *run). */
+  signals[SIGNAL_LIVE_CHANGED] =
+    g_signal_new ("live-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, DEBRIEF_TYPE_RUN);
   signals[SIGNAL_WARNING] =
     g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);

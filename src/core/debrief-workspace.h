@@ -27,6 +27,7 @@
 #include "debrief-load-batch.h"
 #include "debrief-loader.h"
 #include "debrief-run.h"
+#include "debrief-run-follower.h"
 #include "debrief-run-overrides.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,16 @@ typedef enum
   /* A folder that is not itself a run opens the runs found under it. */
   DEBRIEF_OPEN_DISCOVER = 1 << 0,
 } DebriefOpenFlags;
+
+/* Which open runs are followed while they are written (DebriefRunFollower):
+ * read again from their last complete record as they grow, analysed again at
+ * most once a second. */
+typedef enum
+{
+  DEBRIEF_FOLLOW_NONE,   /* watch-files alone reads a changed run again whole */
+  DEBRIEF_FOLLOW_LIVE,   /* the runs that look still training (the app) */
+  DEBRIEF_FOLLOW_ALL,    /* every open run (debrief-cli analyze --follow) */
+} DebriefFollowMode;
 
 #define DEBRIEF_TYPE_WORKSPACE (debrief_workspace_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefWorkspace, debrief_workspace, DEBRIEF, WORKSPACE, GObject)
@@ -124,5 +135,16 @@ GListModel       *debrief_workspace_get_recent_runs (DebriefWorkspace        *se
 gboolean          debrief_workspace_get_watch_files (DebriefWorkspace        *self);
 void              debrief_workspace_set_watch_files (DebriefWorkspace        *self,
                                                      gboolean                 watch_files);
+
+DebriefFollowMode debrief_workspace_get_follow      (DebriefWorkspace        *self);
+void              debrief_workspace_set_follow      (DebriefWorkspace        *self,
+                                                     DebriefFollowMode        mode);
+/* The follower of @run's folder (its live state, ETA, error), or NULL when it is
+ * not followed. ::live-changed (DebriefRun *run) says its state or reading changed. */
+DebriefRunFollower *debrief_workspace_get_follower  (DebriefWorkspace        *self,
+                                                     DebriefRun              *run);
+/* Whether every followed run has ended and its last reading is analysed (for
+ * debrief-cli analyze --follow, which exits then). TRUE when none is followed. */
+gboolean          debrief_workspace_get_followed_runs_done (DebriefWorkspace *self);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/resource.h>
+
 #include <glib/gstdio.h>
 
 #include "debrief-core.h"
@@ -286,6 +288,49 @@ test_sftp_follow_rewritten (void)
   debrief_run_follower_stop (follower);
 }
 
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* A followed remote run that nobody writes: a poll of a few stat calls, nothing read. */
+static void
+test_sftp_follow_idle (void)
+{
+  g_autofree char *run = make_run ("follow-idle", 20000);
+  g_autofree char *uri = debrief_test_sshd_uri (server, run);
+  g_autoptr(GFile) folder = g_file_new_for_uri (uri);
+  g_autoptr(DebriefRunFollower) follower = debrief_run_follower_new (folder, NULL);
+  DebriefTestWatch watch = { 0 };
+  guint loads;
+  guint64 bytes;
+  double cpu;
+  gint64 start;
+
+  g_signal_connect (follower, "updated", G_CALLBACK (debrief_test_watch_updated), &watch);
+  debrief_run_follower_start (follower);
+  while (watch.n_updates == 0 || !debrief_run_follower_get_settled (follower))
+    g_main_context_iteration (NULL, TRUE);
+  loads = debrief_run_follower_get_n_loads (follower);
+  bytes = debrief_load_cache_get_bytes_read (debrief_run_follower_get_cache (follower));
+  cpu = cpu_seconds ();
+  start = g_get_monotonic_time ();
+  /* Five polls at the default 2 s. */
+  while (g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (20000);
+  cpu = cpu_seconds () - cpu;
+  g_test_message ("idle follow through sftp: %.3f s of CPU in 10 s (%.2f %%), %u loads before, %u after",
+                  cpu, cpu * 10, loads, debrief_run_follower_get_n_loads (follower));
+  g_assert_cmpuint (debrief_run_follower_get_n_loads (follower), ==, loads);
+  g_assert_cmpuint (debrief_load_cache_get_bytes_read (debrief_run_follower_get_cache (follower)), ==, bytes);
+  debrief_run_follower_stop (follower);
+}
+
 /* @text with every @from replaced by @to. */
 static char *
 replace_all (const char *text,
@@ -458,6 +503,7 @@ main (int   argc,
   g_test_add_data_func ("/remote/sftp/same-as-local/public", "public", test_sftp_same_as_local);
   g_test_add_func ("/remote/sftp/follow-append", test_sftp_follow_append);
   g_test_add_func ("/remote/sftp/follow-rewritten", test_sftp_follow_rewritten);
+  g_test_add_func ("/remote/sftp/follow-idle", test_sftp_follow_idle);
   g_test_add_func ("/remote/sftp/connection-loss", test_sftp_connection_loss);
   g_test_add_func ("/remote/sftp/connection-loss-mid-read", test_sftp_connection_loss_mid_read);
   status = g_test_run ();
