@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "debrief-core.h"
 #include "debrief-endpoint-preferences.h"
 #include "debrief-preferences-window.h"
 
@@ -15,6 +16,8 @@ struct _DebriefPreferencesWindow
   GtkScale *smoothing_scale;
   AdwComboRow *method_row;
   GtkSwitch *log_switch;
+  AdwEntryRow *pattern_row;
+  GtkLabel *pattern_error;
 
   GSettings *settings;
 };
@@ -38,6 +41,42 @@ method_set_mapping (const GValue       *value,
   return g_variant_new_string (g_value_get_uint (value) == 1 ? "median" : "ema");
 }
 
+/* Checked as it is typed: the reason it cannot be used shows under the row. */
+static gboolean
+check_pattern (DebriefPreferencesWindow *self)
+{
+  const char *pattern = gtk_editable_get_text (GTK_EDITABLE (self->pattern_row));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = *pattern == '\0' || debrief_load_check_text_pattern (pattern, &error);
+
+  gtk_label_set_text (self->pattern_error, ok ? "" : error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->pattern_error), !ok);
+  if (ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->pattern_row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->pattern_row), "error");
+  return ok;
+}
+
+static void
+pattern_changed_cb (DebriefPreferencesWindow *self)
+{
+  check_pattern (self);
+}
+
+/* Only a pattern that works is kept (an empty one turns it off); the open runs
+ * are read again with it. */
+static void
+pattern_apply_cb (DebriefPreferencesWindow *self)
+{
+  if (!check_pattern (self))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self->pattern_row));
+      return;
+    }
+  g_settings_set_string (self->settings, "log-pattern", gtk_editable_get_text (GTK_EDITABLE (self->pattern_row)));
+}
+
 DebriefPreferencesWindow *
 debrief_preferences_window_new (GtkWindow *parent,
                                 GSettings *settings)
@@ -59,6 +98,11 @@ debrief_preferences_window_new (GtkWindow *parent,
                                 G_SETTINGS_BIND_DEFAULT, method_get_mapping, method_set_mapping,
                                 NULL, NULL);
   g_settings_bind (settings, "log-scale", self->log_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  {
+    g_autofree char *pattern = g_settings_get_string (settings, "log-pattern");
+    gtk_editable_set_text (GTK_EDITABLE (self->pattern_row), pattern);
+    check_pattern (self);
+  }
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (debrief_endpoint_preferences_new (settings)));
 
   return self;
@@ -87,6 +131,10 @@ debrief_preferences_window_class_init (DebriefPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, smoothing_scale);
   gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, method_row);
   gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, log_switch);
+  gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, pattern_row);
+  gtk_widget_class_bind_template_child (widget_class, DebriefPreferencesWindow, pattern_error);
+  gtk_widget_class_bind_template_callback (widget_class, pattern_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pattern_apply_cb);
 }
 
 static void

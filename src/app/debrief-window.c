@@ -349,6 +349,32 @@ debrief_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (debrief_window_parent_class)->close_request (window);
 }
 
+/* The pattern is checked in Preferences as it is typed; one written by other
+ * means (gsettings) that does not compile is left out, with a warning. */
+static void
+apply_log_pattern (DebriefWindow *self,
+                   gboolean       reload)
+{
+  g_autofree char *pattern = g_settings_get_string (self->settings, "log-pattern");
+  g_autoptr(GError) error = NULL;
+  DebriefLoadOptions options = { NULL };
+
+  if (*pattern != '\0' && debrief_load_check_text_pattern (pattern, &error))
+    options.text_pattern = pattern;
+  else if (error != NULL)
+    g_message ("log-pattern: %s", error->message);
+  debrief_workspace_set_load_options (self->workspace, &options);
+  /* The open runs are read again with it (a text log may now give other series). */
+  if (reload)
+    debrief_workspace_reload (self->workspace);
+}
+
+static void
+log_pattern_changed_cb (DebriefWindow *self)
+{
+  apply_log_pattern (self, TRUE);
+}
+
 static void
 debrief_window_constructed (GObject *object)
 {
@@ -392,6 +418,11 @@ debrief_window_constructed (GObject *object)
   g_signal_connect_object (self->workspace, "notify::error", G_CALLBACK (error_changed_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->workspace, "warning", G_CALLBACK (warning_cb), self, G_CONNECT_SWAPPED);
+
+  /* Text logs of other shapes are read with the pattern of Preferences. */
+  apply_log_pattern (self, FALSE);
+  g_signal_connect_object (self->settings, "changed::log-pattern", G_CALLBACK (log_pattern_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   /* The views, one line each; each observes the workspace. */
   self->plot = DEBRIEF_PLOT (debrief_plot_new (self->workspace, self->settings));

@@ -80,14 +80,9 @@ val = [r[sys.argv[3]] for r in rows if sys.argv[3] in r]
 points = sum(len(r) for r in rows)
 ''' + CHECKLIST
 
-# A plain reader of a TensorBoard event file: TFRecord framing (length, its CRC,
-# data, its CRC; the CRCs are not checked here, which only makes Python faster)
-# and the Event / Summary / Value protobufs, decoded by hand.
-PYTHON_TFEVENTS = r'''
-import json, struct, sys, time
-start = time.monotonic()
-cpu_start = time.process_time()
-
+# Protobuf fields decoded by hand, for the plain Python readers of binary logs
+# (also bench-trackers.py's W&B reader).
+PB_FIELDS = r'''
 def varint(buf, pos):
     result = shift = 0
     while True:
@@ -116,6 +111,17 @@ def fields(buf):
             raise ValueError("wire type %d" % wire)
         yield key >> 3, wire, value
 
+'''
+
+# A plain reader of a TensorBoard event file: TFRecord framing (length, its CRC,
+# data, its CRC; the CRCs are not checked here, which only makes Python faster)
+# and the Event / Summary / Value protobufs, decoded by hand.
+PYTHON_TFEVENTS = r'''
+import json, struct, sys, time
+start = time.monotonic()
+cpu_start = time.process_time()
+
+''' + PB_FIELDS + r'''
 with open(sys.argv[1], "rb") as f:
     data = f.read()
 scalars = {}
@@ -257,7 +263,8 @@ def last_json_line(text):
 
 def bench(name, folder, path, python_argv, tools, repeat, scratch):
     bench_exec, cli, bench_load = tools
-    size = os.path.getsize(path)
+    size = (sum(os.path.getsize(os.path.join(d, n)) for d, _, ns in os.walk(path) for n in ns)
+            if os.path.isdir(path) else os.path.getsize(path))
 
     out, py_wall, py_cpu, py_rss = best_of(bench_exec, [sys.executable, '-c'] + python_argv, repeat, scratch)
     py = last_json_line(out)
@@ -292,55 +299,71 @@ def bench(name, folder, path, python_argv, tools, repeat, scratch):
                "load_cpu_ratio": round(py['cpu_seconds'] / load_cpu, 2),
                "peak_rss_ratio": round(py_rss / cli_rss, 2),
                "peak_bytes_per_value": round(cli_rss * 1024 / load['points'], 1),
-               "same_numbers": same}
+               "same_numbers": same,
+               "python_load_seconds": round(py['seconds'], 4), "debrief_load_seconds": round(load['seconds'], 4),
+               "debrief_load_cpu_seconds": round(load_cpu, 4)}
     print(json.dumps(summary), flush=True)
     return summary
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    top = os.path.join(here, '..', '..')
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parse_args(doc, names_help, records_help='records per file'):
+    """The options every loading benchmark takes."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--build', default=None, help='build folder (default: build-release, else build)')
-    parser.add_argument('--steps', type=int, default=1000000, help='records per file')
+    parser.add_argument('--steps', type=int, default=1000000, help=records_help)
     parser.add_argument('--repeat', type=int, default=3, help='best of R runs each')
     parser.add_argument('--workdir', default=None, help='where to write the generated folders (kept)')
-    parser.add_argument('names', nargs='*', help='seed, tinker, tensorboard, llamafactory')
-    args = parser.parse_args()
+    parser.add_argument('names', nargs='*', help=names_help)
+    return parser.parse_args()
 
-    builds = [args.build] if args.build else [os.path.join(top, 'build-release'), os.path.join(top, 'build')]
+
+def find_tools(build, script):
+    """(bench-exec, debrief-cli, bench-load) of --build, else build-release, else build."""
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+    builds = [build] if build else [os.path.join(top, 'build-release'), os.path.join(top, 'build')]
     for build in builds:
         tools = (os.path.join(build, 'tests', 'bench', 'bench-exec'), os.path.join(build, 'src', 'cli', 'debrief-cli'),
                  os.path.join(build, 'tests', 'bench', 'bench-load'))
         if all(os.access(t, os.X_OK) for t in tools):
-            break
-    else:
-        sys.exit('bench-load.py: build first (ninja -C build-release) or pass --build')
+            return tools
+    sys.exit('%s: build first (ninja -C build-release) or pass --build' % script)
 
-    workdir = args.workdir or tempfile.mkdtemp(prefix='debrief-bench-')
-    scratch = tempfile.mkdtemp(prefix='debrief-bench-exec-')
+
+def main():
+    args = parse_args(__doc__, 'seed, tinker, tensorboard, llamafactory')
+    tools = find_tools(args.build, 'bench-load.py')
+
     files = {
-        'seed': ('seed', 'metrics.json', write_seed, [PYTHON_SEED]),
-        'tinker': ('tinker', 'metrics.jsonl', write_tinker, [PYTHON_JSONL, None, 'train_mean_nll', 'test/nll']),
-        'tensorboard': ('tensorboard', os.path.join('runs', 'Dec01_10-00-00_host',
+        'seed': ('seed', os.path.join('seed', 'metrics.json'), write_seed, [PYTHON_SEED]),
+        'tinker': ('tinker', os.path.join('tinker', 'metrics.jsonl'), write_tinker,
+                   [PYTHON_JSONL, 'train_mean_nll', 'test/nll']),
+        'tensorboard': ('tensorboard', os.path.join('tensorboard', 'runs', 'Dec01_10-00-00_host',
                                                     'events.out.tfevents.1700000000.host.1.0'),
-                        write_tensorboard, [PYTHON_TFEVENTS, None, 'train/loss', 'eval/loss']),
-        'llamafactory': ('llamafactory', 'trainer_log.jsonl', write_llamafactory,
-                         [PYTHON_JSONL, None, 'loss', 'eval_loss']),
+                        write_tensorboard, [PYTHON_TFEVENTS, 'train/loss', 'eval/loss']),
+        'llamafactory': ('llamafactory', os.path.join('llamafactory', 'trainer_log.jsonl'), write_llamafactory,
+                         [PYTHON_JSONL, 'loss', 'eval_loss']),
     }
-    names = args.names or list(files)
+    run_all(args, tools, files, 'debrief-bench-')
+
+
+def run_all(args, tools, files, prefix):
+    """Writes the files that are missing and benchmarks each name of args.names
+    (default: all). files: name -> (run folder, file written, writer, [python
+    program, its arguments after the file]), paths relative to the work folder."""
+    workdir = args.workdir or tempfile.mkdtemp(prefix=prefix)
+    scratch = tempfile.mkdtemp(prefix='debrief-bench-exec-')
     try:
         print(json.dumps({"machine": os.uname().machine, "cpus": os.cpu_count(), "records": args.steps,
                           "python": sys.version.split()[0], "repeat": args.repeat}), flush=True)
-        for name in names:
-            sub, rel, writer, python_code = files[name]
-            folder = os.path.join(workdir, sub)
-            path = os.path.join(folder, rel)
+        for name in args.names or list(files):
+            folder_rel, path_rel, writer, python_code = files[name]
+            folder = os.path.join(workdir, folder_rel)
+            path = os.path.join(workdir, path_rel)
             if not os.path.exists(path):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 writer(path, args.steps, random.Random(1234))
-            python_argv = [python_code[0], path] + python_code[2:]
-            bench('%s_%d' % (name, args.steps), folder, path, python_argv, tools, args.repeat, scratch)
+            bench('%s_%d' % (name, args.steps), folder, path, [python_code[0], path] + python_code[1:], tools,
+                  args.repeat, scratch)
     finally:
         shutil.rmtree(scratch)
         if args.workdir is None:
