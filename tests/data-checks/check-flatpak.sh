@@ -3,8 +3,10 @@
 # Checks the Flatpak manifest offline: valid JSON, the right app id and command,
 # a GNOME runtime, only known module build systems and source types, and the
 # finish-args the app needs (no broad filesystem access).
+#   check-flatpak.sh [MANIFEST]
 set -euo pipefail
-manifest=$1
+# With no argument: the project's own manifest (meson passes it explicitly).
+manifest=${1:-$(dirname "$0")/../../flatpak/io.github.debrief.Debrief.json}
 python3 - "$manifest" <<'PY'
 import json, sys
 path = sys.argv[1]
