@@ -51,13 +51,13 @@ case " $(echo $langs) " in
     english=$(env -u LC_ALL -u LC_MESSAGES LANGUAGE= LANG=C.UTF-8 DEBRIEF_LOCALEDIR="$localedir" "$cli" --help)
     german=$(env -u LC_ALL -u LC_MESSAGES LANGUAGE=de LANG=C.UTF-8 DEBRIEF_LOCALEDIR="$localedir" "$cli" --help)
     # The English help must say Commands:, the German one its translation and not the English.
-    echo "$english" | grep -q '^Commands:' || fail "debrief-cli --help (English) has no 'Commands:' line"
+    grep -q '^Commands:' <<< "$english" || fail "debrief-cli --help (English) has no 'Commands:' line"
     want=$(LANGUAGE=de LANG=C.UTF-8 TEXTDOMAINDIR="$localedir" gettext debrief 'Commands:')
     [ "$want" != 'Commands:' ] || fail "the de catalog does not translate 'Commands:'"
-    echo "$german" | grep -qx -- "$want" || fail "debrief-cli --help under LANGUAGE=de lacks '$want'"
-    echo "$german" | grep -q '^Commands:' && fail "debrief-cli --help under LANGUAGE=de still says 'Commands:'"
+    grep -qx -- "$want" <<< "$german" || fail "debrief-cli --help under LANGUAGE=de lacks '$want'"
+    grep -q '^Commands:' <<< "$german" && fail "debrief-cli --help under LANGUAGE=de still says 'Commands:'"
     [ "$english" != "$german" ] || fail "debrief-cli --help is the same in English and German"
-    echo "$german" | grep -q 'Diagnose\|Befehl\|Optionen' || fail "debrief-cli --help under LANGUAGE=de shows no German words"
+    grep -q 'Diagnose\|Befehl\|Optionen' <<< "$german" || fail "debrief-cli --help under LANGUAGE=de shows no German words"
     [ $status -eq 0 ] && { echo "ok: debrief-cli --help in German:"; echo "$german" | sed 's/^/    /'; }
     ;;
 esac
