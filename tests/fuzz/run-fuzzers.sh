@@ -29,7 +29,7 @@ while getopts "b:t:" opt; do
 done
 shift $((OPTIND - 1))
 
-all_targets="reader-jsonl reader-seed reader-hf reader-csv reader-tensorboard json sse judge-answer strtod"
+all_targets="reader-jsonl reader-seed reader-hf reader-csv reader-tensorboard reader-wandb reader-text reader-mlflow json sse judge-answer strtod"
 targets=${*:-$all_targets}
 
 # Largest input per target: big enough for a few records or events, small
@@ -50,6 +50,16 @@ seed_pattern_for () {
     reader-jsonl) echo '*.jsonl' ;;
     reader-csv) echo '*.csv' ;;
     reader-tensorboard) echo '*tfevents*' ;;
+    reader-wandb) echo '*.wandb' ;;
+    reader-text) echo '*.log' ;;
+    *) echo '' ;;
+  esac
+}
+
+# The tracker readers also start from the real logs of tests/data/public.
+public_seeds_for () {
+  case $1 in
+    reader-wandb|reader-text) echo "$srcdir/tests/data/public" ;;
     *) echo '' ;;
   esac
 }
@@ -76,7 +86,8 @@ for t in $targets; do
     find "$srcdir/tests/fuzz/corpus/$t" -type f 2>/dev/null
     if [ -n "$pattern" ]; then
       find "$srcdir/tests/fuzz/corpus/readers" "$srcdir/tests/data/bad" \
-           "$srcdir/tests/data/formats" -type f -name "$pattern" -size -${max_seed_bytes}c
+           "$srcdir/tests/data/formats" $(public_seeds_for "$t") -type f -name "$pattern" \
+           -size -${max_seed_bytes}c
     else
       find "$srcdir/tests/fuzz/corpus/$t" -type f
     fi
