@@ -88,6 +88,8 @@ create_window (DebriefApplication *self)
   debrief_workspace_set_settings (workspace, self->settings);
   debrief_workspace_set_state_file (workspace, state_file);
   debrief_workspace_set_watch_files (workspace, TRUE);
+  /* Runs still being written are followed: read as they grow, a badge and an ETA. */
+  debrief_workspace_set_follow (workspace, DEBRIEF_FOLLOW_LIVE);
   return debrief_window_new (self, workspace);
 }
 

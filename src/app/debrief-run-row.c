@@ -25,9 +25,11 @@ struct _DebriefRunRow
   AdwExpanderRow parent_instance;
 
   DebriefRun *run;
+  DebriefRunFollower *follower;   /* a run still being written, or NULL */
 
   /* Template widgets */
   GtkWidget *status_icon;
+  GtkWidget *live_badge;
   GtkWidget *notes_icon;
   GtkWidget *close_button;
 };
@@ -155,11 +157,68 @@ describe_run (DebriefRun *run)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* "Training: step 4,200 of 10,000 (42 %), about 1 h 20 min left", or NULL. */
+static char *
+describe_live (DebriefRunRow *self)
+{
+  DebriefLiveState state;
+  g_autofree char *text = NULL;
+
+  if (self->follower == NULL)
+    return NULL;
+  state = debrief_run_follower_get_state (self->follower);
+  text = debrief_run_progress_describe (debrief_run_get_progress (self->run), state,
+                                        debrief_run_follower_get_eta (self->follower), g_get_real_time ());
+  if (text != NULL && *text != '\0')
+    text[0] = g_ascii_toupper (text[0]);
+  return g_steal_pointer (&text);
+}
+
+static void
+update_live (DebriefRunRow *self)
+{
+  DebriefLiveState state = self->follower ? debrief_run_follower_get_state (self->follower) : DEBRIEF_LIVE_FINISHED;
+  const GError *error = self->follower ? debrief_run_follower_get_error (self->follower) : NULL;
+  g_autofree char *tip = describe_live (self);
+
+  gtk_widget_remove_css_class (self->live_badge, "accent");
+  gtk_widget_remove_css_class (self->live_badge, "warning");
+  gtk_widget_remove_css_class (self->live_badge, "error");
+  if (error != NULL && state != DEBRIEF_LIVE_FINISHED)
+    {
+      /* Translators: a badge: the run's files cannot be read at the moment */
+      gtk_label_set_label (GTK_LABEL (self->live_badge), C_("live badge", "Unreachable"));
+      gtk_widget_add_css_class (self->live_badge, "error");
+      g_free (tip);
+      tip = g_strdup (error->message);
+    }
+  else if (state == DEBRIEF_LIVE_TRAINING)
+    {
+      /* Translators: a badge on a run that is still being written */
+      gtk_label_set_label (GTK_LABEL (self->live_badge), C_("live badge", "Training"));
+      gtk_widget_add_css_class (self->live_badge, "accent");
+    }
+  else if (state == DEBRIEF_LIVE_STALLED)
+    {
+      /* Translators: a badge on a run that stopped writing without saying it ended */
+      gtk_label_set_label (GTK_LABEL (self->live_badge), C_("live badge", "Stalled"));
+      gtk_widget_add_css_class (self->live_badge, "warning");
+    }
+  gtk_widget_set_visible (self->live_badge, self->follower != NULL && (state != DEBRIEF_LIVE_FINISHED || error));
+  gtk_widget_set_tooltip_text (self->live_badge, tip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->live_badge), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  tip ? tip : "", -1);
+}
+
 static void
 update_status (DebriefRunRow *self)
 {
   DebriefAnalysis *analysis = debrief_run_get_analysis (self->run);
-  g_autofree char *subtitle = describe_run (self->run);
+  g_autofree char *described = describe_run (self->run);
+  g_autofree char *live = describe_live (self);
+  g_autofree char *subtitle = live && self->follower &&
+                              debrief_run_follower_get_state (self->follower) != DEBRIEF_LIVE_FINISHED
+                              ? g_strdup_printf ("%s\n%s", live, described) : g_strdup (described);
   int verdict = analysis ? (int) debrief_analysis_get_run_verdict (analysis) : -1;
   const char *icon = NULL;
   const char *css = NULL;
@@ -229,6 +288,9 @@ debrief_run_row_dispose (GObject *object)
   if (self->run != NULL)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_clear_object (&self->run);
+  if (self->follower != NULL)
+    g_signal_handlers_disconnect_by_data (self->follower, self);
+  g_clear_object (&self->follower);
 
   G_OBJECT_CLASS (debrief_run_row_parent_class)->dispose (object);
 }
@@ -243,6 +305,7 @@ debrief_run_row_class_init (DebriefRunRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/debrief/Debrief/debrief-run-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DebriefRunRow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, DebriefRunRow, notes_icon);
+  gtk_widget_class_bind_template_child (widget_class, DebriefRunRow, live_badge);
   gtk_widget_class_bind_template_child (widget_class, DebriefRunRow, close_button);
 }
 
@@ -309,6 +372,32 @@ debrief_run_row_new (DebriefRun *run)
   update_status (self);
 
   return GTK_WIDGET (self);
+}
+
+static void
+live_changed_cb (DebriefRunRow *self)
+{
+  update_live (self);
+  update_status (self);
+}
+
+void
+debrief_run_row_set_follower (DebriefRunRow      *self,
+                              DebriefRunFollower *follower)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN_ROW (self));
+
+  if (self->follower == follower)
+    return;
+  if (self->follower != NULL)
+    g_signal_handlers_disconnect_by_data (self->follower, self);
+  g_set_object (&self->follower, follower);
+  if (follower != NULL)
+    {
+      g_signal_connect_swapped (follower, "notify::state", G_CALLBACK (live_changed_cb), self);
+      g_signal_connect_swapped (follower, "notify::error", G_CALLBACK (live_changed_cb), self);
+    }
+  live_changed_cb (self);
 }
 
 DebriefRun *

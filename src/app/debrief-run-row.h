@@ -14,5 +14,8 @@ G_DECLARE_FINAL_TYPE (DebriefRunRow, debrief_run_row, DEBRIEF, RUN_ROW, AdwExpan
 
 GtkWidget  *debrief_run_row_new     (DebriefRun    *run);
 DebriefRun *debrief_run_row_get_run (DebriefRunRow *self);
+/* A run still being written: a badge (Training, Stalled, Unreachable) and how far it got. */
+void        debrief_run_row_set_follower (DebriefRunRow      *self,
+                                          DebriefRunFollower *follower);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ struct _DebriefWindow
   GtkStack *main_stack;
   AdwStatusPage *empty_page;
   AdwStatusPage *error_page;
+  GtkButton *retry_button;
   GtkBox *recent_box;
   GtkListBox *recent_list;
   GtkSpinner *loading_spinner;
@@ -45,11 +46,22 @@ struct _DebriefWindow
 
   DebriefWorkspace *workspace;
   GSettings *settings;
+
+  /* debrief-window-live.c */
+  GHashTable *live_seen;               /* folder URI -> what was told of a followed run */
+  GPtrArray *retry_files;              /* GFile: folders whose connection failed */
 };
 
 /* debrief-window.c */
 void _debrief_window_update_state       (DebriefWindow      *self);
 void _debrief_window_ensure_report_view (DebriefWindow      *self);
+
+/* debrief-window-live.c: runs still being written, remote folders */
+void _debrief_window_live_init          (DebriefWindow      *self);
+void _debrief_window_live_clear         (DebriefWindow      *self);
+void _debrief_window_watch_batch        (DebriefWindow      *self,
+                                         DebriefLoadBatch   *batch);
+void _debrief_window_class_add_live_actions (GtkWidgetClass *widget_class);
 
 /* debrief-window-actions.c */
 void _debrief_window_class_add_actions  (DebriefWindowClass *klass);

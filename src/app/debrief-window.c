@@ -102,7 +102,12 @@ debrief_window_open_files (DebriefWindow  *self,
     return;
   gtk_label_set_label (self->loading_label,
                        g_dngettext (GETTEXT_PACKAGE, "Reading run…", "Reading runs…", n_files));
-  g_object_unref (debrief_workspace_open (self->workspace, files, n_files, DEBRIEF_OPEN_DISCOVER));
+  {
+    g_autoptr(DebriefLoadBatch) batch = debrief_workspace_open (self->workspace, files, n_files,
+                                                                DEBRIEF_OPEN_DISCOVER);
+    /* A folder on another machine whose connection failed gets a Retry. */
+    _debrief_window_watch_batch (self, batch);
+  }
 }
 
 /* ---- runs and recent runs ---- */
@@ -111,7 +116,11 @@ static GtkWidget *
 create_run_row (gpointer item,
                 gpointer user_data)
 {
-  return debrief_run_row_new (DEBRIEF_RUN (item));
+  DebriefWindow *self = user_data;
+  GtkWidget *row = debrief_run_row_new (DEBRIEF_RUN (item));
+
+  debrief_run_row_set_follower (DEBRIEF_RUN_ROW (row), debrief_workspace_get_follower (self->workspace, item));
+  return row;
 }
 
 static GtkWidget *
@@ -392,6 +401,7 @@ debrief_window_constructed (GObject *object)
       self->workspace = debrief_workspace_new ();
       debrief_workspace_set_settings (self->workspace, self->settings);
       debrief_workspace_set_watch_files (self->workspace, TRUE);
+      debrief_workspace_set_follow (self->workspace, DEBRIEF_FOLLOW_LIVE);
     }
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -431,6 +441,7 @@ debrief_window_constructed (GObject *object)
   adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (self->workspace));
   adw_bin_set_child (self->samples_slot, debrief_samples_view_new (self->workspace, self->settings));
   g_signal_connect (self, "map", G_CALLBACK (window_mapped_cb), NULL);
+  _debrief_window_live_init (self);
 
   _debrief_window_update_state (self);
 }
@@ -447,6 +458,7 @@ debrief_window_dispose (GObject *object)
       debrief_workspace_cancel (self->workspace);
       debrief_workspace_close_all (self->workspace);
     }
+  _debrief_window_live_clear (self);
   self->report_view = NULL;  /* owned by report_slot */
   self->plot = NULL;         /* owned by plot_slot */
 
@@ -541,6 +553,7 @@ debrief_window_class_init (DebriefWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, DebriefWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, recent_box);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, loading_spinner);
@@ -556,6 +569,7 @@ debrief_window_class_init (DebriefWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, recent_row_activated_cb);
 
   _debrief_window_class_add_actions (klass);
+  _debrief_window_class_add_live_actions (widget_class);
 }
 
 static void

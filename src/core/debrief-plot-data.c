@@ -20,6 +20,7 @@ struct _DebriefPlotData
 {
   gatomicrefcount ref_count;
   char *name;
+  char *key;          /* the run's folder and the series: the same curve in a newer reading */
   char *series_name;  /* the series drawn in the train slot when it is not the train loss; NULL: the losses */
   DebriefPlotPyramid *train;
   DebriefPlotPyramid *smoothed;
@@ -165,6 +166,7 @@ debrief_plot_data_new_for_series (DebriefRun              *run,
     }
   else
     self->name = g_strdup (debrief_run_get_name (run));
+  self->key = g_strdup_printf ("%s\n%s", debrief_run_get_path (run), series_name ? series_name : "");
 
   if (train != NULL && debrief_series_get_length (train) > 0)
     {
@@ -200,6 +202,7 @@ debrief_plot_data_resmooth (DebriefPlotData         *self,
   copy = g_new0 (DebriefPlotData, 1);
   g_atomic_ref_count_init (&copy->ref_count);
   copy->name = g_strdup (self->name);
+  copy->key = g_strdup (self->key);
   copy->series_name = g_strdup (self->series_name);
   copy->method = method;
   copy->weight = CLAMP (weight, 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
@@ -243,8 +246,15 @@ debrief_plot_data_unref (DebriefPlotData *self)
       g_free (self->mappings_ref);
     }
   g_free (self->name);
+  g_free (self->key);
   g_free (self->series_name);
   g_free (self);
+}
+
+const char *
+debrief_plot_data_get_key (DebriefPlotData *self)
+{
+  return self->key;
 }
 
 const char *

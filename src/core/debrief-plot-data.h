@@ -48,6 +48,9 @@ DebriefPlotData    *debrief_plot_data_ref             (DebriefPlotData         *
 void                debrief_plot_data_unref           (DebriefPlotData         *self);
 
 const char         *debrief_plot_data_get_name        (DebriefPlotData         *self);
+/* The same for the same curve of the same run folder, in any reading of it
+ * (a run still being written is read again and again). */
+const char         *debrief_plot_data_get_key         (DebriefPlotData         *self);
 /* Any of these may be NULL (the run did not log it). */
 DebriefPlotPyramid *debrief_plot_data_get_train       (DebriefPlotData         *self);
 DebriefPlotPyramid *debrief_plot_data_get_smoothed    (DebriefPlotData         *self);

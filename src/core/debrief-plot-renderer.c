@@ -189,17 +189,21 @@ debrief_plot_renderer_set_data (DebriefPlotRenderer *self,
 {
   gboolean same_runs;
   g_autoptr(GArray) old = NULL;
+  double old_x0 = 0, old_x1 = 0;
 
   g_return_if_fail (DEBRIEF_IS_PLOT_RENDERER (self));
 
+  /* The same curves, maybe read again (a run still being written grows): the
+   * user's view, colours and hidden runs stay. */
   same_runs = data != NULL && data->len == self->runs->len;
   for (guint i = 0; same_runs && i < data->len; i++)
     {
       RunEntry *entry = &g_array_index (self->runs, RunEntry, i);
       DebriefPlotData *d = g_ptr_array_index (data, i);
-      same_runs = debrief_plot_data_get_train (d) == debrief_plot_data_get_train (entry->data) &&
-                  debrief_plot_data_get_validation (d) == debrief_plot_data_get_validation (entry->data);
+      same_runs = g_strcmp0 (debrief_plot_data_get_key (d), debrief_plot_data_get_key (entry->data)) == 0;
     }
+  if (same_runs && !self->x_auto)
+    debrief_plot_renderer_get_data_bounds (self, &old_x0, &old_x1);
 
   old = g_steal_pointer (&self->runs);
   self->runs = g_array_new (FALSE, TRUE, sizeof (RunEntry));
@@ -220,6 +224,19 @@ debrief_plot_renderer_set_data (DebriefPlotRenderer *self,
     {
       g_array_set_size (self->groups, 0);
       debrief_plot_renderer_reset_view (self);
+    }
+  else if (!self->x_auto)
+    {
+      double x0, x1;
+
+      /* A view that showed the last step follows the end as the run grows, its width kept. */
+      debrief_plot_renderer_get_data_bounds (self, &x0, &x1);
+      /* "At the end": within a few pixels' worth of it (a zoom at the pointer rarely lands on it). */
+      if (x1 > old_x1 && self->vx1 >= old_x1 - 0.02 * (self->vx1 - self->vx0))
+        {
+          self->vx0 += x1 - old_x1;
+          self->vx1 += x1 - old_x1;
+        }
     }
 }
 

@@ -75,10 +75,6 @@ _debrief_workspace_follow (DebriefWorkspace *self,
     return TRUE;
   if (self->follow == DEBRIEF_FOLLOW_NONE || (self->follow == DEBRIEF_FOLLOW_LIVE && !self->watch_files))
     return FALSE;
-  /* A run of an MLflow database has no folder to watch. */
-  if (g_file_query_file_type (debrief_run_get_folder (state->run), G_FILE_QUERY_INFO_NONE, NULL) !=
-      G_FILE_TYPE_DIRECTORY && g_file_is_native (debrief_run_get_folder (state->run)))
-    return FALSE;
   if (self->follow == DEBRIEF_FOLLOW_LIVE &&
       debrief_run_progress_live_state (debrief_run_get_progress (state->run), g_get_real_time (), NAN) ==
       DEBRIEF_LIVE_FINISHED)

@@ -206,17 +206,11 @@ test_follow_interrupted (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("debrief-cli-follow-XXXXXX", NULL);
   g_autofree char *metrics = g_build_filename (dir, "metrics.jsonl", NULL);
-  g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GSubprocess) process = NULL;
   Reader reader = { 0 };
   gboolean said_live = FALSE;
 
-  for (guint i = 0; i < 50; i++)
-    {
-      g_autofree char *line = debrief_test_tinker_line (i);
-      g_string_append (text, line);
-    }
-  g_assert_true (g_file_set_contents (metrics, text->str, -1, NULL));
+  debrief_test_write_tinker_lines (metrics, 0, 50, TRUE);
   process = start_follow (dir, FALSE, &reader);
   debrief_test_wait_until (reader_has_line, &reader);
   /* The summary says how far it got. */

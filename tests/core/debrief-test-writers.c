@@ -70,6 +70,23 @@ debrief_test_write_all (int         fd,
     }
 }
 
+void
+debrief_test_write_tinker_lines (const char *path,
+                                 guint       first,
+                                 guint       n,
+                                 gboolean    truncate)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
+
+  g_assert_cmpint (fd, >=, 0);
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *line = debrief_test_tinker_line (i);
+      debrief_test_write_all (fd, line, strlen (line));
+    }
+  close (fd);
+}
+
 static gpointer
 append_thread (gpointer user_data)
 {

@@ -20,6 +20,12 @@ char              *debrief_test_tinker_line       (guint        step);
 char              *debrief_test_trainer_state     (guint        n_entries,
                                                    guint        max_steps);
 
+/* Writes tinker lines @first .. @first + @n - 1 to @path at once (anew, or appended). */
+void               debrief_test_write_tinker_lines (const char *path,
+                                                    guint       first,
+                                                    guint       n,
+                                                    gboolean    truncate);
+
 /* Appends lines 0 .. @n_lines - 1 to @path at @per_second, each in two writes
  * with a pause between them (half a line is on disk for a while). */
 DebriefTestWriter *debrief_test_append_tinker     (const char  *path,

@@ -140,23 +140,6 @@ test_follow_tensorboard_append (void)
 
 /* ---- a file truncated, then replaced ---- */
 
-static void
-write_lines (const char *path,
-             guint       first,
-             guint       n,
-             gboolean    truncate)
-{
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
-
-  g_assert_cmpint (fd, >=, 0);
-  for (guint i = first; i < first + n; i++)
-    {
-      g_autofree char *line = debrief_test_tinker_line (i);
-      debrief_test_write_all (fd, line, strlen (line));
-    }
-  close (fd);
-}
-
 typedef struct
 {
   DebriefTestWatch *watch;
@@ -195,14 +178,14 @@ test_follow_truncated_and_replaced (void)
   UntilSeries until = { &watch, 100, 0 };
   DebriefSeries *train;
 
-  write_lines (path, 0, 100, TRUE);
+  debrief_test_write_tinker_lines (path, 0, 100, TRUE);
   follower = debrief_run_follower_new (folder, NULL);
   g_signal_connect (follower, "updated", G_CALLBACK (reset_watch_cb), &watch);
   debrief_run_follower_start (follower);
   debrief_test_wait_until (has_series, &until);
 
   /* Truncated and written again (a new run in the same folder), longer than before. */
-  write_lines (path, 500, 150, TRUE);
+  debrief_test_write_tinker_lines (path, 500, 150, TRUE);
   until.points = 150;
   debrief_test_wait_until (has_series, &until);
   train = debrief_run_get_train_loss (debrief_run_follower_get_run (follower));
@@ -210,7 +193,7 @@ test_follow_truncated_and_replaced (void)
   g_assert_cmpint (debrief_series_get_last_step (train), ==, 649);
 
   /* Replaced by another file (written aside, renamed over it). */
-  write_lines (other, 900, 30, TRUE);
+  debrief_test_write_tinker_lines (other, 900, 30, TRUE);
   g_assert_cmpint (g_rename (other, path), ==, 0);
   until.points = 30;
   debrief_test_wait_until (has_series, &until);
@@ -314,6 +297,68 @@ test_follow_llamafactory_progress (void)
   debrief_test_remove_tree (dir);
 }
 
+/* ---- the plot keeps the user's zoom as the run grows ---- */
+
+static DebriefRun *
+run_with_steps (GFile *folder,
+                guint  n)
+{
+  DebriefRun *run = debrief_run_new (folder);
+  g_autoptr(DebriefSeries) train = debrief_series_new ("train_loss", DEBRIEF_SERIES_TRAIN_LOSS);
+
+  for (guint i = 0; i < n; i++)
+    debrief_series_append (train, i, debrief_test_expected_loss (i));
+  debrief_series_finish (train, NULL);
+  debrief_run_add_series (run, train);
+  return run;
+}
+
+static GPtrArray *
+plot_data_of (DebriefRun *run)
+{
+  GPtrArray *data = g_ptr_array_new_with_free_func ((GDestroyNotify) debrief_plot_data_unref);
+
+  g_ptr_array_add (data, debrief_plot_data_new (run, DEBRIEF_PLOT_SMOOTH_EMA, 0.6));
+  return data;
+}
+
+static void
+test_plot_keeps_zoom (void)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path ("/nonexistent/run");
+  g_autoptr(GFile) other = g_file_new_for_path ("/nonexistent/other");
+  g_autoptr(DebriefPlotRenderer) renderer = debrief_plot_renderer_new ();
+  g_autoptr(DebriefRun) first = run_with_steps (folder, 1001);
+  g_autoptr(DebriefRun) grown = run_with_steps (folder, 2001);
+  g_autoptr(DebriefRun) more = run_with_steps (folder, 2101);
+  g_autoptr(DebriefRun) another = run_with_steps (other, 2101);
+  g_autoptr(GPtrArray) d1 = plot_data_of (first);
+  g_autoptr(GPtrArray) d2 = plot_data_of (grown);
+  g_autoptr(GPtrArray) d3 = plot_data_of (more);
+  g_autoptr(GPtrArray) d4 = plot_data_of (another);
+  double x0, x1;
+
+  /* Zoomed on the last 200 steps: a newer reading of the same run follows the end. */
+  debrief_plot_renderer_set_data (renderer, d1);
+  debrief_plot_renderer_set_view_x (renderer, 800, 1000);
+  debrief_plot_renderer_set_data (renderer, d2);
+  g_assert_true (debrief_plot_renderer_is_zoomed (renderer));
+  debrief_plot_renderer_get_view (renderer, &x0, &x1, NULL, NULL);
+  g_assert_cmpfloat_with_epsilon (x0, 1800, 1e-6);
+  g_assert_cmpfloat_with_epsilon (x1, 2000, 1e-6);
+
+  /* Zoomed on the middle: the view stays where the user put it. */
+  debrief_plot_renderer_set_view_x (renderer, 300, 400);
+  debrief_plot_renderer_set_data (renderer, d3);
+  debrief_plot_renderer_get_view (renderer, &x0, &x1, NULL, NULL);
+  g_assert_cmpfloat_with_epsilon (x0, 300, 1e-6);
+  g_assert_cmpfloat_with_epsilon (x1, 400, 1e-6);
+
+  /* Another run: the view starts over. */
+  debrief_plot_renderer_set_data (renderer, d4);
+  g_assert_false (debrief_plot_renderer_is_zoomed (renderer));
+}
+
 static void
 test_progress_rules (void)
 {
@@ -361,6 +406,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/follow/progress-rules", test_progress_rules);
+  g_test_add_func ("/follow/plot-keeps-zoom", test_plot_keeps_zoom);
   g_test_add_func ("/follow/jsonl-append", test_follow_jsonl_append);
   g_test_add_func ("/follow/tensorboard-append", test_follow_tensorboard_append);
   g_test_add_func ("/follow/truncated-and-replaced", test_follow_truncated_and_replaced);
