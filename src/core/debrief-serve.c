@@ -17,6 +17,7 @@
  *   scales only when it is not empty.
  * - Ollama (docs/modelfile.mdx, parser/parser.go): FROM and ADAPTER, values
  *   to the end of the line, quotes only for edge spaces and newlines.
+ * - huggingface_hub (commands/download.py): `hf download REPO --local-dir DIR`.
  */
 #include "config.h"
 
@@ -1031,7 +1032,8 @@ plan_llama_cpp (DebriefServePlan          *plan,
         hf_dir = f->base_model;
       else
         {
-          g_autoptr(GString) download = g_string_new ("huggingface-cli download");
+          /* huggingface_hub's CLI is `hf` (huggingface-cli before 0.34, since removed). */
+          g_autoptr(GString) download = g_string_new ("hf download");
           g_autofree char *dir = g_strdup_printf ("%s-hf", short_base);
 
           base_hf_dir = g_build_filename (parent, dir, NULL);

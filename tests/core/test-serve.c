@@ -407,7 +407,8 @@ test_llama_cpp (void)
   /* Nothing is GGUF yet: download and convert the base, convert each adapter, start. */
   g_assert_cmpuint (plan->steps->len, ==, 5);
   words = sh_words (step_command (plan, 0));
-  g_assert_cmpstr (words[0], ==, "huggingface-cli");
+  g_assert_cmpstr (words[0], ==, "hf");
+  g_assert_cmpstr (words[1], ==, "download");
   g_assert_cmpstr (words[2], ==, BASE);
   g_assert_cmpstr (word_after (words, "--local-dir", 0), ==, hf_dir);
   g_clear_pointer (&words, g_strfreev);
