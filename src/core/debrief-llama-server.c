@@ -20,6 +20,7 @@
 
 #include "debrief-error.h"
 #include "debrief-llama-server.h"
+#include "debrief-llama-server-private.h"
 #include "debrief-serve.h"
 
 #define HEALTH_INTERVAL_MS 200
@@ -449,6 +450,153 @@ start_cancelled (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+/* ---- inside Flatpak: where the host sees the files ---- */
+
+char *
+debrief_llama_server_document_id (const char  *path,
+                                  const char  *runtime_dir,
+                                  const char **rest)
+{
+  g_autofree char *prefix = g_build_filename (runtime_dir != NULL ? runtime_dir : g_get_user_runtime_dir (),
+                                              "doc", NULL);
+  gsize len = strlen (prefix);
+  const char *p;
+  const char *slash;
+
+  if (strncmp (path, prefix, len) != 0 || path[len] != '/')
+    return NULL;
+  p = path + len + 1;
+  slash = strchr (p, '/');
+  if (slash == NULL || slash == p || slash[1] == '\0' || slash[1] == '/')
+    return NULL;
+  /* After the ID comes the document's own name, which its host path already ends with. */
+  *rest = strchr (slash + 1, '/');
+  return g_strndup (p, slash - p);
+}
+
+static char *
+document_id (const char  *path,
+             const char **rest)
+{
+  return debrief_llama_server_document_id (path, NULL, rest);
+}
+
+typedef struct
+{
+  DebriefLlamaServer *self;   /* owned */
+  GTask *task;                /* the start this lookup belongs to; compared, not owned */
+  GStrv ids;
+} HostPaths;
+
+static void
+host_paths_free (HostPaths *hp)
+{
+  g_object_unref (hp->self);
+  g_strfreev (hp->ids);
+  g_free (hp);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HostPaths, host_paths_free)
+
+static void
+host_paths_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(HostPaths) hp = data;
+  DebriefLlamaServer *self = hp->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr(GVariant) map = NULL;
+  char **paths[64];
+  guint n = 0;
+
+  if (self->start_task == NULL || self->start_task != hp->task)
+    return;
+  if (reply == NULL)
+    {
+      finish_start (self, g_error_new (DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED,
+                                       _("Cannot tell llama-server on the host where the model is (the document "
+                                         "portal did not say): %s"), error->message));
+      return;
+    }
+  map = g_variant_get_child_value (reply, 0);
+  paths[n++] = &self->model;
+  for (guint i = 0; self->adapters != NULL && self->adapters[i] != NULL && n < G_N_ELEMENTS (paths); i++)
+    paths[n++] = &self->adapters[i];
+  for (guint i = 0; i < n; i++)
+    {
+      const char *rest = NULL;
+      g_autofree char *id = document_id (*paths[i], &rest);
+      g_autoptr(GVariant) host = id != NULL ? g_variant_lookup_value (map, id, G_VARIANT_TYPE_BYTESTRING) : NULL;
+
+      if (host != NULL)
+        {
+          char *translated = g_strconcat (g_variant_get_bytestring (host), rest != NULL ? rest : "", NULL);
+
+          g_free (*paths[i]);
+          *paths[i] = translated;
+        }
+    }
+  spawn_attempt (self);
+}
+
+static void
+host_paths_bus_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  HostPaths *hp = data;
+  DebriefLlamaServer *self = hp->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_finish (result, &error);
+
+  if (self->start_task == NULL || self->start_task != hp->task)
+    {
+      host_paths_free (hp);
+      return;
+    }
+  if (bus == NULL)
+    {
+      /* No session bus: the paths stay as they are (llama-server says if it cannot open them). */
+      host_paths_free (hp);
+      spawn_attempt (self);
+      return;
+    }
+  /* GetHostPaths: document portal version 5 and later. */
+  g_dbus_connection_call (bus, "org.freedesktop.portal.Documents", "/org/freedesktop/portal/documents",
+                          "org.freedesktop.portal.Documents", "GetHostPaths",
+                          g_variant_new ("(^as)", hp->ids), G_VARIANT_TYPE ("(a{say})"),
+                          G_DBUS_CALL_FLAGS_NONE, 10000, NULL, host_paths_cb, hp);
+}
+
+/* Asks the document portal for the host paths of portal files; FALSE when there are none to ask for. */
+static gboolean
+translate_document_paths (DebriefLlamaServer *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  HostPaths *hp;
+  const char *rest;
+  char *id;
+
+  if (!debrief_llama_server_in_flatpak ())
+    return FALSE;
+  if ((id = document_id (self->model, &rest)) != NULL)
+    g_ptr_array_add (ids, id);
+  for (guint i = 0; self->adapters != NULL && self->adapters[i] != NULL; i++)
+    if ((id = document_id (self->adapters[i], &rest)) != NULL)
+      g_ptr_array_add (ids, id);
+  if (ids->len == 0)
+    return FALSE;
+  g_ptr_array_add (ids, NULL);
+  hp = g_new0 (HostPaths, 1);
+  hp->self = g_object_ref (self);
+  hp->task = self->start_task;
+  hp->ids = (GStrv) g_ptr_array_steal (ids, NULL);
+  g_bus_get (G_BUS_TYPE_SESSION, NULL, host_paths_bus_cb, hp);
+  return TRUE;
+}
+
 void
 debrief_llama_server_start_async (DebriefLlamaServer  *self,
                                   GCancellable        *cancellable,
@@ -478,7 +626,8 @@ debrief_llama_server_start_async (DebriefLlamaServer  *self,
   self->attempts = 0;
   self->deadline_us = g_get_monotonic_time () + (gint64) self->startup_timeout_s * G_USEC_PER_SEC;
   g_cancellable_reset (self->io_cancellable);
-  spawn_attempt (self);
+  if (!translate_document_paths (self))
+    spawn_attempt (self);
 }
 
 gboolean

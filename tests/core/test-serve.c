@@ -11,6 +11,7 @@
 
 #include "debrief-core.h"
 #include "debrief-gguf-private.h"
+#include "debrief-llama-server-private.h"
 #include "debrief-test-core-utils.h"
 
 #define BASE "meta-llama/Llama-3.2-1B-Instruct"
@@ -673,6 +674,32 @@ test_gguf (void)
   g_assert_cmpuint (checked, >=, 12);
 }
 
+/* Inside Flatpak, files from the portal: the document ID and what follows the document's name. */
+static void
+test_document_id (void)
+{
+  const char *rest = "untouched";
+  g_autofree char *a = debrief_llama_server_document_id ("/run/user/1000/doc/5a3f1c2e/model.gguf",
+                                                         "/run/user/1000", &rest);
+  g_autofree char *b = NULL;
+
+  g_assert_cmpstr (a, ==, "5a3f1c2e");
+  g_assert_null (rest);
+  /* A folder was chosen: the file is inside it. */
+  b = debrief_llama_server_document_id ("/run/user/1000/doc/77aa/my run/ckpt 'x'/adapter.gguf",
+                                        "/run/user/1000", &rest);
+  g_assert_cmpstr (b, ==, "77aa");
+  g_assert_cmpstr (rest, ==, "/ckpt 'x'/adapter.gguf");
+  /* Not from the portal: left alone. */
+  rest = "untouched";
+  g_assert_null (debrief_llama_server_document_id ("/home/u/model.gguf", "/run/user/1000", &rest));
+  g_assert_null (debrief_llama_server_document_id ("/run/user/1000/docs/5a/model.gguf", "/run/user/1000", &rest));
+  g_assert_null (debrief_llama_server_document_id ("/run/user/1000/doc/5a3f1c2e", "/run/user/1000", &rest));
+  g_assert_null (debrief_llama_server_document_id ("/run/user/1000/doc/5a3f1c2e/", "/run/user/1000", &rest));
+  g_assert_null (debrief_llama_server_document_id ("/run/user/1000/doc//model.gguf", "/run/user/1000", &rest));
+  g_assert_cmpstr (rest, ==, "untouched");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -693,6 +720,7 @@ main (int   argc,
   g_test_add_func ("/serve/tinker", test_tinker);
   g_test_add_func ("/serve/not-peft", test_not_peft);
   g_test_add_func ("/serve/gguf", test_gguf);
+  g_test_add_func ("/serve/flatpak-document-id", test_document_id);
   status = g_test_run ();
   debrief_test_remove_tree (tmp_root);
   g_free (tmp_root);

@@ -22,6 +22,9 @@ expect(m.get("runtime") == "org.gnome.Platform", "runtime is not org.gnome.Platf
 expect(m.get("sdk") == "org.gnome.Sdk", "sdk is not org.gnome.Sdk")
 args = m.get("finish-args", [])
 expect("--share=network" in args, "finish-args lack --share=network (sampling)")
+# Debrief's own llama-server runs on the host (flatpak-spawn --host).
+expect("--talk-name=org.freedesktop.Flatpak" in args,
+       "finish-args lack --talk-name=org.freedesktop.Flatpak (flatpak-spawn --host llama-server)")
 expect(not any(a.startswith("--filesystem=home") or a == "--filesystem=host" for a in args),
        "finish-args grant broad filesystem access")
 build_systems = {"meson", "cmake", "cmake-ninja", "autotools", "simple", "qmake"}
