@@ -524,6 +524,12 @@ parse_object (const char  *data,
                    _("nesting deeper than %d levels"), DEBRIEF_JSON_MAX_DEPTH);
       return NULL;
     }
+  if (!debrief_json_glib_safe (data, len))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("several JSON values where one was expected"));
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, error))
     return NULL;
   root = json_parser_get_root (parser);
@@ -968,7 +974,7 @@ debrief_client_complete_async (DebriefClient                  *self,
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
 
-      if (!debrief_json_nesting_ok (request->extra_json, -1, DEBRIEF_JSON_MAX_DEPTH) ||
+      if (!debrief_json_glib_safe (request->extra_json, -1) ||
           !json_parser_load_from_data (parser, request->extra_json, -1, NULL) ||
           json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         {
@@ -1314,6 +1320,11 @@ debrief_client_init (DebriefClient *self)
    * concurrency at 2. Allow up to the largest concurrency the settings permit. */
   self->session = soup_session_new_with_options ("max-conns", 64,
                                                  "max-conns-per-host", 32,
+                                                 /* libsoup 3 gives up on a socket after 60 s without
+                                                  * I/O; the client's own inactivity timeout (the
+                                                  * user's setting) decides instead: a busy or slow
+                                                  * server may take longer to send the first byte. */
+                                                 "timeout", 0,
                                                  "user-agent", "Debrief/" PACKAGE_VERSION " ",
                                                  NULL);
   self->context = g_main_context_ref_thread_default ();

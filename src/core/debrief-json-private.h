@@ -177,5 +177,11 @@ gboolean         debrief_json_node_as_double     (const DebriefJsonNode *node,
 gboolean         debrief_json_nesting_ok         (const char        *data,
                                                   gssize             length,
                                                   guint              max_depth);
+/* Whether json_parser_load_from_data () may be given @data: nesting at most
+ * DEBRIEF_JSON_MAX_DEPTH deep, and not several arrays or objects one after
+ * another (json-glib 1.6 then keeps only the last, leaking the others,
+ * instead of failing: "[1] [2]" parses as [2]). */
+gboolean         debrief_json_glib_safe          (const char        *data,
+                                                  gssize             length);
 
 G_END_DECLS

@@ -934,13 +934,15 @@ debrief_json_node_get_bool (const DebriefJsonNode *object,
   return -1;
 }
 
-gboolean
-debrief_json_nesting_ok (const char *data,
-                         gssize      length,
-                         guint       max_depth)
+static gboolean
+scan_nesting (const char *data,
+              gssize      length,
+              guint       max_depth,
+              gboolean    one_value)
 {
   gsize n = length < 0 ? strlen (data) : (gsize) length;
   gboolean in_string = FALSE;
+  gboolean closed = FALSE;
   guint depth = 0;
 
   for (gsize i = 0; i < n; i++)
@@ -958,11 +960,31 @@ debrief_json_nesting_ok (const char *data,
         in_string = TRUE;
       else if (c == '[' || c == '{')
         {
+          if (one_value && closed && depth == 0)
+            return FALSE;
           if (++depth > max_depth)
             return FALSE;
         }
       else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+        {
+          if (--depth == 0)
+            closed = TRUE;
+        }
     }
   return TRUE;
+}
+
+gboolean
+debrief_json_nesting_ok (const char *data,
+                         gssize      length,
+                         guint       max_depth)
+{
+  return scan_nesting (data, length, max_depth, FALSE);
+}
+
+gboolean
+debrief_json_glib_safe (const char *data,
+                        gssize      length)
+{
+  return scan_nesting (data, length, DEBRIEF_JSON_MAX_DEPTH, TRUE);
 }

@@ -162,7 +162,7 @@ parse_json (const char *s,
       }
   if (open == NULL || close == NULL || close < open)
     return DEBRIEF_JUDGE_ANSWER_UNPARSEABLE;
-  if (!debrief_json_nesting_ok (open, close - open + 1, DEBRIEF_JSON_MAX_DEPTH))
+  if (!debrief_json_glib_safe (open, close - open + 1))
     return DEBRIEF_JUDGE_ANSWER_UNPARSEABLE;
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, open, close - open + 1, NULL))
@@ -805,7 +805,7 @@ debrief_judgements_load (const char  *path,
       next = strchr (line, '\n');
       if (next != NULL)
         *next++ = '\0';
-      if (!debrief_json_nesting_ok (line, -1, DEBRIEF_JSON_MAX_DEPTH) ||
+      if (!debrief_json_glib_safe (line, -1) ||
           !json_parser_load_from_data (parser, line, -1, NULL) ||
           (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         continue;

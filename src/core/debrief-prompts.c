@@ -190,7 +190,9 @@ read_json_rows (const char  *path,
 
   while (p < contents + len && g_ascii_isspace (*p))
     p++;
-  if (p < contents + len && *p == '[')
+  /* One JSON array of objects; several arrays one after another are JSON Lines (of arrays). */
+  if (p < contents + len && *p == '[' &&
+      (debrief_json_glib_safe (contents, len) || !debrief_json_nesting_ok (contents, len, DEBRIEF_JSON_MAX_DEPTH)))
     {
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
       g_autoptr(GError) local = NULL;
@@ -228,7 +230,7 @@ read_json_rows (const char  *path,
           g_strstrip (line);
           if (line[0] == '\0')
             continue;
-          if (!debrief_json_nesting_ok (line, -1, DEBRIEF_JSON_MAX_DEPTH) ||
+          if (!debrief_json_glib_safe (line, -1) ||
               !json_parser_load_from_data (parser, line, -1, NULL))
             {
               skipped++;
@@ -624,7 +626,7 @@ debrief_eval_data_find (const char  *dir,
         {
           g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
-          if (debrief_json_nesting_ok (contents, len, DEBRIEF_JSON_MAX_DEPTH) &&
+          if (debrief_json_glib_safe (contents, len) &&
               json_parser_load_from_data (parser, contents, len, NULL))
             search_json (&search, json_parser_get_root (parser), 0);
         }

@@ -298,7 +298,7 @@ debrief_samples_load (const char  *path,
       g_strstrip (line);
       if (line[0] == '\0')
         continue;
-      if (!debrief_json_nesting_ok (line, -1, DEBRIEF_JSON_MAX_DEPTH) ||
+      if (!debrief_json_glib_safe (line, -1) ||
           !json_parser_load_from_data (parser, line, -1, NULL) ||
           (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         {
@@ -420,6 +420,12 @@ debrief_prompts_load (const char  *path,
             {
               g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s:%u: nesting deeper than %d levels"),
                            path, lineno, DEBRIEF_JSON_MAX_DEPTH);
+              return NULL;
+            }
+          if (!debrief_json_glib_safe (line, -1))
+            {
+              g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE, _("%s:%u: more than one JSON value on the line"),
+                           path, lineno);
               return NULL;
             }
           if (!json_parser_load_from_data (parser, line, -1, &local))

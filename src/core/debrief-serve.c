@@ -504,7 +504,7 @@ read_adapter_config (Adapter *a)
 
   if (g_stat (path, &st) != 0 || st.st_size > MAX_ADAPTER_CONFIG ||
       !g_file_get_contents (path, &contents, &len, NULL) ||
-      !debrief_json_nesting_ok (contents, len, DEBRIEF_JSON_MAX_DEPTH) ||
+      !debrief_json_glib_safe (contents, len) ||
       !json_parser_load_from_data (parser, contents, len, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;

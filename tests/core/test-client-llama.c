@@ -93,6 +93,9 @@ make_client (const char *key)
   DebriefClient *client = debrief_client_new (base_url, key);
 
   debrief_client_set_timeout (client, 60);
+  /* The server has one slot (-np 1): a request queued behind another gets no
+   * byte until that one is done, which under ASan can take longer than the timeout. */
+  debrief_client_set_concurrency (client, 1);
   debrief_client_set_retries (client, 2, 200);
   return client;
 }
@@ -280,6 +283,9 @@ test_sample_and_judge (void)
   wait_for (&w);
   g_assert_no_error (w.error);
   summary = w.result;
+  if (summary->failed > 0 && g_file_get_contents (judgements_path, &contents, NULL, NULL))
+    g_printerr ("judgements.jsonl with %u failed:\n%s\n", summary->failed, contents);
+  g_clear_pointer (&contents, g_free);
   g_assert_cmpuint (summary->failed, ==, 0);
   g_assert_cmpuint (summary->judged + summary->unparseable, ==, 3);
   g_test_message ("random judge: %u judged, %u unparseable, %u of %u flipped with the order", summary->judged,

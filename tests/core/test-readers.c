@@ -289,6 +289,26 @@ test_model_table (void)
   g_assert_cmpstr (debrief_model_table_lookup ("tiny-byte-llama-2l-128d", NULL), ==, NULL);
 }
 
+/* What may be handed to json-glib: bounded nesting, one value (json-glib 1.6
+ * parses "[1] [2]" as [2] and leaks the first). */
+static void
+test_json_glib_safe (void)
+{
+  g_autofree char *deep = g_strnfill (DEBRIEF_JSON_MAX_DEPTH + 1, '[');
+
+  g_assert_true (debrief_json_glib_safe ("{\"a\": [1, {\"b\": \"[x] {y}\"}]}", -1));
+  g_assert_true (debrief_json_glib_safe ("  [1, 2]  \n", -1));
+  g_assert_true (debrief_json_glib_safe ("\"a string\"", -1));
+  g_assert_true (debrief_json_glib_safe ("{\"a\": \"\\\"}\"} ", -1));
+  g_assert_false (debrief_json_glib_safe ("[1, 2.5]\n[2, 2.4]\n", -1));
+  g_assert_false (debrief_json_glib_safe ("{\"a\": 1} {\"b\": 2}", -1));
+  g_assert_false (debrief_json_glib_safe ("[1]{}", -1));
+  /* Only the first @length bytes count. */
+  g_assert_true (debrief_json_glib_safe ("[1] [2]", 3));
+  g_assert_false (debrief_json_glib_safe (deep, -1));
+  g_assert_true (debrief_json_nesting_ok ("[1] [2]", -1, 4));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +328,7 @@ main (int   argc,
   g_test_add_func ("/readers/json/nonfinite-tokens", test_json_nonfinite_tokens);
   g_test_add_func ("/readers/json/errors-name-line", test_json_errors_name_line);
   g_test_add_func ("/readers/json/dom", test_json_dom);
+  g_test_add_func ("/readers/json/glib-safe", test_json_glib_safe);
   g_test_add_func ("/readers/model-table", test_model_table);
 
   return g_test_run ();
