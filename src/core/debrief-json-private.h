@@ -96,6 +96,15 @@ gsize            debrief_json_reader_read_numbers (DebriefJsonReader *reader,
                                                    gsize              max,
                                                    DebriefJsonType   *status);
 
+/* The same for a long array, read by two threads (one on each half, which
+ * meet at a comma): the plain numbers that follow, as read_numbers would
+ * read them, at most @max. Returns 0 when the array is too short to gain or
+ * has anything else in the first half; stops (after a number) where
+ * read_numbers then goes on. */
+gsize            debrief_json_reader_read_numbers_parallel (DebriefJsonReader *reader,
+                                                            double            *values,
+                                                            gsize              max);
+
 /* Consumes one value of any type. Numbers (including NaN, Infinity, -Infinity
  * and numbers written as strings) are stored in *value and NUMBER is returned;
  * other values are skipped and their type returned (STRING for a string that

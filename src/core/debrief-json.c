@@ -546,6 +546,118 @@ debrief_json_reader_read_numbers (DebriefJsonReader *reader,
   return n;
 }
 
+/* Plain numbers separated by commas, from @p to at most @end: a number first
+ * (after white space) or, when @after_number, a comma first. At most @max
+ * into @values; stops before anything else. *@stop: just after the last
+ * number read (@p when none); *@lines: the newlines before it. No state, no
+ * errors: the callers go on from *@stop with the tokenizer. */
+static gsize
+scan_numbers (const char  *p,
+              const char  *end,
+              gboolean     after_number,
+              double      *values,
+              gsize        max,
+              const char **stop,
+              guint       *lines)
+{
+  const char *last = p;
+  guint n_lines = 0, last_lines = 0;
+  gsize n = 0;
+
+  while (n < max)
+    {
+      const char *q = skip_ws_from (p, end, &n_lines), *after;
+      double v;
+
+      if (after_number)
+        {
+          if (q >= end || *q != ',')
+            break;
+          q = skip_ws_from (q + 1, end, &n_lines);
+        }
+      if (q >= end || !(*q == '-' || (guchar) (*q - '0') < 10))
+        break;
+      after = debrief_strtod (q, end, &v);
+      if (after == NULL || (after < end && !is_delimiter (*after)))
+        break;
+      values[n++] = v;
+      p = last = after;
+      last_lines = n_lines;
+      after_number = TRUE;
+    }
+  *stop = last;
+  *lines = last_lines;
+  return n;
+}
+
+typedef struct
+{
+  const char *start;
+  const char *end;
+  double *values;
+  gsize max;
+  gsize n;
+  const char *stop;
+  guint lines;
+} ScanJob;
+
+static gpointer
+scan_job_run (gpointer data)
+{
+  ScanJob *job = data;
+
+  job->n = scan_numbers (job->start, job->end, FALSE, job->values, job->max, &job->stop, &job->lines);
+  return NULL;
+}
+
+/* Below this many bytes of numbers one thread is as fast. */
+#define PARALLEL_MIN_BYTES (2 * 1024 * 1024)
+
+gsize
+debrief_json_reader_read_numbers_parallel (DebriefJsonReader *reader,
+                                           double            *values,
+                                           gsize              max)
+{
+  const char *start = reader->pos, *end = reader->end;
+  const char *close, *comma, *stop;
+  gboolean after_number = !reader->first;
+  ScanJob job = { 0 };
+  GThread *thread;
+  gsize n, first_max;
+  guint lines;
+
+  if (reader->error || max < 2)
+    return 0;
+  /* In an array of plain numbers the first "]" ends it; the halves meet at
+   * the first comma past the middle. Anything else in the way stops a
+   * half's scan, and what the first half did not reach is read the usual way. */
+  close = memchr (start, ']', end - start);
+  if (close == NULL || close - start < PARALLEL_MIN_BYTES || g_get_num_processors () < 2)
+    return 0;
+  comma = memchr (start + (close - start) / 2, ',', close - (start + (close - start) / 2));
+  if (comma == NULL)
+    return 0;
+  /* Each half's share of @values by its share of the bytes, with a margin for the first. */
+  first_max = MIN (max - 1, (gsize) ((double) max * (double) (comma - start) / (double) (close - start) * 1.05) + 64);
+  job = (ScanJob) { comma + 1, close, values + first_max, max - first_max, 0, NULL, 0 };
+  thread = g_thread_new ("debrief-numbers", scan_job_run, &job);
+  n = scan_numbers (start, comma, after_number, values, first_max, &stop, &lines);
+  g_thread_join (thread);
+
+  reader->line += lines;
+  reader->pos = stop;
+  if (n > 0)
+    reader->first = FALSE;
+  if (n == 0 || n == first_max || skip_ws_from (stop, comma, &lines) != comma || job.n == 0)
+    return n;  /* the first half did not reach the comma: its own result only */
+  /* The comma and what the second half read follow without a gap. */
+  skip_ws_from (stop, comma, &reader->line);
+  memmove (values + n, values + first_max, job.n * sizeof (double));
+  reader->line += job.lines;
+  reader->pos = job.stop;
+  return n + job.n;
+}
+
 static gboolean
 check_delimiter (DebriefJsonReader *reader)
 {

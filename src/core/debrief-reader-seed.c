@@ -112,13 +112,37 @@ read_train_losses (DebriefReadContext *ctx,
 {
   DebriefSeriesWriter writer;
   DebriefJsonType status = DEBRIEF_JSON_NUMBER;
+  const char *array_start;
+  gboolean tried_parallel = FALSE;
   gint64 step = 0;
 
   if (!debrief_json_reader_begin_array (reader))
     return;
+  array_start = reader->pos;
   debrief_series_writer_open (&writer, train);
   while (status != DEBRIEF_JSON_ARRAY)
     {
+      if (!tried_parallel && step >= SEED_CHUNK)
+        {
+          /* A long array: the rest in two threads, sized from what the first
+           * chunk's numbers took (address space only until written). */
+          gsize per_number = MAX ((gsize) (reader->pos - array_start) / (gsize) step, 2);
+          gsize room = (gsize) (reader->end - reader->pos) / per_number * 5 / 4 + 1024;
+          gsize n;
+
+          tried_parallel = TRUE;
+          debrief_series_writer_reserve (&writer, room);
+          n = debrief_json_reader_read_numbers_parallel (reader, writer.values + writer.length,
+                                                         writer.capacity - writer.length);
+          debrief_series_writer_add_consecutive (&writer, step + 1, n);
+          step += n;
+          if (n > 0)
+            {
+              debrief_read_progress (ctx, reader->pos - reader->start, total_length);
+              if (g_cancellable_is_cancelled (ctx->cancellable))
+                break;
+            }
+        }
       /* Up to the next progress report, straight into the series, in chunks
        * small enough to be tallied while still in the cache. */
       gsize want = MIN (SEED_CHUNK, SEED_CHECK_EVERY - (gsize) (step % SEED_CHECK_EVERY));

@@ -8,7 +8,10 @@ Each folder is a seed metrics.json or a tinker metrics.jsonl with a random
 length (20 to 300,000 steps), curve shape (healthy, plateau, slow, diverging,
 flat, overfitting validation), noise level and tail weight, spikes, repeated
 or backward steps, NaN/Infinity/null values, losses at or below zero (linear
-spike scale), ties (rounded values) and sometimes no validation at all.
+spike scale), ties (rounded values) and sometimes no validation at all; and
+13 long metrics.json files (synthetic-long-*) that the reader splits between
+two threads, with what may stop either half (nulls, strings, NaN, nested
+arrays, newlines, a trailing comma, a cut-off file).
 
 usage: make-synthetic-runs.py DIR N [SEED]   (stdlib only)
 """
@@ -104,9 +107,48 @@ def write_tinker(path, rng, n):
             f.write(json.dumps(row) + '\n')
 
 
+def write_long_arrays(out, rng):
+    """metrics.json files long enough to be read by two threads (over 2 MB of
+    numbers), with what a half may stop at: nulls, strings, nested arrays,
+    NaN, numbers with exponents, pretty-printing (newlines: line numbers in
+    warnings), a trailing comma, a file cut off in either half."""
+    n = 200000
+    base = [repr(y) for y in curve(rng, n)]
+
+    def put(name, items, sep=', ', cut=None, head='{"train_losses": [', tail='], "val_losses": [1.0, 0.9, 0.8]}'):
+        path = os.path.join(out, 'synthetic-long-%s' % name)
+        os.makedirs(path, exist_ok=True)
+        text = head + sep.join(items) + tail
+        if cut is not None:
+            text = text[:int(len(text) * cut)]
+        with open(os.path.join(path, 'metrics.json'), 'w') as f:
+            f.write(text)
+
+    def spoiled(at, what):
+        items = list(base)
+        for a in at:
+            items[int(a * n)] = what
+        return items
+
+    put('plain', base)
+    put('pretty', base, sep=',\n    ', head='{\n  "train_losses": [\n    ')
+    put('null-first-half', spoiled([0.2], 'null'))
+    put('null-second-half', spoiled([0.7, 0.9], 'null'), sep=',\n')
+    put('string-second-half', spoiled([0.75], '"1.5"'))
+    put('word-second-half', spoiled([0.6], '"oops"'), sep=',\n')
+    put('nan-second-half', spoiled([0.55], 'NaN'))
+    put('nested-second-half', spoiled([0.8], '[1, 2]'))
+    put('exponents', [('%.6e' % float(x)) for x in base])
+    put('trailing-comma', base, tail=',], "val_losses": [1.0]}')
+    put('cut-first-half', base, cut=0.3)
+    put('cut-second-half', base, cut=0.8, sep=',\n')
+    put('bracket-in-string-first', spoiled([0.1], '"]"'))
+
+
 def main():
     out, count = sys.argv[1], int(sys.argv[2])
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 17)
+    write_long_arrays(out, random.Random(5))
     for k in range(count):
         n = rng.choice([20, 25, 40, 90, 150, 400, 1000, 5000, 20000, 100000, 300000])
         path = os.path.join(out, 'synthetic-%04d' % k)
