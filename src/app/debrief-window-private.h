@@ -43,6 +43,11 @@ struct _DebriefWindow
   DebriefPlot *plot;
   DebriefReportView *report_view;      /* built after the first frame, see ensure_report_view() */
   gboolean close_confirmed;            /* the user answered the unsaved-report question */
+  /* Until the first frame is painted, folders given to open wait here (the
+   * window shows "Reading run…" meanwhile): reading and analysing them, and
+   * building their overview, come just after it. */
+  gboolean painted;
+  GPtrArray *pending_files;            /* GFile */
 
   DebriefWorkspace *workspace;
   GSettings *settings;

@@ -75,7 +75,7 @@ gboolean
 debrief_window_get_busy (DebriefWindow *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_WINDOW (self), FALSE);
-  return debrief_workspace_get_busy (self->workspace);
+  return debrief_workspace_get_busy (self->workspace) || self->pending_files != NULL;
 }
 
 void
@@ -91,6 +91,8 @@ debrief_window_add_toast (DebriefWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+static void ensure_overview (DebriefWindow *self);
+
 void
 debrief_window_open_files (DebriefWindow  *self,
                            GFile         **files,
@@ -102,6 +104,18 @@ debrief_window_open_files (DebriefWindow  *self,
     return;
   gtk_label_set_label (self->loading_label,
                        g_dngettext (GETTEXT_PACKAGE, "Reading run…", "Reading runs…", n_files));
+  if (!self->painted && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      /* Launched with folders: the window first, the runs just after. */
+      if (self->pending_files == NULL)
+        self->pending_files = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < n_files; i++)
+        g_ptr_array_add (self->pending_files, g_object_ref (files[i]));
+      _debrief_window_update_state (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+      return;
+    }
+  ensure_overview (self);
   {
     g_autoptr(DebriefLoadBatch) batch = debrief_workspace_open (self->workspace, files, n_files,
                                                                 DEBRIEF_OPEN_DISCOVER);
@@ -192,7 +206,7 @@ _debrief_window_update_state (DebriefWindow *self)
 
   if (n > 0)
     state = "runs";
-  else if (loading)
+  else if (loading || self->pending_files != NULL)
     state = "loading";
   else if (debrief_workspace_get_error (self->workspace) != NULL)
     state = "error";
@@ -288,7 +302,7 @@ drop_leave_cb (GtkDropTarget *target,
   gtk_widget_remove_css_class (GTK_WIDGET (self->main_stack), "drop-highlight");
 }
 
-/* ---- the report view, built after the first frame ---- */
+/* ---- the report and samples views, built after the first frame ---- */
 
 void
 _debrief_window_ensure_report_view (DebriefWindow *self)
@@ -302,10 +316,45 @@ _debrief_window_ensure_report_view (DebriefWindow *self)
   adw_bin_set_child (self->report_slot, GTK_WIDGET (self->report_view));
 }
 
+/* The overview's views, one line each; each observes the workspace. */
+static void
+ensure_overview (DebriefWindow *self)
+{
+  if (self->plot != NULL || self->workspace == NULL)
+    return;
+  self->plot = DEBRIEF_PLOT (debrief_plot_new (self->workspace, self->settings));
+  adw_bin_set_child (self->plot_slot, GTK_WIDGET (self->plot));
+  adw_bin_set_child (self->findings_slot, debrief_findings_view_new (self->workspace));
+  adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (self->workspace));
+}
+
+/* The Samples tab is not on the first frame: its view (prompt cards, the
+ * serve panel) is built just after it, like the report editor. */
+static void
+ensure_samples_view (DebriefWindow *self)
+{
+  if (adw_bin_get_child (self->samples_slot) != NULL || self->workspace == NULL)
+    return;
+  adw_bin_set_child (self->samples_slot, debrief_samples_view_new (self->workspace, self->settings));
+}
+
 static gboolean
 create_deferred_cb (gpointer user_data)
 {
-  _debrief_window_ensure_report_view (user_data);
+  DebriefWindow *self = user_data;
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending_files);
+
+  if (self->painted)
+    return G_SOURCE_REMOVE;
+  self->painted = TRUE;
+  ensure_overview (self);
+  if (pending != NULL)
+    {
+      debrief_window_open_files (self, (GFile **) pending->pdata, pending->len);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+  ensure_samples_view (self);
+  _debrief_window_ensure_report_view (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -324,11 +373,12 @@ window_mapped_cb (GtkWidget *widget)
 
   g_signal_handlers_disconnect_by_func (widget, window_mapped_cb, NULL);
   /* GtkSourceView parses its language and style files when the editor is
-   * built: ~80 ms that need not delay the first frame. */
+   * built (~80 ms) and the samples view takes ~12 ms of CPU to build and
+   * measure: neither need delay the first frame. */
   if (clock != NULL)
     g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_frame_painted_cb), widget, 0);
   else
-    _debrief_window_ensure_report_view (DEBRIEF_WINDOW (widget));
+    create_deferred_cb (widget);
 }
 
 /* ---- object ---- */
@@ -434,12 +484,7 @@ debrief_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::log-pattern", G_CALLBACK (log_pattern_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
-  /* The views, one line each; each observes the workspace. */
-  self->plot = DEBRIEF_PLOT (debrief_plot_new (self->workspace, self->settings));
-  adw_bin_set_child (self->plot_slot, GTK_WIDGET (self->plot));
-  adw_bin_set_child (self->findings_slot, debrief_findings_view_new (self->workspace));
-  adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (self->workspace));
-  adw_bin_set_child (self->samples_slot, debrief_samples_view_new (self->workspace, self->settings));
+  /* The views are built when the first frame is painted (or runs open before it). */
   g_signal_connect (self, "map", G_CALLBACK (window_mapped_cb), NULL);
   _debrief_window_live_init (self);
 
@@ -461,6 +506,7 @@ debrief_window_dispose (GObject *object)
   _debrief_window_live_clear (self);
   self->report_view = NULL;  /* owned by report_slot */
   self->plot = NULL;         /* owned by plot_slot */
+  g_clear_pointer (&self->pending_files, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DEBRIEF_TYPE_WINDOW);
 

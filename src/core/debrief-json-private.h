@@ -96,14 +96,23 @@ gsize            debrief_json_reader_read_numbers (DebriefJsonReader *reader,
                                                    gsize              max,
                                                    DebriefJsonType   *status);
 
+/* Called now and then, from either thread, with input both halves are done
+ * with (a reader of a mapped file gives those pages back). */
+typedef void (*DebriefJsonReleaseFunc) (const char *from,
+                                        const char *to,
+                                        gpointer    user_data);
+
 /* The same for a long array, read by two threads (one on each half, which
  * meet at a comma): the plain numbers that follow, as read_numbers would
  * read them, at most @max. Returns 0 when the array is too short to gain or
  * has anything else in the first half; stops (after a number) where
- * read_numbers then goes on. */
-gsize            debrief_json_reader_read_numbers_parallel (DebriefJsonReader *reader,
-                                                            double            *values,
-                                                            gsize              max);
+ * read_numbers then goes on. @release (may be NULL) is told, every MB or so
+ * and from both threads, which bytes are read. */
+gsize            debrief_json_reader_read_numbers_parallel (DebriefJsonReader      *reader,
+                                                            double                 *values,
+                                                            gsize                   max,
+                                                            DebriefJsonReleaseFunc  release,
+                                                            gpointer                release_data);
 
 /* Consumes one value of any type. Numbers (including NaN, Infinity, -Infinity
  * and numbers written as strings) are stored in *value and NUMBER is returned;

@@ -551,21 +551,31 @@ debrief_json_reader_read_numbers (DebriefJsonReader *reader,
  * into @values; stops before anything else. *@stop: just after the last
  * number read (@p when none); *@lines: the newlines before it. No state, no
  * errors: the callers go on from *@stop with the tokenizer. */
+/* How often a scan hands back the bytes it has read (see read_numbers_parallel). */
+#define SCAN_RELEASE_EVERY (1024 * 1024)
+
 static gsize
-scan_numbers (const char  *p,
-              const char  *end,
-              gboolean     after_number,
-              double      *values,
-              gsize        max,
-              const char **stop,
-              guint       *lines)
+scan_numbers (const char                *p,
+              const char                *end,
+              gboolean                   after_number,
+              double                    *values,
+              gsize                      max,
+              const char               **stop,
+              guint                     *lines,
+              DebriefJsonReleaseFunc     release,
+              gpointer                   release_data)
 {
-  const char *last = p;
+  const char *last = p, *released = p;
   guint n_lines = 0, last_lines = 0;
   gsize n = 0;
 
   while (n < max)
     {
+      if (release && p - released >= SCAN_RELEASE_EVERY)
+        {
+          release (released, p, release_data);
+          released = p;
+        }
       const char *q = skip_ws_from (p, end, &n_lines), *after;
       double v;
 
@@ -596,6 +606,8 @@ typedef struct
   const char *end;
   double *values;
   gsize max;
+  DebriefJsonReleaseFunc release;
+  gpointer release_data;
   gsize n;
   const char *stop;
   guint lines;
@@ -606,7 +618,8 @@ scan_job_run (gpointer data)
 {
   ScanJob *job = data;
 
-  job->n = scan_numbers (job->start, job->end, FALSE, job->values, job->max, &job->stop, &job->lines);
+  job->n = scan_numbers (job->start, job->end, FALSE, job->values, job->max, &job->stop, &job->lines,
+                         job->release, job->release_data);
   return NULL;
 }
 
@@ -614,9 +627,11 @@ scan_job_run (gpointer data)
 #define PARALLEL_MIN_BYTES (2 * 1024 * 1024)
 
 gsize
-debrief_json_reader_read_numbers_parallel (DebriefJsonReader *reader,
-                                           double            *values,
-                                           gsize              max)
+debrief_json_reader_read_numbers_parallel (DebriefJsonReader      *reader,
+                                           double                 *values,
+                                           gsize                   max,
+                                           DebriefJsonReleaseFunc  release,
+                                           gpointer                release_data)
 {
   const char *start = reader->pos, *end = reader->end;
   const char *close, *comma, *stop;
@@ -639,9 +654,9 @@ debrief_json_reader_read_numbers_parallel (DebriefJsonReader *reader,
     return 0;
   /* Each half's share of @values by its share of the bytes, with a margin for the first. */
   first_max = MIN (max - 1, (gsize) ((double) max * (double) (comma - start) / (double) (close - start) * 1.05) + 64);
-  job = (ScanJob) { comma + 1, close, values + first_max, max - first_max, 0, NULL, 0 };
+  job = (ScanJob) { comma + 1, close, values + first_max, max - first_max, release, release_data, 0, NULL, 0 };
   thread = g_thread_new ("debrief-numbers", scan_job_run, &job);
-  n = scan_numbers (start, comma, after_number, values, first_max, &stop, &lines);
+  n = scan_numbers (start, comma, after_number, values, first_max, &stop, &lines, release, release_data);
   g_thread_join (thread);
 
   reader->line += lines;

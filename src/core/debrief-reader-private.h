@@ -59,6 +59,12 @@ gboolean debrief_read_check_cancelled  (DebriefReadContext *ctx,
 void     debrief_read_progress         (DebriefReadContext *ctx,
                                         gsize               done,
                                         gsize               total);
+/* Gives back the pages of a mapped file within [@from, @to) (read already),
+ * from any thread; nothing when the data is not a mapping. A
+ * DebriefJsonReleaseFunc for the context as user data. */
+void     debrief_read_release          (const char         *from,
+                                        const char         *to,
+                                        gpointer            ctx);
 
 /* ---- one folder being loaded ---- */
 

@@ -133,7 +133,8 @@ read_train_losses (DebriefReadContext *ctx,
           tried_parallel = TRUE;
           debrief_series_writer_reserve (&writer, room);
           n = debrief_json_reader_read_numbers_parallel (reader, writer.values + writer.length,
-                                                         writer.capacity - writer.length);
+                                                         writer.capacity - writer.length,
+                                                         debrief_read_release, ctx);
           debrief_series_writer_add_consecutive (&writer, step + 1, n);
           step += n;
           if (n > 0)

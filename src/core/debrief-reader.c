@@ -99,6 +99,24 @@ debrief_read_check_cancelled (DebriefReadContext *ctx,
 }
 
 void
+debrief_read_release (const char *from,
+                      const char *to,
+                      gpointer    user_data)
+{
+  DebriefReadContext *ctx = user_data;
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  gsize a, b;
+
+  if (ctx->mapped_data == NULL || to <= from || from < ctx->mapped_data)
+    return;
+  /* Whole pages inside the range only (the mapping starts on a page boundary). */
+  a = ((gsize) (from - ctx->mapped_data) + page - 1) / page * page;
+  b = (gsize) (to - ctx->mapped_data) / page * page;
+  if (b > a)
+    madvise ((void *) (ctx->mapped_data + a), b - a, MADV_DONTNEED);
+}
+
+void
 debrief_read_progress (DebriefReadContext *ctx,
                        gsize               done,
                        gsize               total)

@@ -2,6 +2,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   bench-exec OUTPUT_FILE PROGRAM [ARGS...]
+ *   bench-exec --start-env VAR PROGRAM [ARGS...]
+ *
+ * The second form only runs PROGRAM (replacing itself, no fork) with VAR set
+ * to CLOCK_MONOTONIC in microseconds just before the exec: a program that
+ * reads it can time its own start-up from the exec on, dynamic linking
+ * included (tests/bench/bench-startup.sh).
  *
  * Runs PROGRAM with its stdout and stderr passed through, waits for it and
  * writes one JSON line to OUTPUT_FILE: wall seconds (fork to exit), user and
@@ -13,6 +19,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,9 +44,20 @@ main (int   argc,
   pid_t pid;
   FILE *out;
 
+  if (argc >= 4 && strcmp (argv[1], "--start-env") == 0)
+    {
+      char value[32];
+
+      snprintf (value, sizeof value, "%lld", (long long) (now () * 1e6));
+      setenv (argv[2], value, 1);
+      execvp (argv[3], argv + 3);
+      perror (argv[3]);
+      return 127;
+    }
   if (argc < 3)
     {
-      fprintf (stderr, "usage: %s OUTPUT_FILE PROGRAM [ARGS...]\n", argv[0]);
+      fprintf (stderr, "usage: %s OUTPUT_FILE PROGRAM [ARGS...]\n"
+                       "       %s --start-env VAR PROGRAM [ARGS...]\n", argv[0], argv[0]);
       return 2;
     }
   start = now ();

@@ -8,6 +8,8 @@
  */
 #include <adwaita.h>
 
+#include "debrief-profile.h"
+
 static gint64 start_us;
 
 static void
@@ -16,6 +18,7 @@ after_paint_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, after_paint_cb, user_data);
   g_printerr ("first-frame-ms %.1f\n", (g_get_monotonic_time () - start_us) / 1000.0);
+  debrief_profile_print_startup ();
   g_application_quit (G_APPLICATION (user_data));
 }
 
