@@ -47,11 +47,17 @@ void
 _debrief_curve_init (DebriefCurve  *c,
                      DebriefSeries *series)
 {
+  _debrief_curve_setup (c, series);
+  _debrief_curve_summarise (c);
+}
+
+void
+_debrief_curve_setup (DebriefCurve  *c,
+                      DebriefSeries *series)
+{
   gsize len = series ? debrief_series_get_length (series) : 0;
   const gint64 *steps = series ? debrief_series_get_steps (series) : NULL;
   const double *values = series ? debrief_series_get_values (series) : NULL;
-  gsize k_head, k_tail, n_diffs, nb;
-  g_autofree double *by = NULL;
 
   memset (c, 0, sizeof *c);
   c->sigma = c->head = c->tail = c->drop = c->tau_share = c->remaining_share = NAN;
@@ -75,6 +81,14 @@ _debrief_curve_init (DebriefCurve  *c,
       c->n = len;
     }
   c->min = series ? debrief_series_get_min (series) : NAN;  /* over the finite values */
+}
+
+void
+_debrief_curve_summarise (DebriefCurve *c)
+{
+  gsize k_head, k_tail, n_diffs, nb;
+  g_autofree double *by = NULL;
+
   if (c->n < LEVEL_MIN_POINTS)
     return;
 

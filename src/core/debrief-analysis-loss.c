@@ -410,12 +410,27 @@ extreme_of (const double *y,
 #define SPIKE_BLOCK 16
 G_STATIC_ASSERT (SPIKE_BLOCK >= SPIKE_BASELINE_POINTS);
 
-void
-_debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
+/* The spike check's walk over the curve; reads the curve only (its points
+ * and minimum), so that it can run in its own thread while the rest of the
+ * analysis summarises the same curve. */
+struct _DebriefSpikeScan
 {
-  const DebriefCurve *c = &ctx->train;
+  const DebriefCurve *curve;
+  GThread *thread;
+  /* The result: */
+  guint events;
+  gsize baseline;
+  gint64 worst_step;
+  GString *list;          /* the first events, for the evidence */
+};
+
+static void
+spike_scan_run (DebriefSpikeScan *scan)
+{
+  const DebriefCurve *c = scan->curve;
   const double *y = c->y;
-  g_autoptr(GString) list = NULL;
+  g_autofree double *scratch = NULL;
+  GString *list = NULL;
   double window[SPIKE_BASELINE_POINTS], ahead[SPIKE_PERSIST_POINTS];
   double sigma, threshold, rule_out, previous_extreme = 0.0;
   double dips[2] = { 0.0, 0.0 };
@@ -424,14 +439,7 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
   double worst_jump = 0.0;
   gint64 worst_step = -1;
   gboolean log_scale;
-  g_autofree char *evidence = NULL;
-  g_autofree char *fix = NULL;
-  double suggested = NAN, rule;
-  g_autofree char *rule_text = NULL;
-  DebriefFinding *f;
 
-  if (!ctx->has_train || c->n < CURVE_MIN_POINTS)
-    return;
   baseline = MIN (SPIKE_BASELINE_POINTS, MAX (SPIKE_MIN_BASELINE_POINTS, c->n / SPIKE_SHORT_BASELINE_DIVISOR));
 
   /* Loss noise is roughly proportional to the loss (a batch's loss varies by a share
@@ -443,7 +451,7 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
    * than the window's maximum allows, which skips the median for almost every point.
    * The same walk takes the differences for the noise sigma of z. */
   stride = debrief_stats_noise_stride (c->n, &n_diffs);
-  g_assert (c->scratch_size >= 2 * n_diffs);
+  scratch = g_new (double, MAX (2 * n_diffs, 1));
   rule_out = exp (dips[1] - SPIKE_RULE_OUT_MARGIN);
   for (gsize block = 0; block < c->n; block += SPIKE_BLOCK)
     {
@@ -459,7 +467,7 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
 
           if (i == next_diff && k_diff < n_diffs)
             {
-              c->scratch[k_diff++] = spike_scale (log_scale, y[i]) - spike_scale (log_scale, y[i - 1]);
+              scratch[k_diff++] = spike_scale (log_scale, y[i]) - spike_scale (log_scale, y[i - 1]);
               next_diff += stride;
             }
           if (i < baseline)
@@ -486,12 +494,14 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
         }
     }
   /* The README's definition: 1.4826 × MAD of consecutive differences / √2. */
-  sigma = debrief_stats_noise_sigma_of_diffs (c->scratch, n_diffs, c->scratch + n_diffs);
+  sigma = debrief_stats_noise_sigma_of_diffs (scratch, n_diffs, scratch + n_diffs);
+  scan->baseline = baseline;
+  scan->worst_step = -1;
   if (!(sigma > 0))
     return;
   threshold = MAX (SPIKE_SIGMAS * sigma, SPIKE_DIP_FACTOR * dips[1]);
 
-  list = g_string_new (NULL);
+  list = scan->list = g_string_new (NULL);
   rule_out = exp (threshold - SPIKE_RULE_OUT_MARGIN);
   for (gsize block = 0; block < c->n; block += SPIKE_BLOCK)
     {
@@ -550,6 +560,81 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
           }
         }
     }
+  scan->events = events;
+  scan->worst_step = worst_step;
+}
+
+static gpointer
+spike_scan_thread (gpointer data)
+{
+  spike_scan_run (data);
+  return NULL;
+}
+
+static void
+spike_scan_free (DebriefSpikeScan *scan)
+{
+  if (scan->thread)
+    g_thread_join (scan->thread);
+  if (scan->list)
+    g_string_free (scan->list, TRUE);
+  g_free (scan);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DebriefSpikeScan, spike_scan_free)
+
+/* Long curves: the spike walk is as long as the rest of the loss checks put
+ * together, so it starts in a second thread as soon as the curve's points are
+ * known (the result is taken, and the finding made, in its place in the order). */
+#define SPIKE_THREAD_MIN_POINTS 100000
+
+void
+_debrief_analysis_start_spike_scan (DebriefAnalysisContext *ctx)
+{
+  const DebriefCurve *c = &ctx->train;
+  DebriefSpikeScan *scan;
+
+  if (ctx->spike_scan != NULL || c->n < SPIKE_THREAD_MIN_POINTS || g_get_num_processors () < 2)
+    return;
+  scan = ctx->spike_scan = g_new0 (DebriefSpikeScan, 1);
+  scan->curve = c;
+  scan->thread = g_thread_new ("debrief-spikes", spike_scan_thread, scan);
+}
+
+void
+_debrief_analysis_finish_spike_scan (DebriefAnalysisContext *ctx)
+{
+  g_clear_pointer (&ctx->spike_scan, spike_scan_free);
+}
+
+void
+_debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
+{
+  const DebriefCurve *c = &ctx->train;
+  g_autoptr(DebriefSpikeScan) scan = g_steal_pointer (&ctx->spike_scan);
+  g_autofree char *evidence = NULL;
+  g_autofree char *fix = NULL;
+  double suggested = NAN, rule;
+  g_autofree char *rule_text = NULL;
+  DebriefFinding *f;
+  guint events;
+  gsize baseline;
+  gint64 worst_step;
+
+  if (!ctx->has_train || c->n < CURVE_MIN_POINTS)
+    return;
+  if (scan == NULL)
+    {
+      scan = g_new0 (DebriefSpikeScan, 1);
+      scan->curve = c;
+      spike_scan_run (scan);
+    }
+  else if (scan->thread)
+    g_thread_join (g_steal_pointer (&scan->thread));
+  events = scan->events;
+  baseline = scan->baseline;
+  worst_step = scan->worst_step;
+
   if (events == 0)
     return;
 
@@ -558,7 +643,7 @@ _debrief_analysis_check_spikes (DebriefAnalysisContext *ctx)
                                            "noise sigma %.3f.",
                                            "%u spikes above the preceding %d-point median at steps %s; "
                                            "noise sigma %.3f.", events),
-                              events, (int) baseline, list->str, c->sigma);
+                              events, (int) baseline, scan->list->str, c->sigma);
   rule = _debrief_analysis_kind_lr (ctx, &rule_text);
   if (isfinite (ctx->lr))
     {

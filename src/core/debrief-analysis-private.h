@@ -107,6 +107,12 @@ typedef struct
 
 void        _debrief_curve_init       (DebriefCurve        *c,
                                        DebriefSeries       *series);
+/* The two halves of _debrief_curve_init: the points (steps, values, minimum),
+ * then the summary (noise, levels, bins, fit) — for work on the points that
+ * can start in between. */
+void        _debrief_curve_setup      (DebriefCurve        *c,
+                                       DebriefSeries       *series);
+void        _debrief_curve_summarise  (DebriefCurve        *c);
 /* The step of point @i, as the fits and the messages use it. */
 static inline double
 _debrief_curve_x (const DebriefCurve *c,
@@ -171,7 +177,10 @@ typedef struct
   gboolean loss_checks;      /* the train loss measures progress (not GRPO's) */
   gboolean broken;           /* broken_run: the other checks have nothing real to judge */
   DebriefSeries *primary;    /* the series the verdict counts points of, NULL when none */
+  struct _DebriefSpikeScan *spike_scan;  /* started early on long curves (loss.c) */
 } DebriefAnalysisContext;
+
+typedef struct _DebriefSpikeScan DebriefSpikeScan;
 
 /* Takes ownership of @note. */
 void        _debrief_analysis_add_note              (DebriefAnalysis        *self,
@@ -230,6 +239,11 @@ void        _debrief_analysis_check_seed_numbers     (DebriefAnalysisContext *ct
 void        _debrief_analysis_check_diverged         (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_no_improvement   (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_spikes           (DebriefAnalysisContext *ctx);
+/* On a long train curve, starts the spike check's walk in a thread (after
+ * _debrief_curve_setup); check_spikes takes its result. Finish joins and
+ * frees it if the check did not run. */
+void        _debrief_analysis_start_spike_scan       (DebriefAnalysisContext *ctx);
+void        _debrief_analysis_finish_spike_scan      (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_instability      (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx);
 void        _debrief_analysis_compute_plateau_shape  (DebriefAnalysisContext *ctx);

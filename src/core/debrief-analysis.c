@@ -430,11 +430,14 @@ analyse (DebriefAnalysisInputs  *in,
 
   if (ctx.loss_checks)
     _debrief_analysis_check_seed_numbers (&ctx);
-  _debrief_curve_init (&ctx.train, ctx.loss_checks ? in->train : NULL);
+  _debrief_curve_setup (&ctx.train, ctx.loss_checks ? in->train : NULL);
+  _debrief_analysis_start_spike_scan (&ctx);
+  _debrief_curve_summarise (&ctx.train);
   ctx.has_train = ctx.train.n >= LEVEL_MIN_POINTS;
   self->noise_sigma = ctx.train.sigma;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
+      _debrief_analysis_finish_spike_scan (&ctx);
       _debrief_curve_clear (&ctx.train);
       return NULL;
     }
@@ -489,6 +492,7 @@ analyse (DebriefAnalysisInputs  *in,
       _debrief_analysis_check_undercapacity (&ctx);
       _debrief_analysis_check_targets (&ctx);
     }
+  _debrief_analysis_finish_spike_scan (&ctx);
   _debrief_curve_clear (&ctx.train);
 
   if (ctx.primary == NULL)

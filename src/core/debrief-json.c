@@ -634,7 +634,7 @@ debrief_json_reader_read_numbers_parallel (DebriefJsonReader      *reader,
                                            gpointer                release_data)
 {
   const char *start = reader->pos, *end = reader->end;
-  const char *close, *comma, *stop;
+  const char *middle, *comma, *stop;
   gboolean after_number = !reader->first;
   ScanJob job = { 0 };
   GThread *thread;
@@ -643,18 +643,20 @@ debrief_json_reader_read_numbers_parallel (DebriefJsonReader      *reader,
 
   if (reader->error || max < 2)
     return 0;
-  /* In an array of plain numbers the first "]" ends it; the halves meet at
-   * the first comma past the middle. Anything else in the way stops a
-   * half's scan, and what the first half did not reach is read the usual way. */
-  close = memchr (start, ']', end - start);
-  if (close == NULL || close - start < PARALLEL_MIN_BYTES || g_get_num_processors () < 2)
+  /* The halves meet at the first comma past the middle of the rest of the
+   * input (a long array is most of its file; looking for its end first would
+   * read all of it in this thread). Anything else in the way stops a half's
+   * scan, the end of the array included, and what the first half did not
+   * reach is read the usual way (the second half's work is then dropped). */
+  if (end - start < 2 * PARALLEL_MIN_BYTES || g_get_num_processors () < 2)
     return 0;
-  comma = memchr (start + (close - start) / 2, ',', close - (start + (close - start) / 2));
+  middle = start + (end - start) / 2;
+  comma = memchr (middle, ',', MIN ((gsize) (end - middle), 4096));
   if (comma == NULL)
     return 0;
   /* Each half's share of @values by its share of the bytes, with a margin for the first. */
-  first_max = MIN (max - 1, (gsize) ((double) max * (double) (comma - start) / (double) (close - start) * 1.05) + 64);
-  job = (ScanJob) { comma + 1, close, values + first_max, max - first_max, release, release_data, 0, NULL, 0 };
+  first_max = MIN (max - 1, (gsize) ((double) max * (double) (comma - start) / (double) (end - start) * 1.05) + 64);
+  job = (ScanJob) { comma + 1, end, values + first_max, max - first_max, release, release_data, 0, NULL, 0 };
   thread = g_thread_new ("debrief-numbers", scan_job_run, &job);
   n = scan_numbers (start, comma, after_number, values, first_max, &stop, &lines, release, release_data);
   g_thread_join (thread);
