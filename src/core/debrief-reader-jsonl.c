@@ -198,24 +198,48 @@ fast_line (FastHints        *hints,
       if (p >= end || *p != ':')
         return FALSE;
       p = fast_skip_ws (p + 1, end);
-      if (p >= end || !(*p == '-' || g_ascii_isdigit (*p)))
-        return FALSE;
-      p = debrief_strtod (p, end, &v);
-      if (p == NULL)
-        return FALSE;
-      if (hint->is_step && !have_step)
+      if (p < end && *p == '"' && !(hint->is_step && !have_step))
         {
-          if (!debrief_step_from_double (v, out_step))
+          /* A string (LLaMA-Factory's "elapsed_time": "0:00:10"): a number
+           * written as one counts, anything else is skipped, as the general
+           * path does; escapes and the _path keys are left to it. */
+          const char *text = p + 1;
+          const char *quote = memchr (text, '"', end - text);
+
+          if (quote == NULL || memchr (text, '\\', quote - text) ||
+              (key_end - key >= 5 && memcmp (key_end - 5, "_path", 5) == 0))
             return FALSE;
-          have_step = TRUE;
-        }
-      else if (hint->slot)
-        {
-          debrief_series_set_add_to (set, hint->slot, v);
+          p = quote + 1;
+          if (debrief_json_string_to_number (text, quote - text, &v))
+            {
+              if (hint->slot)
+                debrief_series_set_add_to (set, hint->slot, v);
+              else
+                hint->slot = debrief_series_set_add_slot (set, position, key, key_end - key, v);
+            }
           position++;
         }
       else
-        hint->slot = debrief_series_set_add_slot (set, position++, key, key_end - key, v);
+        {
+          if (p >= end || !(*p == '-' || g_ascii_isdigit (*p)))
+            return FALSE;
+          p = debrief_strtod (p, end, &v);
+          if (p == NULL)
+            return FALSE;
+          if (hint->is_step && !have_step)
+            {
+              if (!debrief_step_from_double (v, out_step))
+                return FALSE;
+              have_step = TRUE;
+            }
+          else if (hint->slot)
+            {
+              debrief_series_set_add_to (set, hint->slot, v);
+              position++;
+            }
+          else
+            hint->slot = debrief_series_set_add_slot (set, position++, key, key_end - key, v);
+        }
       p = fast_skip_ws (p, end);
       if (p < end && *p == ',')
         {
