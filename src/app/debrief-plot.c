@@ -268,6 +268,15 @@ update_series_picker (DebriefPlot *self)
     {
       g_autoptr(DebriefRun) run = g_list_model_get_item (self->runs, i);
       GPtrArray *series = debrief_run_get_series (run);
+      DebriefSeries *train = debrief_run_get_train_loss (run);
+      const char *primary = debrief_run_get_primary_metric (run);
+
+      /* A run first drawn by another series (an RL run's reward) still has its
+       * loss one choice away. */
+      if (train != NULL && debrief_series_get_length (train) > 0 && primary != NULL &&
+          strcmp (primary, "train_loss") != 0 && debrief_run_get_series_by_name (run, primary) != NULL &&
+          !g_ptr_array_find_with_equal_func (names, "train_loss", g_str_equal, NULL))
+        g_ptr_array_insert (names, 0, (gpointer) "train_loss");
 
       for (guint j = 0; j < series->len; j++)
         {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "debrief-analysis.h"
 #include "debrief-plot-data.h"
@@ -22,6 +23,7 @@ struct _DebriefPlotData
   char *name;
   char *key;          /* the run's folder and the series: the same curve in a newer reading */
   char *series_name;  /* the series drawn in the train slot when it is not the train loss; NULL: the losses */
+  char *held_out_name; /* its evaluation counterpart drawn in the validation slot, or NULL */
   DebriefPlotPyramid *train;
   DebriefPlotPyramid *smoothed;
   DebriefPlotPyramid *validation;
@@ -134,6 +136,31 @@ debrief_plot_data_new (DebriefRun              *run,
   return debrief_plot_data_new_for_series (run, NULL, method, weight);
 }
 
+/* The evaluation counterpart of a logged series, as trainers name it:
+ * "eval_rewards/margins" (HF Trainer), "eval/x" beside "train/x" (W&B
+ * exports), "test/env/all/reward/total" (tinker-cookbook). */
+static DebriefSeries *
+held_out_series (DebriefRun  *run,
+                 const char  *name,
+                 const char **found)
+{
+  static const char *const prefixes[] = { "eval_", "eval/", "test/", "val/", "validation/" };
+  const char *base = g_str_has_prefix (name, "train/") ? name + strlen ("train/") : name;
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autofree char *key = g_strconcat (prefixes[i], base, NULL);
+      DebriefSeries *series = debrief_run_get_series_by_name (run, key);
+
+      if (series != NULL && debrief_series_get_length (series) > 0)
+        {
+          *found = debrief_series_get_name (series);
+          return series;
+        }
+    }
+  return NULL;
+}
+
 DebriefPlotData *
 debrief_plot_data_new_for_series (DebriefRun              *run,
                                   const char              *series_name,
@@ -152,15 +179,27 @@ debrief_plot_data_new_for_series (DebriefRun              *run,
 
   train = debrief_run_get_train_loss (run);
   val = debrief_run_get_val_loss (run);
-  /* A run that logged no loss (RL) is drawn by its primary metric, the reward. */
-  if (series_name == NULL && (train == NULL || debrief_series_get_length (train) == 0) &&
-      (val == NULL || debrief_series_get_length (val) == 0))
-    series_name = debrief_run_get_primary_metric (run);
+  /* A run is drawn first by its primary metric: an RL run by its reward, also
+   * when it logged a loss (GRPO's is a surrogate near zero that says nothing). */
+  if (series_name == NULL)
+    {
+      const char *primary = debrief_run_get_primary_metric (run);
+      DebriefSeries *series = primary ? debrief_run_get_series_by_name (run, primary) : NULL;
+
+      if (series != NULL && debrief_series_get_length (series) > 0)
+        series_name = primary;
+      else if ((train == NULL || debrief_series_get_length (train) == 0) &&
+               (val == NULL || debrief_series_get_length (val) == 0))
+        series_name = primary;
+    }
   if (series_name != NULL && g_strcmp0 (series_name, "train_loss") != 0)
     {
+      const char *held_out = NULL;
+
       train = debrief_run_get_series_by_name (run, series_name);
-      val = NULL;
+      val = held_out_series (run, series_name, &held_out);
       self->series_name = g_strdup (series_name);
+      self->held_out_name = g_strdup (held_out);
       /* Several series of one run overlaid: the legend names each. */
       self->name = g_strdup_printf ("%s · %s", debrief_run_get_name (run), series_name);
     }
@@ -192,6 +231,12 @@ debrief_plot_data_get_series_name (DebriefPlotData *self)
   return self->series_name;
 }
 
+const char *
+debrief_plot_data_get_held_out_name (DebriefPlotData *self)
+{
+  return self->held_out_name;
+}
+
 DebriefPlotData *
 debrief_plot_data_resmooth (DebriefPlotData         *self,
                             DebriefPlotSmoothMethod  method,
@@ -204,6 +249,7 @@ debrief_plot_data_resmooth (DebriefPlotData         *self,
   copy->name = g_strdup (self->name);
   copy->key = g_strdup (self->key);
   copy->series_name = g_strdup (self->series_name);
+  copy->held_out_name = g_strdup (self->held_out_name);
   copy->method = method;
   copy->weight = CLAMP (weight, 0.0, DEBRIEF_PLOT_SMOOTH_MAX);
   if (self->train != NULL)
@@ -248,6 +294,7 @@ debrief_plot_data_unref (DebriefPlotData *self)
   g_free (self->name);
   g_free (self->key);
   g_free (self->series_name);
+  g_free (self->held_out_name);
   g_free (self);
 }
 

@@ -31,15 +31,18 @@ DebriefPlotData    *debrief_plot_data_new             (DebriefRun              *
                                                        DebriefPlotSmoothMethod  method,
                                                        double                   weight);
 /* The same with @series_name (a name of debrief_run_get_series_by_name) drawn
- * raw and smoothed in place of the train loss, and no validation line; NULL
- * or "train_loss": the losses, or the run's primary metric when it logged no
- * loss (an RL run's reward). */
+ * raw and smoothed in place of the train loss, and its evaluation counterpart
+ * (eval_NAME, eval/NAME, test/NAME) in place of the validation loss; NULL: the
+ * run's primary metric (an RL run's reward, also when it logged a loss), else
+ * the losses; "train_loss": the losses. */
 DebriefPlotData    *debrief_plot_data_new_for_series  (DebriefRun              *run,
                                                        const char              *series_name,
                                                        DebriefPlotSmoothMethod  method,
                                                        double                   weight);
 /* The series drawn instead of the losses; NULL when the losses are drawn. */
 const char         *debrief_plot_data_get_series_name (DebriefPlotData         *self);
+/* The evaluation counterpart drawn in the validation slot, or NULL. */
+const char         *debrief_plot_data_get_held_out_name (DebriefPlotData       *self);
 /* The same data with another smoothing; the raw pyramids are shared. */
 DebriefPlotData    *debrief_plot_data_resmooth        (DebriefPlotData         *self,
                                                        DebriefPlotSmoothMethod  method,

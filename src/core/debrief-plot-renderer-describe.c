@@ -64,16 +64,34 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
           /* Translators: one sentence per run of the plot's accessible description,
            * after "RUN NAME: "; the sentences are joined with a space */
           g_string_append_c (s, ' ');
-          g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
-                                                  "train loss over %zu step, from %.3g at step %" PRId64
-                                                  " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 ".",
-                                                  "train loss over %zu steps, from %.3g at step %" PRId64
-                                                  " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 ".",
-                                                  n),
-                                  n, debrief_series_get_value (series, 0), debrief_series_get_first_step (series),
-                                  debrief_series_get_last_value (series), debrief_series_get_last_step (series),
-                                  debrief_series_get_min (series),
-                                  debrief_series_get_step (series, debrief_series_get_min_index (series)));
+          if (debrief_plot_data_get_series_name (d) != NULL)
+            /* Translators: as the train loss sentence, for a series drawn instead
+             * (the first %s is its logged key, e.g. "reward") */
+            g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
+                                                    "%s over %zu step, from %.3g at step %" PRId64
+                                                    " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64
+                                                    ", highest %.3g.",
+                                                    "%s over %zu steps, from %.3g at step %" PRId64
+                                                    " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64
+                                                    ", highest %.3g.",
+                                                    n),
+                                    debrief_plot_data_get_series_name (d),
+                                    n, debrief_series_get_value (series, 0), debrief_series_get_first_step (series),
+                                    debrief_series_get_last_value (series), debrief_series_get_last_step (series),
+                                    debrief_series_get_min (series),
+                                    debrief_series_get_step (series, debrief_series_get_min_index (series)),
+                                    debrief_series_get_max (series));
+          else
+            g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE,
+                                                    "train loss over %zu step, from %.3g at step %" PRId64
+                                                    " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 ".",
+                                                    "train loss over %zu steps, from %.3g at step %" PRId64
+                                                    " to %.3g at step %" PRId64 ", lowest %.3g at step %" PRId64 ".",
+                                                    n),
+                                    n, debrief_series_get_value (series, 0), debrief_series_get_first_step (series),
+                                    debrief_series_get_last_value (series), debrief_series_get_last_step (series),
+                                    debrief_series_get_min (series),
+                                    debrief_series_get_step (series, debrief_series_get_min_index (series)));
           if (debrief_series_get_n_nonfinite (series) > 0)
             {
               g_string_append_c (s, ' ');
@@ -92,10 +110,18 @@ debrief_plot_renderer_describe (DebriefPlotRenderer *self)
         {
           DebriefSeries *series = debrief_plot_pyramid_get_series (val);
           g_string_append_c (s, ' ');
-          g_string_append_printf (s, _("Validation loss lowest %.3g at step %" PRId64 ", last %.3g."),
-                                  debrief_series_get_min (series),
-                                  debrief_series_get_step (series, debrief_series_get_min_index (series)),
-                                  debrief_series_get_last_value (series));
+          if (debrief_plot_data_get_held_out_name (d) != NULL)
+            /* Translators: the evaluation counterpart of a series (its logged key first) */
+            g_string_append_printf (s, _("%s lowest %.3g at step %" PRId64 ", highest %.3g, last %.3g."),
+                                    debrief_plot_data_get_held_out_name (d),
+                                    debrief_series_get_min (series),
+                                    debrief_series_get_step (series, debrief_series_get_min_index (series)),
+                                    debrief_series_get_max (series), debrief_series_get_last_value (series));
+          else
+            g_string_append_printf (s, _("Validation loss lowest %.3g at step %" PRId64 ", last %.3g."),
+                                    debrief_series_get_min (series),
+                                    debrief_series_get_step (series, debrief_series_get_min_index (series)),
+                                    debrief_series_get_last_value (series));
         }
     }
   for (guint i = 0; i < self->annotations->len; i++)

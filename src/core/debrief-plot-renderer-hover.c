@@ -171,7 +171,9 @@ debrief_plot_renderer_describe_step (DebriefPlotRenderer *self,
             begin_run_line (s, (gint64) round (step), entry->data, several, markup);
           else
             g_string_append (s, "  ");
-          append_value (s, _("validation"), debrief_plot_pyramid_get_values (val)[idx]);
+          append_value (s, debrief_plot_data_get_held_out_name (entry->data) != NULL
+                           ? C_("plot hover: the value of the evaluation line", "held-out") : _("validation"),
+                        debrief_plot_pyramid_get_values (val)[idx]);
           g_string_append_printf (s, " (%s %" G_GINT64_FORMAT ")", _("step"), at);
           any = TRUE;
         }

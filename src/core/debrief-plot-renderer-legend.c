@@ -111,7 +111,17 @@ legend_text (DebriefPlotRenderer *self,
       break;
     case DEBRIEF_PLOT_LAYER_VALIDATION:
     default:
-      g_strlcpy (buf, _("Validation loss"), size);
+      {
+        /* The evaluation counterpart of a series drawn instead of the losses. */
+        const char *name = self->runs->len > 0
+                           ? debrief_plot_data_get_held_out_name (g_array_index (self->runs, RunEntry, 0).data) : NULL;
+        if (name != NULL && self->runs->len == 1)
+          g_strlcpy (buf, name, size);
+        else if (name != NULL)
+          g_strlcpy (buf, C_("plot legend: the evaluation line", "Held-out"), size);
+        else
+          g_strlcpy (buf, _("Validation loss"), size);
+      }
       break;
     }
 }

@@ -776,6 +776,39 @@ test_resmooth_keeps_view (void)
   g_assert_false (debrief_plot_data_has_unit (d, DEBRIEF_PLOT_X_TOKENS));
 }
 
+/* Each run opens on its primary series: an RL run on its reward even when it
+ * logged a loss (GRPO's surrogate), with the held-out counterpart as the
+ * validation line; its loss stays one choice away. */
+static void
+test_primary_series_first (void)
+{
+  g_autoptr(DebriefRun) grpo = debrief_test_load_run ("public", "grpo-unsloth-gemma3-1b-lora-gsm8k-250steps", NULL);
+  g_autoptr(DebriefRun) tinker = debrief_test_load_run ("public", "rl-tinker-qwen3-4b-ifeval-judge-113steps", NULL);
+  g_autoptr(DebriefRun) sft = debrief_test_load_run ("runs", "healthy", NULL);
+  DebriefPlotData *d;
+
+  g_assert_nonnull (debrief_run_get_train_loss (grpo));
+  d = debrief_plot_data_new_for_series (grpo, NULL, DEBRIEF_PLOT_SMOOTH_EMA, 0.6);
+  g_assert_cmpstr (debrief_plot_data_get_series_name (d), ==, "reward");
+  g_assert_null (debrief_plot_data_get_held_out_name (d));
+  debrief_plot_data_unref (d);
+  d = debrief_plot_data_new_for_series (grpo, "train_loss", DEBRIEF_PLOT_SMOOTH_EMA, 0.6);
+  g_assert_null (debrief_plot_data_get_series_name (d));
+  g_assert_nonnull (debrief_plot_data_get_train (d));
+  debrief_plot_data_unref (d);
+
+  d = debrief_plot_data_new_for_series (tinker, NULL, DEBRIEF_PLOT_SMOOTH_EMA, 0.6);
+  g_assert_cmpstr (debrief_plot_data_get_series_name (d), ==, "env/all/reward/total");
+  g_assert_cmpstr (debrief_plot_data_get_held_out_name (d), ==, "test/env/all/reward/total");
+  g_assert_nonnull (debrief_plot_data_get_validation (d));
+  debrief_plot_data_unref (d);
+
+  d = debrief_plot_data_new_for_series (sft, NULL, DEBRIEF_PLOT_SMOOTH_EMA, 0.6);
+  g_assert_null (debrief_plot_data_get_series_name (d));
+  g_assert_nonnull (debrief_plot_data_get_validation (d));
+  debrief_plot_data_unref (d);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -797,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/plot/write-runs", test_write_runs);
   g_test_add_func ("/plot/describe-step/several", test_describe_step_several);
   g_test_add_func ("/plot/resmooth", test_resmooth_keeps_view);
+  g_test_add_func ("/plot/primary-series-first", test_primary_series_first);
 
   return g_test_run ();
 }
