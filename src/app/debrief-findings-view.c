@@ -48,6 +48,67 @@ row_show_step_cb (DebriefFindingsView *self,
   g_signal_emit (self, signals[SIGNAL_SHOW_STEP], 0, step);
 }
 
+/* Nothing found: said in the words of the run's kind, and not "healthy" when
+ * the run is too short to judge (the report says the same). */
+static GtkWidget *
+no_findings_row (DebriefAnalysis *analysis)
+{
+  GtkWidget *row = adw_action_row_new ();
+  const char *title = NULL;
+  const char *text = debrief_analysis_describe_no_findings (analysis, &title);
+  gboolean judged = debrief_analysis_get_run_verdict (analysis) == DEBRIEF_RUN_VERDICT_HEALTHY;
+  GtkWidget *icon = gtk_image_new_from_icon_name (judged ? "emblem-ok-symbolic" : "dialog-question-symbolic");
+
+  gtk_widget_add_css_class (icon, judged ? "success" : "dim-label");
+  gtk_widget_set_name (row, "no-findings");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  return row;
+}
+
+/* What the analysis could not use (a loss that means nothing, a missing
+ * config, what it assumed), folded: the report lists the same. */
+static GtkWidget *
+notes_row (DebriefAnalysis *analysis)
+{
+  const char *const *notes = debrief_analysis_get_notes (analysis);
+  guint n = notes ? g_strv_length ((char **) notes) : 0;
+  GtkWidget *row, *icon;
+  g_autofree char *count = NULL;
+
+  if (n == 0)
+    return NULL;
+  row = adw_expander_row_new ();
+  gtk_widget_set_name (row, "notes");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("What the analysis could not use"));
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", n), n);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), count);
+  icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+  gtk_widget_add_css_class (icon, "dim-label");
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), icon);
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *note = adw_action_row_new ();
+      GtkWidget *label = gtk_label_new (notes[i]);
+
+      /* The whole text in a label of its own: a row's title would be cut to a line. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_widget_add_css_class (label, "dim-label");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (note), label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (note), GTK_ACCESSIBLE_PROPERTY_LABEL, notes[i], -1);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), note);
+    }
+  return row;
+}
+
 static GtkWidget *
 run_group (DebriefFindingsView *self,
            DebriefRun          *run,
@@ -55,6 +116,7 @@ run_group (DebriefFindingsView *self,
 {
   GtkWidget *group = adw_preferences_group_new ();
   DebriefAnalysis *analysis = debrief_run_get_analysis (run);
+  GtkWidget *notes;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
                                    show_name ? debrief_run_get_name (run) : _("Findings"));
@@ -87,18 +149,11 @@ run_group (DebriefFindingsView *self,
         adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       }
     if (n == 0)
-      {
-        GtkWidget *row = adw_action_row_new ();
-        GtkWidget *icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
-
-        gtk_widget_add_css_class (icon, "success");
-        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No problems found"));
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                     _("The loss curves show none of the known failure modes."));
-        adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-      }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), no_findings_row (analysis));
   }
+  notes = notes_row (analysis);
+  if (notes != NULL)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), notes);
   return group;
 }
 

@@ -47,6 +47,9 @@ format_display_name (const char *format)
     { "lightning_csv", N_("Lightning CSV") },
     { "tensorboard", N_("TensorBoard") },
     { "generic", N_("Generic log") },
+    { "text", N_("Text log") },
+    { "wandb", N_("W&B") },
+    { "mlflow", N_("MLflow") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -67,32 +70,60 @@ set_subtitle_selectable (AdwActionRow *row)
 static char *
 kind_label (DebriefRun *run)
 {
-  const char *method = NULL, *adapter = NULL;
+  const char *method = debrief_method_to_label (debrief_run_get_method (run));
+  const char *adapter = debrief_adapter_to_label (debrief_run_get_adapter (run));
 
-  switch (debrief_run_get_method (run))
-    {
-    case DEBRIEF_METHOD_SFT: method = _("Supervised fine-tuning"); break;
-    case DEBRIEF_METHOD_CPT: method = _("Continued pre-training"); break;
-    case DEBRIEF_METHOD_PRETRAIN: method = _("Pre-training"); break;
-    case DEBRIEF_METHOD_DPO: method = _("Preference training"); break;
-    case DEBRIEF_METHOD_RL: method = _("Reinforcement learning"); break;
-    case DEBRIEF_METHOD_REWARD_MODEL: method = _("Reward model"); break;
-    case DEBRIEF_METHOD_UNKNOWN:
-    default: break;
-    }
-  switch (debrief_run_get_adapter (run))
-    {
-    case DEBRIEF_ADAPTER_LORA: adapter = _("LoRA"); break;
-    case DEBRIEF_ADAPTER_QLORA: adapter = _("QLoRA"); break;
-    case DEBRIEF_ADAPTER_DORA: adapter = _("DoRA"); break;
-    case DEBRIEF_ADAPTER_NONE: adapter = _("full fine-tune"); break;
-    case DEBRIEF_ADAPTER_UNKNOWN:
-    default: break;
-    }
   if (method != NULL && adapter != NULL)
     /* Translators: the kind of training and the adapter, e.g. "Preference training, LoRA" */
     return g_strdup_printf (_("%s, %s"), method, adapter);
   return g_strdup (method ? method : adapter);
+}
+
+/* What the analysis calls @series ("mean reward"), else its logged key. */
+static const char *
+series_label (DebriefAnalysis *analysis,
+              DebriefSeries   *series)
+{
+  for (guint i = 0; analysis != NULL && i < debrief_analysis_get_n_judged_series (analysis); i++)
+    {
+      const char *label = NULL;
+
+      if (debrief_analysis_get_judged_series (analysis, i, &label) == series && label != NULL)
+        return label;
+    }
+  return debrief_series_get_source_key (series) ? debrief_series_get_source_key (series)
+                                                : debrief_series_get_name (series);
+}
+
+/* The judged series the analysis calls @label (one of its own words), or NULL. */
+static DebriefSeries *
+judged_series (DebriefAnalysis *analysis,
+               const char      *label)
+{
+  for (guint i = 0; analysis != NULL && i < debrief_analysis_get_n_judged_series (analysis); i++)
+    {
+      const char *l = NULL;
+      DebriefSeries *series = debrief_analysis_get_judged_series (analysis, i, &l);
+
+      if (g_strcmp0 (l, label) == 0 && debrief_series_get_length (series) > 0)
+        return series;
+    }
+  return NULL;
+}
+
+static void
+append_last_value (GString         *text,
+                   const char      *separator,
+                   DebriefAnalysis *analysis,
+                   DebriefSeries   *series)
+{
+  double last = series ? debrief_series_get_last_value (series) : NAN;
+
+  if (!isfinite (last))
+    return;
+  g_string_append (text, separator);
+  /* Translators: a series' name (e.g. "mean reward") and its value at the last logged step */
+  g_string_append_printf (text, _("final %s %.3g"), series_label (analysis, series), last);
 }
 
 static char *
@@ -104,32 +135,42 @@ describe_run (DebriefRun *run)
   g_autoptr(GString) text = g_string_new (format_display_name (debrief_run_get_format (run)));
   g_autofree char *kind = kind_label (run);
   const char *primary = debrief_run_get_primary_metric (run);
+  DebriefSeries *shown = NULL;
 
   if (kind != NULL)
     g_string_append_printf (text, " · %s", kind);
 
-  if (train != NULL)
+  /* A run whose first series is not its loss (RL: the reward; GRPO's loss is a
+   * surrogate near zero) is described by that series, as the plot draws it. */
+  if (primary != NULL && g_strcmp0 (primary, "train_loss") != 0)
+    shown = debrief_run_get_series_by_name (run, primary);
+  if (shown != NULL && debrief_series_get_length (shown) == 0)
+    shown = NULL;
+
+  if (shown != NULL)
     {
-      gsize n = debrief_series_get_length (train);
+      gsize n = debrief_series_get_length (shown);
       g_string_append (text, " · ");
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu train point", "%zu train points", n), n);
-    }
-  if (val != NULL)
-    {
-      gsize n = debrief_series_get_length (val);
-      g_string_append (text, " · ");
-      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu evaluation", "%zu evaluations", n), n);
-    }
-  if (train == NULL && val == NULL && primary != NULL && debrief_run_get_series_by_name (run, primary) != NULL)
-    {
-      /* An RL run: its first series is the reward. */
-      gsize n = debrief_series_get_length (debrief_run_get_series_by_name (run, primary));
-      g_string_append (text, " · ");
-      /* Translators: %zu points of the series named by the second %s (e.g. "reward") */
+      /* Translators: %zu points of the series named by the second %s (e.g. "mean reward") */
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu point of %s", "%zu points of %s", n), n,
-                              primary);
+                              series_label (analysis, shown));
     }
-  else if (train == NULL && val == NULL)
+  else if (train != NULL || val != NULL)
+    {
+      if (train != NULL)
+        {
+          gsize n = debrief_series_get_length (train);
+          g_string_append (text, " · ");
+          g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu train point", "%zu train points", n), n);
+        }
+      if (val != NULL)
+        {
+          gsize n = debrief_series_get_length (val);
+          g_string_append (text, " · ");
+          g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%zu evaluation", "%zu evaluations", n), n);
+        }
+    }
+  else
     {
       g_string_append (text, " · ");
       g_string_append (text, _("no loss logged"));
@@ -137,19 +178,34 @@ describe_run (DebriefRun *run)
 
   if (analysis != NULL)
     {
-      if (train != NULL && isfinite (debrief_series_get_last_value (train)))
+      gsize before = text->len;
+
+      if (shown != NULL)
+        append_last_value (text, "\n", analysis, shown);
+      else
         {
-          g_string_append (text, "\n");
-          /* Translators: the train loss at the last logged step */
-          g_string_append_printf (text, _("final train %.3f"), debrief_series_get_last_value (train));
-        }
-      if (debrief_analysis_get_best_step (analysis) >= 0 && isfinite (debrief_analysis_get_best_val_loss (analysis)))
-        {
-          g_string_append (text, train != NULL ? " · " : "\n");
-          /* Translators: lowest validation loss and the step where it was reached */
-          g_string_append_printf (text, _("best val %.3f at step %" PRId64),
-                                  debrief_analysis_get_best_val_loss (analysis),
-                                  debrief_analysis_get_best_step (analysis));
+          if (train != NULL && isfinite (debrief_series_get_last_value (train)))
+            {
+              g_string_append (text, "\n");
+              /* Translators: the train loss at the last logged step */
+              g_string_append_printf (text, _("final train %.3f"), debrief_series_get_last_value (train));
+            }
+          if (debrief_analysis_get_best_step (analysis) >= 0 && isfinite (debrief_analysis_get_best_val_loss (analysis)))
+            {
+              g_string_append (text, text->len > before ? " · " : "\n");
+              /* Translators: lowest validation loss and the step where it was reached */
+              g_string_append_printf (text, _("best val %.3f at step %" PRId64),
+                                      debrief_analysis_get_best_val_loss (analysis),
+                                      debrief_analysis_get_best_step (analysis));
+            }
+          /* Preference training: the margins and accuracies say more than its loss. */
+          if (debrief_analysis_get_method (analysis) == DEBRIEF_METHOD_DPO)
+            {
+              append_last_value (text, text->len > before ? " · " : "\n", analysis,
+                                 judged_series (analysis, _("reward margin")));
+              append_last_value (text, text->len > before ? " · " : "\n", analysis,
+                                 judged_series (analysis, _("reward accuracy")));
+            }
         }
       g_string_append (text, "\n");
       g_string_append (text, debrief_analysis_get_verdict (analysis));

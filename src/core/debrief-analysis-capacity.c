@@ -211,6 +211,29 @@ _debrief_analysis_check_targets (DebriefAnalysisContext *ctx)
   debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_TARGET_ALL_LINEAR));
 }
 
+/* The status in words for the window and the report: a check that does not
+ * apply to the kind of run is not a check that failed to find its inputs. */
+static void
+label_capacity (DebriefAnalysisContext *ctx,
+                gboolean                applies)
+{
+  ctx->self->capacity_applies = applies;
+  switch (ctx->self->capacity->status)
+    {
+    case DEBRIEF_CAPACITY_OK:
+      ctx->self->capacity_label = _("Enough capacity");
+      break;
+    case DEBRIEF_CAPACITY_UNDERCAPACITY:
+      ctx->self->capacity_label = _("Too little capacity");
+      break;
+    case DEBRIEF_CAPACITY_UNKNOWN:
+    default:
+      ctx->self->capacity_label = !applies ? _("Does not apply")
+                                  : ctx->adapter_unknown ? _("Adapter unknown") : _("Cannot check yet");
+      break;
+    }
+}
+
 void
 _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
 {
@@ -233,6 +256,7 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
                                                : _("Not a LoRA run: the capacity check counts the "
                                                    "parameters of a LoRA adapter; a full fine-tune trains "
                                                    "every weight of the model."));
+      label_capacity (ctx, ctx->adapter_unknown);
       return;
     }
   if (ctx->method == DEBRIEF_METHOD_REWARD_MODEL)
@@ -246,6 +270,7 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
       ctx->self->capacity->message = g_strdup (_("Not checked: a reward model learns about one bit per "
                                                  "preference pair (which answer scores higher), not per "
                                                  "token, and the logs do not count the pairs."));
+      label_capacity (ctx, FALSE);
       return;
     }
   input.rank = config->lora_rank;
@@ -253,6 +278,7 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
   input.targets = debrief_capacity_targets_from_config (config);
   /* RL counts episodes (below), never the tokens it sampled. */
   input.dataset_tokens = ctx->method == DEBRIEF_METHOD_RL ? 0 : config->dataset_tokens;
+  input.per_episode = ctx->method == DEBRIEF_METHOD_RL;
 
   /* Dataset tokens from the logged per-step token counts over the first epoch. */
   if (input.dataset_tokens <= 0 && ctx->method != DEBRIEF_METHOD_RL && ctx->in->tokens && epoch_end >= 0)
@@ -283,7 +309,7 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
     }
   /* Bits per token: the first-epoch mean loss (nats) / ln 2; a preference loss is
    * not a per-token loss, so preference runs keep the checklist's 1 bit. */
-  else if (ctx->has_train && ctx->train.n > 0 && ctx->method != DEBRIEF_METHOD_DPO)
+  else if (ctx->has_train && ctx->train.n > 0 && ctx->method != DEBRIEF_METHOD_DPO && !input.per_episode)
     {
       double sum = 0;
       gsize count = 0;
@@ -304,7 +330,8 @@ _debrief_analysis_run_capacity (DebriefAnalysisContext *ctx)
         }
     }
   ctx->self->capacity = debrief_capacity_check (&input);
-  if (bits_source && ctx->self->capacity->status != DEBRIEF_CAPACITY_UNKNOWN)
+  label_capacity (ctx, TRUE);
+  if (bits_source && ctx->self->capacity->status != DEBRIEF_CAPACITY_UNKNOWN && !input.per_episode)
     _debrief_analysis_add_note (ctx->self, g_strdup_printf (_("Capacity uses %.2f bits per token (%s)."),
                                                             input.bits_per_token, bits_source));
 }

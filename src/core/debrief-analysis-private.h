@@ -54,6 +54,8 @@ struct _DebriefAnalysis
   DebriefRunVerdict run_verdict;
   DebriefMethod method;
   gboolean lora_advice;
+  const char *capacity_label;  /* static translated words for the capacity status */
+  gboolean capacity_applies;   /* FALSE: not a question for this kind of run (full fine-tune, reward model) */
   GPtrArray *judged;        /* DebriefSeries, with judged_labels in step */
   GPtrArray *judged_labels; /* const char *, static translated strings */
   GPtrArray *notes;

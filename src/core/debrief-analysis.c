@@ -654,6 +654,65 @@ debrief_analysis_get_verdict (DebriefAnalysis *self)
   return self->verdict;
 }
 
+const char *
+debrief_analysis_describe_no_findings (DebriefAnalysis  *self,
+                                       const char      **title)
+{
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (self), NULL);
+
+  /* A clean result says what was looked at: an RL run is not judged on its
+   * loss, and a run too short to judge is not called healthy. */
+  switch (self->run_verdict)
+    {
+    case DEBRIEF_RUN_VERDICT_TOO_SHORT:
+      if (title != NULL)
+        *title = debrief_run_verdict_to_label (self->run_verdict);
+      return _("No check found a problem, but the curves are too short to call the run healthy.");
+    case DEBRIEF_RUN_VERDICT_NO_DATA:
+      if (title != NULL)
+        *title = debrief_run_verdict_to_label (self->run_verdict);
+      return _("Nothing was checked: the run logged no loss or reward curve the checks read.");
+    case DEBRIEF_RUN_VERDICT_HEALTHY:
+    case DEBRIEF_RUN_VERDICT_ATTENTION:
+    case DEBRIEF_RUN_VERDICT_FAILED:
+    default:
+      break;
+    }
+  if (title != NULL)
+    *title = _("No problems found");
+  switch (self->method)
+    {
+    case DEBRIEF_METHOD_RL:
+      return _("None of the RL checks (reward, KL, entropy, response length, reward spread) found a "
+               "problem in the curves the run logged.");
+    case DEBRIEF_METHOD_DPO:
+      return _("None of the preference checks (loss, reward margins, accuracies, log-probabilities of "
+               "the chosen answers) found a problem in the curves the run logged.");
+    case DEBRIEF_METHOD_REWARD_MODEL:
+      return _("The loss and accuracy curves show none of the known failure modes.");
+    case DEBRIEF_METHOD_UNKNOWN:
+    case DEBRIEF_METHOD_SFT:
+    case DEBRIEF_METHOD_CPT:
+    case DEBRIEF_METHOD_PRETRAIN:
+    default:
+      return _("The loss curves show none of the known failure modes.");
+    }
+}
+
+const char *
+debrief_analysis_get_capacity_label (DebriefAnalysis *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (self), NULL);
+  return self->capacity_label ? self->capacity_label : _("Cannot check yet");
+}
+
+gboolean
+debrief_analysis_get_capacity_applies (DebriefAnalysis *self)
+{
+  g_return_val_if_fail (DEBRIEF_IS_ANALYSIS (self), FALSE);
+  return self->capacity_applies;
+}
+
 const char *const *
 debrief_analysis_get_notes (DebriefAnalysis *self)
 {

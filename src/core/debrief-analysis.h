@@ -95,6 +95,16 @@ guint            debrief_analysis_get_n_judged_series (DebriefAnalysis     *self
 DebriefSeries   *debrief_analysis_get_judged_series   (DebriefAnalysis     *self,
                                                        guint                i,
                                                        const char         **label);
+/* The capacity status in words ("Enough capacity", "Does not apply" for a full
+ * fine-tune or a reward model, "Adapter unknown", "Cannot check yet"), as the
+ * window's card and the report say it; and whether the check applies at all. */
+const char      *debrief_analysis_get_capacity_label   (DebriefAnalysis    *self);
+gboolean         debrief_analysis_get_capacity_applies (DebriefAnalysis    *self);
+/* What to say when no check found anything, in the words of the run's kind and
+ * verdict (the window's findings and the report say the same): a sentence, and
+ * in @title (may be NULL) a few words ("No problems found", "Too short to judge"). */
+const char      *debrief_analysis_describe_no_findings (DebriefAnalysis    *self,
+                                                        const char        **title);
 /* Remarks about what could not be checked (NULL-terminated, may be empty). */
 const char *const *debrief_analysis_get_notes         (DebriefAnalysis     *self);
 /* The worst severity among the findings, or -1 when there are none. */

@@ -93,6 +93,7 @@ debrief_capacity_check (const DebriefCapacityInput *input)
   g_return_val_if_fail (input != NULL, NULL);
 
   r->rank = input->rank;
+  r->per_episode = input->per_episode;
   if (input->rank <= 0)
     g_ptr_array_add (missing, (gpointer) _("LoRA rank"));
   if (d->hidden_size <= 0)
@@ -100,7 +101,7 @@ debrief_capacity_check (const DebriefCapacityInput *input)
   if (d->num_layers <= 0)
     g_ptr_array_add (missing, (gpointer) _("number of layers"));
   if (input->dataset_tokens <= 0)
-    g_ptr_array_add (missing, (gpointer) _("dataset tokens"));
+    g_ptr_array_add (missing, (gpointer) (input->per_episode ? _("number of episodes") : _("dataset tokens")));
   if ((targets & DEBRIEF_TARGET_UNEMBED) && d->vocab_size <= 0)
     g_ptr_array_add (missing, (gpointer) _("vocabulary size (the output layer is adapted)"));
 

@@ -59,6 +59,7 @@ struct _DebriefCapacityInput
   gint64 dataset_tokens;       /* one epoch; 0 unknown */
   double bits_per_token;       /* NaN or <= 0: 1 bit per token (the checklist's default) */
   const char *bits_source;     /* e.g. "first-epoch mean loss 2.17 nats" (for the message) */
+  gboolean per_episode;        /* RL: dataset_tokens counts episodes, about one bit each */
 };
 
 void debrief_capacity_input_init (DebriefCapacityInput *input);
@@ -81,6 +82,7 @@ struct _DebriefCapacityResult
   gint64 suggested_rank;
   char *message;                /* the checklist's message, or what is missing */
   char *assumptions;            /* defaults used (I = 4h, kv = h, targets), NULL when none */
+  gboolean per_episode;         /* the data were counted in RL episodes (bits_per_token is per episode) */
 };
 
 #define DEBRIEF_TYPE_CAPACITY_RESULT (debrief_capacity_result_get_type ())

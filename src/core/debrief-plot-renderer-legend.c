@@ -49,6 +49,21 @@ scale_labels (DebriefPlotRenderer *self,
   format_scale_value (self, self->scale_max, hi, size);
 }
 
+/* A layer's entry: the first run's series name (by @get) with one run,
+ * @several with more, @losses when the losses are drawn. */
+static void
+layer_name (DebriefPlotRenderer *self,
+            const char          *(*get) (DebriefPlotData *data),
+            const char          *several,
+            const char          *losses,
+            char                *buf,
+            gsize                size)
+{
+  const char *name = self->runs->len > 0 ? get (g_array_index (self->runs, RunEntry, 0).data) : NULL;
+
+  g_strlcpy (buf, name == NULL ? losses : self->runs->len == 1 ? name : several, size);
+}
+
 static void
 legend_text (DebriefPlotRenderer *self,
              const LegendEntry   *e,
@@ -87,17 +102,9 @@ legend_text (DebriefPlotRenderer *self,
   switch (e->index)
     {
     case DEBRIEF_PLOT_LAYER_RAW:
-      {
-        /* The first run's line says what is drawn: the train loss, or the series chosen instead. */
-        const char *name = self->runs->len > 0
-                           ? debrief_plot_data_get_series_name (g_array_index (self->runs, RunEntry, 0).data) : NULL;
-        if (name != NULL && self->runs->len == 1)
-          g_strlcpy (buf, name, size);
-        else if (name != NULL)
-          g_strlcpy (buf, C_("plot legend: the unsmoothed line", "Raw"), size);
-        else
-          g_strlcpy (buf, _("Train loss"), size);
-      }
+      /* The first run's line says what is drawn: the train loss, or the series chosen instead. */
+      layer_name (self, debrief_plot_data_get_series_name,
+                  C_("plot legend: the unsmoothed line", "Raw"), _("Train loss"), buf, size);
       break;
     case DEBRIEF_PLOT_LAYER_SMOOTHED:
       {
@@ -111,17 +118,9 @@ legend_text (DebriefPlotRenderer *self,
       break;
     case DEBRIEF_PLOT_LAYER_VALIDATION:
     default:
-      {
-        /* The evaluation counterpart of a series drawn instead of the losses. */
-        const char *name = self->runs->len > 0
-                           ? debrief_plot_data_get_held_out_name (g_array_index (self->runs, RunEntry, 0).data) : NULL;
-        if (name != NULL && self->runs->len == 1)
-          g_strlcpy (buf, name, size);
-        else if (name != NULL)
-          g_strlcpy (buf, C_("plot legend: the evaluation line", "Held-out"), size);
-        else
-          g_strlcpy (buf, _("Validation loss"), size);
-      }
+      /* The evaluation counterpart of a series drawn instead of the losses. */
+      layer_name (self, debrief_plot_data_get_held_out_name,
+                  C_("plot legend: the evaluation line", "Held-out"), _("Validation loss"), buf, size);
       break;
     }
 }

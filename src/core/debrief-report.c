@@ -220,8 +220,10 @@ append_findings (GString         *s,
   g_string_append_printf (s, "## %s\n\n", _("Findings"));
   if (n == 0)
     {
-      g_string_append_printf (s, "%s\n\n", _("No problems found: the loss curves show none of the "
-                                             "known failure modes."));
+      const char *title = NULL;
+      const char *text = debrief_analysis_describe_no_findings (analysis, &title);
+
+      g_string_append_printf (s, "**%s** — %s\n\n", title, text);
       return;
     }
   g_string_append_printf (s, "| %s | %s | %s | %s |\n|---|---|---|---|\n",
@@ -256,7 +258,9 @@ append_capacity (GString         *s,
   const DebriefRunConfig *config = debrief_run_get_config (run);
 
   g_string_append_printf (s, "## %s\n\n", _("Capacity"));
-  g_string_append_printf (s, "**%s** — %s\n\n", debrief_capacity_status_to_string (c->status), c->message);
+  /* The card's words, then the checklist's status. */
+  g_string_append_printf (s, "**%s** (`%s`) — %s\n\n", debrief_analysis_get_capacity_label (analysis),
+                          debrief_capacity_status_to_string (c->status), c->message);
   /* Where each input came from, so that a reader can check it. */
   if (config->base_model != NULL || config->dims_source != NULL)
     {
@@ -305,8 +309,12 @@ append_capacity (GString         *s,
       append_number (bits, "%.0f", c->required_bits);
       append_number (per_token, "%.2f", c->bits_per_token);
       g_string_append (s, "- ");
-      /* Translators: both %s are numbers, printed with a decimal point whatever the locale */
-      g_string_append_printf (s, _("required: %s bits (%s bits per token)"), bits->str, per_token->str);
+      if (c->per_episode)
+        /* Translators: %s is a number of bits; an RL episode carries about one bit */
+        g_string_append_printf (s, _("required: %s bits (1 bit per episode)"), bits->str);
+      else
+        /* Translators: both %s are numbers, printed with a decimal point whatever the locale */
+        g_string_append_printf (s, _("required: %s bits (%s bits per token)"), bits->str, per_token->str);
       g_string_append_c (s, '\n');
     }
   if (isfinite (c->headroom_percent))
@@ -429,11 +437,20 @@ debrief_report_generate (DebriefRun                *run,
                           debrief_run_verdict_to_string (debrief_analysis_get_run_verdict (analysis)),
                           debrief_analysis_get_verdict (analysis));
   /* What kind of training this was, and why Debrief thinks so (POSTTRAINING 1). */
-  g_string_append_printf (s, "**%s** %s — %s; **%s** %s — %s\n\n", _("Method:"),
-                          debrief_method_to_string (debrief_run_get_method (run)),
-                          debrief_run_get_method_evidence (run) ? debrief_run_get_method_evidence (run) : "?",
-                          _("adapter:"), debrief_adapter_to_string (debrief_run_get_adapter (run)),
-                          debrief_run_get_adapter_evidence (run) ? debrief_run_get_adapter_evidence (run) : "?");
+  {
+    DebriefMethod method = debrief_run_get_method (run);
+    DebriefAdapter adapter = debrief_run_get_adapter (run);
+
+    /* The words the window's run row uses, then the id debrief-cli --json prints. */
+    g_string_append_printf (s, "**%s** %s (`%s`) — %s; **%s** %s (`%s`) — %s\n\n", _("Method:"),
+                            debrief_method_to_label (method) ? debrief_method_to_label (method) : _("unknown"),
+                            debrief_method_to_string (method),
+                            debrief_run_get_method_evidence (run) ? debrief_run_get_method_evidence (run) : "?",
+                            _("adapter:"),
+                            debrief_adapter_to_label (adapter) ? debrief_adapter_to_label (adapter) : _("unknown"),
+                            debrief_adapter_to_string (adapter),
+                            debrief_run_get_adapter_evidence (run) ? debrief_run_get_adapter_evidence (run) : "?");
+  }
 
   append_key_numbers (s, run, analysis);
   append_judged_series (s, analysis);

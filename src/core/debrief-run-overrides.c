@@ -13,6 +13,7 @@
 
 #define KEY_RANK   "lora-rank"
 #define KEY_TOKENS "dataset-tokens"
+#define KEY_EPISODES "episodes"
 #define KEY_MODEL  "base-model"
 
 /* What the user typed has no file behind it: the report and the JSON say "user". */
@@ -40,8 +41,8 @@ debrief_run_overrides_clear (DebriefRunOverrides *overrides)
 gboolean
 debrief_run_overrides_is_empty (const DebriefRunOverrides *overrides)
 {
-  return overrides->lora_rank <= 0 && overrides->dataset_tokens <= 0 && !overrides->have_dims
-         && overrides->base_model == NULL;
+  return overrides->lora_rank <= 0 && overrides->dataset_tokens <= 0 && overrides->rl_episodes <= 0
+         && !overrides->have_dims && overrides->base_model == NULL;
 }
 
 void
@@ -56,6 +57,8 @@ debrief_run_overrides_merge (DebriefRunOverrides       *into,
       g_free (into->dataset_tokens_source);
       into->dataset_tokens_source = g_strdup (from->dataset_tokens_source);
     }
+  if (from->rl_episodes > 0)
+    into->rl_episodes = from->rl_episodes;
   if (from->base_model != NULL)
     {
       g_free (into->base_model);
@@ -109,6 +112,12 @@ debrief_run_overrides_apply (const DebriefRunOverrides *overrides,
       g_free (config->dataset_tokens_source);
       config->dataset_tokens_source = g_strdup (overrides->dataset_tokens_source
                                                 ? overrides->dataset_tokens_source : SOURCE_USER);
+    }
+  if (overrides->rl_episodes > 0)
+    {
+      config->rl_episodes = overrides->rl_episodes;
+      g_free (config->rl_episodes_source);
+      config->rl_episodes_source = g_strdup (SOURCE_USER);
     }
   if (overrides->have_dims)
     {
@@ -190,6 +199,9 @@ debrief_run_overrides_load (GFile                *store,
       overrides->dataset_tokens = value;
       overrides->dataset_tokens_source = g_strdup (SOURCE_USER);
     }
+  value = g_key_file_get_int64 (keys, group, KEY_EPISODES, NULL);
+  if (value > 0)
+    overrides->rl_episodes = value;
   model = g_key_file_get_string (keys, group, KEY_MODEL, NULL);
   if (model != NULL && *model != '\0')
     debrief_run_overrides_set_model (overrides, model, NULL);
@@ -221,6 +233,8 @@ debrief_run_overrides_save (GFile                      *store,
     g_key_file_set_int64 (keys, group, KEY_RANK, overrides->lora_rank);
   if (overrides->dataset_tokens > 0)
     g_key_file_set_int64 (keys, group, KEY_TOKENS, overrides->dataset_tokens);
+  if (overrides->rl_episodes > 0)
+    g_key_file_set_int64 (keys, group, KEY_EPISODES, overrides->rl_episodes);
   if (overrides->base_model != NULL)
     g_key_file_set_string (keys, group, KEY_MODEL, overrides->base_model);
 

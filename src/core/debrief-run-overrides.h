@@ -25,6 +25,7 @@ struct _DebriefRunOverrides
   gint64 lora_rank;              /* > 0: use this rank */
   gint64 dataset_tokens;         /* > 0: one epoch has this many tokens */
   char *dataset_tokens_source;   /* where the number came from ("user", "--tokens") */
+  gint64 rl_episodes;            /* > 0: an RL run trained on this many episodes */
   char *base_model;              /* a model name the user typed, or NULL */
   gboolean have_dims;
   DebriefModelDims dims;

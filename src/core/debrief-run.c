@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "debrief-analysis.h"
 #include "debrief-run.h"
 #include "debrief-run-progress.h"
@@ -633,6 +635,48 @@ debrief_run_get_n_points (DebriefRun *self)
   for (guint i = 0; i < self->series->len; i++)
     n += debrief_series_get_length (g_ptr_array_index (self->series, i));
   return n;
+}
+
+const char *
+debrief_method_to_label (DebriefMethod method)
+{
+  switch (method)
+    {
+    case DEBRIEF_METHOD_SFT:
+      return _("Supervised fine-tuning");
+    case DEBRIEF_METHOD_CPT:
+      return _("Continued pre-training");
+    case DEBRIEF_METHOD_PRETRAIN:
+      return _("Pre-training");
+    case DEBRIEF_METHOD_DPO:
+      return _("Preference training");
+    case DEBRIEF_METHOD_RL:
+      return _("Reinforcement learning");
+    case DEBRIEF_METHOD_REWARD_MODEL:
+      return _("Reward model");
+    case DEBRIEF_METHOD_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+debrief_adapter_to_label (DebriefAdapter adapter)
+{
+  switch (adapter)
+    {
+    case DEBRIEF_ADAPTER_LORA:
+      return _("LoRA");
+    case DEBRIEF_ADAPTER_QLORA:
+      return _("QLoRA");
+    case DEBRIEF_ADAPTER_DORA:
+      return _("DoRA");
+    case DEBRIEF_ADAPTER_NONE:
+      return _("full fine-tune");
+    case DEBRIEF_ADAPTER_UNKNOWN:
+    default:
+      return NULL;
+    }
 }
 
 const char *

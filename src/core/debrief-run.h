@@ -125,6 +125,10 @@ typedef enum
 const char       *debrief_method_to_string        (DebriefMethod   method);
 /* "lora", "qlora", "dora", "none", "unknown". */
 const char       *debrief_adapter_to_string       (DebriefAdapter  adapter);
+/* In words, translated ("Reinforcement learning", "full fine-tune"), as the
+ * window and the report show them; NULL when unknown. */
+const char       *debrief_method_to_label         (DebriefMethod   method);
+const char       *debrief_adapter_to_label        (DebriefAdapter  adapter);
 
 #define DEBRIEF_TYPE_RUN (debrief_run_get_type ())
 G_DECLARE_FINAL_TYPE (DebriefRun, debrief_run, DEBRIEF, RUN, GObject)

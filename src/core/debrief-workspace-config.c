@@ -202,6 +202,7 @@ debrief_workspace_edit_config (DebriefWorkspace  *self,
                                DebriefRun        *run,
                                gint64             lora_rank,
                                gint64             dataset_tokens,
+                               gint64             rl_episodes,
                                const char        *base_model,
                                GError           **error)
 {
@@ -228,6 +229,8 @@ debrief_workspace_edit_config (DebriefWorkspace  *self,
       edit.dataset_tokens = dataset_tokens;
       edit.dataset_tokens_source = g_strdup ("user");
     }
+  if (rl_episodes > 0 && rl_episodes != config->rl_episodes)
+    edit.rl_episodes = rl_episodes;
 
   if (!debrief_run_overrides_is_empty (&edit))
     {

@@ -98,13 +98,15 @@ double            debrief_workspace_get_progress    (DebriefWorkspace        *se
 const char       *debrief_workspace_get_error       (DebriefWorkspace        *self);
 
 /* Fills gaps in @run's configuration with what the user typed (a value <= 0
- * or a NULL / empty @base_model leaves that value as it is), remembers it for
+ * or a NULL / empty @base_model leaves that value as it is; @rl_episodes is
+ * what an RL run's capacity counts instead of tokens), remembers it for
  * the run's folder, emits ::config-changed and analyses the run again. FALSE
  * with @error (nothing changed) when @base_model is not a known model. */
 gboolean          debrief_workspace_edit_config     (DebriefWorkspace        *self,
                                                      DebriefRun              *run,
                                                      gint64                   lora_rank,
                                                      gint64                   dataset_tokens,
+                                                     gint64                   rl_episodes,
                                                      const char              *base_model,
                                                      GError                 **error);
 /* Applied to every run read from now on, and not remembered

@@ -119,8 +119,12 @@ test_findings_view (void)
     g_assert_true (gtk_widget_get_visible (steps));
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (steps)), "Stop at step 40"));
   }
-  /* The healthy run says so. */
-  g_assert_nonnull (debrief_test_find_row (view, "No problems found"));
+  /* The healthy run says so, in the words of a loss curve. */
+  row = debrief_test_find_named (view, "no-findings");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "No problems found");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "loss curves"));
+  row = debrief_test_find_row (view, "Validation loss increases");
 
   button = debrief_test_find_named (row, "show-step");
   g_assert_nonnull (button);
@@ -174,7 +178,7 @@ test_capacity_card (void)
   debrief_workspace_add_run (workspace, run);
   wait_for_analysis (runs);
   /* 73,984 parameters for 8,192 tokens at ~3.75 bits. */
-  g_assert_true (status_is (card, "OK"));
+  g_assert_true (status_is (card, "Enough capacity"));
   g_assert_true (gtk_widget_get_visible (debrief_test_find_row (card, "Headroom")));
   g_assert_false (gtk_widget_get_visible (debrief_test_find_row (card, "Suggested rank")));
 
@@ -195,7 +199,7 @@ test_capacity_card (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (debrief_test_find_named (card, "tokens")), 1000000);
   g_signal_emit_by_name (debrief_test_find_named (card, "check"), "clicked");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (debrief_run_get_analysis (run) == first || !status_is (card, "UNDERCAPACITY"))
+  while (debrief_run_get_analysis (run) == first || !status_is (card, "Too little capacity"))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
@@ -207,6 +211,105 @@ test_capacity_card (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A view and a card on a run of tests/data/public, analysed. */
+static GtkWidget *
+show_public_run (DebriefWorkspace  *workspace,
+                 const char        *name,
+                 DebriefRun       **run,
+                 GtkWidget        **view,
+                 GtkWidget        **card)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  *run = debrief_test_load_run ("public", name, NULL);
+  *view = debrief_findings_view_new (workspace);
+  *card = debrief_capacity_card_new (workspace);
+  gtk_box_append (GTK_BOX (box), *view);
+  gtk_box_append (GTK_BOX (box), *card);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  debrief_workspace_add_run (workspace, *run);
+  wait_for_analysis (debrief_workspace_get_runs (workspace));
+  return window;
+}
+
+static const char *
+subtitle_of (GtkWidget  *root,
+             const char *title)
+{
+  GtkWidget *row = debrief_test_find_row (root, title);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* An RL run is not judged on a loss, and its capacity counts episodes. */
+static void
+test_rl_run (void)
+{
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
+  g_autoptr(DebriefRun) run = NULL;
+  GtkWidget *view, *card, *row;
+  GtkWidget *window = show_public_run (workspace, "rl-tinker-qwen3-4b-ifeval-judge-113steps", &run, &view, &card);
+
+  row = debrief_test_find_named (view, "no-findings");
+  g_assert_nonnull (row);
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "loss"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "RL"));
+  /* What the analysis could not use is there, folded. */
+  g_assert_nonnull (debrief_test_find_named (view, "notes"));
+
+  g_assert_true (status_is (card, "Enough capacity"));
+  g_assert_nonnull (strstr (subtitle_of (card, "Required"), "1 bit per episode"));
+  g_assert_null (strstr (subtitle_of (card, "Required"), "token"));
+  g_assert_null (debrief_test_find_row (card, "Dataset tokens"));
+  /* The count, how it was counted, and the field to correct it. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (debrief_test_find_named (card, "data"))),
+                            "28"));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (debrief_test_find_named (card, "tokens"))), ==,
+                     (double) debrief_run_get_config (run)->rl_episodes);
+  g_assert_cmpint (debrief_run_get_config (run)->rl_episodes, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A full fine-tune has no LoRA adapter: no field asks for its rank. */
+static void
+test_full_fine_tune (void)
+{
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
+  g_autoptr(DebriefRun) run = NULL;
+  GtkWidget *view, *card;
+  GtkWidget *window = show_public_run (workspace, "sft-full-llama3-8b-law-llamafactory-zero3-6ep", &run, &view, &card);
+
+  g_assert_cmpint (debrief_run_get_adapter (run), ==, DEBRIEF_ADAPTER_NONE);
+  g_assert_true (status_is (card, "Does not apply"));
+  g_assert_false (gtk_widget_is_visible (debrief_test_find_named (card, "rank")));
+  g_assert_false (gtk_widget_is_visible (debrief_test_find_named (card, "tokens")));
+  g_assert_false (gtk_widget_is_visible (debrief_test_find_named (card, "check")));
+  g_assert_false (gtk_widget_is_visible (debrief_test_find_row (card, "LoRA parameters")));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Too few points: never "healthy", never "no problems found". */
+static void
+test_too_short_run (void)
+{
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
+  g_autoptr(DebriefRun) run = NULL;
+  GtkWidget *view, *card, *row;
+  GtkWidget *window = show_public_run (workspace, "dpo-trl-llama3.1-8b-qlora-finance-2points", &run, &view, &card);
+
+  g_assert_cmpint (debrief_analysis_get_run_verdict (debrief_run_get_analysis (run)), ==,
+                   DEBRIEF_RUN_VERDICT_TOO_SHORT);
+  g_assert_null (debrief_test_find_row (view, "No problems found"));
+  row = debrief_test_find_named (view, "no-findings");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Too short to judge");
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "show none"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -215,6 +318,9 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/findings-view/overfit-and-healthy", test_findings_view);
   g_test_add_func ("/capacity-card/recheck", test_capacity_card);
+  g_test_add_func ("/findings-view/rl-run", test_rl_run);
+  g_test_add_func ("/findings-view/full-fine-tune", test_full_fine_tune);
+  g_test_add_func ("/findings-view/too-short", test_too_short_run);
 
   return g_test_run ();
 }

@@ -60,7 +60,7 @@ test_report_content (void)
   g_assert_nonnull (strstr (md, "| symptom | likely cause | fix | severity |"));
   g_assert_nonnull (strstr (md, "`overfitting`"));
   g_assert_nonnull (strstr (md, "`lora_targets_no_mlp`"));
-  g_assert_nonnull (strstr (md, "**UNDERCAPACITY** — Insufficient capacity. Increase rank from 1 to "));
+  g_assert_nonnull (strstr (md, "**Too little capacity** (`UNDERCAPACITY`) — Insufficient capacity. Increase rank from 1 to "));
   /* Recommendations in the checklist's order: capacity first, then overfitting. */
   under = strstr (md, "Undercapacity: raise the LoRA rank");
   /* ... pointing at a checkpoint that exists, or saying that none was saved. */

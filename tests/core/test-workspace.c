@@ -201,7 +201,7 @@ test_workspace_close (void)
   {
     g_autoptr(DebriefRun) run = g_object_ref (debrief_workspace_find_run (workspace, folder));
 
-    g_assert_true (debrief_workspace_edit_config (workspace, run, 5, 0, NULL, NULL));
+    g_assert_true (debrief_workspace_edit_config (workspace, run, 5, 0, 0, NULL, NULL));
     g_assert_true (debrief_workspace_get_busy (workspace));
     debrief_workspace_close_run (workspace, run);
     g_assert_false (debrief_workspace_get_busy (workspace));
@@ -236,7 +236,7 @@ test_workspace_edit_config (void)
   g_signal_connect_swapped (workspace, "config-changed", G_CALLBACK (note_changed_run), &changed);
 
   /* An unknown model changes nothing. */
-  g_assert_false (debrief_workspace_edit_config (workspace, run, 8, 0, "No-Such-Model-7B", &error));
+  g_assert_false (debrief_workspace_edit_config (workspace, run, 8, 0, 0, "No-Such-Model-7B", &error));
   g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "No-Such-Model-7B"));
   g_assert_null (changed);
@@ -244,10 +244,10 @@ test_workspace_edit_config (void)
   g_clear_error (&error);
 
   /* Two edits in a row: the second analysis is the one that counts. */
-  g_assert_true (debrief_workspace_edit_config (workspace, run, 4, 0, "Llama-3.1-8B", &error));
+  g_assert_true (debrief_workspace_edit_config (workspace, run, 4, 0, 0, "Llama-3.1-8B", &error));
   g_assert_no_error (error);
   g_assert_true (changed == run);
-  g_assert_true (debrief_workspace_edit_config (workspace, run, 16, 2000000, NULL, &error));
+  g_assert_true (debrief_workspace_edit_config (workspace, run, 16, 2000000, 0, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (debrief_workspace_get_busy (workspace));
   wait_idle (workspace);
@@ -281,6 +281,66 @@ file_mentions (gpointer data)
   return g_file_get_contents (what[0], &contents, NULL, NULL) && strstr (contents, what[1]) != NULL;
 }
 
+static DebriefWorkspace *
+workspace_with_store (GFile *store)
+{
+  DebriefWorkspace *workspace = debrief_workspace_new ();
+
+  debrief_workspace_set_state_file (workspace, store);
+  return workspace;
+}
+
+/* An RL run's capacity counts episodes: the number the user gives is episodes,
+ * at one bit each, and it is remembered as such. */
+static void
+test_workspace_edit_episodes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("debrief-state-XXXXXX", &error);
+  g_autofree char *store_path = g_build_filename (tmp, "runs.ini", NULL);
+  g_autoptr(GFile) store = g_file_new_for_path (store_path);
+  g_autoptr(GFile) folder = debrief_test_data_file ("public", "grpo-unsloth-gemma3-1b-lora-gsm8k-250steps", NULL);
+  const char *wait_for[] = { store_path, "episodes=4000", NULL };
+  const DebriefCapacityResult *capacity;
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(DebriefWorkspace) workspace = workspace_with_store (store);
+    g_autoptr(DebriefLoadBatch) batch = open_one (workspace, folder);
+    DebriefRun *run = debrief_workspace_find_run (workspace, folder);
+
+    g_assert_cmpint (debrief_run_get_method (run), ==, DEBRIEF_METHOD_RL);
+    capacity = debrief_analysis_get_capacity (debrief_run_get_analysis (run));
+    g_assert_true (capacity->per_episode);
+    g_assert_cmpint (capacity->status, ==, DEBRIEF_CAPACITY_UNKNOWN);
+    g_assert_nonnull (strstr (capacity->message, "episodes"));
+
+    g_assert_true (debrief_workspace_edit_config (workspace, run, 0, 0, 4000, NULL, &error));
+    g_assert_no_error (error);
+    wait_idle (workspace);
+    run = debrief_workspace_find_run (workspace, folder);
+    capacity = debrief_analysis_get_capacity (debrief_run_get_analysis (run));
+    g_assert_cmpint (capacity->status, ==, DEBRIEF_CAPACITY_OK);
+    g_assert_true (capacity->per_episode);
+    g_assert_cmpfloat (capacity->required_bits, ==, 4000.0);
+    g_assert_cmpint (debrief_run_get_config (run)->rl_episodes, ==, 4000);
+    g_assert_cmpstr (debrief_run_get_config (run)->rl_episodes_source, ==, "user");
+    g_assert_cmpint (debrief_run_get_config (run)->dataset_tokens, <=, 0);
+    debrief_test_wait_until (file_mentions, wait_for);
+  }
+  {
+    /* Another session: the episodes come back. */
+    g_autoptr(DebriefWorkspace) workspace = workspace_with_store (store);
+    g_autoptr(DebriefLoadBatch) batch = open_one (workspace, folder);
+    DebriefRun *run = debrief_workspace_find_run (workspace, folder);
+
+    g_assert_cmpint (debrief_run_get_config (run)->rl_episodes, ==, 4000);
+    g_assert_cmpfloat (debrief_analysis_get_capacity (debrief_run_get_analysis (run))->required_bits, ==, 4000.0);
+  }
+  g_assert_cmpint (g_remove (store_path), ==, 0);
+  g_assert_cmpint (g_rmdir (tmp), ==, 0);
+}
+
 static void
 test_workspace_remembers_config (void)
 {
@@ -301,7 +361,7 @@ test_workspace_remembers_config (void)
     debrief_workspace_set_state_file (workspace, store);
     batch = open_one (workspace, folder);
     run = g_list_model_get_item (debrief_workspace_get_runs (workspace), 0);
-    g_assert_true (debrief_workspace_edit_config (workspace, run, 12, 123456, NULL, &error));
+    g_assert_true (debrief_workspace_edit_config (workspace, run, 12, 123456, 0, NULL, &error));
     g_assert_no_error (error);
     wait_idle (workspace);
     /* Written in the background. */
@@ -507,6 +567,7 @@ main (int   argc,
   g_test_add_func ("/workspace/close", test_workspace_close);
   g_test_add_func ("/workspace/edit-config", test_workspace_edit_config);
   g_test_add_func ("/workspace/remembers-config", test_workspace_remembers_config);
+  g_test_add_func ("/workspace/edit-episodes", test_workspace_edit_episodes);
   g_test_add_func ("/workspace/open-sync", test_workspace_open_sync);
   g_test_add_func ("/workspace/bounded-pool", test_workspace_bounded_pool);
   g_test_add_func ("/workspace/watch-files", test_workspace_watch_files);
