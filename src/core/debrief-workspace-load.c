@@ -444,11 +444,30 @@ void
 debrief_workspace_set_load_options (DebriefWorkspace         *self,
                                     const DebriefLoadOptions *options)
 {
+  const char *pattern;
+  GHashTableIter iter;
+  gpointer value;
+
   g_return_if_fail (DEBRIEF_IS_WORKSPACE (self));
 
+  pattern = options != NULL && options->text_pattern != NULL && *options->text_pattern != '\0'
+            ? options->text_pattern : NULL;
+  if (g_strcmp0 (pattern, self->text_pattern) == 0)
+    return;
   g_free (self->text_pattern);
-  self->text_pattern = options != NULL && options->text_pattern != NULL && *options->text_pattern != '\0'
-                       ? g_strdup (options->text_pattern) : NULL;
+  self->text_pattern = g_strdup (pattern);
+  /* A follower reads with the options it was made with: its next reading, with
+   * the old pattern, would take the place of a reload with the new one. */
+  g_hash_table_iter_init (&iter, self->states);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RunState *state = value;
+
+      if (state->follower == NULL)
+        continue;
+      _debrief_workspace_unfollow (state);
+      _debrief_workspace_watch (self, state);
+    }
 }
 
 void
