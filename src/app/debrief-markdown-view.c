@@ -719,6 +719,28 @@ column_widths (const DebriefMarkdownTable *table,
     widths[c] = MAX (widths[c], MIN (word[c], need[c]));
 }
 
+/* A table whose words do not fit the pane (long metric keys) scrolls
+ * sideways on its own, rather than being cut at the pane's edge or widening
+ * the whole preview (a text view gives a child its minimum width). */
+static GtkWidget *
+scroll_if_wider (DebriefMarkdownView *self,
+                 GtkWidget           *table)
+{
+  GtkWidget *scroller;
+  int natural = 0;
+  int available = content_width (self);
+
+  gtk_widget_measure (table, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  if (natural <= available)
+    return table;
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scroller), available);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), table);
+  return scroller;
+}
+
 static GtkWidget *
 build_table_widget (DebriefMarkdownView        *self,
                     const DebriefMarkdownTable *table)
@@ -786,7 +808,7 @@ build_table_widget (DebriefMarkdownView        *self,
           gtk_grid_attach (GTK_GRID (grid), label, c, r, 1, 1);
         }
     }
-  return frame;
+  return scroll_if_wider (self, frame);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "debrief-core.h"
 #include "debrief-plot.h"
+#include "debrief-wrap-layout.h"
 
 /* One scroll notch zooms by this much: ten notches are about 6×. */
 #define SCROLL_ZOOM       1.2
@@ -516,7 +517,9 @@ debrief_plot_measure (GtkWidget      *widget,
   DebriefPlot *self = DEBRIEF_PLOT (widget);
   int min = 0, nat = 0;
 
-  gtk_widget_measure (self->toolbar, orientation, -1, &min, &nat, NULL, NULL);
+  /* The toolbar wraps: its height depends on the width it gets. */
+  gtk_widget_measure (self->toolbar, orientation,
+                      orientation == GTK_ORIENTATION_VERTICAL ? for_size : -1, &min, &nat, NULL, NULL);
   if (orientation == GTK_ORIENTATION_VERTICAL)
     {
       /* Room for a readable chart under the toolbar. */
@@ -528,6 +531,12 @@ debrief_plot_measure (GtkWidget      *widget,
       *minimum = MAX (min, 320);
       *natural = MAX (nat, 640);
     }
+}
+
+static GtkSizeRequestMode
+debrief_plot_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -983,6 +992,7 @@ debrief_plot_class_init (DebriefPlotClass *klass)
   object_class->dispose = debrief_plot_dispose;
   object_class->get_property = debrief_plot_get_property;
   object_class->set_property = debrief_plot_set_property;
+  widget_class->get_request_mode = debrief_plot_get_request_mode;
   widget_class->measure = debrief_plot_measure;
   widget_class->size_allocate = debrief_plot_size_allocate;
   widget_class->snapshot = debrief_plot_snapshot;
@@ -999,6 +1009,7 @@ debrief_plot_class_init (DebriefPlotClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (DEBRIEF_TYPE_WRAP_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/debrief/Debrief/debrief-plot.ui");
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, toolbar);
   gtk_widget_class_bind_template_child (widget_class, DebriefPlot, smoothing_adjustment);

@@ -324,6 +324,51 @@ test_plot_export (Fixture       *f,
   g_rmdir (dir);
 }
 
+/* The toolbar wraps onto more lines in a narrow pane rather than asking for
+ * more width than the pane has (GTK would clip it on the left), and every
+ * control stays inside the plot. */
+static void
+test_plot_toolbar_wraps (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *plot = GTK_WIDGET (f->plot);
+  int min_width = 0, nat_width = 0, wide = 0, narrow = 0;
+
+  g_assert_cmpint (gtk_widget_get_request_mode (plot), ==, GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH);
+  gtk_widget_measure (plot, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+  /* The overview pane is at least 360 px wide. */
+  g_assert_cmpint (min_width, <=, 360);
+  gtk_widget_measure (plot, GTK_ORIENTATION_VERTICAL, nat_width, &wide, NULL, NULL, NULL);
+  gtk_widget_measure (plot, GTK_ORIENTATION_VERTICAL, 360, &narrow, NULL, NULL, NULL);
+  g_assert_cmpint (narrow, >, wide);
+
+  gtk_window_set_default_size (f->window, 360, 600);
+  gtk_widget_set_size_request (GTK_WIDGET (f->window), -1, -1);
+  debrief_test_iterate_for (100);
+  gtk_test_widget_wait_for_draw (plot);
+  g_assert_cmpint (gtk_widget_get_width (plot), <=, 400);
+  for (GtkWidget *w = gtk_widget_get_first_child (plot); w != NULL; w = gtk_widget_get_next_sibling (w))
+    {
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (w, plot, &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (plot) + 0.5);
+    }
+  {
+    /* Each group of controls inside the toolbar. */
+    GtkWidget *toolbar = gtk_widget_get_first_child (plot);
+    for (GtkWidget *w = gtk_widget_get_first_child (toolbar); w != NULL; w = gtk_widget_get_next_sibling (w))
+      {
+        graphene_rect_t bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (w, plot, &bounds));
+        g_assert_cmpfloat (bounds.origin.x, >=, 0);
+        g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (plot) + 0.5);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,5 +380,6 @@ main (int   argc,
   g_test_add ("/plot/interaction", Fixture, NULL, fixture_set_up, test_plot_interaction, fixture_tear_down);
   g_test_add ("/plot/export", Fixture, NULL, fixture_set_up, test_plot_export, fixture_tear_down);
   g_test_add ("/plot/series", Fixture, NULL, fixture_set_up, test_plot_series, fixture_tear_down);
+  g_test_add ("/plot/toolbar-wraps", Fixture, NULL, fixture_set_up, test_plot_toolbar_wraps, fixture_tear_down);
   return g_test_run ();
 }

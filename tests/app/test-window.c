@@ -314,6 +314,32 @@ test_window_observes_workspace (void)
   debrief_test_drain ();
 }
 
+/* The window fits the smallest screen the metainfo promises (768 px) with
+ * runs of long names open on every page: no toolbar, run picker or table sets
+ * a wider minimum (GTK would then clip the window's content). */
+static void
+test_window_fits_small_screens (void)
+{
+  DebriefWindow *window = new_window ();
+  g_autoptr(GFile) rl = debrief_test_data_file ("public", "rl-tinker-qwen3-4b-ifeval-judge-113steps", NULL);
+  g_autoptr(GFile) dpo = debrief_test_data_file ("public", "dpo-trl-llama3.2-1b-lora-explainer-3ep-saturated", NULL);
+  GFile *files[] = { rl, dpo };
+  static const char *const pages[] = { "overview", "samples", "report" };
+  int min = 0;
+
+  debrief_window_open_files (window, files, G_N_ELEMENTS (files));
+  wait_until_idle (window);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", pages[i]);
+      debrief_test_drain ();
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      g_test_message ("%s: minimum width %d", pages[i], min);
+      g_assert_cmpint (min, <=, 800);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -329,6 +355,7 @@ main (int   argc,
   g_test_add_func ("/window/keyboard-focus-chain", test_window_keyboard_focus_chain);
   g_test_add_func ("/window/close-asks-about-unsaved-report", test_window_close_asks_about_unsaved_report);
   g_test_add_func ("/window/observes-workspace", test_window_observes_workspace);
+  g_test_add_func ("/window/fits-small-screens", test_window_fits_small_screens);
 
   return g_test_run ();
 }
