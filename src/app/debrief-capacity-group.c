@@ -197,7 +197,9 @@ update (DebriefCapacityGroup *self)
                g_strdup_printf ("%.1f%%", cap->headroom_percent));
   show_detail (self->suggested_row, cap->status == DEBRIEF_CAPACITY_UNDERCAPACITY,
                g_strdup_printf ("%" G_GINT64_FORMAT, cap->suggested_rank));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->data_row), episodes ? _("Episodes") : _("Dataset tokens"));
+  /* Not the input's own title: this row says how the number was obtained. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->data_row),
+                                 episodes ? _("Episodes trained") : _("Dataset size"));
   {
     char *data = applies ? describe_data (self, episodes) : NULL;
     show_detail (self->data_row, data != NULL, data);

@@ -12,6 +12,7 @@
 #include "debrief-endpoint-preferences.h"
 #include "debrief-prompt-card.h"
 #include "debrief-core.h"
+#include "debrief-wrap-layout.h"
 #include "debrief-samples-view.h"
 #include "debrief-serve-panel.h"
 
@@ -1098,6 +1099,7 @@ debrief_samples_view_class_init (DebriefSamplesViewClass *klass)
   object_class->dispose = debrief_samples_view_dispose;
   object_class->finalize = debrief_samples_view_finalize;
 
+  g_type_ensure (DEBRIEF_TYPE_WRAP_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/debrief/Debrief/debrief-samples-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, run_label);
   gtk_widget_class_bind_template_child (widget_class, DebriefSamplesView, status_label);
