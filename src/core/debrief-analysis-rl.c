@@ -233,6 +233,9 @@ check_reward_plateau (DebriefAnalysisContext *ctx,
   g_autofree char *rule = NULL;
   g_autoptr(GString) text = NULL;
   double kind_lr, to;
+  gboolean lr_at_rule, cut = FALSE;
+  g_autofree char *cause = NULL;
+  DebriefSeries *clipped;
   DebriefFinding *f;
 
   if (c->n < RL_MIN_POINTS || r->constant || !isfinite (r->ceiling) || r->at_ceiling)
@@ -265,7 +268,17 @@ check_reward_plateau (DebriefAnalysisContext *ctx,
 
   kind_lr = _debrief_analysis_kind_lr (ctx, &rule);
   to = isfinite (kind_lr) && (!isfinite (ctx->lr) || kind_lr > ctx->lr) ? kind_lr : NAN;
-  if (isfinite (to) && isfinite (ctx->lr))
+  /* A rate already at the rule of thumb (or above) is not the thing to raise. */
+  lr_at_rule = isfinite (kind_lr) && isfinite (ctx->lr) && ctx->lr >= kind_lr;
+  if (lr_at_rule)
+    {
+      g_autofree char *cur = _debrief_format_lr (ctx->lr);
+
+      fix = g_strdup_printf (_("Sample larger groups per prompt so more of them have a reward spread, or "
+                               "start with easier problems (a curriculum); the learning rate (%s) is "
+                               "already at the usual rate (%s)."), cur, rule);
+    }
+  else if (isfinite (to) && isfinite (ctx->lr))
     {
       g_autofree char *cur = _debrief_format_lr (ctx->lr);
       g_autofree char *sug = _debrief_format_lr (to);
@@ -277,12 +290,39 @@ check_reward_plateau (DebriefAnalysisContext *ctx,
     fix = g_strdup_printf (_("Sample larger groups per prompt so more of them have a reward spread, start "
                              "with easier problems (a curriculum), or raise the learning rate (%s)."),
                            rule ? rule : _("a LoRA learns best at about 10× the full fine-tuning rate"));
+  cause = g_strdup (lr_at_rule
+                    ? _("Too little learning signal: the groups too small to show a reward spread, or "
+                        "the task too hard.")
+                    : _("Too little learning signal: the learning rate is too low, the groups too small "
+                        "to show a reward spread, or the task too hard."));
+  clipped = _debrief_analysis_find_series (ctx->in, clipped_keys);
+  if (clipped)
+    {
+      gsize n;
+      double share = _debrief_series_window_median (clipped, 0.5, 1.0, &n);
+
+      /* A cut answer seldom earns the reward: the length limit comes first. */
+      if (n >= RL_MIN_SHARE_POINTS && share >= CLIPPED_WARNING_SHARE)
+        {
+          char *with = g_strdup_printf (_("%s And %.0f%% of the responses are cut at the length limit "
+                                          "(%s): a cut answer seldom earns the reward."),
+                                        cause, 100.0 * share, key_of (clipped));
+
+          g_free (cause);
+          cause = with;
+          with = g_strdup_printf (_("Raise the response length limit first (see \"Responses hit the length "
+                                    "limit\"). %s"), fix);
+          g_free (fix);
+          fix = with;
+          cut = TRUE;
+        }
+    }
   f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_REWARD_PLATEAU, DEBRIEF_SEVERITY_WARNING,
-                                     _("Reward does not improve"), evidence,
-                                     _("Too little learning signal: the learning rate is too low, the "
-                                       "groups too small to show a reward spread, or the task too hard."),
-                                     fix, -1);
-  debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_RAISE_LR, ctx->lr, to));
+                                     _("Reward does not improve"), evidence, cause, fix, -1);
+  if (cut)
+    debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_RAISE_MAX_TOKENS));
+  if (!lr_at_rule)
+    debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_RAISE_LR, ctx->lr, to));
   debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_LARGER_GROUPS));
   debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_CHECK_DATA));
 }

@@ -222,6 +222,27 @@ test_rl_plateau (void)
     g_assert_true (has_action (f, DEBRIEF_ACTION_LARGER_GROUPS));
     g_assert_cmpint (debrief_analysis_get_run_verdict (a), ==, DEBRIEF_RUN_VERDICT_ATTENTION);
   }
+  /* Flat, with the learning rate already at the LoRA RL rule (1e-5) and most responses
+   * cut at the length limit: the advice is the limit and the groups, not the rate. */
+  {
+    g_autoptr(DebriefRun) run = grpo_run ();
+    g_autoptr(DebriefAnalysis) a = NULL;
+    static const double cut[] = { 0.9 };
+    DebriefFinding *f;
+
+    debrief_run_get_config (run)->learning_rate = 1e-5;
+    add_curve (run, "reward", DEBRIEF_SERIES_OTHER, 150, f_const, flat, 0.06, 11);
+    add_curve (run, "completions/clipped_ratio", DEBRIEF_SERIES_OTHER, 150, f_const, cut, 0.02, 12);
+    a = debrief_test_analyse (run);
+    f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_REWARD_PLATEAU);
+    g_assert_nonnull (f);
+    g_assert_nonnull (debrief_analysis_get_finding (a, DEBRIEF_FINDING_LENGTH_CLIPPING));
+    g_assert_false (has_action (f, DEBRIEF_ACTION_RAISE_LR));
+    g_assert_true (has_action (f, DEBRIEF_ACTION_RAISE_MAX_TOKENS));
+    g_assert_true (has_action (f, DEBRIEF_ACTION_LARGER_GROUPS));
+    g_assert_nonnull (strstr (debrief_finding_get_fix (f), "already at the usual rate"));
+    g_assert_null (strstr (debrief_finding_get_cause (f), "learning rate is too low"));
+  }
   /* Rose quickly, then flat at 0.5: it learned and converged; the curve cannot say
    * more was within reach. */
   {
