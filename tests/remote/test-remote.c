@@ -288,6 +288,37 @@ test_sftp_follow_rewritten (void)
   debrief_run_follower_stop (follower);
 }
 
+/* debrief-cli on a folder of another machine: reads it, writes analysis.md into it. */
+static void
+test_sftp_cli_analyze (void)
+{
+  g_autofree char *run = make_run ("cli", 500);
+  g_autofree char *uri = debrief_test_sshd_uri (server, run);
+  g_autofree char *report = g_build_filename (run, "analysis.md", NULL);
+  const char *cli = g_getenv ("DEBRIEF_CLI");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("DEBRIEF_CLI is not set (run through meson test)");
+      return;
+    }
+  /* It inherits the private bus: the same GVfs, the same mount. */
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              cli, "analyze", "--json", uri, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_nonnull (strstr (out, "\"train_loss\" : {"));
+  g_assert_nonnull (strstr (out, "\"points\" : 500"));
+  g_assert_true (g_file_test (report, G_FILE_TEST_IS_REGULAR));
+}
+
 static double
 cpu_seconds (void)
 {
@@ -504,6 +535,7 @@ main (int   argc,
   g_test_add_func ("/remote/sftp/follow-append", test_sftp_follow_append);
   g_test_add_func ("/remote/sftp/follow-rewritten", test_sftp_follow_rewritten);
   g_test_add_func ("/remote/sftp/follow-idle", test_sftp_follow_idle);
+  g_test_add_func ("/remote/sftp/cli-analyze", test_sftp_cli_analyze);
   g_test_add_func ("/remote/sftp/connection-loss", test_sftp_connection_loss);
   g_test_add_func ("/remote/sftp/connection-loss-mid-read", test_sftp_connection_loss_mid_read);
   status = g_test_run ();
