@@ -1086,13 +1086,34 @@ mount_sync_done (GObject      *source,
   wait->done = TRUE;
 }
 
+/* A mount that does not answer (a host that went away mid-handshake) gives up
+ * after this long instead of holding the load forever. */
+#define MOUNT_TIMEOUT_S 60
+
+static void
+cancel_inner (GCancellable *outer,
+              gpointer      inner)
+{
+  g_cancellable_cancel (inner);
+}
+
+static gboolean
+mount_timed_out (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 debrief_mount_folder (GFile         *folder,
                       GCancellable  *cancellable,
                       GError       **error)
 {
   g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GCancellable) inner = NULL;
+  g_autoptr(GSource) timeout = NULL;
   MountWait wait = { FALSE, FALSE, NULL };
+  gulong handler = 0;
   gboolean is_main;
 
   if (g_file_is_native (folder))
@@ -1102,13 +1123,29 @@ debrief_mount_folder (GFile         *folder,
    * that one; a worker thread uses a context of its own. */
   is_main = g_main_context_acquire (g_main_context_default ());
   context = is_main ? g_main_context_ref (g_main_context_default ()) : g_main_context_new ();
+  inner = g_cancellable_new ();
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_inner), inner, NULL);
   g_main_context_push_thread_default (context);
-  debrief_mount_folder_async (folder, NULL, cancellable, mount_sync_done, &wait);
+  timeout = g_timeout_source_new_seconds (MOUNT_TIMEOUT_S);
+  g_source_set_callback (timeout, mount_timed_out, inner, NULL);
+  g_source_attach (timeout, context);
+  debrief_mount_folder_async (folder, NULL, inner, mount_sync_done, &wait);
   while (!wait.done)
     g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
   g_main_context_pop_thread_default (context);
   if (is_main)
     g_main_context_release (g_main_context_default ());
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
+  if (!wait.ok && g_cancellable_is_cancelled (inner) && !g_cancellable_is_cancelled (cancellable))
+    {
+      g_autofree char *display = g_file_get_parse_name (folder);
+      g_clear_error (&wait.error);
+      g_set_error (&wait.error, DEBRIEF_ERROR, DEBRIEF_ERROR_NETWORK,
+                   _("%s: cannot connect: no answer in %d seconds"), display, MOUNT_TIMEOUT_S);
+    }
   if (!wait.ok)
     g_propagate_error (error, wait.error);
   return wait.ok;
