@@ -20,12 +20,80 @@
  * changes-done) into one look at the file. */
 #define CHECK_DELAY_MS 100
 
+/* The draft is written and removed in worker threads, in whatever order they
+ * run. A removal (edits discarded, or the file saved) must win over a draft
+ * write asked for before it, even when that write runs after it: each write
+ * carries the generation it was asked in, and a removal starts a new one.
+ * The lock makes "check the generation, write" one step against a removal. */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GMutex lock;
+  guint generation;       /* under lock */
+} DraftSlot;
+
+static DraftSlot *
+draft_slot_new (void)
+{
+  DraftSlot *slot = g_new0 (DraftSlot, 1);
+
+  g_atomic_ref_count_init (&slot->ref_count);
+  g_mutex_init (&slot->lock);
+  return slot;
+}
+
+static DraftSlot *
+draft_slot_ref (DraftSlot *slot)
+{
+  g_atomic_ref_count_inc (&slot->ref_count);
+  return slot;
+}
+
+static void
+draft_slot_unref (DraftSlot *slot)
+{
+  if (slot == NULL || !g_atomic_ref_count_dec (&slot->ref_count))
+    return;
+  g_mutex_clear (&slot->lock);
+  g_free (slot);
+}
+
+/* On the main thread: drafts asked for until now are not to be written. */
+static guint
+draft_slot_supersede (DraftSlot *slot)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
+
+  return ++slot->generation;
+}
+
+static guint
+draft_slot_generation (DraftSlot *slot)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
+
+  return slot->generation;
+}
+
+/* In a worker: removes the draft unless a newer generation has started. */
+static void
+draft_slot_remove (DraftSlot *slot,
+                   guint      generation,
+                   GFile     *draft_file)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
+
+  if (slot->generation == generation)
+    g_file_delete (draft_file, NULL, NULL);
+}
+
 struct _DebriefDocument
 {
   GObject parent_instance;
 
   GFile *file;
   GFile *draft_file;
+  DraftSlot *draft;         /* orders the draft's writes and removals (worker threads) */
   char *etag;               /* "sha256:..." of the content we last read or wrote; NULL: no file */
   char *disk_etag;          /* what the last check saw on disk */
   GFileMonitor *monitor;
@@ -263,6 +331,8 @@ typedef struct
 {
   GFile *file;
   GFile *draft_file;
+  DraftSlot *draft;
+  guint draft_generation;
   char *text;
   char *expected_etag;
   char *new_etag;
@@ -274,6 +344,7 @@ save_data_free (SaveData *data)
 {
   g_clear_object (&data->file);
   g_clear_object (&data->draft_file);
+  g_clear_pointer (&data->draft, draft_slot_unref);
   g_free (data->text);
   g_free (data->expected_etag);
   g_free (data->new_etag);
@@ -458,8 +529,8 @@ save_thread (GTask        *task,
     }
 
   data->new_etag = etag_for_contents (data->text, length);
-  /* Saved: the crash draft has done its job. */
-  g_file_delete (data->draft_file, NULL, NULL);
+  /* Saved: the crash draft has done its job (unless edits came since). */
+  draft_slot_remove (data->draft, data->draft_generation, data->draft_file);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -510,6 +581,9 @@ debrief_document_save_async (DebriefDocument          *self,
   data = g_new0 (SaveData, 1);
   data->file = g_object_ref (self->file);
   data->draft_file = g_object_ref (self->draft_file);
+  /* The saved text supersedes the drafts asked for before it. */
+  data->draft = draft_slot_ref (self->draft);
+  data->draft_generation = draft_slot_supersede (self->draft);
   data->text = g_strdup (text);
   data->expected_etag = g_strdup (self->etag);
   data->flags = flags;
@@ -739,13 +813,23 @@ save_draft_thread (GTask        *task,
       return;
     }
   g_clear_error (&error);
-  if (!g_file_replace_contents (data->draft_file, data->text, strlen (data->text), NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&data->draft->lock);
+
+    /* Discarded or saved since it was asked for: nothing to keep. */
+    if (data->draft->generation != data->draft_generation)
+      {
+        g_task_return_boolean (task, TRUE);
+        return;
+      }
+    if (!g_file_replace_contents (data->draft_file, data->text, strlen (data->text), NULL, FALSE,
+                                  G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                  NULL, cancellable, &error))
+      {
+        g_task_return_error (task, g_steal_pointer (&error));
+        return;
+      }
+  }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -764,6 +848,8 @@ debrief_document_save_draft_async (DebriefDocument     *self,
 
   data = g_new0 (SaveData, 1);
   data->draft_file = g_object_ref (self->draft_file);
+  data->draft = draft_slot_ref (self->draft);
+  data->draft_generation = draft_slot_generation (self->draft);
   data->text = g_strdup (text);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, debrief_document_save_draft_async);
@@ -835,11 +921,53 @@ debrief_document_load_draft_finish (DebriefDocument  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+discard_draft_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+
+  draft_slot_remove (data->draft, data->draft_generation, data->draft_file);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+debrief_document_discard_draft_async (DebriefDocument     *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveData *data;
+
+  g_return_if_fail (DEBRIEF_IS_DOCUMENT (self));
+
+  data = g_new0 (SaveData, 1);
+  data->draft_file = g_object_ref (self->draft_file);
+  data->draft = draft_slot_ref (self->draft);
+  /* From now on, drafts asked for earlier are not written. */
+  data->draft_generation = draft_slot_supersede (self->draft);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, debrief_document_discard_draft_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_task_run_in_thread (task, discard_draft_thread);
+}
+
+gboolean
+debrief_document_discard_draft_finish (DebriefDocument  *self,
+                                       GAsyncResult     *result,
+                                       GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 debrief_document_discard_draft (DebriefDocument *self)
 {
-  g_return_if_fail (DEBRIEF_IS_DOCUMENT (self));
-  g_file_delete (self->draft_file, NULL, NULL);
+  debrief_document_discard_draft_async (self, NULL, NULL, NULL);
 }
 
 GFile *
@@ -897,6 +1025,7 @@ debrief_document_constructed (GObject *object)
   draft_name = g_strconcat (hash, ".md", NULL);
   self->draft_file = g_file_new_build_filename (g_get_user_state_dir (), "debrief", "drafts",
                                                 draft_name, NULL);
+  self->draft = draft_slot_new ();
 
   self->monitor = g_file_monitor_file (self->file, G_FILE_MONITOR_NONE, NULL, &error);
   if (self->monitor == NULL)
@@ -926,6 +1055,7 @@ debrief_document_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_object (&self->draft_file);
+  g_clear_pointer (&self->draft, draft_slot_unref);
   g_clear_object (&self->cancellable);
   g_free (self->etag);
   g_free (self->disk_etag);

@@ -98,8 +98,16 @@ void             debrief_document_load_draft_async       (DebriefDocument       
 char            *debrief_document_load_draft_finish      (DebriefDocument          *self,
                                                           GAsyncResult             *result,
                                                           GError                  **error);
-/* Removes the draft (edits were discarded or saved). Blocking but tiny:
- * one unlink. */
+/* Removes the draft (edits were discarded) in a worker thread; drafts asked
+ * for before it are not written even if their thread runs later. The plain
+ * call does the same and does not wait. */
+void             debrief_document_discard_draft_async    (DebriefDocument          *self,
+                                                          GCancellable             *cancellable,
+                                                          GAsyncReadyCallback       callback,
+                                                          gpointer                  user_data);
+gboolean         debrief_document_discard_draft_finish   (DebriefDocument          *self,
+                                                          GAsyncResult             *result,
+                                                          GError                  **error);
 void             debrief_document_discard_draft          (DebriefDocument          *self);
 
 /* A report is a few kilobytes; anything far larger is not one. */

@@ -409,8 +409,31 @@ test_drafts (Fixture       *fx,
   debrief_document_save_draft_async (doc, "more\n", NULL, store_result, &result);
   g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&result), &error));
   g_assert_true (g_file_query_exists (draft_file, NULL));
-  debrief_document_discard_draft (doc);
+  g_clear_object (&result);
+  debrief_document_discard_draft_async (doc, NULL, store_result, &result);
+  g_assert_true (debrief_document_discard_draft_finish (doc, run_until_done (&result), &error));
   g_assert_false (g_file_query_exists (draft_file, NULL));
+  g_clear_object (&result);
+
+  /* A draft asked for before the discard is not written after it, even when
+   * its thread runs later; one asked for after it is. */
+  {
+    g_autoptr(GAsyncResult) first = NULL;
+    g_autoptr(GAsyncResult) second = NULL;
+
+    debrief_document_save_draft_async (doc, "late\n", NULL, store_result, &first);
+    debrief_document_discard_draft_async (doc, NULL, store_result, &second);
+    g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&first), &error));
+    g_assert_true (debrief_document_discard_draft_finish (doc, run_until_done (&second), &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_query_exists (draft_file, NULL));
+  }
+  debrief_document_save_draft_async (doc, "after\n", NULL, store_result, &result);
+  g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&result), &error));
+  g_assert_true (g_file_query_exists (draft_file, NULL));
+  g_clear_object (&result);
+  debrief_document_discard_draft_async (doc, NULL, store_result, &result);
+  g_assert_true (debrief_document_discard_draft_finish (doc, run_until_done (&result), &error));
 }
 
 static void
