@@ -340,6 +340,32 @@ test_window_fits_small_screens (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* With animations off (a setting many users choose), nothing is allocated a
+ * negative size: the hidden view switcher bar's revealer gave its child a
+ * height of -1 (a Gtk-WARNING, fatal here). */
+static void
+test_window_without_animations (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  g_autoptr(GFile) folder = test_run ("overfit");
+  static const char *const pages[] = { "report", "samples", "overview" };
+  DebriefWindow *window;
+
+  g_object_set (settings, "gtk-enable-animations", FALSE, NULL);
+  window = new_window ();
+  debrief_window_open_files (window, &folder, 1);
+  wait_until_idle (window);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", pages[i]);
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      debrief_test_drain ();
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  debrief_test_drain ();
+  gtk_settings_reset_property (settings, "gtk-enable-animations");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,6 +382,7 @@ main (int   argc,
   g_test_add_func ("/window/close-asks-about-unsaved-report", test_window_close_asks_about_unsaved_report);
   g_test_add_func ("/window/observes-workspace", test_window_observes_workspace);
   g_test_add_func ("/window/fits-small-screens", test_window_fits_small_screens);
+  g_test_add_func ("/window/without-animations", test_window_without_animations);
 
   return g_test_run ();
 }
