@@ -20,16 +20,20 @@
  * changes-done) into one look at the file. */
 #define CHECK_DELAY_MS 100
 
-/* The draft is written and removed in worker threads, in whatever order they
- * run. A removal (edits discarded, or the file saved) must win over a draft
- * write asked for before it, even when that write runs after it: each write
- * carries the generation it was asked in, and a removal starts a new one.
- * The lock makes "check the generation, write" one step against a removal. */
+/* The draft is written and removed in worker threads, which run in any
+ * order. The last request must win: a removal (edits discarded, or the file
+ * saved) over a draft write asked for before it, a draft write over a removal
+ * or an older write asked for before it. Each request takes a ticket on the
+ * main thread (an atomic counter: the main thread never waits for the lock,
+ * which a worker holds while it writes to a possibly slow disk); a worker
+ * acts only when its ticket is newer than the last one acted on, under a
+ * lock that makes "check, act, record" one step among the workers. */
 typedef struct
 {
   gatomicrefcount ref_count;
+  gint next_ticket;         /* atomic */
   GMutex lock;
-  guint generation;       /* under lock */
+  gint done_ticket;         /* under lock */
 } DraftSlot;
 
 static DraftSlot *
@@ -58,32 +62,34 @@ draft_slot_unref (DraftSlot *slot)
   g_free (slot);
 }
 
-/* On the main thread: drafts asked for until now are not to be written. */
-static guint
-draft_slot_supersede (DraftSlot *slot)
+/* On the main thread, when a write or a removal is asked for. */
+static gint
+draft_slot_take_ticket (DraftSlot *slot)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
-
-  return ++slot->generation;
+  return g_atomic_int_add (&slot->next_ticket, 1) + 1;
 }
 
-static guint
-draft_slot_generation (DraftSlot *slot)
+/* In a worker, with the lock held: whether the request of @ticket is still
+ * the newest one acted on (and if so, it is recorded as acted on). */
+static gboolean
+draft_slot_claim (DraftSlot *slot,
+                  gint       ticket)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
-
-  return slot->generation;
+  if (ticket <= slot->done_ticket)
+    return FALSE;
+  slot->done_ticket = ticket;
+  return TRUE;
 }
 
-/* In a worker: removes the draft unless a newer generation has started. */
+/* In a worker: removes the draft unless a newer request came first. */
 static void
 draft_slot_remove (DraftSlot *slot,
-                   guint      generation,
+                   gint       ticket,
                    GFile     *draft_file)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
 
-  if (slot->generation == generation)
+  if (draft_slot_claim (slot, ticket))
     g_file_delete (draft_file, NULL, NULL);
 }
 
@@ -332,7 +338,7 @@ typedef struct
   GFile *file;
   GFile *draft_file;
   DraftSlot *draft;
-  guint draft_generation;
+  gint draft_ticket;
   char *text;
   char *expected_etag;
   char *new_etag;
@@ -530,7 +536,7 @@ save_thread (GTask        *task,
 
   data->new_etag = etag_for_contents (data->text, length);
   /* Saved: the crash draft has done its job (unless edits came since). */
-  draft_slot_remove (data->draft, data->draft_generation, data->draft_file);
+  draft_slot_remove (data->draft, data->draft_ticket, data->draft_file);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -583,7 +589,7 @@ debrief_document_save_async (DebriefDocument          *self,
   data->draft_file = g_object_ref (self->draft_file);
   /* The saved text supersedes the drafts asked for before it. */
   data->draft = draft_slot_ref (self->draft);
-  data->draft_generation = draft_slot_supersede (self->draft);
+  data->draft_ticket = draft_slot_take_ticket (self->draft);
   data->text = g_strdup (text);
   data->expected_etag = g_strdup (self->etag);
   data->flags = flags;
@@ -816,8 +822,8 @@ save_draft_thread (GTask        *task,
   {
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&data->draft->lock);
 
-    /* Discarded or saved since it was asked for: nothing to keep. */
-    if (data->draft->generation != data->draft_generation)
+    /* Discarded, saved or written again since it was asked for. */
+    if (!draft_slot_claim (data->draft, data->draft_ticket))
       {
         g_task_return_boolean (task, TRUE);
         return;
@@ -849,7 +855,7 @@ debrief_document_save_draft_async (DebriefDocument     *self,
   data = g_new0 (SaveData, 1);
   data->draft_file = g_object_ref (self->draft_file);
   data->draft = draft_slot_ref (self->draft);
-  data->draft_generation = draft_slot_generation (self->draft);
+  data->draft_ticket = draft_slot_take_ticket (self->draft);
   data->text = g_strdup (text);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, debrief_document_save_draft_async);
@@ -929,7 +935,7 @@ discard_draft_thread (GTask        *task,
 {
   SaveData *data = task_data;
 
-  draft_slot_remove (data->draft, data->draft_generation, data->draft_file);
+  draft_slot_remove (data->draft, data->draft_ticket, data->draft_file);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -948,7 +954,7 @@ debrief_document_discard_draft_async (DebriefDocument     *self,
   data->draft_file = g_object_ref (self->draft_file);
   data->draft = draft_slot_ref (self->draft);
   /* From now on, drafts asked for earlier are not written. */
-  data->draft_generation = draft_slot_supersede (self->draft);
+  data->draft_ticket = draft_slot_take_ticket (self->draft);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, debrief_document_discard_draft_async);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);

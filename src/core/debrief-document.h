@@ -99,8 +99,9 @@ char            *debrief_document_load_draft_finish      (DebriefDocument       
                                                           GAsyncResult             *result,
                                                           GError                  **error);
 /* Removes the draft (edits were discarded) in a worker thread; drafts asked
- * for before it are not written even if their thread runs later. The plain
- * call does the same and does not wait. */
+ * for before it are not written even if their thread runs later, and drafts
+ * asked for after it are kept. The plain call does the same and does not
+ * wait. */
 void             debrief_document_discard_draft_async    (DebriefDocument          *self,
                                                           GCancellable             *cancellable,
                                                           GAsyncReadyCallback       callback,

@@ -415,25 +415,44 @@ test_drafts (Fixture       *fx,
   g_assert_false (g_file_query_exists (draft_file, NULL));
   g_clear_object (&result);
 
-  /* A draft asked for before the discard is not written after it, even when
-   * its thread runs later; one asked for after it is. */
-  {
-    g_autoptr(GAsyncResult) first = NULL;
-    g_autoptr(GAsyncResult) second = NULL;
+  /* The last request wins whatever order the worker threads run in: a draft
+   * asked for before a discard is not written after it, a discard asked for
+   * before a draft does not remove it, an older draft does not overwrite a
+   * newer one. The requests go out together, many times, so that the
+   * threads meet in different orders. */
+  for (guint round = 0; round < 25; round++)
+    {
+      g_autoptr(GAsyncResult) r1 = NULL;
+      g_autoptr(GAsyncResult) r2 = NULL;
+      g_autoptr(GAsyncResult) r3 = NULL;
+      g_autoptr(GAsyncResult) r4 = NULL;
+      g_autofree char *contents = NULL;
 
-    debrief_document_save_draft_async (doc, "late\n", NULL, store_result, &first);
-    debrief_document_discard_draft_async (doc, NULL, store_result, &second);
-    g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&first), &error));
-    g_assert_true (debrief_document_discard_draft_finish (doc, run_until_done (&second), &error));
-    g_assert_no_error (error);
-    g_assert_false (g_file_query_exists (draft_file, NULL));
-  }
-  debrief_document_save_draft_async (doc, "after\n", NULL, store_result, &result);
-  g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&result), &error));
-  g_assert_true (g_file_query_exists (draft_file, NULL));
-  g_clear_object (&result);
-  debrief_document_discard_draft_async (doc, NULL, store_result, &result);
-  g_assert_true (debrief_document_discard_draft_finish (doc, run_until_done (&result), &error));
+      debrief_document_save_draft_async (doc, "late\n", NULL, store_result, &r1);
+      debrief_document_discard_draft_async (doc, NULL, store_result, &r2);
+      g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&r1), &error));
+      g_assert_true (debrief_document_discard_draft_finish (doc, run_until_done (&r2), &error));
+      g_assert_no_error (error);
+      g_assert_false (g_file_query_exists (draft_file, NULL));
+      g_clear_object (&r1);
+      g_clear_object (&r2);
+
+      debrief_document_save_draft_async (doc, "old\n", NULL, store_result, &r1);
+      debrief_document_discard_draft_async (doc, NULL, store_result, &r2);
+      debrief_document_save_draft_async (doc, "older than last\n", NULL, store_result, &r3);
+      debrief_document_save_draft_async (doc, "last\n", NULL, store_result, &r4);
+      g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&r1), &error));
+      g_assert_true (debrief_document_discard_draft_finish (doc, run_until_done (&r2), &error));
+      g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&r3), &error));
+      g_assert_true (debrief_document_save_draft_finish (doc, run_until_done (&r4), &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (draft_path, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, "last\n");
+      g_clear_object (&r1);
+      debrief_document_discard_draft_async (doc, NULL, store_result, &r1);
+      g_assert_true (debrief_document_discard_draft_finish (doc, run_until_done (&r1), &error));
+      g_assert_false (g_file_query_exists (draft_file, NULL));
+    }
 }
 
 static void
