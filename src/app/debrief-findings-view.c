@@ -71,9 +71,8 @@ no_findings_row (DebriefAnalysis *analysis)
 /* What the analysis could not use (a loss that means nothing, a missing
  * config, what it assumed), folded: the report lists the same. */
 static GtkWidget *
-notes_row (DebriefAnalysis *analysis)
+notes_row (const char *const *notes)
 {
-  const char *const *notes = debrief_analysis_get_notes (analysis);
   guint n = notes ? g_strv_length ((char **) notes) : 0;
   GtkWidget *row, *icon;
   g_autofree char *count = NULL;
@@ -151,9 +150,85 @@ run_group (DebriefFindingsView *self,
     if (n == 0)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), no_findings_row (analysis));
   }
-  notes = notes_row (analysis);
+  notes = notes_row (debrief_analysis_get_notes (analysis));
   if (notes != NULL)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), notes);
+  return group;
+}
+
+/* With several runs open, the runs in which nothing was found share one group
+ * per verdict (a sweep of twenty healthy runs is one line, not twenty cards);
+ * the runs with findings keep a group each, first. A few runs keep a group
+ * each: side by side, "healthy" beside "overfit" reads best. */
+#define CLEAN_GROUP_MIN_RUNS 4
+
+static gboolean
+is_clean (DebriefRun *run)
+{
+  DebriefAnalysis *analysis = debrief_run_get_analysis (run);
+
+  return analysis != NULL && g_list_model_get_n_items (debrief_analysis_get_findings (analysis)) == 0;
+}
+
+static GtkWidget *
+clean_group (GPtrArray         *runs,   /* DebriefRun, all clean, of one verdict */
+             DebriefRunVerdict  verdict)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *expander = adw_expander_row_new ();
+  GtkWidget *icon;
+  const char *title = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *count = NULL;
+
+  debrief_analysis_describe_no_findings (debrief_run_get_analysis (g_ptr_array_index (runs, 0)), &title);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  gtk_widget_set_name (expander, "clean-runs");
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u run", "%u runs", runs->len), runs->len);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), count);
+  icon = gtk_image_new_from_icon_name (verdict == DEBRIEF_RUN_VERDICT_HEALTHY ? "emblem-ok-symbolic"
+                                                                              : "dialog-question-symbolic");
+  gtk_widget_add_css_class (icon, verdict == DEBRIEF_RUN_VERDICT_HEALTHY ? "success" : "dim-label");
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (expander), icon);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      DebriefRun *run = g_ptr_array_index (runs, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      if (i > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, debrief_run_get_name (run));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), debrief_run_get_name (run));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   debrief_analysis_describe_no_findings (debrief_run_get_analysis (run), NULL));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+    }
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), names->str);
+#if ADW_CHECK_VERSION (1, 3, 0)
+  adw_expander_row_set_subtitle_lines (ADW_EXPANDER_ROW (expander), 2);
+#endif
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), expander);
+
+  /* What the analysis could not use, once for the group: the runs of a sweep
+   * share their format and config, so their notes are mostly the same. */
+  {
+    g_autoptr(GPtrArray) notes = g_ptr_array_new ();
+    GtkWidget *row;
+
+    for (guint i = 0; i < runs->len; i++)
+      {
+        const char *const *own = debrief_analysis_get_notes (debrief_run_get_analysis (g_ptr_array_index (runs, i)));
+
+        for (guint j = 0; own != NULL && own[j] != NULL; j++)
+          if (!g_ptr_array_find_with_equal_func (notes, own[j], g_str_equal, NULL))
+            g_ptr_array_add (notes, (gpointer) own[j]);
+      }
+    g_ptr_array_add (notes, NULL);
+    row = notes_row ((const char *const *) notes->pdata);
+    if (row != NULL)
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  }
   return group;
 }
 
@@ -162,14 +237,31 @@ rebuild (DebriefFindingsView *self)
 {
   GtkWidget *child;
   guint n = self->runs ? g_list_model_get_n_items (self->runs) : 0;
+  GPtrArray *clean[DEBRIEF_RUN_VERDICT_NO_DATA + 1] = { NULL, };
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->box))) != NULL)
     gtk_box_remove (self->box, child);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(DebriefRun) run = g_list_model_get_item (self->runs, i);
-      gtk_box_append (self->box, run_group (self, run, n > 1));
+      DebriefRunVerdict verdict;
+
+      if (n < CLEAN_GROUP_MIN_RUNS || !is_clean (run))
+        {
+          gtk_box_append (self->box, run_group (self, run, n > 1));
+          continue;
+        }
+      verdict = debrief_analysis_get_run_verdict (debrief_run_get_analysis (run));
+      if (clean[verdict] == NULL)
+        clean[verdict] = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (clean[verdict], g_object_ref (run));
     }
+  for (guint v = 0; v < G_N_ELEMENTS (clean); v++)
+    if (clean[v] != NULL)
+      {
+        gtk_box_append (self->box, clean_group (clean[v], v));
+        g_ptr_array_unref (clean[v]);
+      }
 }
 
 static gboolean

@@ -310,6 +310,49 @@ test_too_short_run (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A sweep's clean runs share one line per verdict; a run with findings keeps
+ * its own group. */
+static void
+test_many_runs (void)
+{
+  g_autoptr(DebriefWorkspace) workspace = debrief_workspace_new ();
+  static const char *const names[] = { "lr1e-2-r16-seed0", "lr1e-2-r16-seed1", "lr1e-3-r16-seed0",
+                                       "lr1e-3-r16-seed1", "lr1e-2-r4-seed0" };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = debrief_findings_view_new (workspace);
+  g_autoptr(DebriefRun) overfit = load_run ("overfit");
+  GtkWidget *row;
+  guint clean = 0;
+
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(DebriefRun) run = debrief_test_load_run ("sweep", names[i], NULL);
+      debrief_workspace_add_run (workspace, run);
+    }
+  debrief_workspace_add_run (workspace, overfit);
+  wait_for_analysis (debrief_workspace_get_runs (workspace));
+  debrief_test_drain ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(DebriefRun) run = debrief_test_load_run ("sweep", names[i], NULL);
+      DebriefRun *open = debrief_workspace_find_run (workspace, debrief_run_get_folder (run));
+      if (g_list_model_get_n_items (debrief_analysis_get_findings (debrief_run_get_analysis (open))) == 0)
+        clean++;
+    }
+  g_assert_cmpuint (clean, >=, 2);
+  row = debrief_test_find_named (view, "clean-runs");
+  g_assert_nonnull (row);
+  {
+    g_autofree char *title = g_strdup_printf ("%u runs", clean);
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, title);
+  }
+  g_assert_nonnull (debrief_test_find_row (view, "Validation loss increases"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -321,6 +364,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/findings-view/rl-run", test_rl_run);
   g_test_add_func ("/findings-view/full-fine-tune", test_full_fine_tune);
   g_test_add_func ("/findings-view/too-short", test_too_short_run);
+  g_test_add_func ("/findings-view/many-runs", test_many_runs);
 
   return g_test_run ();
 }
