@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 
 #include <glib/gi18n.h>
@@ -253,7 +255,7 @@ update_summary (DebriefServePanel *self)
     {
       if (text->len > 0)
         g_string_append (text, " · ");
-      g_string_append_printf (text, _("LoRA rank %" G_GINT64_FORMAT), config->lora_rank);
+      g_string_append_printf (text, _("LoRA rank %" PRId64), config->lora_rank);
     }
   if (self->set != NULL && self->set->best != NULL)
     {

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "debrief-window-private.h"
@@ -102,7 +104,7 @@ check_findings (DebriefWindow *self,
       if (debrief_finding_get_step (finding) >= 0)
         {
           /* Translators: a notification, e.g. "Loss spikes at step 4,200" */
-          g_autofree char *body = g_strdup_printf (_("%s at step %'" G_GINT64_FORMAT),
+          g_autofree char *body = g_strdup_printf (_("%s at step %'" PRId64),
                                                    debrief_finding_get_title (finding),
                                                    debrief_finding_get_step (finding));
           notify (self, run, debrief_finding_get_title (finding), body);

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdio.h>
 
@@ -38,7 +40,7 @@ print_checkpoints (DebriefRun         *run,
 
       g_string_append_printf (line, _("Checkpoint: %s"), names[i]);
       if (c != NULL && c->step >= 0)
-        g_string_append_printf (line, _(" (step %" G_GINT64_FORMAT ")"), c->step);
+        g_string_append_printf (line, _(" (step %" PRId64 ")"), c->step);
       if (c != NULL && !isnan (c->val_loss))
         {
           char v[32];
@@ -56,7 +58,7 @@ print_checkpoints (DebriefRun         *run,
   if (config->base_model != NULL)
     g_print (_("Base model: %s\n"), config->base_model);
   if (config->lora_rank > 0)
-    g_print (_("LoRA rank: %" G_GINT64_FORMAT "\n"), config->lora_rank);
+    g_print (_("LoRA rank: %" PRId64 "\n"), config->lora_rank);
   g_print ("\n");
 }
 

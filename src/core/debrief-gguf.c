@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include <math.h>
@@ -68,7 +70,7 @@ need (Cursor  *c,
     return TRUE;
   if (c->complete)
     g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
-                 _("%s: the GGUF metadata is cut short at byte %" G_GSIZE_FORMAT), c->name, c->pos);
+                 _("%s: the GGUF metadata is cut short at byte %zu"), c->name, c->pos);
   else
     c->ended = TRUE;
   return FALSE;
@@ -113,7 +115,7 @@ read_string (Cursor        *c,
   if (*len > max)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
-                   _("%s: a GGUF string of %" G_GUINT64_FORMAT " bytes at byte %" G_GSIZE_FORMAT " is not plausible"),
+                   _("%s: a GGUF string of %" PRIu64 " bytes at byte %zu is not plausible"),
                    c->name, *len, c->pos - 8);
       return FALSE;
     }
@@ -162,7 +164,7 @@ skip_value (Cursor   *c,
   if (type == GGUF_ARRAY && depth >= MAX_DEPTH)
     {
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
-                   _("%s: GGUF arrays nested deeper than %d levels at byte %" G_GSIZE_FORMAT), c->name, MAX_DEPTH, c->pos);
+                   _("%s: GGUF arrays nested deeper than %d levels at byte %zu"), c->name, MAX_DEPTH, c->pos);
       return FALSE;
     }
   if (type == GGUF_ARRAY)
@@ -196,7 +198,7 @@ skip_value (Cursor   *c,
 
 bad_type:
   g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_PARSE,
-               _("%s: unknown GGUF value type %u at byte %" G_GSIZE_FORMAT), c->name, type, c->pos);
+               _("%s: unknown GGUF value type %u at byte %zu"), c->name, type, c->pos);
   return FALSE;
 }
 

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -531,7 +533,7 @@ count_cumulative_episodes (DebriefRun *run)
         continue;
       config->rl_episodes = (gint64) llround (last);
       config->rl_episodes_source = g_strdup_printf (_("the last value of %s (episodes so far) at step %"
-                                                      G_GINT64_FORMAT), keys[k], debrief_series_get_last_step (s));
+                                                      PRId64), keys[k], debrief_series_get_last_step (s));
       return;
     }
 }

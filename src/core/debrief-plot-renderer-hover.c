@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "debrief-plot-renderer-private.h"
@@ -247,7 +249,7 @@ debrief_plot_renderer_describe_point (DebriefPlotRenderer *self,
         g_autofree char *name = markup ? g_markup_escape_text (debrief_plot_data_get_name (entry->data), -1)
                                        : g_strdup (debrief_plot_data_get_name (entry->data));
         g_string_append_printf (s, "\n%s: ", name);
-        g_string_append_printf (s, _("best · step %" G_GINT64_FORMAT), a->step);
+        g_string_append_printf (s, _("best · step %" PRId64), a->step);
         append_value (s, ",", v);
       }
     }

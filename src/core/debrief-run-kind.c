@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -358,7 +360,7 @@ detect_adapter (DebriefRun        *run,
     {
       if (config->lora_rank > 0)
         evidence = g_strdup_printf (_("a tinker-cookbook log (Tinker trains LoRA adapters only), rank %"
-                                      G_GINT64_FORMAT), config->lora_rank);
+                                      PRId64), config->lora_rank);
       else
         evidence = g_strdup (_("a tinker-cookbook log (Tinker trains LoRA adapters only)"));
       debrief_run_set_adapter (run, DEBRIEF_ADAPTER_LORA, evidence);
@@ -366,8 +368,10 @@ detect_adapter (DebriefRun        *run,
     }
   if (config->lora_rank > 0)
     {
-      evidence = g_strdup_printf (_("the configuration names a LoRA rank (%" G_GINT64_FORMAT ")%s%s"),
-                                  config->lora_rank, quant ? "; " : "", quant ? quant : "");
+      if (quant != NULL)
+        evidence = g_strdup_printf (_("the configuration names a LoRA rank (%" PRId64 "); %s"), config->lora_rank, quant);
+      else
+        evidence = g_strdup_printf (_("the configuration names a LoRA rank (%" PRId64 ")"), config->lora_rank);
       debrief_run_set_adapter (run, quant ? DEBRIEF_ADAPTER_QLORA : DEBRIEF_ADAPTER_LORA, evidence);
       return;
     }

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -281,10 +283,10 @@ debrief_run_progress_describe (const DebriefRunProgress *progress,
     }
   if (progress->step >= 0 && progress->total_steps > 0)
     /* Translators: "step 4,200 of 10,000 (42 %)" */
-    where = g_strdup_printf (_("step %'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " (%.0f %%)"), progress->step,
+    where = g_strdup_printf (_("step %'" PRId64 " of %'" PRId64 " (%.0f %%)"), progress->step,
                              progress->total_steps, 100.0 * progress->step / progress->total_steps);
   else if (progress->step >= 0)
-    where = g_strdup_printf (_("step %'" G_GINT64_FORMAT), progress->step);
+    where = g_strdup_printf (_("step %'" PRId64), progress->step);
   if (isfinite (eta_seconds) && eta_seconds > 0)
     {
       g_autofree char *eta = debrief_format_duration (eta_seconds);

@@ -21,6 +21,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include <math.h>
@@ -758,7 +760,7 @@ plan_vllm (DebriefServePlan *plan,
     }
   if (f->rank > vllm_ranks[G_N_ELEMENTS (vllm_ranks) - 1])
     {
-      unavailable (plan, g_strdup_printf (_("vLLM serves LoRA adapters up to rank 512; this one has rank %" G_GINT64_FORMAT ": "
+      unavailable (plan, g_strdup_printf (_("vLLM serves LoRA adapters up to rank 512; this one has rank %" PRId64 ": "
                                             "merge it into the base model (PEFT’s merge_and_unload) and serve the merged model."),
                                           f->rank));
       return;
@@ -803,8 +805,8 @@ plan_vllm (DebriefServePlan *plan,
       g_string_append (cmd, " --max-lora-rank");
       arg_int (cmd, max_rank);
       if (max_rank != f->rank)
-        add_note (plan, g_strdup_printf (_("The adapter’s rank is %" G_GINT64_FORMAT "; vLLM accepts only 8, 16, 32, 64, 128, 256, 320 "
-                                           "or 512 as --max-lora-rank, so the next one up, %" G_GINT64_FORMAT ", is given."),
+        add_note (plan, g_strdup_printf (_("The adapter’s rank is %" PRId64 "; vLLM accepts only 8, 16, 32, 64, 128, 256, 320 "
+                                           "or 512 as --max-lora-rank, so the next one up, %" PRId64 ", is given."),
                                          f->rank, max_rank));
     }
   else
