@@ -437,9 +437,13 @@ update_llama (DebriefServePanel *self)
   if (self->llama_starting)
     status = g_strdup (_("Starting llama-server (loading the model)…"));
   else if (running)
-    status = g_strdup_printf (_("llama-server runs at %s with the base model and %u adapters"),
-                              debrief_llama_server_get_base_url (self->llama),
-                              plan != NULL ? g_strv_length (plan->llama_adapters) : 0);
+    {
+      guint n = plan != NULL ? g_strv_length (plan->llama_adapters) : 0;
+
+      status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "llama-server runs at %s with the base model and %u adapter",
+                                             "llama-server runs at %s with the base model and %u adapters", n),
+                                debrief_llama_server_get_base_url (self->llama), n);
+    }
   else if (self->set == NULL)
     status = g_strdup ("");
   else if (self->set->llama_binary == NULL)
