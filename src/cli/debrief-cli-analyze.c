@@ -414,7 +414,7 @@ follow_print (Follow     *f,
       json_builder_end_array (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
-      text = json_to_string (root, FALSE);
+      text = debrief_cli_json_to_string (root, FALSE);
       printf ("%s\n", text);
     }
   else
@@ -671,7 +671,7 @@ debrief_cli_analyze (int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *text = json_to_string (root, TRUE);
+      g_autofree char *text = debrief_cli_json_to_string (root, TRUE);
       printf ("%s\n", text);
     }
   return failed ? DEBRIEF_CLI_EXIT_FAILED : DEBRIEF_CLI_EXIT_OK;

@@ -112,7 +112,7 @@ debrief_cli_capacity (int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonNode) node = debrief_capacity_result_to_json (result);
-      g_autofree char *text = json_to_string (node, TRUE);
+      g_autofree char *text = debrief_cli_json_to_string (node, TRUE);
       printf ("%s\n", text);
     }
   else

@@ -11,6 +11,7 @@
 
 /* Only the commands that write JSON include json-glib itself. */
 typedef struct _JsonBuilder JsonBuilder;
+typedef struct _JsonNode JsonNode;
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,12 @@ gboolean debrief_cli_check_pattern (const char *command,
 void     debrief_cli_add_string_or_null (JsonBuilder *b,
                                          const char  *member,
                                          const char  *value);
+
+/* json_to_string (), with numbers json-glib 1.6 writes wrongly made JSON again:
+ * a double whose shortest form has an exponent and no '.' gets ".0" appended
+ * ("6e-10.0", "1e+20.0"), which no JSON parser reads. */
+char    *debrief_cli_json_to_string (JsonNode *node,
+                                     gboolean  pretty);
 
 gboolean debrief_cli_parse (GOptionContext *context,
                             int            *argc,

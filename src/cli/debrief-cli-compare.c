@@ -389,7 +389,7 @@ debrief_cli_compare (int    argc,
         json_builder_add_null_value (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
-      text = json_to_string (root, TRUE);
+      text = debrief_cli_json_to_string (root, TRUE);
       printf ("%s\n", text);
     }
   else if (csv)

@@ -155,7 +155,7 @@ print_json (GPtrArray                 *judgements,
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  text = json_to_string (root, TRUE);
+  text = debrief_cli_json_to_string (root, TRUE);
   printf ("%s\n", text);
 }
 

@@ -286,7 +286,7 @@ debrief_cli_serve_command (int argc, char **argv)
         json_builder_end_array (b);
         json_builder_end_object (b);
         root = json_builder_get_root (b);
-        text = json_to_string (root, TRUE);
+        text = debrief_cli_json_to_string (root, TRUE);
         g_print ("%s\n", text);
       }
   }

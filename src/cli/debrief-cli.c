@@ -66,6 +66,47 @@ debrief_cli_add_string_or_null (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
+char *
+debrief_cli_json_to_string (JsonNode *node,
+                            gboolean  pretty)
+{
+  char *text = json_to_string (node, pretty);
+  char *r = text, *w = text;
+  gboolean in_string = FALSE;
+
+  /* Outside strings an 'e' after a digit is a number's exponent. */
+  while (*r != '\0')
+    {
+      char c = *r;
+
+      if (in_string)
+        {
+          *w++ = *r++;
+          if (c == '\\' && *r != '\0')
+            *w++ = *r++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if ((c == 'e' || c == 'E') && w > text && g_ascii_isdigit (w[-1]))
+        {
+          *w++ = *r++;
+          if (*r == '+' || *r == '-')
+            *w++ = *r++;
+          while (g_ascii_isdigit (*r))
+            *w++ = *r++;
+          if (r[0] == '.' && r[1] == '0' && !g_ascii_isdigit (r[2]))
+            r += 2;
+          continue;
+        }
+      *w++ = *r++;
+    }
+  *w = '\0';
+  return text;
+}
+
 gboolean
 debrief_cli_parse (GOptionContext *context,
                    int            *argc,

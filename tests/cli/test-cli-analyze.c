@@ -201,6 +201,36 @@ test_analyze_json_contract (void)
     }
 }
 
+/* Values whose shortest form has an exponent and no '.' ("6e-10", "1e+20"):
+ * json-glib 1.6 writes them with ".0" after the exponent, which is not JSON. */
+static void
+test_analyze_json_exponents (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("debrief-cli-exp-XXXXXX", NULL);
+  g_autofree char *log = g_build_filename (dir, "metrics.jsonl", NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *args[] = { "analyze", "--json", "--no-write", dir, NULL };
+  JsonObject *series;
+
+  for (int s = 1; s <= 50; s++)
+    g_string_append_printf (lines, "{\"step\": %d, \"loss\": %.3f, \"lr\": 6e-10, \"flos\": 1e+20}\n",
+                            s, 2.0 - s * 0.01);
+  g_assert_true (g_file_set_contents (log, lines->str, -1, NULL));
+  g_assert_cmpint (debrief_test_run_cli (args, &out, NULL), ==, 0);
+  g_assert_null (strstr (out, "e-10.0"));
+  g_assert_null (strstr (out, "e+20.0"));
+  root = debrief_test_parse_json (out);
+  series = json_object_get_object_member (json_array_get_object_element (
+             json_object_get_array_member (json_node_get_object (root), "runs"), 0), "series");
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (series, "learning_rate"), "last"),
+                     ==, 6e-10);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (series, "flos"), "max"),
+                     ==, 1e+20);
+  debrief_test_remove_tree (dir);
+}
+
 static void
 test_analyze_parent_folder (void)
 {
@@ -432,6 +462,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli/analyze/json-contract", test_analyze_json_contract);
+  g_test_add_func ("/cli/analyze/json-exponents", test_analyze_json_exponents);
   g_test_add_func ("/cli/analyze/parent-folder", test_analyze_parent_folder);
   g_test_add_func ("/cli/analyze/exit-codes", test_analyze_exit_codes);
   g_test_add_func ("/cli/analyze/writes-report", test_analyze_writes_report);
