@@ -477,9 +477,12 @@ debrief_reader_mlflow_load_database_run (DebriefRun    *run,
       return FALSE;
     }
 
-  /* Every point, in the order MLflow logged them. NaN is stored as is_nan = 1 (value 0). */
+  /* Every point, each key in the order it was logged (time stamp, then step):
+   * the order of the table's primary key (key, timestamp, step, ...), which
+   * SQLite walks as a covering index instead of sorting the points (a third
+   * of the read at a million points). NaN is stored as is_nan = 1 (value 0). */
   if (sqlite3_prepare_v2 (db, "SELECT key, value, step, is_nan FROM metrics WHERE run_uuid = ? "
-                              "ORDER BY timestamp, rowid", -1, &stmt, NULL) != SQLITE_OK)
+                              "ORDER BY key, timestamp, step", -1, &stmt, NULL) != SQLITE_OK)
     goto failed;
   sqlite3_bind_text (stmt, 1, run_uuid, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

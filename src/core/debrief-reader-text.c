@@ -8,6 +8,7 @@
  * are, with their line number. Names are normalised ("train loss" ->
  * "train_loss", "Loss" -> "loss") before the key map sees them.
  */
+#define _GNU_SOURCE  /* memrchr */
 #include "config.h"
 
 #include <math.h>
@@ -234,17 +235,35 @@ typedef struct
 } LineRecord;
 
 /* Any case: "Step 1 | loss:1.23" (torchtune), "step 400", "iter 100". */
+typedef struct
+{
+  const char *name;
+  gsize length;
+} Name;
+
+#define NAME(s) { s, sizeof s - 1 }
+
+/* Called for every word of every line: the lengths are compared first. */
+static gboolean
+in_names (const Name *names,
+          guint       n,
+          const char *name,
+          gsize       length)
+{
+  for (guint i = 0; i < n; i++)
+    if (names[i].length == length && g_ascii_strncasecmp (name, names[i].name, length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 is_step_name (const char *name,
               gsize       length)
 {
-  static const char *const steps[] = { "step", "iter", "iteration", "it", "global_step", "steps",
-                                       "train/global_step", NULL };
+  static const Name steps[] = { NAME ("step"), NAME ("iter"), NAME ("iteration"), NAME ("it"),
+                                NAME ("global_step"), NAME ("steps"), NAME ("train/global_step") };
 
-  for (guint i = 0; steps[i]; i++)
-    if (strlen (steps[i]) == length && g_ascii_strncasecmp (name, steps[i], length) == 0)
-      return TRUE;
-  return FALSE;
+  return in_names (steps, G_N_ELEMENTS (steps), name, length);
 }
 
 static gboolean
@@ -259,12 +278,9 @@ static gboolean
 is_counter_name (const char *name,
                  gsize       length)
 {
-  static const char *const counters[] = { "epoch", "batch", "rank", "worker", "gpu", NULL };
+  static const Name counters[] = { NAME ("epoch"), NAME ("batch"), NAME ("rank"), NAME ("worker"), NAME ("gpu") };
 
-  for (guint i = 0; counters[i]; i++)
-    if (strlen (counters[i]) == length && g_ascii_strncasecmp (name, counters[i], length) == 0)
-      return TRUE;
-  return FALSE;
+  return in_names (counters, G_N_ELEMENTS (counters), name, length);
 }
 
 static void
@@ -291,19 +307,27 @@ record_add (LineRecord *rec,
   if (rec->n_pairs >= TEXT_MAX_PAIRS || length == 0)
     return;
   start = rec->names->len;
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = name[i];
-      if (c == ' ' || c == '\t')
-        space = TRUE;
-      else
-        {
-          if (space && rec->names->len > start)
-            g_string_append_c (rec->names, '_');
-          space = FALSE;
-          g_string_append_c (rec->names, g_ascii_tolower (c));
-        }
-    }
+  {
+    /* At most @length bytes: written in place, then the buffer is cut to what was written. */
+    char *w, *out;
+    g_string_set_size (rec->names, start + length);
+    out = w = rec->names->str + start;
+    for (gsize i = 0; i < length; i++)
+      {
+        char c = name[i];
+        if (c == ' ' || c == '\t')
+          space = TRUE;
+        else
+          {
+            if (space && w > out)
+              *w++ = '_';
+            space = FALSE;
+            *w++ = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+          }
+      }
+    rec->names->len = w - rec->names->str;
+    *w = '\0';
+  }
   if (rec->names->len == start)
     return;
   rec->pairs[rec->n_pairs].name = NULL;  /* set once the buffer stops moving */
@@ -375,6 +399,19 @@ is_separator (char c)
 {
   return c == '|' || c == ',' || c == ';' || c == '\t';
 }
+
+/* Bytes that end a token of a step line (space, separators) and that split a
+ * "name:value" token, looked up once per byte. */
+enum
+{
+  CLASS_END = 1 << 0,
+  CLASS_COLON = 1 << 1,
+};
+
+static const guint8 char_class[256] = {
+  [' '] = CLASS_END, ['|'] = CLASS_END, [','] = CLASS_END, [';'] = CLASS_END, ['\t'] = CLASS_END,
+  [':'] = CLASS_COLON, ['='] = CLASS_COLON,
+};
 
 /* A "name value" pair of a step line. Before the step only an epoch may come
  * ("Epoch 1, Step 5, loss 2.3"); any other name first means the line is prose. */
@@ -453,7 +490,7 @@ parse_step_line (const char *line,
   record_reset (rec);
   while (p < end)
     {
-      const char *tok, *tok_end;
+      const char *tok, *tok_end, *first_colon;
       gboolean opened;
       double v;
 
@@ -466,8 +503,16 @@ parse_step_line (const char *line,
       if (p >= end)
         break;
       tok = p;
-      while (p < end && *p != ' ' && !is_separator (*p))
-        p++;
+      first_colon = NULL;
+      /* One pass: the end of the token and its first ':' or '='. */
+      for (; p < end; p++)
+        {
+          guint8 cls = char_class[(guchar) *p];
+          if (cls & CLASS_END)
+            break;
+          if ((cls & CLASS_COLON) && first_colon == NULL)
+            first_colon = p;
+        }
       tok_end = p;
       /* Brackets around values: "(1234.56 ms", "[rank0]:". */
       opened = FALSE;
@@ -483,13 +528,7 @@ parse_step_line (const char *line,
 
       {
         /* name:value / name=value in one token; "name:" alone names the next number. */
-        const char *colon = NULL;
-        for (const char *q = tok; q < tok_end; q++)
-          if (*q == ':' || *q == '=')
-            {
-              colon = q;
-              break;
-            }
+        const char *colon = first_colon != NULL && first_colon < tok_end ? first_colon : NULL;
         if (colon != NULL && colon > tok && g_ascii_isalpha (*tok))
           {
             const char *v_start = colon + 1;
@@ -555,7 +594,7 @@ parse_step_line (const char *line,
           if (tok_end > tok && tok_end[-1] == ':')
             tok_end--;
           /* "INFO:__main__:Epoch": a logging prefix glued to the name. */
-          last_colon = g_strrstr_len (tok, tok_end - tok, ":");
+          last_colon = first_colon != NULL && first_colon < tok_end ? memrchr (tok, ':', tok_end - tok) : NULL;
           if (last_colon != NULL && last_colon + 1 < tok_end)
             tok = last_colon + 1;
           length = tok_end - tok;
@@ -850,9 +889,15 @@ for_each_line (const char *data,
 
   while (p < end)
     {
-      const char *eol = p;
-      while (eol < end && *eol != '\n' && *eol != '\r')
-        eol++;
+      /* Two vectorised scans beat one byte loop: '\r' is rare. */
+      const char *eol = memchr (p, '\n', end - p);
+      const char *cr;
+
+      if (eol == NULL)
+        eol = end;
+      cr = memchr (p, '\r', eol - p);
+      if (cr != NULL)
+        eol = cr;
       if (eol - p <= TEXT_MAX_LINE && !func (user_data, p, eol, number))
         return FALSE;
       if (eol < end && *eol == '\n')

@@ -477,6 +477,44 @@ test_crash_line (void)
   g_assert_null (c);
 }
 
+/* The CRCs of W&B logs (CRC-32) and event files (CRC-32C), eight bytes a step:
+ * the check values of both, and every length and offset against a byte loop. */
+static guint32
+crc_bytewise (guint32       polynomial,
+              const guint8 *data,
+              gsize         length)
+{
+  guint32 crc = 0xffffffffu;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc & 1) ? (crc >> 1) ^ polynomial : crc >> 1;
+    }
+  return crc ^ 0xffffffffu;
+}
+
+static void
+test_crc (void)
+{
+  guint8 buf[100];
+
+  g_assert_cmphex (debrief_crc32_ieee (0, (const guint8 *) "123456789", 9), ==, 0xcbf43926);
+  g_assert_cmphex (debrief_crc32c ((const guint8 *) "123456789", 9), ==, 0xe3069283);
+  for (guint i = 0; i < sizeof buf; i++)
+    buf[i] = (guint8) (i * 37 + 11);
+  for (gsize from = 0; from < 9; from++)
+    for (gsize n = 0; from + n <= sizeof buf; n++)
+      {
+        g_assert_cmphex (debrief_crc32_ieee (0, buf + from, n), ==, crc_bytewise (0xedb88320u, buf + from, n));
+        g_assert_cmphex (debrief_crc32c (buf + from, n), ==, crc_bytewise (0x82f63b78u, buf + from, n));
+      }
+  /* Chained: the CRC of a whole is that of its parts in turn. */
+  g_assert_cmphex (debrief_crc32_ieee (debrief_crc32_ieee (0, buf, 13), buf + 13, 50), ==,
+                   debrief_crc32_ieee (0, buf, 63));
+}
+
 /* ---- real W&B folders (tests/data/public) ---- */
 
 static void
@@ -914,6 +952,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/trackers/crc", test_crc);
   g_test_add_func ("/trackers/wandb/framing", test_wandb_framing);
   g_test_add_func ("/trackers/wandb/corruption", test_wandb_corruption);
   g_test_add_func ("/trackers/wandb/step-keys", test_wandb_step_keys);
