@@ -363,6 +363,23 @@ db_error (GError     **error,
   return FALSE;
 }
 
+static gboolean
+table_exists (sqlite3    *db,
+              const char *name)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean yes = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &stmt,
+                          NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      yes = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  sqlite3_finalize (stmt);
+  return yes;
+}
+
 GPtrArray *
 debrief_reader_mlflow_database_runs (const char  *path,
                                      GError     **error)
@@ -375,10 +392,19 @@ debrief_reader_mlflow_database_runs (const char  *path,
   if (db == NULL)
     return NULL;
   /* As in a file store, a run that logged no metric (a parent run, one that
-   * failed at once) has nothing to show: it is not listed. One pass over metrics. */
-  if (sqlite3_prepare_v2 (db, "SELECT run_uuid FROM runs WHERE (lifecycle_stage IS NULL OR lifecycle_stage != 'deleted') "
-                              "AND run_uuid IN (SELECT run_uuid FROM metrics) "
-                              "ORDER BY experiment_id, start_time, run_uuid", -1, &stmt, NULL) != SQLITE_OK)
+   * failed at once) has nothing to show: it is not listed. MLflow keeps one
+   * row per metric of a run in latest_metrics, far smaller than metrics (which
+   * has no index on run_uuid); metrics is asked only for the runs missing
+   * there (a store written by another tool, or older than latest_metrics). */
+  if (sqlite3_prepare_v2 (db, table_exists (db, "latest_metrics")
+                              ? "SELECT run_uuid FROM runs r WHERE (lifecycle_stage IS NULL OR lifecycle_stage != 'deleted') "
+                                "AND (run_uuid IN (SELECT run_uuid FROM latest_metrics) "
+                                "OR EXISTS (SELECT 1 FROM metrics m WHERE m.run_uuid = r.run_uuid)) "
+                                "ORDER BY experiment_id, start_time, run_uuid"
+                              : "SELECT run_uuid FROM runs r WHERE (lifecycle_stage IS NULL OR lifecycle_stage != 'deleted') "
+                                "AND EXISTS (SELECT 1 FROM metrics m WHERE m.run_uuid = r.run_uuid) "
+                                "ORDER BY experiment_id, start_time, run_uuid",
+                          -1, &stmt, NULL) != SQLITE_OK)
     {
       db_error (error, db, path);
       sqlite3_close (db);

@@ -251,7 +251,8 @@ in_names (const Name *names,
           gsize       length)
 {
   for (guint i = 0; i < n; i++)
-    if (names[i].length == length && g_ascii_strncasecmp (name, names[i].name, length) == 0)
+    if (names[i].length == length && (name[0] | 0x20) == names[i].name[0] &&
+        g_ascii_strncasecmp (name, names[i].name, length) == 0)
       return TRUE;
   return FALSE;
 }
@@ -406,11 +407,14 @@ enum
 {
   CLASS_END = 1 << 0,
   CLASS_COLON = 1 << 1,
+  CLASS_DICT = 1 << 2,   /* what ends or nests a printed dict's value */
 };
 
 static const guint8 char_class[256] = {
-  [' '] = CLASS_END, ['|'] = CLASS_END, [','] = CLASS_END, [';'] = CLASS_END, ['\t'] = CLASS_END,
+  [' '] = CLASS_END, ['|'] = CLASS_END, [','] = CLASS_END | CLASS_DICT, [';'] = CLASS_END, ['\t'] = CLASS_END,
   [':'] = CLASS_COLON, ['='] = CLASS_COLON,
+  ['\''] = CLASS_DICT, ['"'] = CLASS_DICT, ['('] = CLASS_DICT, ['['] = CLASS_DICT, ['{'] = CLASS_DICT,
+  [')'] = CLASS_DICT, [']'] = CLASS_DICT, ['}'] = CLASS_DICT,
 };
 
 /* A "name value" pair of a step line. Before the step only an epoch may come
@@ -713,6 +717,11 @@ parse_dict (const char *line,
       while (p < end)
         {
           char c = *p;
+          if (!(char_class[(guchar) c] & CLASS_DICT))
+            {
+              p++;  /* digits, letters, '.', '-', ' ': the usual value */
+              continue;
+            }
           if (c == '\'' || c == '"')
             {
               const char *close = memchr (p + 1, c, end - p - 1);
@@ -1017,9 +1026,14 @@ parse_line (gpointer    user_data,
       if (debrief_read_check_cancelled (parse->ctx, &parse->error))
         return FALSE;
     }
-  /* tqdm's bar, also when a printed dict follows it on the same line. */
+  /* tqdm's bar, also when a printed dict follows it on the same line; a bar
+   * alone is no record (the pattern aside), and is most lines of a console. */
   if (memchr (line, '%', end - line) != NULL && parse_progress (line, end, &count))
-    parse->progress = count;
+    {
+      parse->progress = count;
+      if (parse->pattern == NULL && memchr (line, '{', end - line) == NULL)
+        return TRUE;
+    }
   shape = classify (line, end, parse->pattern, rec);
   if (shape == SHAPE_NONE)
     {

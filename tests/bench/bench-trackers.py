@@ -329,6 +329,9 @@ def write_mlflow_sqlite(path, steps, rng):
                "'active', 1, 'x')", (MLFLOW_RUN,))
     db.executemany('INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0)',
                    ((k, v, t, MLFLOW_RUN, s) for k, v, t, s in mlflow_points(steps, rng)))
+    # MLflow keeps the last point of each metric in latest_metrics too.
+    db.execute('INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) '
+               'SELECT key, value, MAX(timestamp), step, is_nan, run_uuid FROM metrics GROUP BY key, run_uuid')
     db.execute("INSERT INTO params (key, value, run_uuid) VALUES ('lora_r', '16', ?)", (MLFLOW_RUN,))
     db.commit()
     db.close()
