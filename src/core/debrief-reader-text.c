@@ -801,6 +801,25 @@ parse_progress (const char *line,
   return debrief_step_from_double (v, count);
 }
 
+/* A bar and nothing else, " 42%|████▏     | 420/1000 [00:10<00:15, 5.2it/s]"
+ * (most lines of a console): no description before it ("Step 5: loss 2.3 |
+ * 42%|..."), no postfix ("loss=2.3"), no dict. Such a line has no word, so no
+ * shape could read it; it is passed over without trying them. */
+static gboolean
+is_bare_bar (const char *line,
+             const char *end)
+{
+  const char *p = line;
+
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (p >= end || !g_ascii_isdigit (*p))
+    return FALSE;
+  while (p < end && (g_ascii_isdigit (*p) || *p == '.'))
+    p++;
+  return p < end && *p == '%' && memchr (p, '=', end - p) == NULL && memchr (p, '{', end - p) == NULL;
+}
+
 static gboolean
 parse_pattern (const DebriefTextPattern *pattern,
                const char               *line,
@@ -894,16 +913,23 @@ for_each_line (const char *data,
 {
   const char *p = data + debrief_utf8_bom_length (data, length);
   const char *end = data + length;
+  const char *nl = NULL;
   guint number = 1;
 
   while (p < end)
     {
-      /* Two vectorised scans beat one byte loop: '\r' is rare. */
-      const char *eol = memchr (p, '\n', end - p);
-      const char *cr;
+      /* Two vectorised scans beat one byte loop: '\r' is rare. The next '\n'
+       * is kept while '\r' ends lines before it (tqdm's redraws), else a
+       * console of redraws would be scanned again for each one. */
+      const char *eol, *cr;
 
-      if (eol == NULL)
-        eol = end;
+      if (nl == NULL || nl < p)
+        {
+          nl = memchr (p, '\n', end - p);
+          if (nl == NULL)
+            nl = end;
+        }
+      eol = nl;
       cr = memchr (p, '\r', eol - p);
       if (cr != NULL)
         eol = cr;
@@ -1026,12 +1052,11 @@ parse_line (gpointer    user_data,
       if (debrief_read_check_cancelled (parse->ctx, &parse->error))
         return FALSE;
     }
-  /* tqdm's bar, also when a printed dict follows it on the same line; a bar
-   * alone is no record (the pattern aside), and is most lines of a console. */
+  /* tqdm's bar, also when a printed dict follows it on the same line. */
   if (memchr (line, '%', end - line) != NULL && parse_progress (line, end, &count))
     {
       parse->progress = count;
-      if (parse->pattern == NULL && memchr (line, '{', end - line) == NULL)
+      if (parse->pattern == NULL && is_bare_bar (line, end))
         return TRUE;
     }
   shape = classify (line, end, parse->pattern, rec);

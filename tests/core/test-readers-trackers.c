@@ -625,6 +625,14 @@ test_text_shapes (void)
       "Updated tokens: {'bos_token_id': None, 'pad_token_id': 151643}.\n"
       "{'train_runtime': 30096.3585, 'train_samples_per_second': 0.665, 'train_loss': 0.86, 'epoch': 1.0}\n",
       "train_loss", 2, 20 },
+    /* A step line with a bar after it, and a bar whose postfix holds the step:
+     * records, not bare bars passed over. */
+    { "Step 1: loss 2.5 |  50%|#####     | 1/2 [00:01<00:01,  1.00it/s]\r"
+      "Step 2: loss 2.4 | 100%|##########| 2/2 [00:02<00:00,  1.00it/s]\n",
+      "train_loss", 2, 2 },
+    { " 50%|#####     | 1/2 [00:01<00:01,  1.00it/s, step=1, loss=2.5]\r"
+      "100%|##########| 2/2 [00:02<00:00,  1.00it/s, step=2, loss=2.4]\n",
+      "train_loss", 2, 2 },
     { "{'loss': 1.5618, 'learning_rate': 2e-05, 'epoch': 0.01}\n{'loss': 1.2588, 'epoch': 0.02}\n"
       "{'eval_loss': tensor(1.31, device='cuda:0'), 'epoch': 0.02}\n",
       "val_loss", 1, 2 },
