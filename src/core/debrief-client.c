@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include <math.h>
@@ -659,7 +661,8 @@ job_body_done (Job *job)
                          desc[0] != '\0' ? ": " : "", desc);
     if (retryable && retry_after > MAX_RETRY_AFTER_MS)
       {
-        g_prefix_error (&error, "the server asks to wait %" G_GINT64_FORMAT " s before retrying; ",
+        /* Translators: put before an error such as "https://…: HTTP 429 Too Many Requests" */
+        g_prefix_error (&error, _("the server asks to wait %" PRId64 " s before retrying; "),
                         retry_after / 1000);
         job_finish (job, error);
         return;

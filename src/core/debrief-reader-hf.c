@@ -493,7 +493,7 @@ fill_dataset_tokens (DebriefRun           *run,
   if (state->num_input_tokens_seen > 0 && isfinite (epochs) && epochs > 0)
     {
       config->dataset_tokens = (gint64) llround ((double) state->num_input_tokens_seen / epochs);
-      config->dataset_tokens_source = g_strdup_printf ("%s: num_input_tokens_seen ÷ %g epochs",
+      config->dataset_tokens_source = g_strdup_printf (_("%s: num_input_tokens_seen ÷ %g epochs"),
                                                        state_rel, epochs);
       return;
     }
@@ -517,8 +517,8 @@ fill_dataset_tokens (DebriefRun           *run,
       if (isfinite (tokens) && tokens >= 1)
         {
           config->dataset_tokens = (gint64) llround (tokens);
-          config->dataset_tokens_source = g_strdup_printf ("%s: num_tokens (TRL, running total) "
-                                                           "at the end of the first epoch", state_rel);
+          config->dataset_tokens_source = g_strdup_printf (_("%s: num_tokens (TRL, running total) "
+                                                             "at the end of the first epoch"), state_rel);
         }
     }
 }

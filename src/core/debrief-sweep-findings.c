@@ -956,13 +956,17 @@ report_best_unit (DebriefSweep    *self,
 
   /* Translators: %s is a run's name or a group's settings */
   title = g_strdup_printf (_("Best: %s"), who);
-  /* Translators: the objective, the best's result, the runner-up's result, the runner-up, the margin */
-  g_string_append_printf (evidence, _("%s %s against %s for the runner-up (%s): a margin of %.3g"),
-                          objective_label (self), value, value2, runner, margin);
   if (seeds_known (self))
-    /* Translators: how many seed standard deviations the margin is */
-    g_string_append_printf (evidence, _(", %.1f× the seed-to-seed spread"), margin / self->seed_sigma);
-  g_string_append_printf (evidence, "; %s.", noise);
+    /* Translators: the objective, the best's result, the runner-up's result, the runner-up, the margin, how
+     * many seed standard deviations the margin is, then the noise (a clause: "runs that differ only by seed …") */
+    g_string_append_printf (evidence, _("%s %s against %s for the runner-up (%s): a margin of %.3g, %.1f× the "
+                                        "seed-to-seed spread; %s."),
+                            objective_label (self), value, value2, runner, margin, margin / self->seed_sigma, noise);
+  else
+    /* Translators: the objective, the best's result, the runner-up's result, the runner-up, the margin, then
+     * the noise (a clause: "no two runs differ only by seed …") */
+    g_string_append_printf (evidence, _("%s %s against %s for the runner-up (%s): a margin of %.3g; %s."),
+                            objective_label (self), value, value2, runner, margin, noise);
   check_lr_edge (self, best, evidence);
   rank_check (self, best, evidence);
   info = add_finding (self, DEBRIEF_FINDING_SWEEP_BEST, DEBRIEF_SEVERITY_INFO, title, evidence->str,
@@ -1029,15 +1033,21 @@ report_best_settings (DebriefSweep    *self,
    * the settings that varied among them */
   g_string_append_printf (evidence, g_dngettext (GETTEXT_PACKAGE,
                                                  "The %u setting with %s is within the noise of the best (%s %s for %s), "
-                                                 "whatever its %s",
+                                                 "whatever its %s.",
                                                  "The %u settings with %s are within the noise of the best (%s %s for %s), "
-                                                 "whatever their %s", tied->len),
+                                                 "whatever their %s.", tied->len),
                           tied->len, who, objective_label (self), value, best_name, free_names);
-  /* Translators: the best other setting, its result, the margin */
-  g_string_append_printf (evidence, _("; the best other setting, %s, reached %s: a margin of %.3g"), runner, value2, margin);
   if (seeds_known (self))
-    g_string_append_printf (evidence, _(", %.1f× the seed-to-seed spread"), margin / self->seed_sigma);
-  g_string_append_printf (evidence, "; %s.", noise);
+    /* Translators: the best other setting, its result, the margin, how many seed standard deviations the
+     * margin is, then the noise (a clause: "runs that differ only by seed …") */
+    g_string_append_printf (evidence, _(" The best other setting, %s, reached %s: a margin of %.3g, %.1f× the "
+                                        "seed-to-seed spread; %s."),
+                            runner, value2, margin, margin / self->seed_sigma, noise);
+  else
+    /* Translators: the best other setting, its result, the margin, then the noise (a clause: "no two runs
+     * differ only by seed …") */
+    g_string_append_printf (evidence, _(" The best other setting, %s, reached %s: a margin of %.3g; %s."),
+                            runner, value2, margin, noise);
   check_lr_edge (self, best, evidence);
   rank_check (self, best, evidence);
 
@@ -1087,16 +1097,20 @@ report_not_separable (DebriefSweep *self,
   /* Translators: the objective, the best's result and name, the runner-up's result and name, the margin */
   g_string_append_printf (evidence, _("%s %s for %s and %s for %s are %.3g apart; %s."),
                           objective_label (self), value, who, value2, runner, margin, noise);
-  g_string_append_printf (evidence, g_dngettext (GETTEXT_PACKAGE, " %u setting is within the noise of the best",
-                                                 " %u settings are within the noise of the best", tied->len),
-                          tied->len);
   if (common->len > 0)
     {
       g_autofree char *shared = describe_columns (self, common, best->run, TRUE);
-      /* Translators: %s are settings the tied runs share */
-      g_string_append_printf (evidence, _("; they all have %s"), shared);
+      /* Translators: the number of tied settings, then the settings they share */
+      g_string_append_printf (evidence, g_dngettext (GETTEXT_PACKAGE,
+                                                     " %u setting is within the noise of the best; they all have %s.",
+                                                     " %u settings are within the noise of the best; they all have %s.",
+                                                     tied->len),
+                              tied->len, shared);
     }
-  g_string_append (evidence, ".");
+  else
+    g_string_append_printf (evidence, g_dngettext (GETTEXT_PACKAGE, " %u setting is within the noise of the best.",
+                                                   " %u settings are within the noise of the best.", tied->len),
+                            tied->len);
   check_lr_edge (self, best, evidence);
   info = add_finding (self, DEBRIEF_FINDING_SWEEP_NOT_SEPARABLE, DEBRIEF_SEVERITY_INFO,
                       _("The best runs are not separable from noise"), evidence->str,
