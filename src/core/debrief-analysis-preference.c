@@ -164,13 +164,22 @@ check_overfit (DebriefAnalysisContext *ctx)
   if (!_debrief_analysis_detect_val_rise (ctx, &r))
     return;
   evidence = g_string_new (NULL);
-  g_string_append_printf (evidence, _("Held-out preference loss bottomed out at %.3f at step %" PRId64
-                                      " and rose to %.3f over the next %u evaluations"),
-                          ctx->val_min, r.best_step, r.last, r.after);
   if (isfinite (r.train_at_best))
-    g_string_append_printf (evidence, _(" while train loss kept falling (%.3f → %.3f)"),
-                            r.train_at_best, r.train_end);
-  g_string_append_c (evidence, '.');
+    g_string_append_printf (evidence, g_dngettext (GETTEXT_PACKAGE,
+                                                   "Held-out preference loss bottomed out at %.3f at step %" PRId64
+                                                   " and rose to %.3f over the next %u evaluation while train loss "
+                                                   "kept falling (%.3f → %.3f).",
+                                                   "Held-out preference loss bottomed out at %.3f at step %" PRId64
+                                                   " and rose to %.3f over the next %u evaluations while train loss "
+                                                   "kept falling (%.3f → %.3f).", r.after),
+                            ctx->val_min, r.best_step, r.last, r.after, r.train_at_best, r.train_end);
+  else
+    g_string_append_printf (evidence, g_dngettext (GETTEXT_PACKAGE,
+                                                   "Held-out preference loss bottomed out at %.3f at step %" PRId64
+                                                   " and rose to %.3f over the next %u evaluation.",
+                                                   "Held-out preference loss bottomed out at %.3f at step %" PRId64
+                                                   " and rose to %.3f over the next %u evaluations.", r.after),
+                            ctx->val_min, r.best_step, r.last, r.after);
   if (isfinite (train_acc))
     {
       g_string_append_c (evidence, ' ');
