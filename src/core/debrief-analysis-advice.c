@@ -93,6 +93,28 @@ _debrief_analysis_find_series (const DebriefAnalysisInputs *in,
   return NULL;
 }
 
+/* The planned end: the learning-rate schedule decayed to under 5% of its peak
+ * (linear and cosine schedules reach 0 at the last step), or the epochs or steps
+ * the configuration planned were reached. */
+#define RUN_END_LR_SHARE 0.05
+#define RUN_END_EPOCHS_DONE 0.99
+
+gboolean
+_debrief_analysis_run_finished (DebriefAnalysisContext *ctx)
+{
+  const DebriefRunConfig *config = &ctx->in->config;
+  DebriefSeries *lr = ctx->in->lr;
+  DebriefSeries *epoch = ctx->in->epoch;
+
+  if (lr && debrief_series_get_length (lr) >= LEVEL_MIN_POINTS && debrief_series_get_max (lr) > 0
+      && debrief_series_get_last_value (lr) <= RUN_END_LR_SHARE * debrief_series_get_max (lr))
+    return TRUE;
+  if (epoch && debrief_series_get_length (epoch) > 0 && isfinite (config->num_epochs) && config->num_epochs > 0
+      && debrief_series_get_max (epoch) >= RUN_END_EPOCHS_DONE * config->num_epochs)
+    return TRUE;
+  return config->max_steps > 0 && ctx->in->last_step >= config->max_steps;
+}
+
 void
 _debrief_analysis_decide_kind (DebriefAnalysisContext *ctx)
 {

@@ -111,6 +111,12 @@
 #define PLATEAU_MAX_LATE_SHARE 0.03
 /* A plateau is only worth a finding when the drop itself is clearly above noise. */
 #define PLATEAU_MIN_DROP_SIGMAS 2.0
+/* ... and when the logged curve agrees with the fit: a fast first fall and a slow
+ * steady second one fit an exponential whose remainder is ~0 while the smoothed
+ * loss keeps falling. When most of the drop (more than half) still comes after
+ * the step the fit calls 95% done, the fit describes the first fall only and the
+ * curve has not levelled off. */
+#define PLATEAU_MAX_DATA_LATE_SHARE 0.5
 
 /* The gradient-clipping norm the fixes recommend (the HF Trainer's default). */
 #define CLIP_MAX_NORM 1.0
@@ -904,6 +910,7 @@ void
 _debrief_analysis_compute_plateau_shape (DebriefAnalysisContext *ctx)
 {
   const DebriefCurve *c = &ctx->train;
+  double step;
 
   if (ctx->diverged || ctx->flat || ctx->slow || !ctx->has_train || !c->fit_ok
       || !(c->fit.amplitude > 0) || !(c->sigma > 0))
@@ -912,8 +919,11 @@ _debrief_analysis_compute_plateau_shape (DebriefAnalysisContext *ctx)
     return;
   if (c->drop < PLATEAU_MIN_DROP_SIGMAS * c->sigma)
     return;
-  ctx->plateau_shape = TRUE;
   /* 95% of the fitted drop is done after 3τ. */
-  ctx->plateau_step = (gint64) (c->fit.x0 + 3.0 * c->fit.tau);
+  step = c->fit.x0 + 3.0 * c->fit.tau;
+  if (!(_debrief_curve_level_at (c, step) - c->tail <= PLATEAU_MAX_DATA_LATE_SHARE * c->drop))
+    return;
+  ctx->plateau_shape = TRUE;
+  ctx->plateau_step = (gint64) step;
 }
 

@@ -32,13 +32,8 @@ static const char *const rejected_logps_keys[] = { "logps/rejected", "train/logp
  * (below) is judged on what it logged from 10 points on: it will not log more,
  * and its trend over the whole run is the answer (a short one-epoch DPO logs 15). */
 #define PREF_MIN_POINTS CURVE_MIN_POINTS
-#define PREF_FINISHED_MIN_POINTS 10
+#define PREF_FINISHED_MIN_POINTS FINISHED_MIN_POINTS
 #define PREF_MIN_EVALS 3
-/* The planned end: the learning-rate schedule decayed to under 5% of its peak
- * (linear and cosine schedules reach 0 at the last step), or the epochs or steps
- * the configuration planned were reached. */
-#define PREF_LR_END_SHARE 0.05
-#define PREF_EPOCHS_DONE 0.99
 /* dpo_margin_stall: accuracy (held-out when there are evaluations) at most 0.6 over
  * the last quarter (0.5 is chance), with margins not growing over the second half
  * (slope under 2 standard errors). Trainers log float32 values (0.6 arrives as
@@ -70,28 +65,11 @@ late_level (DebriefSeries *s)
   return _debrief_series_window_median (s, 0.75, 1.0, &n);
 }
 
-/* Whether the run reached its planned end (see PREF_LR_END_SHARE). */
-static gboolean
-run_finished (DebriefAnalysisContext *ctx)
-{
-  const DebriefRunConfig *config = &ctx->in->config;
-  DebriefSeries *lr = ctx->in->lr;
-  DebriefSeries *epoch = ctx->in->epoch;
-
-  if (lr && debrief_series_get_length (lr) >= LEVEL_MIN_POINTS && debrief_series_get_max (lr) > 0
-      && debrief_series_get_last_value (lr) <= PREF_LR_END_SHARE * debrief_series_get_max (lr))
-    return TRUE;
-  if (epoch && debrief_series_get_length (epoch) > 0 && isfinite (config->num_epochs) && config->num_epochs > 0
-      && debrief_series_get_max (epoch) >= PREF_EPOCHS_DONE * config->num_epochs)
-    return TRUE;
-  return config->max_steps > 0 && ctx->in->last_step >= config->max_steps;
-}
-
 /* The points a trend check on a train series needs. */
 static gsize
 pref_min_points (DebriefAnalysisContext *ctx)
 {
-  return run_finished (ctx) ? PREF_FINISHED_MIN_POINTS : PREF_MIN_POINTS;
+  return _debrief_analysis_run_finished (ctx) ? PREF_FINISHED_MIN_POINTS : PREF_MIN_POINTS;
 }
 
 static void

@@ -31,6 +31,10 @@ G_BEGIN_DECLS
 /* Validation-based judgements (overfitting, and validation agreeing with a slow
  * train curve) need at least 4 evaluations. */
 #define OVERFIT_MIN_EVALS 4
+/* A run that reached its planned end will log nothing more: what it logged is the
+ * whole answer, and 10 points of it can be judged (a one-epoch DPO logs 15, a
+ * ten-epoch run that logs every 500 steps 10). */
+#define FINISHED_MIN_POINTS 10
 /* A third of the rate that spiked or diverged (LR instability sets in within a
  * factor of 2–4 above the best rate). */
 #define SPIKE_LR_DIVISOR 3.0
@@ -201,6 +205,9 @@ DebriefFinding *_debrief_analysis_add_finding       (DebriefAnalysisContext *ctx
 void            _debrief_analysis_judged            (DebriefAnalysisContext *ctx,
                                                      const char             *label,
                                                      DebriefSeries          *series);
+/* Whether the run reached its planned end: its learning rate decayed to almost 0,
+ * or its planned epochs or steps were done. */
+gboolean        _debrief_analysis_run_finished      (DebriefAnalysisContext      *ctx);
 /* The first of @keys the run logged (as written in its files) with at least one point. */
 DebriefSeries  *_debrief_analysis_find_series       (const DebriefAnalysisInputs *in,
                                                      const char *const      *keys);

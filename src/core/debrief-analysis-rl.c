@@ -72,6 +72,12 @@ static const char *const max_length_keys[] = {
  * curve alone cannot say a higher one was within reach, so it is no finding. */
 #define PLATEAU_LATE_FROM 0.5
 #define PLATEAU_MIN_GAP 0.1
+/* A reward with no known ceiling (a sum of reward functions, a reward model's
+ * score) cannot be said to sit below it, except by GRPO's own groups: when most
+ * groups (more than NO_SIGNAL_SHARE) still hold answers with different rewards,
+ * the policy samples answers better than its mean, so the mean is not at what
+ * the task allows. Such a reward that never improved from its start is a plateau
+ * too; one at its best would give every answer of a group the same reward. */
 /* At the ceiling: the late median within 0.05 of it (a solved task). */
 #define CEILING_GAP 0.05
 /* reward_collapse: the peak is followed by at least 15% of the run, and the reward
@@ -237,12 +243,24 @@ check_reward_plateau (DebriefAnalysisContext *ctx,
   g_autofree char *cause = NULL;
   DebriefSeries *clipped;
   DebriefFinding *f;
+  double spread_share = NAN;
+  gsize n_spread = 0;
+  gboolean with_spread;
 
-  if (c->n < RL_MIN_POINTS || r->constant || !isfinite (r->ceiling) || r->at_ceiling)
+  if (c->n < RL_MIN_POINTS || r->constant || r->at_ceiling)
     return;
   late = _debrief_curve_window_median (c, 0.75, 1.0, &k_late);
-  if (r->ceiling - late < PLATEAU_MIN_GAP)
-    return;
+  if (isfinite (r->ceiling))
+    {
+      if (r->ceiling - late < PLATEAU_MIN_GAP)
+        return;
+    }
+  else
+    {
+      spread_share = share_median (_debrief_analysis_find_series (ctx->in, zero_std_keys), &n_spread);
+      if (!(isfinite (spread_share) && spread_share < NO_SIGNAL_SHARE))
+        return;
+    }
   t = _debrief_curve_slope_t (c, PLATEAU_LATE_FROM, &slope);
   if (!isfinite (t) || t >= RL_IMPROVING_T || test_reward_rising (test))
     return;
@@ -252,11 +270,20 @@ check_reward_plateau (DebriefAnalysisContext *ctx,
     return;
 
   text = g_string_new (NULL);
-  g_string_append_printf (text, _("Mean reward (%s) did not improve: %.3f at the start, %.3f over the last "
-                                  "quarter; over the second half it moved %+.3f per 100 steps (t = %.1f; "
-                                  "noise ±%.3f per step), %.2f below its ceiling of %.1f."),
-                          key_of (r->series), r->head, late, 100.0 * slope, t, c->sigma,
-                          r->ceiling - late, r->ceiling);
+  if (isfinite (r->ceiling))
+    g_string_append_printf (text, _("Mean reward (%s) did not improve: %.3f at the start, %.3f over the last "
+                                    "quarter; over the second half it moved %+.3f per 100 steps (t = %.1f; "
+                                    "noise ±%.3f per step), %.2f below its ceiling of %.1f."),
+                            key_of (r->series), r->head, late, 100.0 * slope, t, c->sigma,
+                            r->ceiling - late, r->ceiling);
+  else
+    g_string_append_printf (text, _("Mean reward (%s) did not improve: %.3f at the start, %.3f over the last "
+                                    "quarter; over the second half it moved %+.3f per 100 steps (t = %.1f; "
+                                    "noise ±%.3f per step). It is not at its best: in a median step "
+                                    "%.0f%% of the groups gave every answer the same reward, the others held "
+                                    "better and worse answers."),
+                            key_of (r->series), r->head, late, 100.0 * slope, t, c->sigma,
+                            100.0 * spread_share);
   if (test && debrief_series_get_length (test) >= 2)
     {
       g_string_append_c (text, ' ');
@@ -270,7 +297,30 @@ check_reward_plateau (DebriefAnalysisContext *ctx,
   to = isfinite (kind_lr) && (!isfinite (ctx->lr) || kind_lr > ctx->lr) ? kind_lr : NAN;
   /* A rate already at the rule of thumb (or above) is not the thing to raise. */
   lr_at_rule = isfinite (kind_lr) && isfinite (ctx->lr) && ctx->lr >= kind_lr;
-  if (lr_at_rule)
+  /* Groups with a spread did give advantages: larger groups are not the remedy,
+   * a reward that ranks the answers as intended (and a rate that follows it) is. */
+  with_spread = !isfinite (r->ceiling);
+  if (with_spread && lr_at_rule)
+    {
+      g_autofree char *cur = _debrief_format_lr (ctx->lr);
+
+      fix = g_strdup_printf (_("Check that the reward ranks the answers as intended (score a few groups by "
+                               "hand), or start with easier problems (a curriculum); the learning rate (%s) "
+                               "is already at the usual rate (%s)."), cur, rule);
+    }
+  else if (with_spread && isfinite (to) && isfinite (ctx->lr))
+    {
+      g_autofree char *cur = _debrief_format_lr (ctx->lr);
+      g_autofree char *sug = _debrief_format_lr (to);
+
+      fix = g_strdup_printf (_("Raise the learning rate from %s to about %s (%s), and check that the reward "
+                               "ranks the answers as intended (score a few groups by hand)."), cur, sug, rule);
+    }
+  else if (with_spread)
+    fix = g_strdup_printf (_("Check that the reward ranks the answers as intended (score a few groups by "
+                             "hand), or raise the learning rate (%s)."),
+                           rule ? rule : _("a LoRA learns best at about 10× the full fine-tuning rate"));
+  else if (lr_at_rule)
     {
       g_autofree char *cur = _debrief_format_lr (ctx->lr);
 
@@ -290,11 +340,19 @@ check_reward_plateau (DebriefAnalysisContext *ctx,
     fix = g_strdup_printf (_("Sample larger groups per prompt so more of them have a reward spread, start "
                              "with easier problems (a curriculum), or raise the learning rate (%s)."),
                            rule ? rule : _("a LoRA learns best at about 10× the full fine-tuning rate"));
-  cause = g_strdup (lr_at_rule
-                    ? _("Too little learning signal: the groups too small to show a reward spread, or "
-                        "the task too hard.")
-                    : _("Too little learning signal: the learning rate is too low, the groups too small "
-                        "to show a reward spread, or the task too hard."));
+  if (with_spread)
+    cause = g_strdup (lr_at_rule
+                      ? _("The groups hold better and worse answers, yet the policy does not move towards "
+                          "the better ones: the reward may be too noisy to learn from, or the task too hard.")
+                      : _("The groups hold better and worse answers, yet the policy does not move towards "
+                          "the better ones: the learning rate may be too low, or the reward too noisy to "
+                          "learn from."));
+  else
+    cause = g_strdup (lr_at_rule
+                      ? _("Too little learning signal: the groups too small to show a reward spread, or "
+                          "the task too hard.")
+                      : _("Too little learning signal: the learning rate is too low, the groups too small "
+                          "to show a reward spread, or the task too hard."));
   clipped = _debrief_analysis_find_series (ctx->in, clipped_keys);
   if (clipped)
     {
@@ -323,7 +381,8 @@ check_reward_plateau (DebriefAnalysisContext *ctx,
     debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_RAISE_MAX_TOKENS));
   if (!lr_at_rule)
     debrief_finding_add_action (f, debrief_action_new_change (DEBRIEF_ACTION_RAISE_LR, ctx->lr, to));
-  debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_LARGER_GROUPS));
+  if (!with_spread)
+    debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_LARGER_GROUPS));
   debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_CHECK_DATA));
 }
 

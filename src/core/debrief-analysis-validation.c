@@ -90,7 +90,14 @@ _debrief_analysis_detect_val_rise (DebriefAnalysisContext *ctx,
     mild = FALSE;
   for (gsize i = ctx->val_min_index + 1; mild && i < ctx->val_n; i++)
     if (!(ctx->val_y[i] > ctx->val_min + mild_threshold))
-      mild = FALSE;
+      {
+        /* A smooth minimum is a turning point: the evaluation right after it may
+         * still sit on the floor. The later ones (at least MILD_MIN_EVALS_AFTER)
+         * staying above it is what shows memorisation. */
+        if (i == ctx->val_min_index + 1 && after >= MILD_MIN_EVALS_AFTER + 1)
+          continue;
+        mild = FALSE;
+      }
   if (!strong && !mild)
     return FALSE;
 

@@ -255,7 +255,9 @@ compare_findings (gconstpointer a,
 }
 
 /* Points the verdict needs before "nothing found" means "healthy": the shape checks
- * need CURVE_MIN_POINTS; below that a clean result only says the run was short. */
+ * need CURVE_MIN_POINTS; below that a clean result only says the run was short —
+ * unless the run reached its planned end (FINISHED_MIN_POINTS): it will log no more,
+ * and its evaluations and trend over the whole run are the answer. */
 #define VERDICT_MIN_POINTS CURVE_MIN_POINTS
 
 /* Whether the learning rate was still warming up at the last logged step: it rose
@@ -289,7 +291,7 @@ make_verdict (DebriefAnalysisContext *ctx)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->findings));
   guint counts[3] = { 0, 0, 0 };
   g_autoptr(DebriefFinding) first = NULL;
-  gsize points = 0;
+  gsize points = 0, min_points;
   double last_lr;
 
   for (guint i = 0; i < n; i++)
@@ -327,7 +329,8 @@ make_verdict (DebriefAnalysisContext *ctx)
       self->verdict = g_strdup_printf (_("Too early to judge: the learning rate was still warming up at the "
                                          "last logged step (%s and rising)"), lr);
     }
-  else if (points < VERDICT_MIN_POINTS)
+  else if (points < (min_points = _debrief_analysis_run_finished (ctx) ? FINISHED_MIN_POINTS
+                                                                        : VERDICT_MIN_POINTS))
     {
       self->run_verdict = DEBRIEF_RUN_VERDICT_TOO_SHORT;
       /* Translators: the last %s is the logged key, e.g. "loss" or "reward" */
@@ -339,7 +342,7 @@ make_verdict (DebriefAnalysisContext *ctx)
                                        points, debrief_series_get_source_key (ctx->primary)
                                                ? debrief_series_get_source_key (ctx->primary)
                                                : debrief_series_get_name (ctx->primary),
-                                       VERDICT_MIN_POINTS);
+                                       (int) min_points);
     }
   else if (counts[DEBRIEF_SEVERITY_INFO] > 0)
     {

@@ -1496,9 +1496,24 @@ read_kind_hints (DebriefRunConfig      *config,
         config->quantization_source = g_strdup (source);
     }
 
-  /* A model's own config.json (its architecture), not a training config. */
+  /* A model's own configuration (its architecture), not a training config: a
+   * config.json beside the weights, or the model config the HF integration copies
+   * into W&B's config.yaml. */
   if (has_key (object, "architectures") && has_key (object, "model_type"))
-    config->full_model_config = TRUE;
+    {
+      config->full_model_config = TRUE;
+      if (config->full_model_config_source == NULL)
+        config->full_model_config_source = g_strdup (source);
+      /* P-Tuning v2 (ChatGLM's ptuning/main.py) stores the prefix length in the
+       * model config it saves with the prefix encoder: such a folder is neither a
+       * full fine-tune nor a LoRA. */
+      if (config->prefix_length == 0 && debrief_json_node_get_double (object, "pre_seq_len", &bits)
+          && bits >= 1 && bits <= 1e6)
+        {
+          config->prefix_length = (gint64) bits;
+          config->prefix_length_source = g_strdup (source);
+        }
+    }
 
   if (isnan (config->total_flos) && debrief_json_node_get_double (object, "total_flos", &bits) &&
       isfinite (bits) && bits > 0)

@@ -375,10 +375,22 @@ detect_adapter (DebriefRun        *run,
       debrief_run_set_adapter (run, quant ? DEBRIEF_ADAPTER_QLORA : DEBRIEF_ADAPTER_LORA, evidence);
       return;
     }
-  if (config->full_model_config)
-    debrief_run_set_adapter (run, DEBRIEF_ADAPTER_UNKNOWN,
-                             _("no adapter configuration, and a model config.json in the folder: probably a full "
-                               "fine-tune, or merged weights"));
+  if (config->prefix_length > 0)
+    {
+      evidence = g_strdup_printf (_("%s: pre_seq_len %" G_GINT64_FORMAT ", a P-Tuning v2 prefix: neither a "
+                                    "LoRA nor a full fine-tune"),
+                                  config->prefix_length_source, config->prefix_length);
+      debrief_run_set_adapter (run, DEBRIEF_ADAPTER_UNKNOWN, evidence);
+    }
+  else if (config->full_model_config)
+    {
+      /* Translators: %s is the file, e.g. "config.json" or "files/config.yaml" */
+      evidence = g_strdup_printf (_("no adapter configuration, and a whole model's configuration (%s): probably a "
+                                    "full fine-tune, or merged weights"),
+                                  config->full_model_config_source ? config->full_model_config_source
+                                                                   : "config.json");
+      debrief_run_set_adapter (run, DEBRIEF_ADAPTER_UNKNOWN, evidence);
+    }
   else
     debrief_run_set_adapter (run, DEBRIEF_ADAPTER_UNKNOWN, _("no adapter configuration in the folder"));
 }

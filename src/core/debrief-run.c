@@ -97,6 +97,8 @@ debrief_run_config_clear (DebriefRunConfig *config)
   g_clear_pointer (&config->quantization_source, g_free);
   g_clear_pointer (&config->total_flos_source, g_free);
   g_clear_pointer (&config->rl_episodes_source, g_free);
+  g_clear_pointer (&config->full_model_config_source, g_free);
+  g_clear_pointer (&config->prefix_length_source, g_free);
 }
 
 void
@@ -118,6 +120,8 @@ debrief_run_config_copy (DebriefRunConfig       *dest,
   dest->quantization_source = g_strdup (src->quantization_source);
   dest->total_flos_source = g_strdup (src->total_flos_source);
   dest->rl_episodes_source = g_strdup (src->rl_episodes_source);
+  dest->full_model_config_source = g_strdup (src->full_model_config_source);
+  dest->prefix_length_source = g_strdup (src->prefix_length_source);
 }
 
 void

@@ -74,7 +74,10 @@ struct _DebriefRunConfig
   char *finetuning_type_source;
   gint64 quantization_bits;       /* 4 or 8 when the base weights were quantised; 0 unknown */
   char *quantization_source;
-  gboolean full_model_config;     /* a config.json of a whole model sat in the folder */
+  gboolean full_model_config;     /* a whole model's configuration sat in the folder */
+  char *full_model_config_source; /* the file that held it: "config.json", "files/config.yaml" */
+  gint64 prefix_length;           /* P-Tuning v2 / prefix tuning: pre_seq_len; 0 none */
+  char *prefix_length_source;
 
   /* The Trainer's floating-point operation count and the epochs it covers (the
    * token estimate of POSTTRAINING 5); NAN unknown. */

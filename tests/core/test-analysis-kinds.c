@@ -263,6 +263,38 @@ test_rl_plateau (void)
     a = debrief_test_analyse (run);
     assert_only (a, "");
   }
+  /* The same reward with GRPO's groups still holding better and worse answers (10% of
+   * them without a spread): not at its best, and it never improved — a plateau whose
+   * remedy is the reward and the rate, not larger groups. */
+  {
+    g_autoptr(DebriefRun) run = grpo_run ();
+    static const double wide[] = { 1.5 };
+    static const double some[] = { 0.1 };
+    g_autoptr(DebriefAnalysis) a = NULL;
+    DebriefFinding *f;
+
+    add_curve (run, "reward", DEBRIEF_SERIES_OTHER, 150, f_const, wide, 0.5, 13);
+    add_curve (run, "frac_reward_zero_std", DEBRIEF_SERIES_OTHER, 150, f_const, some, 0.03, 14);
+    a = debrief_test_analyse (run);
+    assert_only (a, "reward_plateau ");
+    f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_REWARD_PLATEAU);
+    g_assert_nonnull (strstr (debrief_finding_get_evidence (f), "better and worse answers"));
+    g_assert_false (has_action (f, DEBRIEF_ACTION_LARGER_GROUPS));
+    g_assert_true (has_action (f, DEBRIEF_ACTION_CHECK_DATA));
+  }
+  /* ... but when most groups gave all their answers the same reward, the reward may
+   * be at what the task allows: no plateau claimed (no_learning_signal says the rest). */
+  {
+    g_autoptr(DebriefRun) run = grpo_run ();
+    static const double wide[] = { 1.5 };
+    static const double most[] = { 0.7 };
+    g_autoptr(DebriefAnalysis) a = NULL;
+
+    add_curve (run, "reward", DEBRIEF_SERIES_OTHER, 150, f_const, wide, 0.5, 13);
+    add_curve (run, "frac_reward_zero_std", DEBRIEF_SERIES_OTHER, 150, f_const, most, 0.03, 14);
+    a = debrief_test_analyse (run);
+    g_assert_null (debrief_analysis_get_finding (a, DEBRIEF_FINDING_REWARD_PLATEAU));
+  }
 }
 
 static void
@@ -953,6 +985,115 @@ test_isolated_nan (void)
   g_assert_true (noted);
 }
 
+/* ---- short finished runs, the shape of a minimum, a two-phase descent ------ */
+
+/* @n evaluations at steps step0, 2·step0, ... of the values @v. */
+static void
+add_points (DebriefRun        *run,
+            const char        *key,
+            DebriefSeriesKind  kind,
+            gint64             step0,
+            const double      *v,
+            gsize              n)
+{
+  g_autoptr(DebriefSeries) s = debrief_series_new (key, kind);
+
+  debrief_series_set_source_key (s, key);
+  for (gsize i = 0; i < n; i++)
+    debrief_series_append (s, step0 * (gint64) (i + 1), v[i]);
+  debrief_series_finish (s, NULL);
+  debrief_run_add_series (run, s);
+}
+
+static void
+test_finished_short_run (void)
+{
+  /* Ten epochs logged every 500 steps, evaluated after each: ten points of train loss,
+   * the learning rate decayed to ~0. Validation bottoms out at epoch 6; the evaluation
+   * right after the minimum is still on the floor (a smooth turning point), the three
+   * after it stay above it while train keeps falling: mild overfitting, judged. */
+  static const double train[] = { 1.14, 0.64, 0.52, 0.45, 0.40, 0.36, 0.32, 0.30, 0.27, 0.26 };
+  static const double val[] = { 0.660, 0.555, 0.519, 0.494, 0.489, 0.4853, 0.4873, 0.4906, 0.4907, 0.4917 };
+  static const double lr[] = { 1.8e-5, 1.6e-5, 1.45e-5, 1.27e-5, 1.09e-5, 9e-6, 7.2e-6, 5.4e-6, 3.6e-6, 1.8e-7 };
+
+  {
+    g_autoptr(DebriefRun) run = new_run (DEBRIEF_METHOD_SFT, DEBRIEF_ADAPTER_NONE);
+    g_autoptr(DebriefAnalysis) a = NULL;
+    DebriefFinding *f;
+
+    add_points (run, "loss", DEBRIEF_SERIES_TRAIN_LOSS, 500, train, 10);
+    add_points (run, "eval_loss", DEBRIEF_SERIES_VAL_LOSS, 549, val, 10);
+    add_points (run, "learning_rate", DEBRIEF_SERIES_LEARNING_RATE, 500, lr, 10);
+    a = debrief_test_analyse (run);
+    assert_only (a, "overfitting ");
+    f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_OVERFITTING);
+    g_assert_cmpint (debrief_finding_get_severity (f), ==, DEBRIEF_SEVERITY_INFO);
+    g_assert_cmpint (debrief_finding_get_step (f), ==, 6 * 549);
+    g_assert_cmpint (debrief_analysis_get_run_verdict (a), ==, DEBRIEF_RUN_VERDICT_HEALTHY);
+  }
+  /* The same ten points with the learning rate still at its peak: the run may go on,
+   * ten points are too few. */
+  {
+    static const double flat_lr[] = { 2e-5, 2e-5, 2e-5, 2e-5, 2e-5, 2e-5, 2e-5, 2e-5, 2e-5, 2e-5 };
+    g_autoptr(DebriefRun) run = new_run (DEBRIEF_METHOD_SFT, DEBRIEF_ADAPTER_NONE);
+    g_autoptr(DebriefAnalysis) a = NULL;
+
+    add_points (run, "loss", DEBRIEF_SERIES_TRAIN_LOSS, 500, train, 10);
+    add_points (run, "learning_rate", DEBRIEF_SERIES_LEARNING_RATE, 500, flat_lr, 10);
+    a = debrief_test_analyse (run);
+    g_assert_cmpint (debrief_analysis_get_run_verdict (a), ==, DEBRIEF_RUN_VERDICT_TOO_SHORT);
+  }
+  /* A single evaluation above the minimum after it is noise: no finding. */
+  {
+    static const double bump[] = { 0.660, 0.555, 0.519, 0.494, 0.489, 0.4853, 0.4873, 0.4856, 0.4861, 0.4850 };
+    g_autoptr(DebriefRun) run = new_run (DEBRIEF_METHOD_SFT, DEBRIEF_ADAPTER_NONE);
+    g_autoptr(DebriefAnalysis) a = NULL;
+
+    add_points (run, "loss", DEBRIEF_SERIES_TRAIN_LOSS, 500, train, 10);
+    add_points (run, "eval_loss", DEBRIEF_SERIES_VAL_LOSS, 549, bump, 10);
+    add_points (run, "learning_rate", DEBRIEF_SERIES_LEARNING_RATE, 500, lr, 10);
+    a = debrief_test_analyse (run);
+    g_assert_null (debrief_analysis_get_finding (a, DEBRIEF_FINDING_OVERFITTING));
+  }
+}
+
+static double
+f_linear (double t, const double *p)
+{
+  return p[0] + (p[1] - p[0]) * t;
+}
+
+/* A fast fall from p[0] to p[1] (τ = p[2] of the run), then a slow steady one by p[3]
+ * more, levelling off only at the end: most of the drop after the fast fall comes late. */
+static double
+f_fast_then_slow (double t, const double *p)
+{
+  return p[1] + (p[0] - p[1]) * exp (-t / p[2]) - p[3] * t * (2.0 - t);
+}
+
+static void
+test_two_phase_descent_is_no_plateau (void)
+{
+  /* A fall 3.9 → 2.1 in the first 1.5% of the run (as a LoRA's first steps do), then
+   * a slow steady descent 2.1 → 1.85: the exponential fit has done "95%" of its drop
+   * by 1.5% of the run, while the logged curve still has most of its drop from
+   * the median of its first tenth (head → tail) to come. */
+  static const double p[] = { 3.9, 2.12, 0.005, 0.27 };
+  g_autoptr(DebriefRun) run = new_run (DEBRIEF_METHOD_SFT, DEBRIEF_ADAPTER_LORA);
+  g_autoptr(DebriefAnalysis) a = NULL;
+
+  static const double lr[] = { 2e-4, 0.0 };
+
+  debrief_run_get_config (run)->learning_rate = 2e-4;
+  /* Far more data than rank 16 holds: the capacity check fails, so a plateau would
+   * be reported as its symptom. */
+  debrief_run_get_config (run)->dataset_tokens = 2000000000;
+  add_curve (run, "loss", DEBRIEF_SERIES_TRAIN_LOSS, 640, f_fast_then_slow, p, 0.03, 21);
+  add_curve (run, "learning_rate", DEBRIEF_SERIES_LEARNING_RATE, 640, f_linear, lr, 0.0, 22);
+  a = debrief_test_analyse (run);
+  g_assert_null (debrief_analysis_get_finding (a, DEBRIEF_FINDING_EARLY_PLATEAU));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -971,5 +1112,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/analysis-kinds/overfitting/checkpoints", test_overfitting_checkpoints);
   g_test_add_func ("/analysis-kinds/actions/json", test_actions_json);
   g_test_add_func ("/analysis-kinds/isolated-nan", test_isolated_nan);
+  g_test_add_func ("/analysis-kinds/finished-short-run", test_finished_short_run);
+  g_test_add_func ("/analysis-kinds/two-phase-descent", test_two_phase_descent_is_no_plateau);
   return g_test_run ();
 }
