@@ -244,7 +244,10 @@ static const ModuleName module_names[] = {
   { "k_proj", DEBRIEF_TARGET_K }, { "key", DEBRIEF_TARGET_K }, { "wk", DEBRIEF_TARGET_K },
   { "v_proj", DEBRIEF_TARGET_V }, { "value", DEBRIEF_TARGET_V }, { "wv", DEBRIEF_TARGET_V },
   { "o_proj", DEBRIEF_TARGET_O }, { "out_proj", DEBRIEF_TARGET_O }, { "wo", DEBRIEF_TARGET_O },
-  { "dense", DEBRIEF_TARGET_O }, { "c_proj", DEBRIEF_TARGET_O },
+  /* GPT-2 names both its attention output (attn.c_proj) and its MLP down projection
+   * (mlp.c_proj) c_proj, and PEFT adapts every module whose name ends with a target:
+   * a bare "c_proj" adapts both (a qualified one is resolved below). */
+  { "dense", DEBRIEF_TARGET_O }, { "c_proj", DEBRIEF_TARGET_O | DEBRIEF_TARGET_DOWN },
   { "qkv_proj", DEBRIEF_TARGET_QKV }, { "c_attn", DEBRIEF_TARGET_QKV },
   { "query_key_value", DEBRIEF_TARGET_QKV }, { "Wqkv", DEBRIEF_TARGET_QKV },
   { "gate_proj", DEBRIEF_TARGET_GATE }, { "w1", DEBRIEF_TARGET_GATE },
@@ -252,6 +255,7 @@ static const ModuleName module_names[] = {
   { "c_fc", DEBRIEF_TARGET_UP }, { "dense_h_to_4h", DEBRIEF_TARGET_UP },
   { "down_proj", DEBRIEF_TARGET_DOWN }, { "w2", DEBRIEF_TARGET_DOWN }, { "fc2", DEBRIEF_TARGET_DOWN },
   { "dense_4h_to_h", DEBRIEF_TARGET_DOWN },
+  { "fc_in", DEBRIEF_TARGET_UP }, { "fc_out", DEBRIEF_TARGET_DOWN },   /* GPT-J */
   { "gate_up_proj", DEBRIEF_TARGET_GATE_UP },
   { "lm_head", DEBRIEF_TARGET_UNEMBED }, { "embed_out", DEBRIEF_TARGET_UNEMBED },
   { "output", DEBRIEF_TARGET_UNEMBED },
@@ -282,7 +286,12 @@ debrief_capacity_targets_from_names (const char *const *names,
       for (guint j = 0; j < G_N_ELEMENTS (module_names); j++)
         if (strcmp (name, module_names[j].name) == 0)
           {
-            targets |= module_names[j].targets;
+            guint t = module_names[j].targets;
+
+            /* "h.0.attn.c_proj" / "h.0.mlp.c_proj": the parent says which. */
+            if (dot != NULL && strcmp (name, "c_proj") == 0)
+              t = g_str_has_suffix (names[i], "mlp.c_proj") ? DEBRIEF_TARGET_DOWN : DEBRIEF_TARGET_O;
+            targets |= t;
             found = TRUE;
             break;
           }

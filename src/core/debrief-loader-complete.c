@@ -46,6 +46,17 @@ has_module (char       **modules,
   return FALSE;
 }
 
+/* GPT-2's MLP down projection is mlp.c_proj, its attention output attn.c_proj; PEFT
+ * adapts every module whose name ends with a target, so "c_proj" covers both. */
+static gboolean
+gpt2_mlp_c_proj (char **modules)
+{
+  for (guint i = 0; modules && modules[i]; i++)
+    if (g_str_has_suffix (modules[i], "c_proj") && !g_str_has_suffix (modules[i], "attn.c_proj"))
+      return TRUE;
+  return FALSE;
+}
+
 /* What the adapter covers, from target_modules when the trainer did not say. */
 static void
 derive_targets (DebriefRunConfig *config)
@@ -54,7 +65,8 @@ derive_targets (DebriefRunConfig *config)
                                       "query_key_value", "Wqkv", "query", "key", "value", "out_proj",
                                       "dense", NULL };
   static const char *const mlp[] = { "gate_proj", "up_proj", "down_proj", "gate_up_proj", "fc1", "fc2",
-                                     "c_fc", "w1", "w2", "w3", "dense_h_to_4h", "dense_4h_to_h", NULL };
+                                     "c_fc", "w1", "w2", "w3", "dense_h_to_4h", "dense_4h_to_h", "fc_in",
+                                     "fc_out", NULL };
   static const char *const unembed[] = { "lm_head", "embed_out", "output", NULL };
 
   if (config->target_modules == NULL &&
@@ -94,7 +106,8 @@ derive_targets (DebriefRunConfig *config)
   if (config->train_attn == DEBRIEF_TRISTATE_UNKNOWN)
     config->train_attn = has_module (config->target_modules, attn) ? DEBRIEF_TRISTATE_YES : DEBRIEF_TRISTATE_NO;
   if (config->train_mlp == DEBRIEF_TRISTATE_UNKNOWN)
-    config->train_mlp = has_module (config->target_modules, mlp) ? DEBRIEF_TRISTATE_YES : DEBRIEF_TRISTATE_NO;
+    config->train_mlp = has_module (config->target_modules, mlp) || gpt2_mlp_c_proj (config->target_modules)
+                        ? DEBRIEF_TRISTATE_YES : DEBRIEF_TRISTATE_NO;
   if (config->train_unembed == DEBRIEF_TRISTATE_UNKNOWN)
     config->train_unembed = has_module (config->target_modules, unembed) ? DEBRIEF_TRISTATE_YES
                                                                          : DEBRIEF_TRISTATE_NO;

@@ -207,6 +207,23 @@ test_capacity_targets (void)
   g_assert_cmpuint (debrief_capacity_targets_from_names (strange, unknown), ==, DEBRIEF_TARGET_Q);
   g_assert_cmpuint (unknown->len, ==, 1);
   g_assert_cmpstr (unknown->pdata[0], ==, "my_adapter");
+  /* GPT-2: PEFT's "c_proj" adapts attn.c_proj and mlp.c_proj; a qualified name one
+   * of them. GPT-J's MLP is fc_in/fc_out. */
+  {
+    const char *gpt2[] = { "c_attn", "c_proj", NULL };
+    const char *gpt2_attn[] = { "h.0.attn.c_attn", "h.0.attn.c_proj", NULL };
+    const char *gpt2_mlp[] = { "h.0.mlp.c_fc", "h.0.mlp.c_proj", NULL };
+    const char *gptj[] = { "q_proj", "v_proj", "fc_in", "fc_out", NULL };
+
+    g_assert_cmpuint (debrief_capacity_targets_from_names (gpt2, NULL), ==,
+                      DEBRIEF_TARGET_QKV | DEBRIEF_TARGET_O | DEBRIEF_TARGET_DOWN);
+    g_assert_cmpuint (debrief_capacity_targets_from_names (gpt2_attn, NULL), ==,
+                      DEBRIEF_TARGET_QKV | DEBRIEF_TARGET_O);
+    g_assert_cmpuint (debrief_capacity_targets_from_names (gpt2_mlp, NULL), ==,
+                      DEBRIEF_TARGET_UP | DEBRIEF_TARGET_DOWN);
+    g_assert_cmpuint (debrief_capacity_targets_from_names (gptj, NULL), ==,
+                      DEBRIEF_TARGET_Q | DEBRIEF_TARGET_V | DEBRIEF_TARGET_UP | DEBRIEF_TARGET_DOWN);
+  }
 
   g_assert_false (debrief_capacity_parse_targets ("q_proj,nonsense", &targets, &error));
   g_assert_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_INVALID_ARGUMENT);

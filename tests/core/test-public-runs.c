@@ -292,6 +292,51 @@ test_axolotl_raw_text_is_cpt (void)
   g_string_free (state, TRUE);
 }
 
+/* Whether an adapter covers the MLP, in the module names of each family: PEFT adapts
+ * every module whose name ends with a target (GPT-2's "c_proj" is attn.c_proj and
+ * mlp.c_proj; GPT-J's MLP is fc_in/fc_out; ChatGLM's and Falcon's dense_h_to_4h). */
+static void
+test_mlp_module_names (void)
+{
+  static const struct { const char *targets; DebriefTristate mlp; } cases[] = {
+    { "[\"c_attn\"]", DEBRIEF_TRISTATE_NO },
+    { "[\"c_attn\", \"c_proj\"]", DEBRIEF_TRISTATE_YES },
+    { "[\"h.0.attn.c_attn\", \"h.0.attn.c_proj\"]", DEBRIEF_TRISTATE_NO },
+    { "[\"q_proj\", \"v_proj\", \"fc_in\", \"fc_out\"]", DEBRIEF_TRISTATE_YES },
+    { "[\"query_key_value\", \"dense\"]", DEBRIEF_TRISTATE_NO },
+    { "[\"query_key_value\", \"dense_h_to_4h\", \"dense_4h_to_h\"]", DEBRIEF_TRISTATE_YES },
+  };
+  GString *state = g_string_new ("{\"global_step\": 30, \"log_history\": [");
+
+  for (int i = 1; i <= 30; i++)
+    g_string_append_printf (state, "%s{\"loss\": %.3f, \"step\": %d}", i > 1 ? ", " : "", 2.5 - 0.02 * i, i);
+  g_string_append (state, "]}");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dir = g_dir_make_tmp ("debrief-targets-XXXXXX", &error);
+      g_autofree char *state_path = g_build_filename (dir, "trainer_state.json", NULL);
+      g_autofree char *adapter_path = g_build_filename (dir, "adapter_config.json", NULL);
+      g_autofree char *adapter = g_strdup_printf ("{\"peft_type\": \"LORA\", \"r\": 8, \"target_modules\": %s}",
+                                                  cases[i].targets);
+      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+      g_autoptr(DebriefRun) run = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (g_file_set_contents (state_path, state->str, -1, NULL));
+      g_assert_true (g_file_set_contents (adapter_path, adapter, -1, NULL));
+      run = debrief_run_load (folder, NULL, &error);
+      g_assert_no_error (error);
+      if (debrief_run_get_config (run)->train_mlp != cases[i].mlp)
+        g_error ("target_modules %s: train_mlp %d, expected %d", cases[i].targets,
+                 debrief_run_get_config (run)->train_mlp, cases[i].mlp);
+      g_unlink (state_path);
+      g_unlink (adapter_path);
+      g_rmdir (dir);
+    }
+  g_string_free (state, TRUE);
+}
+
 /* The total_flos estimate against a run whose dataset size is known (tests/data/runs/README.md:
  * healthy trained 3 epochs of 40960 tokens; its trainer_state.json has no token count). */
 static void
@@ -322,6 +367,7 @@ main (int   argc,
   g_test_add_func ("/public-runs/flos-estimate", test_flos_estimate);
   g_test_add_func ("/public-runs/kind-details", test_kind_details);
   g_test_add_func ("/public-runs/axolotl-raw-text", test_axolotl_raw_text_is_cpt);
+  g_test_add_func ("/public-runs/mlp-module-names", test_mlp_module_names);
 
   path = debrief_test_data_path ("public", "LABELS.json", NULL);
   if (!json_parser_load_from_file (parser, path, &error))
