@@ -100,19 +100,26 @@ _debrief_analysis_find_series (const DebriefAnalysisInputs *in,
 #define RUN_END_EPOCHS_DONE 0.99
 
 gboolean
-_debrief_analysis_run_finished (DebriefAnalysisContext *ctx)
+_debrief_analysis_run_reached_planned_steps (DebriefAnalysisContext *ctx)
 {
   const DebriefRunConfig *config = &ctx->in->config;
-  DebriefSeries *lr = ctx->in->lr;
   DebriefSeries *epoch = ctx->in->epoch;
 
-  if (lr && debrief_series_get_length (lr) >= LEVEL_MIN_POINTS && debrief_series_get_max (lr) > 0
-      && debrief_series_get_last_value (lr) <= RUN_END_LR_SHARE * debrief_series_get_max (lr))
-    return TRUE;
   if (epoch && debrief_series_get_length (epoch) > 0 && isfinite (config->num_epochs) && config->num_epochs > 0
       && debrief_series_get_max (epoch) >= RUN_END_EPOCHS_DONE * config->num_epochs)
     return TRUE;
   return config->max_steps > 0 && ctx->in->last_step >= config->max_steps;
+}
+
+gboolean
+_debrief_analysis_run_finished (DebriefAnalysisContext *ctx)
+{
+  DebriefSeries *lr = ctx->in->lr;
+
+  if (lr && debrief_series_get_length (lr) >= LEVEL_MIN_POINTS && debrief_series_get_max (lr) > 0
+      && debrief_series_get_last_value (lr) <= RUN_END_LR_SHARE * debrief_series_get_max (lr))
+    return TRUE;
+  return _debrief_analysis_run_reached_planned_steps (ctx);
 }
 
 void

@@ -73,7 +73,8 @@ add_broken (DebriefAnalysisContext *ctx,
 }
 
 static char *
-crash_fix (const char *crash)
+crash_fix (const char *crash,
+           gboolean    after_training)
 {
   g_autofree char *lower = g_ascii_strdown (crash, -1);
 
@@ -83,6 +84,10 @@ crash_fix (const char *crash)
   if (strstr (lower, "context") && (strstr (lower, "length") || strstr (lower, "window")))
     return g_strdup (_("A prompt plus the response budget no longer fits the model's context: cap the "
                        "prompt length, lower max_tokens, or drop the over-long examples."));
+  if (after_training)
+    return g_strdup (_("Read the error and the traceback above it in the console log and fix the cause; "
+                       "the training need not be repeated if its last checkpoint was saved: redo only the "
+                       "evaluation or the export."));
   return g_strdup (_("Read the error and the traceback above it in the console log, fix the cause, and "
                      "resume from the last checkpoint."));
 }
@@ -98,14 +103,33 @@ _debrief_analysis_check_broken (DebriefAnalysisContext *ctx)
   if (in->crash)
     {
       g_autofree char *evidence = NULL;
-      g_autofree char *fix = crash_fix (in->crash);
-      if (in->last_step >= 0)
-        evidence = g_strdup_printf (_("The run stopped with “%s” after step %" PRId64 "."), in->crash,
-                                    in->last_step);
+      g_autofree char *fix = crash_fix (in->crash, in->last_step >= 0 && _debrief_analysis_run_reached_planned_steps (ctx));
+      /* A crash after the planned last step (at the final evaluation, while saving)
+       * lost what came after the training, not the training itself. */
+      if (in->last_step >= 0 && _debrief_analysis_run_reached_planned_steps (ctx))
+        {
+          evidence = g_strdup_printf (_("The training reached its planned end (step %" PRId64 "), then the "
+                                        "process stopped with “%s”."), in->last_step, in->crash);
+          DebriefFinding *f;
+
+          /* The curves are whole: a warning about what is missing, not a failed run. */
+          f = _debrief_analysis_add_finding (ctx, DEBRIEF_FINDING_BROKEN_RUN, DEBRIEF_SEVERITY_WARNING,
+                                             _("The run crashed after training"), evidence,
+                                             _("The error came after the last training step: at the final "
+                                               "evaluation or while saving, so the final checkpoint or its "
+                                               "results may be missing."), fix, -1);
+          debrief_finding_add_action (f, debrief_action_new (DEBRIEF_ACTION_CHECK_DATA));
+        }
       else
-        evidence = g_strdup_printf (_("The run stopped with “%s” before logging any step."), in->crash);
-      add_broken (ctx, _("The run crashed"), evidence,
-                  _("The training process ended with an error, so the run did not finish."), fix, FALSE);
+        {
+          if (in->last_step >= 0)
+            evidence = g_strdup_printf (_("The run stopped with “%s” after step %" PRId64 "."), in->crash,
+                                        in->last_step);
+          else
+            evidence = g_strdup_printf (_("The run stopped with “%s” before logging any step."), in->crash);
+          add_broken (ctx, _("The run crashed"), evidence,
+                      _("The training process ended with an error, so the run did not finish."), fix, FALSE);
+        }
     }
 
   /* GRPO's loss is legitimately 0 at every step: for RL only the gradient says. */

@@ -208,6 +208,9 @@ void            _debrief_analysis_judged            (DebriefAnalysisContext *ctx
 /* Whether the run reached its planned end: its learning rate decayed to almost 0,
  * or its planned epochs or steps were done. */
 gboolean        _debrief_analysis_run_finished      (DebriefAnalysisContext      *ctx);
+/* Only the planned epochs or steps (the learning rate near 0 is not enough: a cosine
+ * schedule is there a few steps before the end). */
+gboolean        _debrief_analysis_run_reached_planned_steps (DebriefAnalysisContext *ctx);
 /* The first of @keys the run logged (as written in its files) with at least one point. */
 DebriefSeries  *_debrief_analysis_find_series       (const DebriefAnalysisInputs *in,
                                                      const char *const      *keys);

@@ -736,6 +736,33 @@ test_broken (void)
     g_assert_nonnull (strstr (debrief_finding_get_fix (f), "max_tokens"));
     g_assert_cmpint (debrief_analysis_get_run_verdict (a), ==, DEBRIEF_RUN_VERDICT_FAILED);
   }
+  /* A crash after the planned last step (the final evaluation failed): the training is
+   * whole, so a warning that names it; two steps short of the plan it is a crash. */
+  for (int short_by = 0; short_by <= 2; short_by += 2)
+    {
+      g_autoptr(DebriefRun) run = new_run (DEBRIEF_METHOD_SFT, DEBRIEF_ADAPTER_LORA);
+      static const double fall[] = { 2.0, 1.0, 0.3 };
+      g_autoptr(DebriefAnalysis) a = NULL;
+      DebriefFinding *f;
+
+      debrief_run_get_config (run)->max_steps = 50 + short_by;
+      add_curve (run, "loss", DEBRIEF_SERIES_TRAIN_LOSS, 50, f_exp_decay, fall, 0.02, 96);
+      debrief_run_set_crash (run, "ValueError: Trainer: evaluation requires an eval_dataset.");
+      a = debrief_test_analyse (run);
+      f = debrief_analysis_get_finding (a, DEBRIEF_FINDING_BROKEN_RUN);
+      g_assert_nonnull (f);
+      if (short_by == 0)
+        {
+          g_assert_cmpint (debrief_finding_get_severity (f), ==, DEBRIEF_SEVERITY_WARNING);
+          g_assert_nonnull (strstr (debrief_finding_get_evidence (f), "planned end"));
+          g_assert_null (strstr (debrief_finding_get_cause (f), "did not finish"));
+        }
+      else
+        {
+          g_assert_cmpint (debrief_finding_get_severity (f), ==, DEBRIEF_SEVERITY_ERROR);
+          g_assert_nonnull (strstr (debrief_finding_get_cause (f), "did not finish"));
+        }
+    }
 }
 
 /* ---- advice by adapter ---------------------------------------------------- */
