@@ -83,7 +83,7 @@ static const char *
 run_name (DebriefSweep *self,
           guint         run)
 {
-  return debrief_sweep_run_get_name (g_ptr_array_index (self->runs, run));
+  return _debrief_sweep_run_label (self, run);
 }
 
 static double
@@ -818,7 +818,7 @@ check_failed (DebriefSweep *self)
 
       for (guint f = 0; ids[f]; f++)
         json_array_add_string_element (findings, ids[f]);
-      json_object_set_string_member (entry, "run", debrief_sweep_run_get_name (run));
+      json_object_set_string_member (entry, "run", _debrief_sweep_run_label (self, i));
       json_object_set_string_member (entry, "path", debrief_run_get_path (debrief_sweep_run_get_run (run)));
       json_object_set_string_member (entry, "verdict", debrief_sweep_run_get_verdict (run));
       json_object_set_array_member (entry, "findings", findings);
@@ -832,7 +832,7 @@ check_failed (DebriefSweep *self)
           g_string_append_printf (reasons, "%s%s (%s)", f > 0 ? ", " : "",
                                   finding ? debrief_finding_get_title (finding) : ids[f], ids[f]);
         }
-      g_string_append_printf (evidence, "%s: %s", debrief_sweep_run_get_name (run), reasons->str);
+      g_string_append_printf (evidence, "%s: %s", _debrief_sweep_run_label (self, i), reasons->str);
     }
   g_string_append (evidence, ".");
 

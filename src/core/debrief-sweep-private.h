@@ -46,6 +46,9 @@ struct _DebriefSweep
   GObject parent_instance;
 
   GPtrArray *runs;            /* DebriefSweepRun */
+  GPtrArray *labels;          /* char*: each run's name, or its path under the common folder when
+                               * two runs share a name (two sweeps side by side) */
+  GHashTable *index;          /* DebriefRun* -> position + 1 */
   GArray *columns;            /* DebriefSweepColumn */
   GPtrArray *cells;           /* per column: SweepCell[n_runs] */
   char *group_by;
@@ -80,6 +83,9 @@ DebriefSweepRun *_debrief_sweep_run_reanalysed (DebriefSweepRun *line);
 guint        _debrief_sweep_canonical_order (const char        *key);
 
 /* debrief-sweep.c */
+/* The name run @run goes by in this sweep (unique among its runs). */
+const char  *_debrief_sweep_run_label       (DebriefSweep      *self,
+                                             guint              run);
 const SweepCell *_debrief_sweep_cell        (DebriefSweep      *self,
                                              guint              column,
                                              guint              run);

@@ -130,8 +130,7 @@ debrief_sweep_groups_to_json (DebriefSweep *self)
       json_builder_set_member_name (b, "runs");
       json_builder_begin_array (b);
       for (guint k = 0; k < group->members->len; k++)
-        json_builder_add_string_value (b, debrief_sweep_run_get_name (
-                                            g_ptr_array_index (self->runs, g_array_index (group->members, guint, k))));
+        json_builder_add_string_value (b, _debrief_sweep_run_label (self, g_array_index (group->members, guint, k)));
       json_builder_end_array (b);
       json_builder_set_member_name (b, "objective");
       if (self->objective)

@@ -326,6 +326,46 @@ add_column (DebriefSweep       *self,
   g_ptr_array_add (self->cells, cells);
 }
 
+/* Runs are named after their folders: two sweeps opened together both have
+ * an "lr1e-3-seed0". Those names become their paths under the common folder. */
+static void
+make_labels (DebriefSweep *self)
+{
+  g_autoptr(GHashTable) count = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GFile) common = NULL;
+  gboolean repeated = FALSE;
+
+  self->labels = g_ptr_array_new_with_free_func (g_free);
+  self->index = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      const char *name = debrief_sweep_run_get_name (g_ptr_array_index (self->runs, i));
+      guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (count, name));
+      g_hash_table_insert (count, (gpointer) name, GUINT_TO_POINTER (seen + 1));
+      repeated |= seen > 0;
+      g_hash_table_insert (self->index, debrief_sweep_run_get_run (g_ptr_array_index (self->runs, i)),
+                           GUINT_TO_POINTER (i + 1));
+    }
+  common = repeated ? debrief_sweep_get_common_folder (self) : NULL;
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      DebriefSweepRun *line = g_ptr_array_index (self->runs, i);
+      const char *name = debrief_sweep_run_get_name (line);
+      char *label = NULL;
+
+      if (common != NULL && GPOINTER_TO_UINT (g_hash_table_lookup (count, name)) > 1)
+        label = g_file_get_relative_path (common, debrief_run_get_folder (debrief_sweep_run_get_run (line)));
+      g_ptr_array_add (self->labels, label ? label : g_strdup (name));
+    }
+}
+
+const char *
+_debrief_sweep_run_label (DebriefSweep *self,
+                          guint         run)
+{
+  return g_ptr_array_index (self->labels, run);
+}
+
 static void
 add_fixed_columns (DebriefSweep *self)
 {
@@ -348,7 +388,7 @@ add_fixed_columns (DebriefSweep *self)
       for (guint i = 0; i < n; i++)
         {
           DebriefSweepRun *run = g_ptr_array_index (self->runs, i);
-          const char *text = fixed[f].role == DEBRIEF_SWEEP_COLUMN_NAME ? debrief_sweep_run_get_name (run)
+          const char *text = fixed[f].role == DEBRIEF_SWEEP_COLUMN_NAME ? _debrief_sweep_run_label (self, i)
                              : fixed[f].role == DEBRIEF_SWEEP_COLUMN_KIND ? debrief_sweep_run_get_kind (run)
                              : debrief_sweep_run_get_verdict (run);
           cells[i].text = g_strdup (text);
@@ -866,6 +906,8 @@ debrief_sweep_finalize (GObject *object)
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->columns, g_array_unref);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->labels, g_ptr_array_unref);
+  g_clear_pointer (&self->index, g_hash_table_unref);
   g_clear_pointer (&self->group_by, g_free);
   g_clear_pointer (&self->groups, g_array_unref);
   g_clear_pointer (&self->run_group, g_array_unref);
@@ -890,7 +932,7 @@ debrief_sweep_init (DebriefSweep *self)
   self->columns = g_array_new (FALSE, TRUE, sizeof (DebriefSweepColumn));
   g_array_set_clear_func (self->columns, (GDestroyNotify) column_clear);
   self->cells = g_ptr_array_new ();
-  self->notes = g_ptr_array_new_with_free_func (g_free);
+  self->notes = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->findings = g_list_store_new (DEBRIEF_TYPE_FINDING);
   self->finding_info = g_hash_table_new_full (NULL, NULL, NULL, _debrief_sweep_finding_info_free);
   self->seed_sigma = NAN;
@@ -910,6 +952,7 @@ debrief_sweep_new (GPtrArray  *runs,
     g_ptr_array_add (self->runs, g_object_ref (g_ptr_array_index (runs, i)));
   self->group_by = g_strdup (group_by);
 
+  make_labels (self);
   add_fixed_columns (self);
   add_config_columns (self);
   add_result_columns (self);
@@ -1049,8 +1092,8 @@ compare_runs (gconstpointer pa,
     }
   if (result == 0)
     {
-      const char *na = debrief_sweep_run_get_name (g_ptr_array_index (d->self->runs, a));
-      const char *nb = debrief_sweep_run_get_name (g_ptr_array_index (d->self->runs, b));
+      const char *na = _debrief_sweep_run_label (d->self, a);
+      const char *nb = _debrief_sweep_run_label (d->self, b);
       result = g_strcmp0 (na, nb);
     }
   return result != 0 ? result : (a > b) - (a < b);
@@ -1153,7 +1196,11 @@ debrief_sweep_format_run (DebriefSweep    *self,
   switch (c->role)
     {
     case DEBRIEF_SWEEP_COLUMN_NAME:
-      text = g_strdup (debrief_sweep_run_get_name (run));
+      {
+        /* By its DebriefRun: a line read again since is the same run. */
+        guint at = GPOINTER_TO_UINT (g_hash_table_lookup (self->index, debrief_sweep_run_get_run (run)));
+        text = g_strdup (at > 0 ? _debrief_sweep_run_label (self, at - 1) : debrief_sweep_run_get_name (run));
+      }
       break;
     case DEBRIEF_SWEEP_COLUMN_KIND:
       text = g_strdup (debrief_sweep_run_get_kind (run));
@@ -1199,4 +1246,14 @@ debrief_sweep_column_is_informative (DebriefSweep *self,
     default:
       return TRUE;
     }
+}
+
+const char *const *
+debrief_sweep_get_notes (DebriefSweep *self)
+{
+  static const char *const none[] = { NULL };
+
+  g_return_val_if_fail (DEBRIEF_IS_SWEEP (self), NULL);
+
+  return self->notes->len > 0 ? (const char *const *) self->notes->pdata : none;
 }

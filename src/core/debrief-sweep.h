@@ -137,6 +137,9 @@ int               debrief_sweep_get_run_group       (DebriefSweep       *self,
 
 /* DebriefFinding items, most severe first. */
 GListModel       *debrief_sweep_get_findings        (DebriefSweep       *self);
+/* What could not be compared, and why ("different base models: not
+ * ranked"), NULL-terminated, possibly empty. */
+const char *const *debrief_sweep_get_notes          (DebriefSweep       *self);
 /* The runs a finding is about (the winner, the runs that failed), as run
  * indices; NULL-free, possibly empty. */
 GArray           *debrief_sweep_get_finding_runs    (DebriefSweep       *self,
