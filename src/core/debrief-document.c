@@ -481,6 +481,30 @@ replace_local (const char  *path,
   return TRUE;
 }
 
+gboolean
+debrief_document_replace_contents (GFile         *file,
+                                   const char    *text,
+                                   gsize          length,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  path = g_file_get_path (file);
+  if (path != NULL)
+    return replace_local (path, text, length, error);
+  if (!g_file_replace_contents (file, text, length, NULL, TRUE, G_FILE_CREATE_NONE, NULL, cancellable, error))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 save_thread (GTask        *task,
              gpointer      source_object,
@@ -489,7 +513,6 @@ save_thread (GTask        *task,
 {
   SaveData *data = task_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_file_get_path (data->file);
   g_autofree char *name = g_file_get_parse_name (data->file);
   gsize length = strlen (data->text);
 
@@ -518,18 +541,8 @@ save_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (path != NULL)
+  if (!debrief_document_replace_contents (data->file, data->text, length, cancellable, &error))
     {
-      if (!replace_local (path, data->text, length, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-  else if (!g_file_replace_contents (data->file, data->text, length, NULL, TRUE,
-                                     G_FILE_CREATE_NONE, NULL, cancellable, &error))
-    {
-      g_prefix_error (&error, "%s: ", name);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

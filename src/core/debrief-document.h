@@ -65,6 +65,16 @@ gboolean         debrief_document_save_finish            (DebriefDocument       
                                                           GAsyncResult             *result,
                                                           GError                  **error);
 
+/* What save_async does once it is past the conflict check, for a file
+ * written without a document (sweep.md, analysis.md from the CLI): the same
+ * atomic replacement with "NAME~" kept (local files by hand, never half
+ * written; others through GIO with a backup). Blocks: call it from a worker. */
+gboolean         debrief_document_replace_contents       (GFile                    *file,
+                                                          const char               *text,
+                                                          gsize                     length,
+                                                          GCancellable             *cancellable,
+                                                          GError                  **error);
+
 /* Compares the file on disk with our etag now (the monitor does this on its
  * own; this is for "the window got focus" and for tests). Result: TRUE if it
  * changed. Sets changed-on-disk. */

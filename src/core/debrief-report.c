@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "debrief-action.h"
+#include "debrief-document.h"
 #include "debrief-error.h"
 #include "debrief-report.h"
 
@@ -603,9 +604,10 @@ debrief_report_save (GFile         *file,
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
-  /* g_file_replace_contents writes a temporary file and renames it over the old one. */
-  if (!g_file_replace_contents (file, text, strlen (text), NULL, TRUE, G_FILE_CREATE_NONE, NULL,
-                                cancellable, &local_error))
+  /* As the window saves analysis.md: a temporary file renamed over the old
+   * one, kept as NAME~ (g_file_replace_contents rewrites in place when it
+   * cannot make the temporary file). */
+  if (!debrief_document_replace_contents (file, text, strlen (text), cancellable, &local_error))
     {
       g_autofree char *name = g_file_get_parse_name (file);
       g_set_error (error, DEBRIEF_ERROR, DEBRIEF_ERROR_FAILED, _("%s: cannot save: %s"), name,
