@@ -92,3 +92,21 @@ debrief_capacity_card_set_workspace (DebriefCapacityCard *self,
     }
   runs_changed_cb (self);
 }
+
+void
+debrief_capacity_card_set_runs (DebriefCapacityCard *self,
+                                GListModel          *runs)
+{
+  g_return_if_fail (DEBRIEF_IS_CAPACITY_CARD (self));
+
+  if (runs == NULL && self->workspace != NULL)
+    runs = debrief_workspace_get_runs (self->workspace);
+  if (runs == self->runs)
+    return;
+  if (self->runs)
+    g_signal_handlers_disconnect_by_data (self->runs, self);
+  g_set_object (&self->runs, runs);
+  if (runs != NULL)
+    g_signal_connect_swapped (self->runs, "items-changed", G_CALLBACK (runs_changed_cb), self);
+  runs_changed_cb (self);
+}

@@ -22,4 +22,9 @@ GtkWidget  *debrief_capacity_card_new           (DebriefWorkspace    *workspace)
 void        debrief_capacity_card_set_workspace (DebriefCapacityCard *self,
                                                  DebriefWorkspace    *workspace);
 
+/* A group for each of @runs (the runs table's selection when many runs are
+ * open) instead of each of the workspace's; NULL: all again. */
+void       debrief_capacity_card_set_runs      (DebriefCapacityCard *self,
+                                                GListModel          *runs);
+
 G_END_DECLS

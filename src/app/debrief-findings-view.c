@@ -15,7 +15,8 @@ struct _DebriefFindingsView
   AdwBin parent_instance;
 
   DebriefWorkspace *workspace;
-  GListModel *runs;            /* the workspace's */
+  GListModel *runs;            /* the workspace's, or those set */
+  gboolean show_names;         /* runs set: name each, even one */
   GtkBox *box;
   GPtrArray *watched;          /* DebriefRun whose notify::analysis we follow */
   guint rebuild_idle;
@@ -248,7 +249,7 @@ rebuild (DebriefFindingsView *self)
 
       if (n < CLEAN_GROUP_MIN_RUNS || !is_clean (run))
         {
-          gtk_box_append (self->box, run_group (self, run, n > 1));
+          gtk_box_append (self->box, run_group (self, run, n > 1 || self->show_names));
           continue;
         }
       verdict = debrief_analysis_get_run_verdict (debrief_run_get_analysis (run));
@@ -449,4 +450,27 @@ debrief_findings_view_set_workspace (DebriefFindingsView *self,
     }
   runs_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
+}
+
+void
+debrief_findings_view_set_runs (DebriefFindingsView *self,
+                                GListModel          *runs)
+{
+  g_return_if_fail (DEBRIEF_IS_FINDINGS_VIEW (self));
+
+  /* One run of many: which one is shown must be said. */
+  self->show_names = runs != NULL;
+  if (runs == NULL && self->workspace != NULL)
+    runs = debrief_workspace_get_runs (self->workspace);
+  if (runs == self->runs)
+    {
+      rebuild (self);
+      return;
+    }
+  if (self->runs)
+    g_signal_handlers_disconnect_by_data (self->runs, self);
+  g_set_object (&self->runs, runs);
+  if (runs != NULL)
+    g_signal_connect (self->runs, "items-changed", G_CALLBACK (items_changed_cb), self);
+  runs_changed (self);
 }

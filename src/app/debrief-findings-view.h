@@ -22,4 +22,9 @@ DebriefWorkspace *debrief_findings_view_get_workspace (DebriefFindingsView *self
 void              debrief_findings_view_set_workspace (DebriefFindingsView *self,
                                                        DebriefWorkspace    *workspace);
 
+/* Shows the findings of @runs (DebriefRun items; the runs table's selection
+ * when many runs are open) instead of all the workspace's; NULL: all again. */
+void              debrief_findings_view_set_runs      (DebriefFindingsView *self,
+                                                       GListModel          *runs);
+
 G_END_DECLS

@@ -47,6 +47,11 @@ struct _DebriefPlot
   gboolean busy;
   gboolean pending;
 
+  /* A sweep's look (debrief_plot_set_sweep_style): colours by a column, groups. */
+  DebriefSweep *sweep;
+  char *color_by;
+  gboolean groups;
+
   double top;                    /* the chart starts under the toolbar */
   double pointer_x, pointer_y;   /* in chart coordinates */
   gboolean drag_rect;
@@ -67,6 +72,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void request_prepare (DebriefPlot *self);
+static void apply_sweep_style (DebriefPlot *self);
 
 /* ---- state shown to assistive technologies and the actions ---- */
 
@@ -200,6 +206,7 @@ prepare_done_cb (GObject      *object,
                              G_CALLBACK (analysis_changed_cb), self, G_CONNECT_SWAPPED);
 
   debrief_plot_renderer_set_data (self->renderer, self->data);
+  apply_sweep_style (self);
   update_annotations (self);
   update_view_state (self);
 
@@ -323,6 +330,93 @@ runs_changed_cb (DebriefPlot *self)
 {
   update_series_picker (self);
   request_prepare (self);
+}
+
+/* ---- a sweep's look ---- */
+
+/* The renderer's runs coloured and grouped by the sweep (each run found in it
+ * by its DebriefRun); without a sweep, the palette's colours and no groups. */
+static void
+apply_sweep_style (DebriefPlot *self)
+{
+  guint n = debrief_plot_renderer_get_n_runs (self->renderer);
+  g_autofree guint *map = g_new (guint, MAX (n, 1));
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GError) error = NULL;
+
+  debrief_plot_renderer_set_color_scale (self->renderer, NULL);
+  debrief_plot_renderer_set_groups (self->renderer, NULL, 0);
+  for (guint i = 0; i < n; i++)
+    debrief_plot_renderer_set_run_color (self->renderer, i, NULL);
+  if (self->sweep == NULL || self->data_runs == NULL || (self->color_by == NULL && !self->groups))
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+  index = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < debrief_sweep_get_n_runs (self->sweep); i++)
+    g_hash_table_insert (index, debrief_sweep_run_get_run (debrief_sweep_get_run (self->sweep, i)),
+                         GUINT_TO_POINTER (i + 1));
+  for (guint i = 0; i < n && i < self->data_runs->len; i++)
+    {
+      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (index, g_ptr_array_index (self->data_runs, i)));
+      /* A run the sweep has not lined up yet keeps the palette's colour. */
+      map[i] = at > 0 ? at - 1 : G_MAXUINT;
+    }
+  if (!debrief_sweep_style_plot (self->sweep, self->renderer, map, self->color_by, self->groups,
+                                 adw_style_manager_get_dark (adw_style_manager_get_default ()), &error))
+    g_debug ("plot: %s", error->message);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+debrief_plot_set_runs (DebriefPlot *self,
+                       GListModel  *runs)
+{
+  g_return_if_fail (DEBRIEF_IS_PLOT (self));
+
+  if (runs == NULL)
+    runs = debrief_workspace_get_runs (self->workspace);
+  if (runs == self->runs)
+    return;
+  if (self->runs != NULL)
+    g_signal_handlers_disconnect_by_func (self->runs, runs_changed_cb, self);
+  g_set_object (&self->runs, runs);
+  g_signal_connect_object (self->runs, "items-changed", G_CALLBACK (runs_changed_cb), self, G_CONNECT_SWAPPED);
+  runs_changed_cb (self);
+}
+
+void
+debrief_plot_set_sweep_style (DebriefPlot     *self,
+                              DebriefSweep    *sweep,
+                              const char      *color_by,
+                              gboolean         groups,
+                              DebriefPlotBand  band,
+                              gboolean         include_outliers)
+{
+  g_return_if_fail (DEBRIEF_IS_PLOT (self));
+
+  g_set_object (&self->sweep, sweep);
+  g_free (self->color_by);
+  self->color_by = g_strdup (color_by);
+  self->groups = groups;
+  debrief_plot_renderer_set_band (self->renderer, band);
+  debrief_plot_renderer_set_include_outliers (self->renderer, include_outliers);
+  apply_sweep_style (self);
+  update_accessible (self);
+}
+
+void
+debrief_plot_add_toolbar_group (DebriefPlot *self,
+                                GtkWidget   *group)
+{
+  GtkWidget *view_controls;
+
+  g_return_if_fail (DEBRIEF_IS_PLOT (self));
+
+  /* The view controls end the last line (halign END). */
+  view_controls = gtk_widget_get_last_child (self->toolbar);
+  gtk_box_insert_child_after (GTK_BOX (self->toolbar), group, gtk_widget_get_prev_sibling (view_controls));
 }
 
 DebriefWorkspace *
@@ -638,7 +732,8 @@ query_tooltip_cb (GtkWidget   *widget,
 
   if (keyboard || y < self->top || !in_plot (self, x, y - self->top))
     return FALSE;
-  text = debrief_plot_renderer_describe_step (self->renderer, debrief_plot_renderer_x_to_step (self->renderer, x), TRUE);
+  /* Many runs: the few curves near the pointer, and the best step under it. */
+  text = debrief_plot_renderer_describe_point (self->renderer, x, y - self->top, TRUE);
   if (text == NULL)
     return FALSE;
   gtk_tooltip_set_markup (tooltip, text);
@@ -931,6 +1026,8 @@ debrief_plot_dispose (GObject *object)
   g_clear_pointer (&self->data, g_ptr_array_unref);
   g_clear_pointer (&self->series, g_free);
   g_clear_pointer (&self->data_series, g_free);
+  g_clear_object (&self->sweep);
+  g_clear_pointer (&self->color_by, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->renderer);
   g_clear_object (&self->cancellable);

@@ -33,6 +33,22 @@ DebriefWorkspace    *debrief_plot_get_workspace      (DebriefPlot         *self)
 void                 debrief_plot_get_chart_size     (DebriefPlot         *self,
                                                       int                 *width,
                                                       int                 *height);
+/* The runs drawn: @runs (DebriefRun items, e.g. the runs table's selection),
+ * or NULL for all of the workspace's. */
+void                 debrief_plot_set_runs           (DebriefPlot         *self,
+                                                      GListModel          *runs);
+/* A sweep's look: colours by the column @color_by of @sweep (NULL: by run),
+ * its groups as a mean with a @band when @groups, and whether runs off by
+ * orders of magnitude count in the y range. @sweep NULL: none. */
+void                 debrief_plot_set_sweep_style    (DebriefPlot         *self,
+                                                      DebriefSweep        *sweep,
+                                                      const char          *color_by,
+                                                      gboolean             groups,
+                                                      DebriefPlotBand      band,
+                                                      gboolean             include_outliers);
+/* Adds @group (a box of controls) to the toolbar, before the view controls. */
+void                 debrief_plot_add_toolbar_group  (DebriefPlot         *self,
+                                                      GtkWidget           *group);
 /* Zooms the view to show @step (a finding's), y automatic. */
 void                 debrief_plot_show_step          (DebriefPlot         *self,
                                                       gint64               step);

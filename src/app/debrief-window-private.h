@@ -5,11 +5,14 @@
  *                           following the workspace, recent runs, drag and drop
  * debrief-window-actions.c  every win.* action: open, reload, close, export the
  *                           plot, save and add to the report, toasts
+ * debrief-window-sweep.c    the runs table when more than one run is open, and
+ *                           the plot following its selection and colours
  */
 #pragma once
 
 #include "debrief-plot.h"
 #include "debrief-report-view.h"
+#include "debrief-runs-table.h"
 #include "debrief-window.h"
 
 G_BEGIN_DECLS
@@ -35,12 +38,15 @@ struct _DebriefWindow
   AdwViewStack *view_stack;
   GtkListBox *runs_list;
   AdwBin *plot_slot;
+  AdwBin *table_slot;
+  GtkWidget *runs_scroller;
   AdwBin *findings_slot;
   AdwBin *capacity_slot;
   AdwBin *samples_slot;
   AdwBin *report_slot;
 
   DebriefPlot *plot;
+  DebriefRunsTable *runs_table;
   DebriefReportView *report_view;      /* built after the first frame, see ensure_report_view() */
   gboolean close_confirmed;            /* the user answered the unsaved-report question */
   /* Until the first frame is painted, folders given to open wait here (the
@@ -60,6 +66,14 @@ struct _DebriefWindow
 /* debrief-window.c */
 void _debrief_window_update_state       (DebriefWindow      *self);
 void _debrief_window_ensure_report_view (DebriefWindow      *self);
+/* A run's row above the plot (one run open). */
+GtkWidget *_debrief_window_create_run_row (gpointer         item,
+                                           gpointer         user_data);
+
+/* debrief-window-sweep.c */
+void _debrief_window_setup_runs_table   (DebriefWindow      *self);
+/* Shows the table with more than one run open, the run rows with one. */
+void _debrief_window_update_runs_table  (DebriefWindow      *self);
 
 /* debrief-window-live.c: runs still being written, remote folders */
 void _debrief_window_live_init          (DebriefWindow      *self);

@@ -126,9 +126,9 @@ debrief_window_open_files (DebriefWindow  *self,
 
 /* ---- runs and recent runs ---- */
 
-static GtkWidget *
-create_run_row (gpointer item,
-                gpointer user_data)
+GtkWidget *
+_debrief_window_create_run_row (gpointer item,
+                                gpointer user_data)
 {
   DebriefWindow *self = user_data;
   GtkWidget *row = debrief_run_row_new (DEBRIEF_RUN (item));
@@ -219,6 +219,7 @@ _debrief_window_update_state (DebriefWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-runs", n > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", loading);
 
+  _debrief_window_update_runs_table (self);
   if (g_strcmp0 (state, debrief_window_get_state (self)) != 0)
     {
       gtk_stack_set_visible_child_name (self->main_stack, state);
@@ -324,6 +325,7 @@ ensure_overview (DebriefWindow *self)
     return;
   self->plot = DEBRIEF_PLOT (debrief_plot_new (self->workspace, self->settings));
   adw_bin_set_child (self->plot_slot, GTK_WIDGET (self->plot));
+  _debrief_window_setup_runs_table (self);
   adw_bin_set_child (self->findings_slot, debrief_findings_view_new (self->workspace));
   adw_bin_set_child (self->capacity_slot, debrief_capacity_card_new (self->workspace));
 }
@@ -461,7 +463,7 @@ debrief_window_constructed (GObject *object)
     gtk_window_maximize (GTK_WINDOW (self));
 
   gtk_list_box_bind_model (self->runs_list, debrief_workspace_get_runs (self->workspace),
-                           create_run_row, self, NULL);
+                           _debrief_window_create_run_row, self, NULL);
   recent = debrief_workspace_get_recent_runs (self->workspace);
   gtk_list_box_bind_model (self->recent_list, recent, create_recent_row, self, NULL);
   g_signal_connect_object (recent, "items-changed", G_CALLBACK (recent_changed_cb), self, G_CONNECT_SWAPPED);
@@ -506,6 +508,7 @@ debrief_window_dispose (GObject *object)
   _debrief_window_live_clear (self);
   self->report_view = NULL;  /* owned by report_slot */
   self->plot = NULL;         /* owned by plot_slot */
+  self->runs_table = NULL;   /* owned by table_slot */
   g_clear_pointer (&self->pending_files, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DEBRIEF_TYPE_WINDOW);
@@ -608,6 +611,8 @@ debrief_window_class_init (DebriefWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, runs_list);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, plot_slot);
+  gtk_widget_class_bind_template_child (widget_class, DebriefWindow, table_slot);
+  gtk_widget_class_bind_template_child (widget_class, DebriefWindow, runs_scroller);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, findings_slot);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, capacity_slot);
   gtk_widget_class_bind_template_child (widget_class, DebriefWindow, samples_slot);

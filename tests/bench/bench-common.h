@@ -11,5 +11,7 @@ G_BEGIN_DECLS
 long   bench_proc_status_kb (const char *field);
 /* CPU time of this process (all its threads), in seconds. */
 double bench_cpu_seconds    (void);
+/* CPU time of the calling thread, in seconds. */
+double bench_thread_cpu_seconds (void);
 
 G_END_DECLS
