@@ -1,7 +1,7 @@
 /* bench-runs-table.c: the window with thousands of runs open
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   xvfb-run -a build-release/tests/bench/bench-runs-table [--runs 5000] [--steps 1000] [--dir DIR]
+ *   GSK_RENDERER=cairo xvfb-run -a build-release/tests/bench/bench-runs-table [--runs 5000] [--steps 1000] [--dir DIR]
  *
  * Opens a generated sweep (metrics.json per run; written unless DIR holds
  * one) in a real window and measures, with a 5 ms ticker at high priority,
