@@ -377,7 +377,7 @@ detect_adapter (DebriefRun        *run,
     }
   if (config->prefix_length > 0)
     {
-      evidence = g_strdup_printf (_("%s: pre_seq_len %" G_GINT64_FORMAT ", a P-Tuning v2 prefix: neither a "
+      evidence = g_strdup_printf (_("%s: pre_seq_len %" PRId64 ", a P-Tuning v2 prefix: neither a "
                                     "LoRA nor a full fine-tune"),
                                   config->prefix_length_source, config->prefix_length);
       debrief_run_set_adapter (run, DEBRIEF_ADAPTER_UNKNOWN, evidence);
