@@ -16,6 +16,8 @@
  * findings pane shows at most this many of the selected runs. */
 #define PLOT_DEFAULT_MAX 100
 #define FOCUS_MAX 8
+/* The sweep's findings above the table, at most (they scroll beyond). */
+#define FINDINGS_MAX_HEIGHT 180
 /* Selection and sorting settle before the plot is asked to redraw; while
  * runs are still arriving (a thousand of them reorder the first rows all the
  * time) the plot and the findings pane follow at a calmer pace. */
@@ -703,6 +705,16 @@ sync_findings (DebriefRunsTable *self)
       n++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->findings_scroller), n > 0);
+  {
+    /* Three findings (a sweep's usual: failed, best, range or rank) show
+     * whole in a short window too: the plot under the table gives way. */
+    int min = 0, nat = 0;
+
+    gtk_widget_measure (GTK_WIDGET (self->findings_list), GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+    gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->findings_scroller), -1);
+    gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->findings_scroller),
+                                                MIN (nat, FINDINGS_MAX_HEIGHT));
+  }
 }
 
 /* ---- the sweep ---- */
