@@ -42,6 +42,24 @@ wait_for_table (DebriefWindow *window)
   return DEBRIEF_RUNS_TABLE (debrief_test_find_of_type (GTK_WIDGET (window), DEBRIEF_TYPE_RUNS_TABLE));
 }
 
+/* The side pane follows the order: the plotted runs are taken on a timeout
+ * after the rows change, so an order the incremental sort finished after the
+ * last one is followed a moment later. */
+static gboolean
+focus_is_top (Fixture *f)
+{
+  GListModel *rows = debrief_runs_table_get_rows (f->table);
+  GListModel *focused = debrief_runs_table_get_focused (f->table);
+  g_autoptr(DebriefSweepRun) top = NULL;
+  g_autoptr(DebriefRun) run = NULL;
+
+  if (g_list_model_get_n_items (rows) == 0 || g_list_model_get_n_items (focused) != 1)
+    return FALSE;
+  top = g_list_model_get_item (rows, 0);
+  run = g_list_model_get_item (focused, 0);
+  return run == debrief_sweep_run_get_run (top);
+}
+
 static gboolean
 table_settled (gpointer data)
 {
@@ -54,7 +72,7 @@ table_settled (gpointer data)
          g_list_model_get_n_items (debrief_runs_table_get_plotted (f->table)) == 20 &&
          /* A line analysed again is replaced: the filter sees the new one in its next slice. */
          g_list_model_get_n_items (debrief_runs_table_get_rows (f->table)) == 20 &&
-         !debrief_plot_get_busy (f->plot);
+         !debrief_plot_get_busy (f->plot) && focus_is_top (f);
 }
 
 static void

@@ -81,7 +81,13 @@ read_schedstat (int     fd,
  * transitions of libadwaita's stylesheet (600+ tick callbacks in this test,
  * started by style changes), and in waits for GTK's icon loader threads.
  * That is the toolkit laying out and painting, not file IO (a file touched
- * under the run folder on the main thread is caught by the shim's count). */
+ * under the run folder on the main thread is caught by the shim's count).
+ * A frame that only lays out (a widget's size changed and nothing else was
+ * asked for) emits no before-paint, and on X11 the toplevel asks the window
+ * for its size (GdkToplevel::compute-size: GTK measures every widget again)
+ * from the backend's own source, outside the frame clock. Both are bracketed
+ * as frames too, from an emission hook (hooks run before the surface's own
+ * handlers) to the end of that emission. */
 #define MAX_FRAME_MS 250
 
 typedef struct
@@ -96,6 +102,9 @@ typedef struct
   Sample frames, last_frames;  /* totals inside GTK frames */
   Sample frame_start;
   gboolean in_frame;
+  gboolean in_layout_frame;    /* a frame that began at its LAYOUT phase */
+  GdkFrameClock *clock;
+  GdkSurface *surface;
   gint64 max_gap, max_wall, max_cpu, max_display, max_frame;
   const char *phase;
   const char *max_phase;
@@ -166,6 +175,34 @@ frame_ended (GdkFrameClock *clock,
   sample_add (&frame, &now, &watchdog.frame_start, 1);
   sample_add (&watchdog.frames, &now, &watchdog.frame_start, 1);
   watchdog.max_frame = MAX (watchdog.max_frame, app_time (&frame));
+}
+
+/* ::layout of the window's frame clock, or ::compute-size of its surface,
+ * outside a frame from before-paint on. */
+static gboolean
+layout_hook (GSignalInvocationHint *hint,
+             guint                  n_params,
+             const GValue          *params,
+             gpointer               data)
+{
+  gpointer instance = n_params > 0 ? g_value_get_object (&params[0]) : NULL;
+
+  if ((instance == (gpointer) watchdog.clock || instance == (gpointer) watchdog.surface) && !watchdog.in_frame)
+    {
+      frame_started (watchdog.clock, NULL);
+      watchdog.in_layout_frame = TRUE;
+    }
+  return TRUE;
+}
+
+static void
+layout_ended (gpointer instance,
+              gpointer data)
+{
+  if (!watchdog.in_layout_frame)
+    return;
+  watchdog.in_layout_frame = FALSE;
+  frame_ended (watchdog.clock, NULL);
 }
 
 static gboolean
@@ -384,6 +421,12 @@ test_slowfs_window (void)
 
     g_signal_connect (clock, "before-paint", G_CALLBACK (frame_started), NULL);
     g_signal_connect_after (clock, "after-paint", G_CALLBACK (frame_ended), NULL);
+    watchdog.clock = clock;
+    g_signal_add_emission_hook (g_signal_lookup ("layout", GDK_TYPE_FRAME_CLOCK), 0, layout_hook, NULL, NULL);
+    g_signal_connect_after (clock, "layout", G_CALLBACK (layout_ended), NULL);
+    watchdog.surface = gtk_native_get_surface (GTK_NATIVE (window));
+    g_signal_add_emission_hook (g_signal_lookup ("compute-size", GDK_TYPE_TOPLEVEL), 0, layout_hook, NULL, NULL);
+    g_signal_connect_after (watchdog.surface, "compute-size", G_CALLBACK (layout_ended), NULL);
   }
   /* From here on the main loop is watched. */
   calls_before = slow_calls ();
