@@ -125,8 +125,8 @@ debrief_application_open (GApplication  *app,
 {
   DebriefWindow *window = get_or_create_window (DEBRIEF_APPLICATION (app));
 
+  debrief_window_open_files_on_present (window, files, (guint) n_files);
   gtk_window_present (GTK_WINDOW (window));
-  debrief_window_open_files (window, files, (guint) n_files);
 }
 
 static void
@@ -147,7 +147,9 @@ debrief_application_startup (GApplication *app)
   G_APPLICATION_CLASS (debrief_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APPLICATION_ID);
-  gtk_window_set_default_icon_name (APPLICATION_ID);
+  /* The windows' icon is set after their first frame (debrief-window.c): on
+   * X11 a window being realized looks its icon up at five sizes and renders
+   * them, 11 ms of the first frame's 170 on this machine. */
 }
 
 static void
@@ -241,6 +243,8 @@ debrief_application_init (DebriefApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", (const char *[]) { "<primary>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window", (const char *[]) { "<primary><shift>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", (const char *[]) { "<primary>o", NULL });
+  /* What GtkApplication sets when the help overlay is at gtk/help-overlay.ui. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", (const char *[]) { "<primary>question", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close", (const char *[]) { "<primary>w", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-report", (const char *[]) { "<primary>s", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.reanalyze", (const char *[]) { "<primary>r", "F5", NULL });

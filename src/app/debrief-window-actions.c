@@ -457,6 +457,26 @@ toast_action (GtkWidget  *widget,
   debrief_window_add_toast (DEBRIEF_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* The keyboard shortcuts, built the first time they are asked for (as
+ * GtkApplicationWindow's help overlay, but not with every window). */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  DebriefWindow *self = DEBRIEF_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/debrief/Debrief/debrief-shortcuts-window.ui");
+
+      self->shortcuts_window = GTK_WINDOW (g_object_ref_sink (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+    }
+  gtk_window_present (self->shortcuts_window);
+}
+
 void
 _debrief_window_class_add_actions (DebriefWindowClass *klass)
 {
@@ -474,4 +494,5 @@ _debrief_window_class_add_actions (DebriefWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-report", NULL, save_report_action);
   gtk_widget_class_install_action (widget_class, "win.add-to-report", "s", add_to_report_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
 }

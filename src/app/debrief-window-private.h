@@ -49,6 +49,7 @@ struct _DebriefWindow
   DebriefRunsTable *runs_table;
   DebriefReportView *report_view;      /* built after the first frame, see ensure_report_view() */
   gboolean close_confirmed;            /* the user answered the unsaved-report question */
+  GtkWindow *shortcuts_window;         /* built when first asked for (win.show-help-overlay) */
   /* Until the first frame is painted, folders given to open wait here (the
    * window shows "Reading run…" meanwhile): reading and analysing them, and
    * building their overview, come just after it. */

@@ -93,6 +93,42 @@ debrief_window_add_toast (DebriefWindow *self,
 
 static void ensure_overview (DebriefWindow *self);
 
+/* Files to open once the first frame is painted: the window shows that it
+ * is reading them meanwhile. */
+static void
+defer_files (DebriefWindow  *self,
+             GFile         **files,
+             guint           n_files)
+{
+  if (self->pending_files == NULL)
+    self->pending_files = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (self->pending_files, g_object_ref (files[i]));
+  _debrief_window_update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* For a window about to be presented with folders (the command line, Files'
+ * Open With): its first frame is the loading page, not the empty one (whose
+ * 128 px icon is an SVG rendered for that frame only), and the folders are
+ * read just after it. */
+void
+debrief_window_open_files_on_present (DebriefWindow  *self,
+                                       GFile         **files,
+                                       guint           n_files)
+{
+  g_return_if_fail (DEBRIEF_IS_WINDOW (self));
+
+  if (self->painted || gtk_widget_get_mapped (GTK_WIDGET (self)) || n_files == 0)
+    {
+      debrief_window_open_files (self, files, n_files);
+      return;
+    }
+  gtk_label_set_label (self->loading_label,
+                       g_dngettext (GETTEXT_PACKAGE, "Reading run…", "Reading runs…", n_files));
+  defer_files (self, files, n_files);
+}
+
 void
 debrief_window_open_files (DebriefWindow  *self,
                            GFile         **files,
@@ -107,12 +143,7 @@ debrief_window_open_files (DebriefWindow  *self,
   if (!self->painted && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       /* Launched with folders: the window first, the runs just after. */
-      if (self->pending_files == NULL)
-        self->pending_files = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < n_files; i++)
-        g_ptr_array_add (self->pending_files, g_object_ref (files[i]));
-      _debrief_window_update_state (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+      defer_files (self, files, n_files);
       return;
     }
   ensure_overview (self);
@@ -349,6 +380,10 @@ create_deferred_cb (gpointer user_data)
   if (self->painted)
     return G_SOURCE_REMOVE;
   self->painted = TRUE;
+  /* Every window without an icon of its own, this one included (X11 gets
+   * the icon now; Wayland takes it from the desktop file). */
+  if (g_strcmp0 (gtk_window_get_default_icon_name (), APPLICATION_ID) != 0)
+    gtk_window_set_default_icon_name (APPLICATION_ID);
   ensure_overview (self);
   if (pending != NULL)
     {
@@ -510,6 +545,11 @@ debrief_window_dispose (GObject *object)
   self->plot = NULL;         /* owned by plot_slot */
   self->runs_table = NULL;   /* owned by table_slot */
   g_clear_pointer (&self->pending_files, g_ptr_array_unref);
+  if (self->shortcuts_window != NULL)
+    {
+      gtk_window_destroy (self->shortcuts_window);
+      g_clear_object (&self->shortcuts_window);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DEBRIEF_TYPE_WINDOW);
 

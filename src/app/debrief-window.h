@@ -24,6 +24,11 @@ DebriefWorkspace *debrief_window_get_workspace (DebriefWindow    *self);
 void           debrief_window_open_files     (DebriefWindow      *self,
                                               GFile             **files,
                                               guint               n_files);
+/* The same for a window about to be presented: its first frame shows that
+ * the runs are being read, and they are read just after it. */
+void           debrief_window_open_files_on_present (DebriefWindow  *self,
+                                                     GFile         **files,
+                                                     guint           n_files);
 /* The workspace's runs (DebriefRun): the runs open in this window. */
 GListModel    *debrief_window_get_runs       (DebriefWindow      *self);
 /* "empty", "loading", "error" or "runs". */

@@ -79,6 +79,53 @@ test_window_open_folder (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Launched with a folder: the first frame says it is being read (never the
+ * empty page), the folder is read just after it, and the window gets its
+ * icon then. */
+static void
+test_window_open_on_present (void)
+{
+  DebriefWindow *window = debrief_window_new (NULL, NULL);
+  g_autoptr(GFile) folder = test_run ("overfit");
+
+  debrief_window_open_files_on_present (window, &folder, 1);
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "loading");
+  g_assert_true (debrief_window_get_busy (window));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_idle (window);
+  g_assert_cmpstr (debrief_window_get_state (window), ==, "runs");
+  g_assert_cmpuint (g_list_model_get_n_items (debrief_window_get_runs (window)), ==, 1);
+  g_assert_cmpstr (gtk_window_get_default_icon_name (), ==, APPLICATION_ID);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+is_visible_shortcuts_window (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && !found; i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      found = GTK_IS_SHORTCUTS_WINDOW (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+              gtk_window_get_transient_for (w) == data;
+    }
+  return found;
+}
+
+/* The keyboard shortcuts window is built when asked for, not with the window. */
+static void
+test_window_shortcuts (void)
+{
+  DebriefWindow *window = new_window ();
+
+  g_assert_false (is_visible_shortcuts_window (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  debrief_test_wait_until (is_visible_shortcuts_window, window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_open_parent_folder (void)
 {
@@ -375,6 +422,8 @@ main (int   argc,
 
   g_test_add_func ("/window/empty-state", test_window_empty_state);
   g_test_add_func ("/window/open-folder", test_window_open_folder);
+  g_test_add_func ("/window/open-on-present", test_window_open_on_present);
+  g_test_add_func ("/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/window/open-parent-folder", test_window_open_parent_folder);
   g_test_add_func ("/window/open-unreadable-folder", test_window_open_unreadable_folder);
   g_test_add_func ("/window/close-runs", test_window_close_runs);
