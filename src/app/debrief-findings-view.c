@@ -19,6 +19,13 @@ struct _DebriefFindingsView
   gboolean show_names;         /* runs set: name each, even one */
   GtkBox *box;
   GPtrArray *watched;          /* DebriefRun whose notify::analysis we follow */
+  /* What the rows were built from: each run's name and analysis (held, so
+   * that a new analysis never takes an old one's address). A run read again
+   * while it trains is a new object with the same name and, until its own
+   * comes, the same analysis: its rows need not be built again. */
+  GPtrArray *shown_analyses;   /* DebriefAnalysis or NULL, one per run */
+  GPtrArray *shown_names;      /* char *, one per run */
+  gboolean shown_with_names;
   guint rebuild_idle;
 };
 
@@ -234,11 +241,52 @@ clean_group (GPtrArray         *runs,   /* DebriefRun, all clean, of one verdict
 }
 
 static void
+unref_analysis (gpointer analysis)
+{
+  if (analysis != NULL)
+    g_object_unref (analysis);
+}
+
+/* Whether the rows shown were built from these runs' names and analyses;
+ * remembers them if not. */
+static gboolean
+same_as_shown (DebriefFindingsView *self)
+{
+  guint n = self->runs ? g_list_model_get_n_items (self->runs) : 0;
+  gboolean same = self->shown_analyses != NULL && self->shown_analyses->len == n &&
+                  self->shown_with_names == self->show_names;
+  g_autoptr(GPtrArray) analyses = g_ptr_array_new_full (n, unref_analysis);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_full (n, g_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DebriefRun) run = g_list_model_get_item (self->runs, i);
+      DebriefAnalysis *analysis = debrief_run_get_analysis (run);
+
+      same = same && g_ptr_array_index (self->shown_analyses, i) == (gpointer) analysis &&
+             g_strcmp0 (g_ptr_array_index (self->shown_names, i), debrief_run_get_name (run)) == 0;
+      g_ptr_array_add (analyses, analysis != NULL ? g_object_ref (analysis) : NULL);
+      g_ptr_array_add (names, g_strdup (debrief_run_get_name (run)));
+    }
+  if (same)
+    return TRUE;
+  g_clear_pointer (&self->shown_analyses, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_names, g_ptr_array_unref);
+  self->shown_analyses = g_steal_pointer (&analyses);
+  self->shown_names = g_steal_pointer (&names);
+  self->shown_with_names = self->show_names;
+  return FALSE;
+}
+
+static void
 rebuild (DebriefFindingsView *self)
 {
   GtkWidget *child;
   guint n = self->runs ? g_list_model_get_n_items (self->runs) : 0;
   GPtrArray *clean[DEBRIEF_RUN_VERDICT_NO_DATA + 1] = { NULL, };
+
+  if (same_as_shown (self))
+    return;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->box))) != NULL)
     gtk_box_remove (self->box, child);
@@ -341,6 +389,8 @@ debrief_findings_view_finalize (GObject *object)
   DebriefFindingsView *self = (DebriefFindingsView *)object;
 
   g_clear_pointer (&self->watched, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_analyses, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_names, g_ptr_array_unref);
   G_OBJECT_CLASS (debrief_findings_view_parent_class)->finalize (object);
 }
 

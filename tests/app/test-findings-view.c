@@ -353,6 +353,41 @@ test_many_runs (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A run read again (a followed run: a new object, the same name, the
+ * findings of the reading before until its own come) keeps its rows; its
+ * new analysis replaces them. */
+static void
+test_same_analysis_kept (void)
+{
+  g_autoptr(GListStore) runs = g_list_store_new (DEBRIEF_TYPE_RUN);
+  g_autoptr(DebriefRun) run = load_run ("overfit");
+  g_autoptr(DebriefRun) again = load_run ("overfit");
+  g_autoptr(DebriefAnalysis) analysis = debrief_analysis_run (run, NULL, NULL);
+  g_autoptr(DebriefAnalysis) fresh = debrief_analysis_run (again, NULL, NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = debrief_findings_view_new (NULL);
+  g_autoptr(GtkWidget) row = NULL;   /* held: a new row cannot take its address */
+
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  debrief_run_set_analysis (run, analysis);
+  g_list_store_append (runs, run);
+  debrief_findings_view_set_runs (DEBRIEF_FINDINGS_VIEW (view), G_LIST_MODEL (runs));
+  debrief_test_drain ();
+  row = g_object_ref (debrief_test_find_row (view, "Validation loss increases"));
+
+  debrief_run_set_analysis (again, analysis);
+  g_list_store_splice (runs, 0, 1, (gpointer *) &again, 1);
+  debrief_test_drain ();
+  g_assert_true (debrief_test_find_row (view, "Validation loss increases") == row);
+
+  debrief_run_set_analysis (again, fresh);
+  debrief_test_drain ();
+  g_assert_nonnull (debrief_test_find_row (view, "Validation loss increases"));
+  g_assert_true (debrief_test_find_row (view, "Validation loss increases") != row);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -365,6 +400,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/findings-view/full-fine-tune", test_full_fine_tune);
   g_test_add_func ("/findings-view/too-short", test_too_short_run);
   g_test_add_func ("/findings-view/many-runs", test_many_runs);
+  g_test_add_func ("/findings-view/same-analysis-kept", test_same_analysis_kept);
 
   return g_test_run ();
 }
