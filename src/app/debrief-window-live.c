@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "debrief-run-row.h"
 #include "debrief-window-private.h"
 
 typedef struct
@@ -151,6 +152,20 @@ live_changed_cb (DebriefWorkspace *workspace,
 
   if (follower == NULL)
     return;
+  /* A run's row is made when the run arrives, before it is followed (and a
+   * first reading that changed nothing does not replace the run). */
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->runs_list, i);
+
+      if (row == NULL)
+        break;
+      if (DEBRIEF_IS_RUN_ROW (row) && debrief_run_row_get_run (DEBRIEF_RUN_ROW (row)) == run)
+        {
+          debrief_run_row_set_follower (DEBRIEF_RUN_ROW (row), follower);
+          break;
+        }
+    }
   seen = seen_for (self, run, &first);
   state = debrief_run_follower_get_state (follower);
   error = debrief_run_follower_get_error (follower);

@@ -37,6 +37,7 @@ struct _DebriefRunFollower
   GMainContext *context;
 
   DebriefRun *run;
+  DebriefRun *known;           /* the reading the caller had before the first */
   GError *error;
   DebriefLiveState state;
   gboolean started;
@@ -278,13 +279,23 @@ loaded_cb (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
     }
   self->newest_write_usec = MAX (self->newest_write_usec, debrief_run_get_progress (run)->last_write_usec);
-  if (self->run == NULL || run_differs (self->run, run))
+  if (self->run == NULL && self->known != NULL && !run_differs (self->known, run))
+    {
+      /* The first reading holds what the caller showed already: nothing to
+       * hand over (a sweep of runs still training was each replaced once
+       * right after it opened). */
+      update_pace (self, NULL, run);
+      g_set_object (&self->run, run);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
+    }
+  else if (self->run == NULL || run_differs (self->run, run))
     {
       update_pace (self, self->run, run);
       g_set_object (&self->run, run);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
       g_signal_emit (self, signals[UPDATED], 0, run);
     }
+  g_clear_object (&self->known);
   rearm_watches (self);
   update_state (self);
   if (self->dirty)
@@ -607,6 +618,7 @@ debrief_run_follower_dispose (GObject *object)
 
   debrief_run_follower_stop (self);
   g_clear_object (&self->run);
+  g_clear_object (&self->known);
   G_OBJECT_CLASS (debrief_run_follower_parent_class)->dispose (object);
 }
 
@@ -740,6 +752,16 @@ debrief_run_follower_get_folder (DebriefRunFollower *self)
 {
   g_return_val_if_fail (DEBRIEF_IS_RUN_FOLLOWER (self), NULL);
   return self->folder;
+}
+
+void
+debrief_run_follower_set_known_run (DebriefRunFollower *self,
+                                    DebriefRun         *run)
+{
+  g_return_if_fail (DEBRIEF_IS_RUN_FOLLOWER (self));
+  g_return_if_fail (run == NULL || DEBRIEF_IS_RUN (run));
+
+  g_set_object (&self->known, run);
 }
 
 void

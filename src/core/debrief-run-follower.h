@@ -33,6 +33,10 @@ DebriefRunFollower *debrief_run_follower_new          (GFile                    
                                                        const DebriefLoadOptions *options);
 GFile              *debrief_run_follower_get_folder   (DebriefRunFollower       *self);
 
+/* The reading the caller has already (before start()): a first reading that
+ * holds the same is not handed over as ::updated. */
+void                debrief_run_follower_set_known_run (DebriefRunFollower  *self,
+                                                        DebriefRun          *run);
 /* Reads the run now and watches it from then on (callbacks on the thread-default
  * main context of the caller); stop() ends both. */
 void                debrief_run_follower_start        (DebriefRunFollower       *self);

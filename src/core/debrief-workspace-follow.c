@@ -82,9 +82,13 @@ _debrief_workspace_follow (DebriefWorkspace *self,
 
   options.text_pattern = self->text_pattern;
   state->follower = debrief_run_follower_new (debrief_run_get_folder (state->run), &options);
+  debrief_run_follower_set_known_run (state->follower, state->run);
   g_signal_connect (state->follower, "updated", G_CALLBACK (followed_updated), state);
   g_signal_connect (state->follower, "notify::state", G_CALLBACK (followed_state_changed), state);
   g_signal_connect (state->follower, "notify::error", G_CALLBACK (followed_state_changed), state);
+  /* A first reading that held what the run showed is not ::updated, but its
+   * progress (the step, the time left) is news to the views. */
+  g_signal_connect (state->follower, "notify::run", G_CALLBACK (followed_state_changed), state);
   g_main_context_push_thread_default (self->context);
   debrief_run_follower_start (state->follower);
   g_main_context_pop_thread_default (self->context);

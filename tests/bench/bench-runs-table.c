@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "bench-common.h"
@@ -115,25 +116,31 @@ main (int   argc,
       dir = g_dir_make_tmp ("debrief-bench-table-XXXXXX", NULL);
       made = TRUE;
     }
-  if (g_dir_open (dir, 0, NULL) != NULL)
+  /* A folder named that does not exist yet is made and filled (it waited
+   * forever on an empty parent folder). */
+  if (g_mkdir_with_parents (dir, 0755) != 0)
     {
-      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-      if (g_dir_read_name (d) == NULL)
-        {
-          DebriefTestSweepModel model;
-          g_autoptr(GRand) rand = g_rand_new_with_seed (1);
-          static const double rates[] = { 3e-4, 1e-3, 3e-3, 1e-2, 3e-2 };
-
-          debrief_test_sweep_model_init (&model);
-          model.steps = (guint) steps;
-          model.eval_every = MAX (1, (guint) steps / 10);
-          for (int i = 0; i < n_runs; i++)
-            {
-              g_autofree char *name = debrief_test_sweep_run_name (rates[i % 5], 4 << (2 * ((i / 5) % 4)), i / 20);
-              debrief_test_sweep_write_seed_run (&model, rand, dir, name, rates[i % 5], 4 << (2 * ((i / 5) % 4)), i / 20);
-            }
-        }
+      g_printerr ("bench-runs-table: cannot make %s: %s\n", dir, g_strerror (errno));
+      return 1;
     }
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    if (d != NULL && g_dir_read_name (d) == NULL)
+      {
+        DebriefTestSweepModel model;
+        g_autoptr(GRand) rand = g_rand_new_with_seed (1);
+        static const double rates[] = { 3e-4, 1e-3, 3e-3, 1e-2, 3e-2 };
+
+        debrief_test_sweep_model_init (&model);
+        model.steps = (guint) steps;
+        model.eval_every = MAX (1, (guint) steps / 10);
+        for (int i = 0; i < n_runs; i++)
+          {
+            g_autofree char *name = debrief_test_sweep_run_name (rates[i % 5], 4 << (2 * ((i / 5) % 4)), i / 20);
+            debrief_test_sweep_write_seed_run (&model, rand, dir, name, rates[i % 5], 4 << (2 * ((i / 5) % 4)), i / 20);
+          }
+      }
+  }
 
   /* DEBRIEF_BENCH_NO_WATCH: a workspace that does not watch the runs' files. */
   if (g_getenv ("DEBRIEF_BENCH_NO_WATCH"))

@@ -149,7 +149,7 @@ test_follow_json_until_finished (void)
   gint64 last_points = 0;
   gint64 start = g_get_monotonic_time ();
   JsonObject *run = NULL;
-  JsonObject *live;
+  JsonObject *live = NULL;
   double seconds;
 
   g_assert_true (g_file_set_contents (metrics, first, -1, NULL));
@@ -193,6 +193,7 @@ test_follow_json_until_finished (void)
     }
   /* The last print: every line, finished by its final checkpoint. */
   g_assert_cmpint (last_points, ==, n_lines);
+  g_assert_nonnull (live);
   g_assert_cmpstr (json_object_get_string_member (live, "state"), ==, "finished");
   g_assert_nonnull (strstr (json_object_get_string_member (live, "finished_by"), "final"));
 
