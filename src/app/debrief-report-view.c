@@ -634,6 +634,13 @@ debrief_report_view_dispose (GObject *object)
   g_clear_object (&self->workspace);
   g_clear_object (&self->settings);
   g_clear_object (&self->search_context);
+  /* Tearing the editor down moves its adjustment and may touch the buffer:
+   * nothing of this view may answer then (the scroll sync asked the
+   * scroller gone with the template). */
+  if (self->editor_scroller != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_scrolled_window_get_vadjustment (self->editor_scroller), self);
+  if (self->buffer != NULL)
+    g_signal_handlers_disconnect_by_data (self->buffer, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DEBRIEF_TYPE_REPORT_VIEW);
 
