@@ -76,6 +76,9 @@
 #define SLOW_LR_FAR_BELOW 10.0
 #define SLOW_LR_EVIDENCE_SIGMAS 2.0
 #define SLOW_MIN_LATE_DROP_SHARE 0.1
+/* A run short of this share of its planned steps is on its way: a loss still
+ * falling at its end is what such a run looks like, not a slow one. */
+#define SLOW_MIN_PROGRESS 0.9
 /* Several epochs without validation: train loss keeps falling by memorising the
  * data, which says nothing about the learning rate. */
 #define SLOW_MAX_EPOCHS_WITHOUT_VAL 1.5
@@ -798,6 +801,16 @@ _debrief_analysis_check_slow_convergence (DebriefAnalysisContext *ctx)
   if (ctx->diverged || ctx->flat || ctx->unstable || !ctx->has_train || c->n < CURVE_MIN_POINTS
       || !(c->drop > 0))
     return;
+  if (isfinite (ctx->in->progress) && ctx->in->progress < SLOW_MIN_PROGRESS && !ctx->in->finished_by_files &&
+      ctx->in->crash == NULL && !_debrief_analysis_run_finished (ctx))
+    {
+      _debrief_analysis_add_note (ctx->self,
+                                  g_strdup_printf (_("Slow convergence is not judged yet: the run is at %.0f%% of "
+                                                     "its planned steps, where a loss still falling is what a "
+                                                     "run on its way looks like."),
+                                                   100.0 * ctx->in->progress));
+      return;
+    }
   kind_lr = _debrief_analysis_kind_lr (ctx, &rule);
   /* A rate at or above the kind's rule, or (no rule) above what the kind uses at all,
    * is not too low, however slowly the loss falls. */

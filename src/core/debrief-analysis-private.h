@@ -83,6 +83,10 @@ typedef struct
   DebriefSeries *tokens;
   DebriefSeries *grad_norm;
   char *crash;              /* how the run ended when it crashed, NULL otherwise */
+  /* How far the trainer says it got towards its planned steps (0–1), NAN when
+   * it does not say; and whether its files say it is over. */
+  double progress;
+  gboolean finished_by_files;
   GArray *checkpoint_steps; /* gint64 */
   GPtrArray *checkpoint_names;
 } DebriefAnalysisInputs;

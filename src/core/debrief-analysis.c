@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "debrief-analysis-private.h"
+#include "debrief-run-progress.h"
 
 /* ---- the object ---------------------------------------------------------- */
 
@@ -228,6 +229,14 @@ inputs_new (DebriefRun *run)
   in->tokens = ref_series (run, DEBRIEF_SERIES_TOKENS);
   in->grad_norm = ref_series (run, DEBRIEF_SERIES_GRAD_NORM);
   in->crash = g_strdup (debrief_run_get_crash (run));
+  {
+    DebriefRunProgress *progress = debrief_run_get_progress (run);
+
+    in->progress = progress->fraction;
+    if (!isfinite (in->progress) && progress->total_steps > 0 && progress->step >= 0)
+      in->progress = (double) progress->step / (double) progress->total_steps;
+    in->finished_by_files = progress->finished_by != NULL;
+  }
   in->checkpoint_steps = g_array_new (FALSE, FALSE, sizeof (gint64));
   in->checkpoint_names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < debrief_run_get_n_checkpoints (run); i++)

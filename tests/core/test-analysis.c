@@ -401,6 +401,27 @@ test_slow_convergence (void)
       g_assert_false (debrief_analysis_has_finding (a, DEBRIEF_FINDING_NO_IMPROVEMENT));
     }
   g_assert_cmpfloat_with_epsilon (5e-5 * 10 * pow (2000.0 / 4096, 0.781), 2.86e-4, 1e-6);
+
+  /* The same curve from a run its trainer says is a third of the way
+   * through: still falling is what it should be doing; at 95 % it is judged. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(DebriefRun) run = new_run ();
+      g_autoptr(DebriefAnalysis) a = NULL;
+      const char *const *notes;
+      gboolean noted = FALSE;
+
+      debrief_run_get_config (run)->learning_rate = 1e-6;
+      debrief_run_get_progress (run)->fraction = k == 0 ? 0.3 : 0.95;
+      add_decay (run, 1000, 2.5, 1.2, 2.0, 0.04, NOISE_GAUSS, 32);
+      add_val (run, 1000, 10, 2.5, 1.25, 2.0, 0.005, 2.0, 0.0, 34);
+      a = debrief_test_analyse (run);
+      notes = debrief_analysis_get_notes (a);
+      for (guint i = 0; notes && notes[i]; i++)
+        noted = noted || strstr (notes[i], "not judged yet: the run is at 30%") != NULL;
+      g_assert_cmpint (debrief_analysis_has_finding (a, DEBRIEF_FINDING_SLOW_CONVERGENCE), ==, k == 1);
+      g_assert_cmpint (noted, ==, k == 0);
+    }
 }
 
 static void
