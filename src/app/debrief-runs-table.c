@@ -896,7 +896,9 @@ schedule_plotted (DebriefRunsTable *self)
 static void
 selection_changed_cb (DebriefRunsTable *self)
 {
-  if (!gtk_bitset_is_empty (gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection))))
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  if (!gtk_bitset_is_empty (selected))
     self->follow_top = FALSE;
   g_clear_handle_id (&self->plotted_source, g_source_remove);
   if (self->sorted != NULL)

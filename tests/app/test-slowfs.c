@@ -504,8 +504,15 @@ test_slowfs_window (void)
   g_assert_cmpuint (slow_calls () - calls_before, >, 10);
   /* ...never from the main thread, and the loop kept running. */
   g_assert_cmpuint (main_calls () - main_before, ==, 0);
+#if defined(__SANITIZE_ADDRESS__)
+  /* Under AddressSanitizer (test.sh --asan unwinds the stack at every
+   * malloc) the loop's times say nothing of the app's: they are reported
+   * above; what is checked is that no file was touched on the main thread. */
+  g_test_message ("AddressSanitizer build: the main-loop and frame bounds are not checked");
+#else
   g_assert_cmpint (watchdog.max_gap, <, MAX_GAP_MS * 1000);
   g_assert_cmpint (watchdog.max_frame, <, MAX_FRAME_MS * 1000);
+#endif
 
   /* What the user did took effect. */
   {
