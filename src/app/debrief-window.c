@@ -93,6 +93,14 @@ debrief_window_add_toast (DebriefWindow *self,
 
 static void ensure_overview (DebriefWindow *self);
 
+static void
+show_reading (DebriefWindow *self,
+              guint          n_files)
+{
+  gtk_label_set_label (self->loading_label,
+                       g_dngettext (GETTEXT_PACKAGE, "Reading run…", "Reading runs…", n_files));
+}
+
 /* Files to open once the first frame is painted: the window shows that it
  * is reading them meanwhile. */
 static void
@@ -124,8 +132,7 @@ debrief_window_open_files_on_present (DebriefWindow  *self,
       debrief_window_open_files (self, files, n_files);
       return;
     }
-  gtk_label_set_label (self->loading_label,
-                       g_dngettext (GETTEXT_PACKAGE, "Reading run…", "Reading runs…", n_files));
+  show_reading (self, n_files);
   defer_files (self, files, n_files);
 }
 
@@ -138,8 +145,7 @@ debrief_window_open_files (DebriefWindow  *self,
 
   if (n_files == 0)
     return;
-  gtk_label_set_label (self->loading_label,
-                       g_dngettext (GETTEXT_PACKAGE, "Reading run…", "Reading runs…", n_files));
+  show_reading (self, n_files);
   if (!self->painted && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       /* Launched with folders: the window first, the runs just after. */

@@ -232,9 +232,7 @@ inputs_new (DebriefRun *run)
   {
     DebriefRunProgress *progress = debrief_run_get_progress (run);
 
-    in->progress = progress->fraction;
-    if (!isfinite (in->progress) && progress->total_steps > 0 && progress->step >= 0)
-      in->progress = (double) progress->step / (double) progress->total_steps;
+    in->progress = debrief_run_progress_done_fraction (progress);
     in->finished_by_files = progress->finished_by != NULL;
   }
   in->checkpoint_steps = g_array_new (FALSE, FALSE, sizeof (gint64));

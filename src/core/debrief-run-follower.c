@@ -279,22 +279,22 @@ loaded_cb (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
     }
   self->newest_write_usec = MAX (self->newest_write_usec, debrief_run_get_progress (run)->last_write_usec);
-  if (self->run == NULL && self->known != NULL && !run_differs (self->known, run))
-    {
-      /* The first reading holds what the caller showed already: nothing to
-       * hand over (a sweep of runs still training was each replaced once
-       * right after it opened). */
-      update_pace (self, NULL, run);
-      g_set_object (&self->run, run);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
-    }
-  else if (self->run == NULL || run_differs (self->run, run))
-    {
-      update_pace (self, self->run, run);
-      g_set_object (&self->run, run);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
-      g_signal_emit (self, signals[UPDATED], 0, run);
-    }
+  {
+    /* A first reading that holds what the caller showed already is kept but
+     * not handed over (a sweep of runs still training was each replaced once
+     * right after it opened). */
+    DebriefRun *before = self->run != NULL ? self->run : self->known;
+    gboolean news = before == NULL || run_differs (before, run);
+
+    if (news || self->run == NULL)
+      {
+        update_pace (self, self->run, run);
+        g_set_object (&self->run, run);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
+        if (news)
+          g_signal_emit (self, signals[UPDATED], 0, run);
+      }
+  }
   g_clear_object (&self->known);
   rearm_watches (self);
   update_state (self);

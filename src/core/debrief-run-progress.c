@@ -76,6 +76,16 @@ debrief_run_progress_copy (const DebriefRunProgress *from,
   to->finished_by = g_strdup (from->finished_by);
 }
 
+double
+debrief_run_progress_done_fraction (const DebriefRunProgress *progress)
+{
+  if (isfinite (progress->fraction))
+    return progress->fraction;
+  if (progress->total_steps > 0 && progress->step >= 0)
+    return (double) progress->step / (double) progress->total_steps;
+  return NAN;
+}
+
 static gboolean
 reached_end (const DebriefRunProgress *progress)
 {
