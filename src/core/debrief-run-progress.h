@@ -59,12 +59,12 @@ void       debrief_run_progress_copy          (const DebriefRunProgress *from,
 DebriefLiveState debrief_run_progress_live_state (const DebriefRunProgress *progress,
                                                   gint64                    now_usec,
                                                   double                    seconds_per_write);
-/* Seconds left, from the trainer's own estimate or its progress, else from
- * @seconds_per_step (the pace seen while watching; NAN unknown) and the steps
- * left; NAN when nothing says. */
 /* How far the trainer says it got towards its planned steps (0–1): its own
  * fraction, else step / total steps; NAN when it says neither. */
 double     debrief_run_progress_done_fraction (const DebriefRunProgress *progress);
+/* Seconds left, from the trainer's own estimate or its progress, else from
+ * @seconds_per_step (the pace seen while watching; NAN unknown) and the steps
+ * left; NAN when nothing says. */
 double     debrief_run_progress_eta           (const DebriefRunProgress *progress,
                                                double                    seconds_per_step);
 /* Fills @progress from one record of a log (the last line of a JSON-lines log),
